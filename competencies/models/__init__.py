@@ -1,0 +1,1 @@
+"""Domain tables (frameworks, items, associations, scales, rubrics, evidence)."""

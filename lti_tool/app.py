@@ -1,0 +1,49 @@
+"""The composition root: ``create_app(config)`` wires every part of Worklink together."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lti_tool.config import Config, Mode
+from lti_tool.db import Database
+
+
+def create_app(config: Config | None = None, *, database: Database | None = None) -> Flask:
+    """Build the Flask app from typed config; tests pass their own config and database."""
+    config = config or Config.from_env()
+    app = Flask(__name__, instance_path=str(config.instance_dir), instance_relative_config=False)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.mode is Mode.TEST,
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+    app.extensions["worklink.config"] = config
+    (database or Database(config.database_url)).init_app(app)
+
+    from lti_tool import security, web
+    from lti_tool.lti import init_app as init_lti
+
+    security.init_app(app)
+    web.init_app(app)
+    init_lti(app)
+
+    from lti_tool.admin import bp as admin_bp
+    from lti_tool.student import bp as student_bp
+    from lti_tool.teacher import bp as teacher_bp
+
+    app.register_blueprint(teacher_bp)
+    app.register_blueprint(student_bp)
+    app.register_blueprint(admin_bp)
+
+    if config.sandbox and not config.is_production:
+        from lti_tool.sandbox import init_app as init_sandbox
+
+        init_sandbox(app)
+    return app
+
+
+def app_config() -> Config:
+    from flask import current_app
+
+    return current_app.extensions["worklink.config"]  # type: ignore[no-any-return]

@@ -1,0 +1,25 @@
+"""The ``worklink`` command: one group, one module per subject."""
+
+from __future__ import annotations
+
+import click
+
+from lti_tool.cli.db import db
+
+
+@click.group()
+def main() -> None:
+    """Worklink: work-based learning inside the LMS."""
+
+
+main.add_command(db)
+
+
+def _register_optional() -> None:
+    # Subcommand modules own their subjects; each adds itself here.
+    from lti_tool.cli import demo
+
+    main.add_command(demo.demo)
+
+
+_register_optional()

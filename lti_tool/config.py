@@ -1,0 +1,143 @@
+"""Typed configuration, read once from ``WORKLINK_*`` environment variables.
+
+Dev mode fills in what a laptop needs (a SQLite file, a generated secret); production mode
+refuses to start without the secrets and says which ones are missing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+
+class Mode(enum.StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DeploymentPolicy(enum.StrEnum):
+    """What to do with a deployment_id we have not seen for a known registration."""
+
+    ACCEPT = "accept"
+    PENDING = "pending"
+
+
+class ConfigError(Exception):
+    """The environment does not describe a Worklink that can start."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    mode: Mode
+    secret_key: str
+    database_url: str
+    base_url: str
+    """The public https origin the LMS reaches Worklink on; used in registration documents."""
+    instance_dir: Path
+    """Where the SQLite file and local uploads live in dev."""
+    redis_url: str | None = None
+    sandbox: bool = False
+    """Mount the sandbox LMS (dev only: never mounted in production)."""
+    unknown_deployment_policy: DeploymentPolicy = DeploymentPolicy.ACCEPT
+    allow_anonymous_launch: bool = False
+    """Core LTI allows a launch without ``sub``; the 1EdTech certification rejects it."""
+    jwks_cache_min_seconds: int = 300
+    jwks_cache_max_seconds: int = 86_400
+    http_timeout_seconds: float = 5.0
+    jwks_max_bytes: int = 256 * 1024
+    clock_skew_seconds: int = 60
+    launch_lifetime_seconds: int = 8 * 3600
+    key_rotation_overlap_days: int = 7
+    tool_name: str = "Worklink"
+
+    @property
+    def is_production(self) -> bool:
+        return self.mode is Mode.PRODUCTION
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+
+        def get(name: str, default: str | None = None) -> str | None:
+            value = env.get(f"WORKLINK_{name}")
+            return value if value not in (None, "") else default
+
+        try:
+            mode = Mode(get("MODE", "dev"))
+        except ValueError:
+            raise ConfigError(
+                f"WORKLINK_MODE must be one of {', '.join(m.value for m in Mode)}"
+            ) from None
+        instance_dir = Path(get("INSTANCE_DIR", "instance") or "instance").resolve()
+        secret_key = get("SECRET_KEY")
+        database_url = get("DATABASE_URL")
+        if mode is Mode.PRODUCTION:
+            missing = [
+                f"WORKLINK_{name}"
+                for name, value in (("SECRET_KEY", secret_key), ("DATABASE_URL", database_url),
+                                    ("BASE_URL", get("BASE_URL")))
+                if not value
+            ]
+            if missing:
+                raise ConfigError(
+                    "production mode needs " + ", ".join(missing)
+                    + " (set them in the environment; there are no defaults in production)"
+                )
+            if get("SANDBOX") not in (None, "0", "false"):
+                raise ConfigError("the sandbox LMS is never mounted in production")
+        if secret_key is None:
+            secret_key = _dev_secret(instance_dir)
+        if database_url is None:
+            database_url = f"sqlite:///{instance_dir / 'worklink.db'}"
+        try:
+            policy = DeploymentPolicy(get("UNKNOWN_DEPLOYMENTS", "accept"))
+        except ValueError:
+            raise ConfigError("WORKLINK_UNKNOWN_DEPLOYMENTS must be 'accept' or 'pending'") from None
+        return cls(
+            mode=mode,
+            secret_key=secret_key,
+            database_url=database_url,
+            base_url=(get("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
+            instance_dir=instance_dir,
+            redis_url=get("REDIS_URL"),
+            sandbox=_flag(get("SANDBOX")),
+            unknown_deployment_policy=policy,
+            allow_anonymous_launch=_flag(get("ALLOW_ANONYMOUS_LAUNCH")),
+            jwks_cache_min_seconds=_int(get("JWKS_CACHE_MIN_SECONDS"), 300),
+            jwks_cache_max_seconds=_int(get("JWKS_CACHE_MAX_SECONDS"), 86_400),
+            key_rotation_overlap_days=_int(get("KEY_ROTATION_OVERLAP_DAYS"), 7),
+        )
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() in ("1", "true", "yes", "on")
+
+
+def _int(value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"expected a whole number, got {value!r}") from None
+
+
+def _dev_secret(instance_dir: Path) -> str:
+    """A secret kept in the instance folder, so dev sessions survive a restart."""
+    path = instance_dir / "dev-secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

@@ -1,0 +1,43 @@
+"""Alembic, driven from code: ``worklink db upgrade`` and the test fixtures call this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, MetaData
+from sqlalchemy.engine import Connection
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def metadata() -> MetaData:
+    """The metadata of every table, domain and shell."""
+    import competencies.models  # noqa: F401  (registers the domain tables)
+    import lti_tool.models  # noqa: F401
+    from competencies.orm import Base
+
+    return Base.metadata
+
+
+def alembic_config(bind: Engine | Connection | None = None) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if bind is not None:
+        cfg.attributes["connection"] = bind
+    return cfg
+
+
+def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
+    if isinstance(bind, Engine):
+        with bind.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+    else:
+        command.upgrade(alembic_config(bind), revision)
+
+
+def revision(bind: Engine, message: str) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    with bind.begin() as connection:
+        command.revision(alembic_config(connection), message=message, autogenerate=True)

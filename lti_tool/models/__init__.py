@@ -1,0 +1,11 @@
+"""Every table the LTI shell owns; importing this registers them on the shared ``Base``."""
+
+from lti_tool.models.ephemeral import EphemeralValue
+from lti_tool.models.people import Course, Enrollment, ResourceLink, User
+from lti_tool.models.registration import Deployment, DeploymentStatus, Registration
+from lti_tool.models.tool_key import KeyStatus, ToolKey
+
+__all__ = [
+    "Course", "Deployment", "DeploymentStatus", "Enrollment", "EphemeralValue", "KeyStatus",
+    "Registration", "ResourceLink", "ToolKey", "User",
+]

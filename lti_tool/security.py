@@ -1,0 +1,147 @@
+"""Who is asking: the session bound to an LTI launch, and the checks every page makes.
+
+A launch inside an LMS iframe often cannot keep a cookie (third-party cookies are blocked by
+Safari and, increasingly, Chrome). So the session is a short signed token bound to one launch
+(user, course, role). It travels in a partitioned cookie when the browser keeps one, and in
+every link and form Worklink renders (``_wl``) when it does not. Nothing else about the launch
+is in it; the launch itself stays server-side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, abort, current_app, g, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SESSION_COOKIE = "wl_session"
+SESSION_PARAM = "_wl"
+SESSION_HEADER = "X-Worklink-Session"
+
+
+class Role(enum.StrEnum):
+    """Worklink's own roles; :mod:`lti_tool.lti.roles` maps IMS roles onto them."""
+
+    ADMIN = "admin"
+    TEACHER = "teacher"
+    TEACHING_ASSISTANT = "teaching_assistant"
+    STUDENT = "student"
+    GUEST = "guest"
+    """Launched with no role Worklink recognises (the certification's "unknown role" launch)."""
+
+
+STAFF = frozenset({Role.ADMIN, Role.TEACHER, Role.TEACHING_ASSISTANT})
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    user_id: int | None
+    registration_id: int
+    course_id: int | None
+    role: Role
+    launch_id: str
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="worklink-session")
+
+
+def issue_token(principal: Principal) -> str:
+    p = principal
+    return _serializer().dumps([p.user_id, p.registration_id, p.course_id, p.role.value, p.launch_id])
+
+
+def read_token(token: str, max_age: int) -> Principal | None:
+    try:
+        user_id, registration_id, course_id, role, launch_id = _serializer().loads(
+            token, max_age=max_age
+        )
+        return Principal(user_id, registration_id, course_id, Role(role), launch_id)
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def current_principal() -> Principal | None:
+    if "principal" in g:
+        return g.principal  # type: ignore[no-any-return]
+    from lti_tool.app import app_config
+
+    token = (
+        request.headers.get(SESSION_HEADER)
+        or request.values.get(SESSION_PARAM)
+        or request.cookies.get(SESSION_COOKIE)
+    )
+    principal = read_token(token, app_config().launch_lifetime_seconds) if token else None
+    g.principal = principal
+    g.session_token = token if principal else None
+    return principal
+
+
+def bind_session(response: Response, principal: Principal) -> str:
+    """Bind the browser to this launch: a partitioned cookie plus a token for links."""
+    from lti_tool.app import app_config
+
+    token = issue_token(principal)
+    g.principal = principal
+    g.session_token = token
+    set_cookie(response, SESSION_COOKIE, token, max_age=app_config().launch_lifetime_seconds)
+    return token
+
+
+def set_cookie(response: Response, name: str, value: str, *, max_age: int) -> None:
+    """A cookie that survives inside an LMS iframe where the browser allows it at all."""
+    from lti_tool.app import app_config
+
+    if app_config().secure_cookies:
+        # Partitioned (CHIPS) keeps the cookie when third-party cookies are blocked but
+        # partitioned ones are allowed (Chrome); it needs Secure and SameSite=None.
+        response.set_cookie(name, value, max_age=max_age, secure=True, httponly=True,
+                            samesite="None", partitioned=True)
+    else:
+        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require(*roles: Role, course_param: str | None = "course_id") -> Callable[[F], F]:
+    """Only these roles, and only in the course the session was launched from."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            principal = current_principal()
+            if principal is None:
+                abort(401)
+            if roles and principal.role not in roles:
+                abort(403)
+            if course_param and course_param in kwargs and kwargs[course_param] != principal.course_id:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        # Session tokens ride in URLs when cookies are blocked: never leak them in Referer.
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors *",
+        )
+        return response

@@ -1,0 +1,41 @@
+"""Typed configuration: dev fills in defaults, production refuses to start without secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lti_tool.config import Config, ConfigError, DeploymentPolicy, Mode
+
+
+def test_dev_mode_generates_a_secret_and_a_sqlite_url(tmp_path: Path) -> None:
+    config = Config.from_env({"WORKLINK_INSTANCE_DIR": str(tmp_path)})
+    assert config.mode is Mode.DEV
+    assert len(config.secret_key) > 40
+    assert config.database_url == f"sqlite:///{tmp_path / 'worklink.db'}"
+    # The generated secret is kept, so a restart does not log everyone out.
+    assert Config.from_env({"WORKLINK_INSTANCE_DIR": str(tmp_path)}).secret_key == config.secret_key
+
+
+def test_production_names_every_missing_setting() -> None:
+    with pytest.raises(ConfigError) as error:
+        Config.from_env({"WORKLINK_MODE": "production", "WORKLINK_DATABASE_URL": "postgresql://x/y"})
+    assert "WORKLINK_SECRET_KEY" in str(error.value)
+    assert "WORKLINK_BASE_URL" in str(error.value)
+    assert "WORKLINK_DATABASE_URL" not in str(error.value)
+
+
+def test_production_never_mounts_the_sandbox() -> None:
+    env = {"WORKLINK_MODE": "production", "WORKLINK_SECRET_KEY": "s" * 40,
+           "WORKLINK_DATABASE_URL": "postgresql://x/y", "WORKLINK_BASE_URL": "https://w.example",
+           "WORKLINK_SANDBOX": "1"}
+    with pytest.raises(ConfigError, match="sandbox"):
+        Config.from_env(env)
+
+
+def test_unknown_deployment_policy_is_read_and_checked(tmp_path: Path) -> None:
+    env = {"WORKLINK_INSTANCE_DIR": str(tmp_path), "WORKLINK_UNKNOWN_DEPLOYMENTS": "pending"}
+    assert Config.from_env(env).unknown_deployment_policy is DeploymentPolicy.PENDING
+    with pytest.raises(ConfigError, match="accept' or 'pending"):
+        Config.from_env({**env, "WORKLINK_UNKNOWN_DEPLOYMENTS": "maybe"})
