@@ -59,7 +59,8 @@ class Deployment(Base):
     deployment_id: Mapped[str] = mapped_column(String(255))
     """The platform's id for one install of this tool; Canvas makes a new one per account or course."""
     status: Mapped[DeploymentStatus] = mapped_column(
-        Enum(DeploymentStatus, native_enum=False, length=20), default=DeploymentStatus.ACTIVE
+        Enum(DeploymentStatus, native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e]), default=DeploymentStatus.ACTIVE
     )
     label: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -28,7 +28,8 @@ class ToolKey(Base):
     kid: Mapped[str] = mapped_column(String(64), unique=True)
     private_pem: Mapped[str] = mapped_column(Text)
     public_jwk: Mapped[dict[str, Any]] = mapped_column()
-    status: Mapped[KeyStatus] = mapped_column(Enum(KeyStatus, native_enum=False, length=20))
+    status: Mapped[KeyStatus] = mapped_column(Enum(KeyStatus, native_enum=False, length=20,
+             values_callable=lambda e: [m.value for m in e]))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     activated_at: Mapped[dt.datetime | None] = mapped_column()
     retire_after: Mapped[dt.datetime | None] = mapped_column()
