@@ -46,10 +46,18 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # pysqlite emits no BEGIN of its own before a SAVEPOINT, so a RELEASE would commit for real;
+    # SQLAlchemy's documented recipe: take transaction control away from the driver.
+    connection.exec_driver_sql("BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
     # WAL lets the demo's web workers read while another writes; foreign keys are off by
     # default in SQLite and we rely on them.
     cursor = dbapi_connection.cursor()

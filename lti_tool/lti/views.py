@@ -1,7 +1,127 @@
-"""LTI endpoints: OIDC login, launch, the tool's JWKS."""
+"""LTI endpoints: the OIDC login, the launch, and the Platform Storage completion step."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, make_response, redirect, render_template, request
+
+from lti_tool.app import app_config
+from lti_tool.db import db_session
+from lti_tool.landing import render_landing
+from lti_tool.lti import oidc
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.launch import Launch
+from lti_tool.lti.provisioning import provision
+from lti_tool.lti.services import lti_services
+from lti_tool.security import Principal, bind_session, set_cookie
+from lti_tool.web import error_page
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
+log = logging.getLogger(__name__)
+
+STATE_COOKIE = "wl_lti_state"
+PENDING_TTL = 300
+
+
+@bp.errorhandler(LaunchError)
+def _launch_error(error: LaunchError) -> Any:
+    # A refused launch is logged with its code, so an admin can trace "it doesn't open" reports.
+    log.warning("launch refused: %s (%s) from %s", error.code, error.message, request.remote_addr)
+    body, status = error_page(error.status, error.message, hint=error.hint)
+    response = make_response(body, status)
+    response.headers["X-Worklink-Error"] = error.code
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """OIDC third-party initiated login: step one of every launch."""
+    services = lti_services()
+    start = oidc.begin_login(db_session(), services.store, app_config(), request.values.to_dict())
+    if start.storage_target:
+        # Platform Storage: the page stores the state in the platform's frame, then continues.
+        response = make_response(render_template(
+            "lti/platform_storage_put.html", redirect_url=start.url, state=start.state,
+            target=start.storage_target, origin=start.platform_origin))
+    else:
+        response = redirect(start.url, code=302)
+    set_cookie(response, STATE_COOKIE, start.state, max_age=oidc.STATE_TTL)
+    return response
+
+
+@bp.route("/launch", methods=["POST"])
+def launch() -> Any:
+    """The platform posts the signed id_token here (the tool's redirect URI)."""
+    services = lti_services()
+    state = request.form.get("state", "")
+    session = db_session()
+    validated = oidc.validate_launch(session, services.store, services.platform_keys, app_config(),
+                                     id_token=request.form.get("id_token", ""), state=state)
+    if request.cookies.get(STATE_COOKIE) == state:
+        return _complete(validated.launch)
+    if validated.state.get("storage_target"):
+        # No cookie came back (third-party cookies blocked): prove this is the browser that
+        # started the login by reading the state back from Platform Storage.
+        ticket = secrets.token_urlsafe(24)
+        services.store.put("pending:" + ticket, {
+            "claims": validated.launch.claims, "state": state, "launch_id": validated.launch.launch_id,
+            "registration_id": validated.launch.registration_id,
+            "deployment_pk": validated.launch.deployment_pk, "client_id": validated.launch.client_id,
+        }, PENDING_TTL)
+        login = validated.state["login"]
+        return render_template("lti/platform_storage_get.html", ticket=ticket, state=state,
+                               target=validated.state["storage_target"],
+                               origin=oidc._origin(_auth_url(validated.launch)),
+                               new_window_url=_login_url(login))
+    return _cookies_blocked(validated.state["login"])
+
+
+@bp.route("/launch/complete", methods=["POST"])
+def complete() -> Any:
+    """Second half of a Platform Storage launch, once the page found the state in the platform."""
+    services = lti_services()
+    pending = services.store.take("pending:" + request.form.get("ticket", ""))
+    if pending is None or not secrets.compare_digest(pending["state"], request.form.get("state", "")):
+        raise LaunchError("This launch could not be confirmed as coming from your browser.",
+                          code="storage_mismatch", status=400, hint="Open Worklink again from your course.")
+    launch = Launch.from_claims(pending["claims"], launch_id=pending["launch_id"],
+                                registration_id=pending["registration_id"],
+                                deployment_pk=pending["deployment_pk"], client_id=pending["client_id"])
+    return _complete(launch)
+
+
+def _complete(launch: Launch) -> Response:
+    session = db_session()
+    provisioned = provision(session, launch)
+    session.commit()
+    services = lti_services()
+    config = app_config()
+    # Launch data stays server-side for the services that need it later (deep linking, grades).
+    services.store.put("launch:" + launch.launch_id, launch.claims, config.launch_lifetime_seconds)
+    principal = Principal(provisioned.user_id, launch.registration_id, provisioned.course_id,
+                          launch.role, launch.launch_id)
+    response = make_response("")
+    bind_session(response, principal)
+    response.set_data(render_landing(session, launch, principal, provisioned))
+    set_cookie(response, STATE_COOKIE, "", max_age=0)
+    return response
+
+
+def _auth_url(launch: Launch) -> str:
+    from lti_tool.models import Registration
+
+    registration = db_session().get(Registration, launch.registration_id)
+    assert registration is not None
+    return registration.auth_login_url
+
+
+def _login_url(login: dict[str, str]) -> str:
+    return app_config().base_url + "/lti/login?" + urlencode(login)
+
+
+def _cookies_blocked(login: dict[str, str]) -> tuple[str, int]:
+    return render_template("lti/cookies_blocked.html", new_window_url=_login_url(login)), 200

@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, render_template
+from sqlalchemy.orm import Session
+
+from lti_tool.db import db_session
+from lti_tool.models import Course, User
+from lti_tool.security import Principal, Role, current_principal, require
 
 bp = Blueprint("student", __name__, url_prefix="/student")
+
+
+@bp.get("/course/<int:course_id>")
+@require(Role.STUDENT)
+def home(course_id: int) -> str:
+    session = db_session()
+    course = session.get(Course, course_id) or abort(404)
+    principal = current_principal()
+    assert principal is not None
+    user = session.get(User, principal.user_id) if principal.user_id else None
+    return render_student_home(session, course, user, principal)
+
+
+def render_student_home(session: Session, course: Course | None, user: User | None,
+                        principal: Principal) -> str:
+    return render_template("student/home.html", course=course, user=user, principal=principal)

@@ -2,6 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, render_template
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lti_tool.db import db_session
+from lti_tool.lti.launch import Launch
+from lti_tool.models import Course, Enrollment, User
+from lti_tool.security import Principal, Role, current_principal, require
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
+
+TEACHING = (Role.TEACHER, Role.TEACHING_ASSISTANT, Role.ADMIN)
+
+
+@bp.get("/course/<int:course_id>")
+@require(*TEACHING)
+def home(course_id: int) -> str:
+    session = db_session()
+    course = session.get(Course, course_id) or abort(404)
+    principal = current_principal()
+    assert principal is not None
+    user = session.get(User, principal.user_id) if principal.user_id else None
+    return render_teacher_home(session, course, user, principal)
+
+
+def render_teacher_home(session: Session, course: Course | None, user: User | None,
+                        principal: Principal) -> str:
+    counts: dict[str, int] = {}
+    if course is not None:
+        rows = session.execute(
+            select(Enrollment.role, func.count()).where(Enrollment.course_id == course.id)
+            .group_by(Enrollment.role)
+        )
+        counts = {role: n for role, n in rows}
+    return render_template("teacher/home.html", course=course, user=user, principal=principal,
+                           counts=counts)
+
+
+def render_deep_linking(course: Course | None, user: User | None, launch: Launch) -> str:
+    return render_template("teacher/deep_linking.html", course=course, user=user, launch=launch)

@@ -1,0 +1,30 @@
+"""The LTI machinery one app shares across requests: the ephemeral store and platform keys."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Flask, current_app
+
+from lti_tool.config import Config
+from lti_tool.db import Database
+from lti_tool.lti.platform_keys import PlatformKeys
+from lti_tool.lti.store import EphemeralStore, make_store
+
+
+@dataclasses.dataclass
+class LtiServices:
+    store: EphemeralStore
+    platform_keys: PlatformKeys
+
+
+def build(config: Config, database: Database) -> LtiServices:
+    store = make_store(database, config.redis_url)
+    keys = PlatformKeys(store, floor=config.jwks_cache_min_seconds,
+                        ceiling=config.jwks_cache_max_seconds,
+                        timeout=config.http_timeout_seconds, max_bytes=config.jwks_max_bytes)
+    return LtiServices(store, keys)
+
+
+def lti_services(app: Flask | None = None) -> LtiServices:
+    return (app or current_app).extensions["worklink.lti"]  # type: ignore[no-any-return]
