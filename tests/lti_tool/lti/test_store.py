@@ -1,0 +1,79 @@
+"""The shared ephemeral store behaves the same on the database and on Redis."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy.engine import Connection
+
+from lti_tool.app import create_app
+from lti_tool.config import Config
+from lti_tool.db import Database
+from lti_tool.lti.services import lti_services
+from lti_tool.lti.store import DatabaseStore, EphemeralStore, RedisStore
+from lti_tool.models import Registration
+from tests.lti_tool.lti.conftest import Flow, Platform
+
+REDIS_URL = os.environ.get("WORKLINK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("WORKLINK_REQUIRE_REDIS"):
+            raise
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    return REDIS_URL
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request: pytest.FixtureRequest, app: Flask) -> Iterator[EphemeralStore]:
+    if request.param == "database":
+        with app.app_context():
+            yield DatabaseStore(lti_services(app).store.database)  # type: ignore[attr-defined]
+    else:
+        yield RedisStore(_redis_or_skip(), prefix=f"worklink-test-{uuid.uuid4().hex}:")
+
+
+def test_take_is_single_use(store: EphemeralStore) -> None:
+    store.put("state:x", {"nonce": "n"}, 60)
+    assert store.get("state:x") == {"nonce": "n"}
+    assert store.take("state:x") == {"nonce": "n"}
+    assert store.take("state:x") is None
+
+
+def test_add_once_detects_a_replay(store: EphemeralStore) -> None:
+    assert store.add_once("jti:1", 60) is True
+    assert store.add_once("jti:1", 60) is False
+    assert store.add_once("jti:2", 60) is True
+
+
+def test_expired_values_are_gone(store: EphemeralStore) -> None:
+    store.put("state:old", {"a": 1}, -1 if isinstance(store, DatabaseStore) else 1)
+    if isinstance(store, RedisStore):
+        import time
+
+        time.sleep(1.1)
+    assert store.get("state:old") is None
+    assert store.take("state:old") is None
+
+
+def test_launch_works_with_redis_as_the_shared_store(config: Config, connection: Connection,
+                                                     platform: Platform,
+                                                     registration: Registration) -> None:
+    app = create_app(dataclasses.replace(config, redis_url=_redis_or_skip()),
+                     database=Database(config.database_url, bind=connection))
+    assert isinstance(lti_services(app).store, RedisStore)
+    flow = Flow(app.test_client(), platform)
+    state, nonce = flow.login()
+    token = platform.sign(platform.claims(nonce))
+    assert flow.post(token, state).status_code == 200
+    assert flow.post(token, state).headers["X-Worklink-Error"] == "state_not_found"
