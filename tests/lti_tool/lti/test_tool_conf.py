@@ -1,0 +1,122 @@
+"""pylti1p3 sees Worklink's registrations and keys through the database-backed ToolConf."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import jwt
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from lti_tool.lti import keys
+from lti_tool.lti.registrations import add_registration
+from lti_tool.lti.service_connector import SharedTokenServiceConnector
+from lti_tool.lti.services import lti_services
+from lti_tool.lti.tool_conf import DatabaseToolConf
+from lti_tool.models import DeploymentStatus, Registration
+
+
+class TokenEndpoint:
+    """A platform token endpoint on loopback that checks the tool's client assertion."""
+
+    def __init__(self, jwks: dict[str, Any]) -> None:
+        self.requests: list[dict[str, list[str]]] = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+                endpoint.requests.append(form)
+                endpoint.user_agents.append(self.headers.get("User-Agent", ""))
+                assertion = form["client_assertion"][0]
+                kid = jwt.get_unverified_header(assertion)["kid"]
+                jwk = next(k for k in jwks["keys"] if k["kid"] == kid)
+                jwt.decode(assertion, jwt.PyJWK(jwk).key, algorithms=["RS256"],
+                           audience=endpoint.url)
+                body = json.dumps({"access_token": f"token-{len(endpoint.requests)}",
+                                   "token_type": "bearer", "expires_in": 3600}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.user_agents: list[str] = []
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/token"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def tool_conf(db: Session) -> DatabaseToolConf:
+    keys.ensure_keys(db)
+    db.commit()
+    return DatabaseToolConf(db)
+
+
+@pytest.fixture
+def token_endpoint(db: Session, tool_conf: DatabaseToolConf) -> Iterator[TokenEndpoint]:
+    endpoint = TokenEndpoint(keys.public_jwks(db))
+    yield endpoint
+    endpoint.httpd.shutdown()
+    endpoint.httpd.server_close()
+
+
+def _register(db: Session, token_url: str = "https://moodle.test/token") -> Registration:
+    registration = add_registration(
+        db, name="Moodle", issuer="https://moodle.test", client_id="abc",
+        auth_login_url="https://moodle.test/auth", auth_token_url=token_url,
+        key_set_url="https://moodle.test/certs", deployment_ids=["1"])
+    db.commit()
+    return registration
+
+
+def test_registration_is_found_by_issuer_and_client_id(db: Session, tool_conf: DatabaseToolConf) -> None:
+    _register(db)
+    registration = tool_conf.find_registration_by_params("https://moodle.test", "abc")
+    assert registration.get_client_id() == "abc"
+    assert registration.get_auth_token_url() == "https://moodle.test/token"
+    assert registration.get_kid() == keys.signing_key(db).kid
+    with pytest.raises(LookupError):
+        tool_conf.find_registration_by_params("https://moodle.test", "other")
+
+
+def test_only_active_deployments_are_visible_to_pylti1p3(db: Session, tool_conf: DatabaseToolConf) -> None:
+    registration = _register(db)
+    assert tool_conf.find_deployment_by_params("https://moodle.test", "1", "abc") is not None
+    registration.deployments[0].status = DeploymentStatus.PENDING
+    db.commit()
+    assert tool_conf.find_deployment_by_params("https://moodle.test", "1", "abc") is None
+    assert tool_conf.find_deployment_by_params("https://moodle.test", "unknown", "abc") is None
+
+
+def test_tool_jwks_comes_from_the_database(db: Session, tool_conf: DatabaseToolConf) -> None:
+    jwks = tool_conf.get_jwks()
+    assert keys.signing_key(db).kid in [k["kid"] for k in jwks["keys"]]
+    assert all("d" not in k for k in jwks["keys"])
+
+
+def test_service_tokens_are_shared_and_requested_once(db: Session, app: Flask,
+                                                      tool_conf: DatabaseToolConf,
+                                                      token_endpoint: TokenEndpoint) -> None:
+    _register(db, token_url=token_endpoint.url)
+    store = lti_services(app).store
+    scopes = ["https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"]
+    with app.test_request_context():
+        first = SharedTokenServiceConnector(
+            tool_conf.find_registration_by_params("https://moodle.test", "abc"), store)
+        second = SharedTokenServiceConnector(  # another request, days later, another worker
+            tool_conf.find_registration_by_params("https://moodle.test", "abc"), store)
+        assert first.get_access_token(scopes) == "token-1"
+        assert second.get_access_token(scopes) == "token-1"
+        assert second.get_access_token(["other-scope"]) == "token-2"
+    assert len(token_endpoint.requests) == 2
+    assert token_endpoint.user_agents[0].startswith("Worklink")
