@@ -1,0 +1,307 @@
+"""Moodle competency framework CSV (``tool_lpimportcsv``): read and write.
+
+One row has ``Is framework`` = 1 and carries the framework, its scale and the taxonomy of each
+level; every other row is a competency whose ``Parent id number`` names its parent (empty: top).
+Rule configurations point at ``Exported id`` values, not id numbers, as Moodle's exporter writes them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from competencies.formats import register_reader
+from competencies.formats.case_identifiers import case_uuid
+from competencies.formats.moodle_rules import RULE_ALL, RULE_POINTS, read_rule, write_rule
+from competencies.formats.spreadsheet import (
+    DEFAULT_MAX_BYTES,
+    SOURCE_IDENTIFIER,
+    Row,
+    SourceTooLarge,
+    decode_text,
+    missing_columns,
+    parent_first,
+    read_rows,
+    source_bytes,
+    stable_identifier,
+    write_csv,
+)
+from competencies.package import (
+    AssociationRecord,
+    AssociationType,
+    Deviation,
+    FrameworkPackage,
+    FrameworkRecord,
+    ItemRecord,
+    ScaleLevelRecord,
+)
+
+FORMAT = "moodle-csv"
+HEADER = ("Parent id number", "Id number", "Shortname", "Description", "Description format", "Scale values",
+          "Scale configuration", "Rule type (optional)", "Rule outcome (optional)", "Rule config (optional)",
+          "Cross referenced competency id numbers", "Exported id (optional)", "Is framework", "Taxonomy")
+PARENT, IDNUMBER, SHORTNAME, DESCRIPTION, FORMAT_COLUMN, SCALE_VALUES, SCALE_CONFIG, RULE_TYPE, RULE_OUTCOME, \
+    RULE_CONFIG, RELATED, EXPORTED_ID, IS_FRAMEWORK, TAXONOMY = (
+        "parent id number", "id number", "shortname", "description", "description format", "scale values",
+        "scale configuration", "rule type", "rule outcome", "rule config",
+        "cross referenced competency id numbers", "exported id", "is framework", "taxonomy")
+REQUIRED = (PARENT, IDNUMBER, SHORTNAME, IS_FRAMEWORK)
+TAXONOMY_TERMS = frozenset({"behaviour", "competency", "concept", "domain", "indicator", "level", "outcome",
+                            "practice", "proficiency", "skill", "value"})
+FORMAT_PLAIN = 2
+"""Moodle's ``FORMAT_PLAIN``: text from other sources is not HTML."""
+DEFAULT_SCALE = [ScaleLevelRecord("Not yet competent", 1), ScaleLevelRecord("Competent", 2, proficient=True)]
+"""Moodle's own default competency scale, used when a package has none (Moodle requires one)."""
+
+
+def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FrameworkPackage:
+    """Read a Moodle framework CSV; each bad row is reported with its line and skipped."""
+    deviations: list[Deviation] = []
+    try:
+        data, _ = source_bytes(source, max_bytes=max_bytes)
+    except SourceTooLarge as error:
+        return _rejected("file", str(error))
+    header, rows = read_rows(decode_text(data, deviations))
+    missing = missing_columns(header, REQUIRED)
+    if missing:
+        return _rejected("line 1", f"missing Moodle columns: {', '.join(missing)}")
+
+    framework_row: Row | None = None
+    competency_rows: dict[str, Row] = {}
+    for row in rows:
+        if row.get(IS_FRAMEWORK) not in ("", "0"):
+            if framework_row is None:
+                framework_row = row
+            else:
+                deviations.append(Deviation(row.where(IS_FRAMEWORK), "a second framework row; ignored"))
+            continue
+        idnumber, shortname = row.get(IDNUMBER), row.get(SHORTNAME)
+        if not idnumber or not shortname:
+            column = IDNUMBER if not idnumber else SHORTNAME
+            deviations.append(Deviation(row.where(column), f"empty {column}; Moodle skips this row too"))
+        elif idnumber in competency_rows:
+            deviations.append(Deviation(row.where(IDNUMBER), f"id number {idnumber!r} repeats; row skipped"))
+        else:
+            competency_rows[idnumber] = row
+    if framework_row is None:
+        return _rejected("file", "no row has 'Is framework' = 1, so there is no framework", deviations)
+
+    framework = FrameworkRecord(
+        identifier=stable_identifier(FORMAT, framework_row.get(IDNUMBER) or framework_row.get(SHORTNAME)),
+        title=framework_row.get(SHORTNAME) or framework_row.get(IDNUMBER),
+        description=framework_row.get(DESCRIPTION) or None,
+    )
+    scale = _scale(framework_row, deviations)
+    taxonomy = [term.strip() for term in framework_row.get(TAXONOMY).split(",") if term.strip()]
+    parents = _parents(competency_rows, deviations)
+    identifiers = {idnumber: stable_identifier(framework.identifier, idnumber) for idnumber in competency_rows}
+    exported = {row.get(EXPORTED_ID): identifiers[idnumber]
+                for idnumber, row in competency_rows.items() if row.get(EXPORTED_ID)}
+
+    items: list[ItemRecord] = []
+    associations: list[AssociationRecord] = []
+    for idnumber, row in competency_rows.items():
+        depth = _depth(idnumber, parents)
+        item = _item(row, identifiers[idnumber], taxonomy[depth - 1] if depth <= len(taxonomy) else None)
+        item.extra.update(_rule(row, exported, deviations))
+        competency_scale = _scale(row, deviations) if row.get(SCALE_VALUES) else []
+        if competency_scale:
+            item.extra["scale"] = [[level.label, level.points, level.proficient] for level in competency_scale]
+        items.append(item)
+        parent = parents.get(idnumber)
+        associations.append(_link(AssociationType.IS_CHILD_OF, item.identifier,
+                                  identifiers[parent] if parent else framework.identifier))
+    associations.extend(_related(competency_rows, identifiers, deviations))
+    if not items:
+        deviations.append(Deviation("file", "the framework has no competencies"))
+    return FrameworkPackage(framework=framework, items=items, associations=associations, scale=scale,
+                            deviations=deviations, source_format=FORMAT)
+
+
+def _item(row: Row, identifier: str, item_type: str | None) -> ItemRecord:
+    extra: dict[str, Any] = {SOURCE_IDENTIFIER: row.get(IDNUMBER)}
+    if row.get(FORMAT_COLUMN):
+        extra["description_format"] = row.get(FORMAT_COLUMN)
+    if row.get(EXPORTED_ID):
+        extra["exported_id"] = row.get(EXPORTED_ID)
+    return ItemRecord(identifier=identifier, full_statement=row.get(DESCRIPTION) or row.get(SHORTNAME),
+                      human_coding_scheme=row.get(IDNUMBER), abbreviated_statement=row.get(SHORTNAME),
+                      item_type=item_type, extra=extra, where=f"line {row.line}")
+
+
+def _parents(rows: dict[str, Row], deviations: list[Deviation]) -> dict[str, str]:
+    """Id number → parent id number; unknown parents and cycles are reported and put at the top."""
+    parents: dict[str, str] = {}
+    for idnumber, row in rows.items():
+        parent = row.get(PARENT)
+        if parent and parent not in rows:
+            deviations.append(Deviation(row.where(PARENT), f"parent {parent!r} is not in the file; placed at the top"))
+        elif parent:
+            parents[idnumber] = parent
+    for idnumber in rows:
+        seen = {idnumber}
+        current = parents.get(idnumber)
+        while current is not None:
+            if current in seen:
+                deviations.append(Deviation(rows[idnumber].where(PARENT),
+                                            f"{idnumber!r} is its own ancestor; placed at the top"))
+                del parents[idnumber]
+                break
+            seen.add(current)
+            current = parents.get(current)
+    return parents
+
+
+def _depth(idnumber: str, parents: dict[str, str]) -> int:
+    depth = 1
+    while idnumber in parents:
+        idnumber = parents[idnumber]
+        depth += 1
+    return depth
+
+
+def _scale(row: Row, deviations: list[Deviation]) -> list[ScaleLevelRecord]:
+    """Moodle scale values run worst to best; their points are the 1-based positions Moodle grades with."""
+    labels = [label.strip() for label in row.get(SCALE_VALUES).split(",") if label.strip()]
+    if not labels:
+        if row.get(IS_FRAMEWORK) not in ("", "0"):
+            deviations.append(Deviation(row.where(SCALE_VALUES), "the framework has no scale values"))
+        return []
+    proficient: set[int] = set()
+    try:
+        configuration = json.loads(row.get(SCALE_CONFIG) or "[]")
+        for entry in configuration[1:] if isinstance(configuration, list) else []:
+            if isinstance(entry, dict) and int(entry.get("proficient") or 0):
+                proficient.add(int(entry["id"]))
+    except (ValueError, TypeError, KeyError):
+        deviations.append(Deviation(row.where(SCALE_CONFIG), "not a Moodle scale configuration; "
+                                    "no level is marked proficient"))
+    return [ScaleLevelRecord(label=label, points=position, proficient=position in proficient)
+            for position, label in enumerate(labels, start=1)]
+
+
+def _rule(row: Row, exported: dict[str, str], deviations: list[Deviation]) -> dict[str, Any]:
+    if not row.get(RULE_TYPE):
+        return {}
+    try:
+        return {"rule": read_rule(row.get(RULE_TYPE), row.get(RULE_OUTCOME), row.get(RULE_CONFIG), exported)}
+    except ValueError as error:
+        deviations.append(Deviation(row.where(RULE_TYPE), f"{error}; rule ignored"))
+        return {}
+
+
+def _related(rows: dict[str, Row], identifiers: dict[str, str],
+             deviations: list[Deviation]) -> list[AssociationRecord]:
+    pairs: set[frozenset[str]] = set()
+    links = []
+    for idnumber, row in rows.items():
+        for raw in filter(None, (part.strip() for part in row.get(RELATED).split(","))):
+            other = raw.replace("%2C", ",")  # Moodle escapes commas inside an id number this way
+            if other not in identifiers:
+                deviations.append(Deviation(row.where(RELATED), f"cross reference {other!r} is not in the file"))
+                continue
+            pair = frozenset((idnumber, other))
+            if other != idnumber and pair not in pairs:
+                pairs.add(pair)
+                links.append(_link(AssociationType.IS_RELATED_TO, identifiers[idnumber], identifiers[other]))
+    return links
+
+
+def _link(kind: AssociationType, origin: str, destination: str) -> AssociationRecord:
+    return AssociationRecord(identifier=case_uuid(f"{FORMAT}\x1f{kind}\x1f{origin}\x1f{destination}"),
+                             association_type=kind.value, origin=origin, destination=destination)
+
+
+def _rejected(where: str, message: str, deviations: Sequence[Deviation] = ()) -> FrameworkPackage:
+    return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
+                            deviations=[*deviations, Deviation(where, message, fatal=True)], source_format=FORMAT)
+
+
+def write(package: FrameworkPackage) -> bytes:
+    """A ``tool_lpimportcsv`` file: the framework row, then competencies with parents first."""
+    items = {item.identifier: item for item in package.items}
+    parent: dict[str, str] = {}
+    related: dict[str, list[str]] = {}
+    for link in package.associations:
+        if link.association_type == AssociationType.IS_CHILD_OF and link.origin in items \
+                and link.destination in items and link.origin not in parent:
+            parent[link.origin] = link.destination  # Moodle trees have one parent per competency
+        elif link.association_type == AssociationType.IS_RELATED_TO and link.origin in items \
+                and link.destination in items:
+            related.setdefault(link.origin, []).append(link.destination)
+    order = parent_first(list(items), {child: [p] for child, p in parent.items()})
+    idnumbers = _idnumbers(order, items)
+    exported_ids = {identifier: str(position) for position, identifier in enumerate(order, start=1)}
+    depth = {identifier: _depth(identifier, parent) for identifier in order}
+
+    scale = sorted(package.scale or DEFAULT_SCALE, key=lambda level: level.points)
+    framework = package.framework
+    rows: list[list[object]] = [[
+        # The identifier as id number: unique on the Moodle site, and read back as the same framework.
+        "", framework.identifier,
+        framework.title[:100], framework.description or "", FORMAT_PLAIN,
+        ",".join(level.label.replace(",", ";") for level in scale), _scale_configuration(scale),
+        "", "", "", "", "", 1, ",".join(_taxonomy(order, items, depth)),
+    ]]
+    for identifier in order:
+        item = items[identifier]
+        rule_type, rule_outcome, rule_config = write_rule(item.extra.get("rule"), exported_ids)
+        rows.append([
+            idnumbers[parent[identifier]] if identifier in parent else "",
+            idnumbers[identifier],
+            _shortname(item),
+            item.full_statement,
+            item.extra.get("description_format", FORMAT_PLAIN),
+            "", "", rule_type, rule_outcome, rule_config,
+            ",".join(idnumbers[other].replace(",", "%2C") for other in related.get(identifier, [])),
+            exported_ids[identifier], "", "",
+        ])
+    return write_csv(HEADER, rows)
+
+
+def _idnumbers(order: Sequence[str], items: dict[str, ItemRecord]) -> dict[str, str]:
+    """The source id number, else a unique coding scheme, else the identifier (Moodle needs them unique)."""
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for identifier in order:
+        item = items[identifier]
+        for candidate in (item.extra.get(SOURCE_IDENTIFIER), item.human_coding_scheme, identifier):
+            text = _idnumber_text(str(candidate)) if candidate else ""
+            if text and text not in taken:
+                chosen[identifier] = text
+                taken.add(text)
+                break
+    return chosen
+
+
+def _idnumber_text(text: str) -> str:
+    return text.strip()[:100]
+
+
+def _shortname(item: ItemRecord) -> str:
+    return (item.abbreviated_statement or item.human_coding_scheme or item.full_statement)[:100]
+
+
+def _scale_configuration(scale: Sequence[ScaleLevelRecord]) -> str:
+    proficient = [position for position, level in enumerate(scale, start=1) if level.proficient]
+    default = proficient[0] if proficient else len(scale)
+    entries: list[dict[str, Any]] = [{"scaleid": "0"}]
+    entries += [{"id": position, "scaledefault": int(position == default), "proficient": 1}
+                for position in proficient] or [{"id": default, "scaledefault": 1, "proficient": 1}]
+    return json.dumps(entries, separators=(",", ":"))
+
+
+def _taxonomy(order: Sequence[str], items: dict[str, ItemRecord], depth: dict[str, int]) -> list[str]:
+    levels = max(depth.values(), default=0)
+    terms = []
+    for level in range(1, levels + 1):
+        types = [(items[i].item_type or "").lower() for i in order if depth[i] == level]
+        known = [t for t in types if t in TAXONOMY_TERMS]
+        terms.append(max(set(known), key=known.count) if known else "competency")
+    return terms
+
+
+register_reader(FORMAT, read)
+__all__ = ["FORMAT", "HEADER", "RULE_ALL", "RULE_POINTS", "read", "write"]

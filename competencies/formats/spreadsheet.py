@@ -1,0 +1,134 @@
+"""What the spreadsheet readers share: decoding, rows with line numbers, headers, stable identifiers.
+
+Every reader reports a bad row as a :class:`Deviation` naming line and column and carries on; the
+package is fatal only when nothing usable is left.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+from competencies.formats.case_identifiers import case_uuid, is_case_uuid
+from competencies.package import Deviation
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+SOURCE_IDENTIFIER = "source_identifier"
+"""``ItemRecord.extra`` key keeping the source's own id when the identifier had to be derived."""
+
+_OPTIONAL_SUFFIX = re.compile(r"\s*\((optional|required)\)\s*$", re.IGNORECASE)
+
+
+class SourceTooLarge(ValueError):
+    pass
+
+
+def source_bytes(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str]:
+    """The bytes to read and a name for reports; a file over the limit is refused before it is read."""
+    if isinstance(source, Path):
+        size = source.stat().st_size
+        if size > max_bytes:
+            raise SourceTooLarge(f"{source.name} is {size:,} bytes, over the {max_bytes:,} byte limit")
+        return source.read_bytes(), source.name
+    if len(source) > max_bytes:
+        raise SourceTooLarge(f"the upload is {len(source):,} bytes, over the {max_bytes:,} byte limit")
+    return source, "upload"
+
+
+def decode_text(data: bytes, deviations: list[Deviation]) -> str:
+    """UTF-8 (with or without a BOM); a file that is not is read as Windows-1252 and reported."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        deviations.append(Deviation(
+            f"byte {error.start}", "not UTF-8; read as Windows-1252 (save the file as UTF-8 to be sure)"))
+        return data.decode("cp1252", errors="replace")
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    line: int
+    """The line where the row starts (a quoted cell may span lines)."""
+    cells: Mapping[str, str]
+    values: Sequence[str] = ()
+    """The raw cells in order, for formats with unnamed trailing columns (Canvas's ratings pairs)."""
+
+    def get(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+    def where(self, column: str) -> str:
+        return f"line {self.line}, column '{column}'"
+
+
+def normalise_header(name: str) -> str:
+    """``"Rule type (optional)"`` → ``"rule type"``: exports label some columns, imports do not."""
+    return _OPTIONAL_SUFFIX.sub("", name.strip().lstrip("\ufeff")).strip().lower()
+
+
+def read_rows(text: str, *, delimiter: str = ",") -> tuple[list[str], Iterator[Row]]:
+    """The header (normalised) and the data rows with the line each starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        raw_header = next(reader)
+    except StopIteration:
+        return [], iter(())
+    header = [normalise_header(name) for name in raw_header]
+
+    def rows() -> Iterator[Row]:
+        line = reader.line_num + 1
+        for values in reader:
+            if any(value.strip() for value in values):
+                yield Row(line, dict(zip(header, values, strict=False)), values)
+            line = reader.line_num + 1
+
+    return header, rows()
+
+
+def missing_columns(header: Sequence[str], required: Sequence[str]) -> list[str]:
+    return [column for column in required if column not in header]
+
+
+def stable_identifier(scope: str, local_id: str) -> str:
+    """A source id that is already a CASE UUID stays; any other becomes a uuid5 within its framework."""
+    return local_id.lower() if is_case_uuid(local_id.lower()) else case_uuid(f"{scope}\x1f{local_id}")
+
+
+def parent_first(identifiers: Sequence[str], parents: Mapping[str, Sequence[str]]) -> list[str]:
+    """Order items so every parent comes before its children (LMS imports need the parent first).
+
+    Items whose parents are unknown count as roots; items caught in a cycle come last, in the given order.
+    """
+    known = set(identifiers)
+    children: dict[str, list[str]] = {}
+    roots: list[str] = []
+    for identifier in identifiers:
+        own = [parent for parent in parents.get(identifier, ()) if parent in known]
+        if not own:
+            roots.append(identifier)
+        for parent in own:
+            children.setdefault(parent, []).append(identifier)
+    ordered: list[str] = []
+    placed: set[str] = set()
+    stack = list(reversed(roots))
+    while stack:
+        identifier = stack.pop()
+        if identifier in placed:
+            continue
+        placed.add(identifier)
+        ordered.append(identifier)
+        stack.extend(reversed(children.get(identifier, [])))
+    ordered.extend(identifier for identifier in identifiers if identifier not in placed)
+    return ordered
+
+
+def write_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """UTF-8 CSV with CRLF line ends, as both LMSs' importers expect from a spreadsheet export."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,90 @@
+"""Canvas outcomes CSV: read with a report of every bad row, write, and read back the same."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from competencies.formats import csv_canvas
+from competencies.formats.spreadsheet import SOURCE_IDENTIFIER
+from tests.competencies.formats.format_checks import deviation_at, parents_by_code, same_items
+
+
+@pytest.fixture
+def package(fixture_path: Path):
+    return csv_canvas.read(fixture_path / "canvas-outcomes.csv")
+
+
+def test_groups_and_outcomes_become_items_with_their_tree(package):
+    assert not any(d.fatal for d in package.deviations)
+    assert package.framework.title == "Workplace readiness"
+    tree = parents_by_code(package, "abbreviated_statement")
+    assert tree["Workplace readiness"] == ["ROOT"]
+    assert tree["SAFE.1"] == ["Safety"] and tree["COMM.1"] == ["Workplace readiness"]
+    safe = next(i for i in package.items if i.abbreviated_statement == "SAFE.1")
+    assert safe.full_statement.startswith("Follows the site safety briefing")
+    assert safe.item_type == "outcome" and safe.extra["display_name"] == "Safety briefing"
+    assert safe.extra[SOURCE_IDENTIFIER] == "wbl-safe-1"
+
+
+def test_legacy_decaying_average_is_read_as_weighted_average(package):
+    safe = next(i for i in package.items if i.abbreviated_statement == "SAFE.1")
+    assert safe.extra["calculation_method"] == "weighted_average" and safe.extra["calculation_int"] == 65
+
+
+def test_ratings_pairs_are_read_in_descending_points(package):
+    safe = next(i for i in package.items if i.abbreviated_statement == "SAFE.1")
+    assert safe.extra["ratings"] == [[4.0, "Exceeds"], [3.0, "Meets"], [0.0, "Does not meet"]]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("line 7, column 'calculation_method'", "between 50 and 99"),
+    ("line 8, column 'parent_guids'", "'wbl-missing' is not in the file"),
+    ("line 9, column 'vendor_guid'", "empty vendor_guid"),
+    ("line 10, column 'object_type'", "'rubric' is not group or outcome"),
+    ("line 11, column 'workflow_state'", "marked deleted"),
+    ("line 12, ratings tier 2", "do not descend"),
+])
+def test_each_bad_row_is_reported_by_line_and_column(package, line, message):
+    assert deviation_at(package, line, message)
+
+
+def test_bad_rows_are_skipped_and_good_ones_kept(package):
+    codes = {item.abbreviated_statement for item in package.items}
+    assert {"BAD.1", "ORPH.1", "RAT.1"} <= codes  # kept, with the bad part dropped
+    assert not {"NOGUID", "KIND", "GONE"} & codes
+    orphan = parents_by_code(package, "abbreviated_statement")["ORPH.1"]
+    assert orphan == ["ROOT"]
+
+
+def test_missing_required_columns_is_fatal_and_named():
+    package = csv_canvas.read(b"vendor_guid,title\nx,y\n")
+    assert package.deviations[-1].fatal and "object_type, parent_guids" in package.deviations[-1].message
+
+
+def test_a_file_with_no_usable_row_is_fatal():
+    package = csv_canvas.read(b"vendor_guid,object_type,title,parent_guids\n,outcome,x,\n")
+    assert package.deviations[-1].fatal and package.items == []
+
+
+def test_size_limit_is_checked_before_reading():
+    package = csv_canvas.read(b"x" * 2000, max_bytes=1000)
+    assert package.deviations[0].fatal and "over the 1,000 byte limit" in package.deviations[0].message
+
+
+def test_round_trip_keeps_items_and_parent_links(package):
+    written = csv_canvas.write(package)
+    again = csv_canvas.read(written)
+    assert [d for d in again.deviations] == []
+    same_items(package, again)
+    safe = next(i for i in again.items if i.abbreviated_statement == "SAFE.1")
+    assert safe.extra["ratings"][0] == [4.0, "Exceeds"] and safe.extra["calculation_int"] == 65
+
+
+def test_written_file_has_canvas_header_and_parents_first(package):
+    lines = csv_canvas.write(package).decode().splitlines()
+    assert lines[0].startswith("vendor_guid,object_type,title,description,display_name,calculation_method,"
+                               "calculation_int,parent_guids,workflow_state,ratings")
+    order = [line.split(",")[0] for line in lines[1:]]
+    assert order.index("wbl-root") < order.index("wbl-safety") < order.index("wbl-safe-1")
