@@ -1,0 +1,8 @@
+"""The sandbox's one blueprint; its views live in the modules named for what they serve."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("sandbox", __name__, url_prefix="/sandbox", template_folder="templates",
+               static_folder="static", static_url_path="/static")

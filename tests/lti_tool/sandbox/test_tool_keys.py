@@ -1,0 +1,32 @@
+"""Finding the tool's keys: from its published JWKS, else from the keys module, else a clear error."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from lti_tool.sandbox.tool_keys import ToolKeysUnavailable, published_tool_keys
+
+JWKS = {"keys": [{"kty": "RSA", "kid": "k1", "n": "AQAB", "e": "AQAB"}]}
+
+
+def test_the_published_key_set_is_read_in_process():
+    app = Flask(__name__)
+    app.add_url_rule("/lti/jwks.json", "jwks", lambda: JWKS)
+
+    read = published_tool_keys(app, "https://worklink.test/lti/jwks.json", fallback=lambda _app: None)
+
+    assert read() == JWKS
+
+
+def test_the_keys_module_serves_when_nothing_is_published():
+    read = published_tool_keys(Flask(__name__), "https://worklink.test/lti/jwks.json",
+                               fallback=lambda _app: JWKS)
+    assert read() == JWKS
+
+
+def test_no_keys_anywhere_is_a_clear_error():
+    read = published_tool_keys(Flask(__name__), "https://worklink.test/lti/jwks.json",
+                               fallback=lambda _app: None)
+    with pytest.raises(ToolKeysUnavailable, match="cannot verify"):
+        read()
