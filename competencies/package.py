@@ -56,6 +56,8 @@ class ItemRecord:
     last_change: dt.datetime | None = None
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
     """Source facts with no column of their own (O*NET importance and level, for example)."""
+    where: str | None = None
+    """Where the record stands in the source (``CFItems[12]``, ``line 40``), for reports."""
 
 
 @dataclasses.dataclass
@@ -70,6 +72,9 @@ class AssociationRecord:
     """Set when the destination lives in another framework (a crosswalk)."""
     sequence: int | None = None
     last_change: dt.datetime | None = None
+    notes: str | None = None
+    where: str | None = None
+    """Where the record stands in the source (``CFAssociations[3]``), for reports."""
 
 
 @dataclasses.dataclass
@@ -109,6 +114,7 @@ class RubricRecord:
     description: str | None = None
     criteria: list[RubricCriterionRecord] = dataclasses.field(default_factory=list)
     last_change: dt.datetime | None = None
+    uri: str | None = None
 
 
 @dataclasses.dataclass
@@ -129,6 +135,8 @@ class FrameworkRecord:
     framework_type: str | None = None
     last_change: dt.datetime | None = None
     case_version: str | None = None
+    uri: str | None = None
+    """The published CASE ``uri`` of the CFDocument, when the source has one."""
 
 
 @dataclasses.dataclass

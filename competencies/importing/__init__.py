@@ -1,0 +1,184 @@
+"""Store a :class:`~competencies.package.FrameworkPackage`, as often as it comes, without copies.
+
+``import_package`` is idempotent: rows are matched by identifier, written only when something
+differs, and an item the source dropped is deleted, or retired when evidence, a rubric or
+another framework still points at it. All of it happens inside one savepoint: a fatal problem
+raises :class:`ImportRejected` and leaves the database as it was. The caller commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from competencies import formats
+from competencies.importing.associations import (
+    associations_elsewhere, resolve_waiting, store_associations,
+)
+from competencies.importing.items import (
+    load_existing, owners_elsewhere, remove_missing, store_items,
+)
+from competencies.importing.report import ChangeCounts, ImportRejected, ImportReport
+from competencies.importing.rubrics import store_rubrics
+from competencies.importing.scales import store_scale
+from competencies.importing.tree import plan_tree, unique_records
+from competencies.models import Framework
+from competencies.orm import utcnow
+from competencies.package import (
+    AssociationRecord, Deviation, FrameworkPackage, FrameworkRecord, ItemRecord,
+)
+
+__all__ = [
+    "DEFAULT_MAX_BYTES", "ChangeCounts", "ImportRejected", "ImportReport", "Progress",
+    "import_file", "import_package",
+]
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``on_progress(stage, done, total)``; stages: read, check, items, associations,
+rubrics, done."""
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+R = TypeVar("R", ItemRecord, AssociationRecord)
+
+_FRAMEWORK_FIELDS = tuple(
+    field.name for field in dataclasses.fields(FrameworkRecord) if field.name != "identifier"
+)
+
+
+def import_file(session: Session, path: Path, fmt: str | None = None,
+                on_progress: Progress | None = None, *,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+    """Read ``path`` with the reader for ``fmt`` (or its extension) and import it."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        report = ImportReport(framework_identifier="", source_format=fmt or "")
+        report.deviations.append(Deviation(
+            str(path.name), f"{size:,} bytes is over the limit of {max_bytes:,} bytes; "
+                            "nothing was read", fatal=True))
+        raise ImportRejected(report)
+    name, reader = formats.reader_for(path, fmt)
+    _progress(on_progress, "read", 0, 1)
+    package = reader(path)
+    if not package.source_format:
+        package.source_format = name
+    return import_package(session, package, on_progress=on_progress)
+
+
+def import_package(session: Session, package: FrameworkPackage, *,
+                   on_progress: Progress | None = None) -> ImportReport:
+    framework = package.framework
+    report = ImportReport(framework_identifier=framework.identifier,
+                          source_format=package.source_format,
+                          deviations=list(package.deviations))
+    if not framework.identifier and not report.fatal:
+        report.deviations.append(Deviation("framework", "the framework has no identifier",
+                                           fatal=True))
+    if report.fatal:
+        raise ImportRejected(report)
+    _progress(on_progress, "check", 0, 1)
+    items, associations, repeats = unique_records(package)
+    items, zoned_items = _zoned(items)
+    associations, zoned_associations = _zoned(associations)
+    report.deviations += repeats + zoned_items + zoned_associations
+    report.items.skipped = len(package.items) - len(items)
+    report.associations.skipped = len(package.associations) - len(associations)
+    tree, faults = plan_tree(framework.identifier, items, associations)
+    report.deviations += faults
+
+    stored = session.scalar(select(Framework).where(Framework.identifier == framework.identifier))
+    framework_id = stored.id if stored is not None else None
+    existing = load_existing(session, framework_id) if framework_id is not None else {}
+    new_items = [item.identifier for item in items if item.identifier not in existing]
+    for identifier, owner in owners_elsewhere(session, new_items, framework_id).items():
+        report.deviations.append(Deviation(
+            _where(items, identifier), f"item {identifier!r} already belongs to framework "
+                                       f"{owner!r}; an identifier names one item only", fatal=True))
+    for identifier, owner in associations_elsewhere(
+            session, [a.identifier for a in associations], framework_id).items():
+        report.deviations.append(Deviation(
+            _where(associations, identifier), f"association {identifier!r} already belongs to "
+                                              f"framework {owner!r}", fatal=True))
+    if report.fatal:
+        raise ImportRejected(report)
+
+    # Everything below writes; a savepoint undoes all of it if anything fails.
+    with session.begin_nested():
+        stored, report.framework = _store_framework(session, stored, package)
+        report.framework_id = stored.id
+        total = len(items)
+        _progress(on_progress, "items", 0, total)
+        ids, report.items = store_items(session, stored.id, items, tree, existing)
+        report.items.skipped = len(package.items) - len(items)
+        _progress(on_progress, "items", total, total)
+        _progress(on_progress, "associations", 0, len(associations))
+        counts, unresolved = store_associations(session, stored.id, framework.identifier,
+                                                associations, ids)
+        counts.skipped = report.associations.skipped
+        report.associations = counts
+        report.deviations += unresolved
+        remove_missing(session, stored.id, existing, set(ids), report.items)
+        resolve_waiting(session, stored.id)
+        _progress(on_progress, "rubrics", 0, len(package.rubrics))
+        report.rubrics, notes = store_rubrics(session, stored.id, package.rubrics, ids)
+        report.deviations += notes
+        report.deviations += store_scale(session, stored.id, f"{framework.title} scale",
+                                         package.scale)
+        session.flush()
+    _progress(on_progress, "done", 1, 1)
+    return report
+
+
+def _store_framework(session: Session, stored: Framework | None, package: FrameworkPackage,
+                     ) -> tuple[Framework, str]:
+    record = package.framework
+    values = {name: getattr(record, name) for name in _FRAMEWORK_FIELDS}
+    values["source_format"] = package.source_format
+    if values["last_change"] is not None and values["last_change"].tzinfo is None:
+        values["last_change"] = values["last_change"].replace(tzinfo=dt.timezone.utc)
+    if stored is None:
+        stored = Framework(identifier=record.identifier, **values)
+        session.add(stored)
+        session.flush()
+        return stored, "created"
+    state = "unchanged"
+    for name, value in values.items():
+        if getattr(stored, name) != value:
+            setattr(stored, name, value)
+            state = "updated"
+    stored.imported_at = utcnow()
+    session.flush()
+    return stored, state
+
+
+def _zoned(records: list[R]) -> tuple[list[R], list[Deviation]]:
+    """Times a reader gave without a zone, read as UTC (as CASE 1.0 files need)."""
+    deviations = []
+    result = []
+    for record in records:
+        if record.last_change is not None and record.last_change.tzinfo is None:
+            record = dataclasses.replace(
+                record, last_change=record.last_change.replace(tzinfo=dt.timezone.utc))
+            deviations.append(Deviation(f"{record.where or record.identifier}.last_change",
+                                        "time without a zone; read as UTC"))
+        result.append(record)
+    return result, deviations
+
+
+def _where(records: Sequence[ItemRecord | AssociationRecord], identifier: str) -> str:
+    for record in records:
+        if record.identifier == identifier:
+            return record.where or identifier
+    return identifier
+
+
+def _progress(callback: Progress | None, stage: str, done: int, total: int) -> None:
+    if callback is not None:
+        callback(stage, done, total)

@@ -1,0 +1,50 @@
+"""Evidence: one rating of one learner against one item, with who rated it and on what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from competencies.orm import Base, utcnow
+
+
+class RaterType(enum.StrEnum):
+    TEACHER = "teacher"
+    EMPLOYER = "employer"
+    SELF = "self"
+    SYSTEM = "system"
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_learner_item", "learner_ref", "item_id", "rated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_ref: Mapped[str] = mapped_column(String(255))
+    """Who the evidence is about, as the caller names them (a user id as text, an LTI ``sub``).
+
+    Plain text so the domain needs no table of people; the LTI shell owns those."""
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="RESTRICT"), index=True)
+    """Restrict: an item with evidence is retired on re-import, never deleted."""
+    score: Mapped[float] = mapped_column()
+    scale_max: Mapped[float | None] = mapped_column()
+    """The top of the scale the score was given on, so scores from different scales compare."""
+    scale_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mastery_scale.id", ondelete="SET NULL")
+    )
+    rater_type: Mapped[RaterType] = mapped_column(Enum(RaterType, native_enum=False, length=20))
+    rater_ref: Mapped[str | None] = mapped_column(String(255))
+    rater_name: Mapped[str | None] = mapped_column(String(255))
+    rated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    artifact: Mapped[str | None] = mapped_column(String(2000))
+    """What was assessed: a URL or a stored file's reference."""
+    source: Mapped[str | None] = mapped_column(String(255))
+    """What produced the rating, e.g. ``rubric-criterion:<identifier>``, ``import``."""
+    criterion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rubric_criterion.id", ondelete="SET NULL")
+    )
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
