@@ -1,0 +1,66 @@
+"""Install endpoints: the tool's JWKS, Dynamic Registration, the Canvas JSON configuration."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, Response, jsonify, make_response, render_template, request
+
+from lti_tool.app import app_config
+from lti_tool.db import db_session
+from lti_tool.lti.canvas_config import canvas_configuration
+from lti_tool.lti.dynamic_registration import DynamicRegistrationError, register
+from lti_tool.lti.keys import public_jwks
+from lti_tool.web import error_page
+
+bp = Blueprint("onboarding", __name__, url_prefix="/lti")
+
+
+@bp.get("/jwks.json")
+def jwks() -> Response:
+    """The tool's public keys: current, next, and retired ones still inside the overlap."""
+    response = jsonify(public_jwks(db_session()))
+    # The next key is published a whole rotation ahead, so an hour of caching never hides
+    # the key that signs.
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/canvas.json")
+def canvas_json() -> Response:
+    """The developer key configuration Canvas reads by URL ("Enter URL")."""
+    response = jsonify(canvas_configuration(app_config()))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/register")
+def dynamic_registration() -> Response | tuple[str, int]:
+    """LTI Dynamic Registration, opened by the LMS in a dialog or an iframe."""
+    configuration_url = request.args.get("openid_configuration", "").strip()
+    if not configuration_url:
+        return error_page(
+            400, "This address installs Worklink from an LMS: it needs the platform's "
+                 "openid_configuration parameter.",
+            title="Open this address from your LMS",
+            hint="Moodle: Site administration → Plugins → External tool → Manage tools → "
+                 "Tool URL. Canvas: Admin → Developer Keys → + Developer Key → LTI Registration.",
+        )
+    try:
+        outcome = register(db_session(), app_config(), configuration_url,
+                           request.args.get("registration_token") or None)
+    except DynamicRegistrationError as exc:
+        return error_page(exc.status, str(exc), title="Worklink could not be registered",
+                          hint=exc.hint)
+    nonce = secrets.token_urlsafe(16)
+    response = make_response(render_template(
+        "onboarding/registered.html", outcome=outcome, script_nonce=nonce,
+        pending_policy=app_config().unknown_deployment_policy.value == "pending",
+    ))
+    # The only inline script Worklink serves: it tells the LMS to close the dialog.
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'nonce-{nonce}'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors *"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
