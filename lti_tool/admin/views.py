@@ -1,7 +1,115 @@
-"""The admin's pages: thin views over services."""
+"""The operator's pages: registrations, deployments waiting for approval, the URLs to paste."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import hmac
+
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from lti_tool.admin import deployments as operations
+from lti_tool.admin.signin import redeem
+from lti_tool.app import app_config
+from lti_tool.db import db_session
+from lti_tool.lti.tool_profile import ToolUrls
+from lti_tool.models import Deployment, DeploymentStatus
+from lti_tool.security import Principal, Role, bind_session, current_principal, require
+from lti_tool.web import error_page, session_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def csrf_token() -> str:
+    """A form token tied to this session (its launch id), so another site cannot post for it."""
+    principal = current_principal()
+    if principal is None:
+        return ""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"admin-form:{principal.launch_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    if not sent or not hmac.compare_digest(sent, csrf_token()):
+        abort(403, "This form has expired or did not come from Worklink. "
+                   "Reload the page and try again.")
+
+
+@bp.app_context_processor
+def _admin_helpers() -> dict[str, object]:
+    return {"admin_csrf_token": csrf_token}
+
+
+@bp.get("/signin")
+def signin_form() -> str | tuple[str, int]:
+    """Ask before spending the link: chat apps and mail scanners open links on their own."""
+    token = request.args.get("token", "")
+    if not token:
+        return error_page(400, "This page needs the sign-in link printed by `worklink admin link`.")
+    return render_template("admin/signin.html", token=token)
+
+
+@bp.post("/signin")
+def signin() -> WerkzeugResponse | tuple[str, int]:
+    nonce = redeem(db_session(), current_app.config["SECRET_KEY"], request.form.get("token", ""))
+    if nonce is None:
+        return error_page(
+            403, "This sign-in link is not valid: it has been used, has expired, or was mangled.",
+            title="Sign-in link not accepted",
+            hint="Run `worklink admin link` on the server for a new one.",
+        )
+    principal = Principal(user_id=None, registration_id=0, course_id=None, role=Role.ADMIN,
+                          launch_id=f"admin-link:{nonce[:16]}")
+    response = make_response("", 303)
+    token = bind_session(response, principal)
+    response.headers["Location"] = session_url("admin.registrations") if token else "/admin/"
+    return response
+
+
+@bp.get("/")
+@require(Role.ADMIN, course_param=None)
+def registrations() -> str:
+    return render_template("admin/registrations.html",
+                           registrations=operations.registrations_with_deployments(db_session()))
+
+
+@bp.get("/deployments/pending")
+@require(Role.ADMIN, course_param=None)
+def pending() -> str:
+    return render_template("admin/pending.html",
+                           deployments=operations.pending_deployments(db_session()),
+                           policy=app_config().unknown_deployment_policy.value)
+
+
+@bp.post("/deployments/<int:deployment_pk>/approve")
+@require(Role.ADMIN, course_param=None)
+def approve(deployment_pk: int) -> Response:
+    return _set_status(deployment_pk, DeploymentStatus.ACTIVE)
+
+
+@bp.post("/deployments/<int:deployment_pk>/disable")
+@require(Role.ADMIN, course_param=None)
+def disable(deployment_pk: int) -> Response:
+    return _set_status(deployment_pk, DeploymentStatus.DISABLED)
+
+
+@bp.get("/urls")
+@require(Role.ADMIN, course_param=None)
+def urls() -> str:
+    config = app_config()
+    return render_template("admin/urls.html", urls=ToolUrls.from_config(config),
+                           policy=config.unknown_deployment_policy.value)
+
+
+def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:
+    _check_csrf()
+    session = db_session()
+    deployment = session.get(Deployment, deployment_pk)
+    if deployment is None:
+        abort(404, "No such deployment.")
+    operations.set_status(deployment, status)
+    session.commit()
+    response = make_response("", 303)
+    response.headers["Location"] = session_url("admin.pending")
+    return response

@@ -20,6 +20,11 @@ def _register_optional() -> None:
     from lti_tool.cli import demo
 
     main.add_command(demo.demo)
+    from lti_tool.cli import admin, keys, platform  # onboarding and keys (H5)
+
+    main.add_command(platform.platform)
+    main.add_command(keys.keys)
+    main.add_command(admin.admin)
 
 
 _register_optional()

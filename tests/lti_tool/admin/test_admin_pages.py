@@ -1,0 +1,150 @@
+"""The operator's pages: who gets in, and approving or disabling a pending deployment."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from lti_tool.admin.signin import issue_link
+from lti_tool.config import Config
+from lti_tool.lti.registrations import add_registration
+from lti_tool.models import Deployment, DeploymentStatus, Registration
+from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+
+
+@pytest.fixture(autouse=True)
+def no_registrations(db: Session) -> None:
+    # SQLite keeps what an earlier test committed inside its savepoint.
+    db.execute(delete(Registration))
+
+
+@pytest.fixture
+def pending(db: Session) -> Deployment:
+    registration = add_registration(
+        db, name="Canvas: Riverside", issuer="https://canvas.instructure.com", client_id="1000",
+        auth_login_url="https://sso.canvaslms.com/api/lti/authorize_redirect",
+        auth_token_url="https://sso.canvaslms.com/login/oauth2/token",
+        key_set_url="https://sso.canvaslms.com/api/lti/security/jwks", product="canvas",
+        deployment_ids=["12:abc"],
+    )
+    deployment = registration.deployments[0]
+    deployment.status = DeploymentStatus.PENDING
+    db.commit()
+    return deployment
+
+
+def _token_for(app: Flask, role: Role) -> str:
+    with app.test_request_context():
+        return issue_token(Principal(user_id=1, registration_id=1, course_id=1, role=role,
+                                     launch_id="launch-1"))
+
+
+def _sign_in(client: FlaskClient, db: Session, config: Config) -> str:
+    """Follow the operator's link; returns the session token the redirect carries."""
+    link = issue_link(db, config.secret_key, config.base_url)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    confirm = client.get(f"/admin/signin?token={token}")
+    assert confirm.status_code == 200 and b"Sign in" in confirm.data
+    response = client.post("/admin/signin", data={"token": token})
+    assert response.status_code == 303
+    return parse_qs(urlsplit(response.headers["Location"]).query)["_wl"][0]
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/deployments/pending", "/admin/urls"])
+def test_anonymous_visitors_are_asked_to_sign_in(client: FlaskClient, path: str) -> None:
+    assert client.get(path).status_code == 401
+
+
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.STUDENT, Role.TEACHING_ASSISTANT])
+def test_course_roles_are_not_operators(app: Flask, client: FlaskClient, role: Role) -> None:
+    headers = {SESSION_HEADER: _token_for(app, role)}
+    assert client.get("/admin/", headers=headers).status_code == 403
+
+
+def test_a_teacher_cannot_approve_a_deployment(
+    app: Flask, client: FlaskClient, db: Session, pending: Deployment
+) -> None:
+    headers = {SESSION_HEADER: _token_for(app, Role.TEACHER)}
+    response = client.post(f"/admin/deployments/{pending.id}/approve", headers=headers)
+    assert response.status_code == 403
+    db.refresh(pending)
+    assert pending.status is DeploymentStatus.PENDING
+
+
+def test_an_lti_admin_launch_reaches_the_pages(
+    app: Flask, client: FlaskClient, pending: Deployment
+) -> None:
+    headers = {SESSION_HEADER: _token_for(app, Role.ADMIN)}
+    page = client.get("/admin/", headers=headers)
+    assert page.status_code == 200
+    assert b"Canvas: Riverside" in page.data and b"12:abc" in page.data
+
+
+def test_the_signin_link_works_once(client: FlaskClient, db: Session, config: Config) -> None:
+    link = issue_link(db, config.secret_key, config.base_url)
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    assert client.post("/admin/signin", data={"token": token}).status_code == 303
+    second = client.post("/admin/signin", data={"token": token})
+    assert second.status_code == 403 and b"has been used" in second.data
+
+
+def test_a_forged_signin_token_is_refused(client: FlaskClient) -> None:
+    assert client.post("/admin/signin", data={"token": "forged.token.value"}).status_code == 403
+
+
+def test_approve_from_the_pending_page(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    session = _sign_in(client, db, config)
+    page = client.get(f"/admin/deployments/pending?_wl={session}")
+    assert page.status_code == 200 and b"12:abc" in page.data
+    csrf = re.search(rb'name="csrf_token" value="([0-9a-f]+)"', page.data)
+    assert csrf is not None
+    response = client.post(f"/admin/deployments/{pending.id}/approve?_wl={session}",
+                           data={"csrf_token": csrf.group(1).decode()})
+    assert response.status_code == 303
+    db.refresh(pending)
+    assert pending.status is DeploymentStatus.ACTIVE and pending.approved_at is not None
+    assert b"Nothing is waiting" in client.get(f"/admin/deployments/pending?_wl={session}").data
+
+
+def test_disable_from_the_pending_page(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    session = _sign_in(client, db, config)
+    page = client.get(f"/admin/deployments/pending?_wl={session}")
+    csrf = re.search(rb'name="csrf_token" value="([0-9a-f]+)"', page.data)
+    assert csrf is not None
+    client.post(f"/admin/deployments/{pending.id}/disable?_wl={session}",
+                data={"csrf_token": csrf.group(1).decode()})
+    db.refresh(pending)
+    assert pending.status is DeploymentStatus.DISABLED
+
+
+def test_a_post_without_the_form_token_is_refused(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    """Another site makes the operator's browser post the approve form."""
+    session = _sign_in(client, db, config)
+    response = client.post(f"/admin/deployments/{pending.id}/approve?_wl={session}",
+                           data={"csrf_token": "0" * 64})
+    assert response.status_code == 403
+    db.refresh(pending)
+    assert pending.status is DeploymentStatus.PENDING
+
+
+def test_the_urls_page_lists_what_to_paste(
+    client: FlaskClient, db: Session, config: Config
+) -> None:
+    session = _sign_in(client, db, config)
+    page = client.get(f"/admin/urls?_wl={session}").get_data(as_text=True)
+    for url in ("https://worklink.test/lti/register", "https://worklink.test/lti/canvas.json",
+                "https://worklink.test/lti/login", "https://worklink.test/lti/launch",
+                "https://worklink.test/lti/jwks.json"):
+        assert url in page

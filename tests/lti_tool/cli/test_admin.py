@@ -1,0 +1,17 @@
+"""``worklink admin link``: a one-time sign-in URL."""
+
+from __future__ import annotations
+
+from tests.lti_tool.cli.conftest import Invoke
+
+
+def test_link_prints_a_signin_url_on_the_base_url(worklink: Invoke) -> None:
+    result = worklink("admin", "link", "--minutes", "5")
+    assert result.exit_code == 0
+    url = result.output.strip().splitlines()[0]
+    assert url.startswith("https://worklink.test/admin/signin?token=")
+    assert len(url) > len("https://worklink.test/admin/signin?token=") + 20
+
+
+def test_two_links_differ(worklink: Invoke) -> None:
+    assert worklink("admin", "link").output != worklink("admin", "link").output
