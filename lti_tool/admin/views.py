@@ -12,6 +12,7 @@ from lti_tool.admin import deployments as operations
 from lti_tool.admin.signin import redeem
 from lti_tool.app import app_config
 from lti_tool.db import db_session
+from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_profile import ToolUrls
 from lti_tool.models import Deployment, DeploymentStatus
 from lti_tool.security import Principal, Role, bind_session, current_principal, require
@@ -110,6 +111,9 @@ def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:
         abort(404, "No such deployment.")
     operations.set_status(deployment, status)
     session.commit()
+    # This worker's launch path keeps active deployments for a few seconds; a disable here
+    # takes effect here at once (other workers within the directory's TTL).
+    lti_services().directory.forget()
     response = make_response("", 303)
     response.headers["Location"] = session_url("admin.pending")
     return response

@@ -11,6 +11,7 @@ from lti_tool.db import db_session
 from lti_tool.lti.canvas_config import canvas_configuration
 from lti_tool.lti.dynamic_registration import DynamicRegistrationError, register
 from lti_tool.lti.keys import public_jwks
+from lti_tool.lti.services import lti_services
 from lti_tool.web import error_page
 
 bp = Blueprint("onboarding", __name__, url_prefix="/lti")
@@ -52,6 +53,8 @@ def dynamic_registration() -> Response | tuple[str, int]:
     except DynamicRegistrationError as exc:
         return error_page(exc.status, str(exc), title="Worklink could not be registered",
                           hint=exc.hint)
+    # A second client_id for an issuer already cached (hosted Canvas) must launch at once.
+    lti_services().directory.forget()
     nonce = secrets.token_urlsafe(16)
     response = make_response(render_template(
         "onboarding/registered.html", outcome=outcome, script_nonce=nonce,
