@@ -1,0 +1,103 @@
+"""The production files hang together: compose parses, gunicorn's config loads, no secret is baked in."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import re
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+CONFIG_SOURCE = DEPLOY.parent / "lti_tool" / "config.py"
+
+
+def gunicorn_config(monkeypatch: pytest.MonkeyPatch, **env: str) -> ModuleType:
+    for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "FORWARDED_ALLOW_IPS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", DEPLOY / "gunicorn.conf.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gunicorn_config_imports_with_sync_workers_on_port_8000(monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = gunicorn_config(monkeypatch)
+
+    assert conf.bind == "0.0.0.0:8000" and conf.worker_class == "sync"
+    assert isinstance(conf.workers, int) and conf.workers >= 2
+    assert conf.forwarded_allow_ips == "127.0.0.1"  # trust proxy headers only when told to
+
+
+def test_gunicorn_config_takes_its_sizes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    conf = gunicorn_config(monkeypatch, GUNICORN_WORKERS="7", FORWARDED_ALLOW_IPS="*")
+
+    assert (conf.workers, conf.forwarded_allow_ips) == (7, "*")
+
+
+def test_dockerfile_runs_gunicorn_as_a_non_root_user_without_secrets() -> None:
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    instructions = [line for line in dockerfile.splitlines() if line and not line.startswith("#")]
+
+    assert any(line.startswith("FROM python:3.11-slim") for line in instructions)
+    users = [line.split()[1] for line in instructions if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    assert "lti_tool.wsgi:app" in instructions[-1] and "pip install ." in dockerfile
+    secretish = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE|DATABASE_URL|API_KEY)", re.I)
+    assert [line for line in instructions
+            if line.startswith(("ENV", "ARG", "LABEL")) and secretish.search(line)] == []
+
+
+def test_env_example_names_only_settings_worklink_or_compose_reads() -> None:
+    names = re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (DEPLOY / "env.example").read_text(), re.M)
+    compose = (DEPLOY / "compose.yaml").read_text()
+    config = CONFIG_SOURCE.read_text()
+
+    unknown = [
+        name for name in names
+        if not (name.startswith("WORKLINK_") and f'"{name.removeprefix("WORKLINK_")}"' in config)
+        and f"${{{name}" not in compose and not name.startswith("GUNICORN_")
+    ]
+    assert unknown == []
+    assert "WORKLINK_SECRET_KEY=change-me" in (DEPLOY / "env.example").read_text()
+
+
+def test_caddy_forwards_to_the_port_gunicorn_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    caddyfile = (DEPLOY / "Caddyfile").read_text()
+    port = gunicorn_config(monkeypatch).bind.rsplit(":", 1)[1]
+
+    assert f"reverse_proxy app:{port}" in caddyfile
+    assert "X-Frame-Options" not in caddyfile.replace("No X-Frame-Options", "")
+
+
+def test_compose_describes_app_worker_database_redis_and_proxy() -> None:
+    yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (not a Worklink dependency)")
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    services = compose["services"]
+
+    assert {"app", "worker", "db", "redis", "proxy", "migrate"} <= set(services)
+    assert services["app"]["image"] == services["worker"]["image"] == services["migrate"]["image"]
+    assert services["migrate"]["command"] == ["worklink", "db", "upgrade"]
+    assert services["app"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "ports" not in services["app"]  # only the proxy is reachable from outside
+
+
+def test_the_gunicorn_entry_point_builds_the_app_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name, value in {"MODE": "production", "SECRET_KEY": "s" * 40,
+                        "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+                        "BASE_URL": "https://worklink.test", "INSTANCE_DIR": str(tmp_path)}.items():
+        monkeypatch.setenv(f"WORKLINK_{name}", value)
+    monkeypatch.delitem(sys.modules, "lti_tool.wsgi", raising=False)
+
+    wsgi = importlib.import_module("lti_tool.wsgi")
+
+    assert wsgi.app.extensions["worklink.config"].is_production
+    assert wsgi.app.config["SECRET_KEY"] == "s" * 40
+    monkeypatch.delitem(sys.modules, "lti_tool.wsgi")
