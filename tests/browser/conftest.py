@@ -1,0 +1,96 @@
+"""A live Worklink with the sandbox LMS, driven by a real headless Chromium.
+
+The server runs in a thread (werkzeug, threaded) on a database of its own; Chromium and
+chromedriver come from the system (Debian: ``apt install chromium chromium-driver``). Without
+them the browser tests are skipped with the reason, unless ``WORKLINK_REQUIRE_BROWSER`` is set,
+when they fail instead. ``WORKLINK_CHROMIUM`` and ``WORKLINK_CHROMEDRIVER`` point elsewhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from lti_tool.app import create_app
+from lti_tool.config import Config, Mode
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROME_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,900",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveServer:
+    url: str
+    config: Config
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, fresh_database_url: str) -> Iterator[LiveServer]:
+    """Worklink plus the sandbox on 127.0.0.1 and a free port, for this test only."""
+    # The base URL must name the port before the app exists, so the server starts with a
+    # stand-in and the app is put behind it once the port is known.
+    holder: dict[str, Any] = {}
+
+    def dispatch(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        return holder["app"](environ, start_response)
+
+    server = make_server("127.0.0.1", 0, dispatch, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    config = Config(mode=Mode.TEST, secret_key="browser-test-secret-key-not-for-production",
+                    database_url=fresh_database_url, base_url=url,
+                    instance_dir=tmp_path / "instance", sandbox=True)
+    holder["app"] = create_app(config)
+    thread = threading.Thread(target=server.serve_forever, name="live-worklink", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(url=url, config=config)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        holder["app"].extensions["worklink.db"].engine.dispose()
+        holder["app"].extensions["worklink.sandbox"].store.dispose()
+
+
+def _find(env: str, names: tuple[str, ...]) -> str | None:
+    if os.environ.get(env):
+        return os.environ[env] if Path(os.environ[env]).exists() else None
+    return next((path for name in names if (path := shutil.which(name))), None)
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Any]:
+    chromium = _find("WORKLINK_CHROMIUM", CHROMIUM_NAMES)
+    driver_path = _find("WORKLINK_CHROMEDRIVER", ("chromedriver",))
+    if not (chromium and driver_path):
+        missing = " and ".join(n for n, p in (("Chromium", chromium), ("chromedriver", driver_path)) if not p)
+        reason = f"{missing} not found (install chromium and chromium-driver, or set WORKLINK_CHROMIUM / WORKLINK_CHROMEDRIVER)"
+        if os.environ.get("WORKLINK_REQUIRE_BROWSER"):
+            pytest.fail(f"WORKLINK_REQUIRE_BROWSER is set but {reason}")
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
