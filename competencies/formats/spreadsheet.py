@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from competencies.formats import register_reader
 from competencies.formats.case_identifiers import case_uuid, is_case_uuid
-from competencies.package import Deviation
+from competencies.package import Deviation, FrameworkPackage, FrameworkRecord
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SOURCE_IDENTIFIER = "source_identifier"
@@ -132,3 +133,32 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     writer.writerow(header)
     writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def read_any_csv(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FrameworkPackage:
+    """Pick the CSV reader from the header row: Canvas, Moodle, OpenSALT or O*NET's occupation list."""
+    # Imported here: each of these modules imports this one.
+    from competencies.formats import csv_canvas, csv_moodle, csv_opensalt, onet
+
+    try:
+        data, _ = source_bytes(source, max_bytes=max_bytes)
+    except SourceTooLarge as error:
+        return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
+                                deviations=[Deviation("file", str(error), fatal=True)])
+    header, _ = read_rows(decode_text(data[:65536], []).split("\n", 1)[0] + "\n")
+    columns = set(header)
+    if "vendor_guid" in columns:
+        return csv_canvas.read(data, max_bytes=max_bytes)
+    if "is framework" in columns:
+        return csv_moodle.read(data, max_bytes=max_bytes)
+    if "smartlevel" in columns:
+        return csv_opensalt.read(data, max_bytes=max_bytes)
+    if "o*net-soc code" in columns:
+        return onet.read(data, max_bytes=max_bytes)
+    return FrameworkPackage(
+        framework=FrameworkRecord(identifier="", title=""), source_format="csv",
+        deviations=[Deviation("line 1", "the header matches no known CSV (Canvas outcomes: vendor_guid; Moodle: "
+                              "Is framework; OpenSALT: smartLevel; O*NET: O*NET-SOC Code)", fatal=True)])
+
+
+register_reader("csv", read_any_csv, [".csv"])
