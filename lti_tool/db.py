@@ -32,9 +32,62 @@ class Database:
         with self.sessions() as session:
             yield session
 
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A connection in a transaction that commits on success (a savepoint under test)."""
+        if isinstance(self.bind, Engine):
+            with self.bind.begin() as connection:
+                yield connection
+        else:
+            with self.bind.begin_nested():
+                yield self.bind
+
     def init_app(self, app: Flask) -> None:
         app.extensions["worklink.db"] = self
         app.teardown_appcontext(_close_request_session)
+
+
+class UnitOfWork:
+    """One request's Core connection and transaction, for the paths where every statement counts.
+
+    Nothing is durable until :meth:`commit`; whatever is left uncommitted when the request ends
+    is rolled back. After a commit the next statement starts a new transaction.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._connection: Connection | None = None
+        self._transaction: Any = None
+
+    @property
+    def connection(self) -> Connection:
+        bind = self._database.bind
+        if self._connection is None:
+            self._connection = bind.connect() if isinstance(bind, Engine) else bind
+        if self._transaction is None:
+            self._transaction = (self._connection.begin() if isinstance(bind, Engine)
+                                 else self._connection.begin_nested())
+        return self._connection
+
+    def commit(self) -> None:
+        if self._transaction is not None:
+            self._transaction.commit()
+            self._transaction = None
+
+    def close(self) -> None:
+        if self._transaction is not None and self._transaction.is_active:
+            self._transaction.rollback()
+        self._transaction = None
+        if self._connection is not None and isinstance(self._database.bind, Engine):
+            self._connection.close()
+        self._connection = None
+
+
+def db_work() -> UnitOfWork:
+    """The request's unit of work, opened on first use."""
+    if "db_work" not in g:
+        g.db_work = UnitOfWork(database())
+    return g.db_work  # type: ignore[no-any-return]
 
 
 def make_engine(url: str) -> Engine:
@@ -84,3 +137,6 @@ def _close_request_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+    work = g.pop("db_work", None)
+    if work is not None:
+        work.close()

@@ -13,18 +13,20 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy.orm import Session
+from lti_tool.db import UnitOfWork
 
 from lti_tool.config import Config, DeploymentPolicy
+from sqlalchemy.engine import Connection
+
 from lti_tool.lti import claims as c
 from lti_tool.lti import validation
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.platform_keys import PlatformKeys
 from lti_tool.lti.provisioning import insert_ignore
-from lti_tool.lti.registrations import find_deployment, find_registration, registrations_for_issuer
+from lti_tool.lti.directory import DeploymentInfo, Directory, PlatformRegistration
 from lti_tool.lti.store import EphemeralStore
-from lti_tool.models import Deployment, DeploymentStatus, Registration
+from lti_tool.models import Deployment, DeploymentStatus
 
 STATE_TTL = 600
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
@@ -40,7 +42,7 @@ class LoginRedirect:
     platform_origin: str
 
 
-def begin_login(session: Session, store: EphemeralStore, config: Config,
+def begin_login(work: UnitOfWork, store: EphemeralStore, directory: Directory, config: Config,
                 params: dict[str, str]) -> LoginRedirect:
     issuer = params.get("iss")
     login_hint = params.get("login_hint")
@@ -51,7 +53,8 @@ def begin_login(session: Session, store: EphemeralStore, config: Config,
         raise LaunchError("The platform's login request lacks " + ", ".join(missing) + ".",
                           code="bad_login", status=400)
     assert issuer and login_hint and target_link_uri
-    registration = _registration_for_login(session, issuer, params.get("client_id"))
+    registration = _registration_for_login(work.connection, directory, issuer,
+                                           params.get("client_id"))
     if not target_link_uri.startswith(config.base_url + "/"):
         raise LaunchError(f"The login asks to launch {target_link_uri}, which is not a Worklink "
                           f"address ({config.base_url}).", code="bad_target_link_uri", status=400)
@@ -77,23 +80,25 @@ def begin_login(session: Session, store: EphemeralStore, config: Config,
                          storage_target, _origin(registration.auth_login_url))
 
 
-def _registration_for_login(session: Session, issuer: str, client_id: str | None) -> Registration:
+def _registration_for_login(conn: Connection, directory: Directory, issuer: str,
+                            client_id: str | None) -> PlatformRegistration:
     if client_id:
-        registration = find_registration(session, issuer, client_id)
+        registration = directory.registration(conn, issuer, client_id)
         if registration is None:
-            raise _unknown_platform(session, issuer, client_id)
+            raise _unknown_platform(conn, directory, issuer, client_id)
         return registration
-    candidates = registrations_for_issuer(session, issuer)
+    candidates = directory.registrations_for_issuer(conn, issuer)
     if len(candidates) == 1:
         return candidates[0]
     if not candidates:
-        raise _unknown_platform(session, issuer, None)
+        raise _unknown_platform(conn, directory, issuer, None)
     raise LaunchError(f"{issuer} has several Worklink registrations and its login request does not "
                       "say which (client_id).", code="ambiguous_registration", status=400)
 
 
-def _unknown_platform(session: Session, issuer: str, client_id: str | None) -> LaunchError:
-    if registrations_for_issuer(session, issuer):
+def _unknown_platform(conn: Connection, directory: Directory, issuer: str,
+                      client_id: str | None) -> LaunchError:
+    if directory.registrations_for_issuer(conn, issuer):
         return LaunchError(f"Worklink has no registration for client_id {client_id!r} at {issuer}.",
                            code="unknown_client", status=403,
                            hint="An administrator can register it (see the README).")
@@ -113,8 +118,9 @@ class ValidatedLaunch:
     state: dict[str, Any]
 
 
-def validate_launch(session: Session, store: EphemeralStore, keys: PlatformKeys, config: Config,
-                    *, id_token: str, state: str) -> ValidatedLaunch:
+def validate_launch(work: UnitOfWork, store: EphemeralStore, keys: PlatformKeys,
+                    directory: Directory, config: Config, *, id_token: str,
+                    state: str) -> ValidatedLaunch:
     """Every check the certification makes, in an order that gives the most precise message."""
     if not state:
         raise LaunchError("The launch has no state.", code="missing_state", status=400)
@@ -131,9 +137,9 @@ def validate_launch(session: Session, store: EphemeralStore, keys: PlatformKeys,
     if not isinstance(issuer, str) or not issuer:
         raise LaunchError("The id_token has no issuer (iss).", code="missing_iss")
     client_id = validation.audience(payload)
-    registration = find_registration(session, issuer, client_id)
+    registration = directory.registration(work.connection, issuer, client_id)
     if registration is None:
-        raise _unknown_platform(session, issuer, client_id)
+        raise _unknown_platform(work.connection, directory, issuer, client_id)
     if registration.id != remembered["registration_id"]:
         raise LaunchError("The id_token comes from a different platform or client than the login "
                           "that started this launch.", code="state_mismatch")
@@ -147,26 +153,27 @@ def validate_launch(session: Session, store: EphemeralStore, keys: PlatformKeys,
     if payload[c.TARGET_LINK_URI] != remembered["target_link_uri"]:
         raise LaunchError("The id_token's target_link_uri differs from the one the login asked for.",
                           code="bad_target_link_uri")
-    deployment = _deployment(session, registration, payload[c.DEPLOYMENT_ID], config)
+    deployment = _deployment(work, directory, registration, payload[c.DEPLOYMENT_ID], config)
     launch = Launch.from_claims(payload, launch_id=secrets.token_urlsafe(16),
                                 registration_id=registration.id, deployment_pk=deployment.id,
                                 client_id=client_id)
     return ValidatedLaunch(launch, remembered)
 
 
-def _deployment(session: Session, registration: Registration, deployment_id: str,
-                config: Config) -> Deployment:
-    deployment = find_deployment(session, registration, deployment_id)
+def _deployment(work: UnitOfWork, directory: Directory, registration: PlatformRegistration,
+                deployment_id: str, config: Config) -> DeploymentInfo:
+    deployment = directory.deployment(work.connection, registration.id, deployment_id)
     if deployment is None:
         # Canvas makes a new deployment_id for every install of a developer key, so this is the
         # ordinary path for a new school or course, not an attack.
         status = (DeploymentStatus.ACTIVE if config.unknown_deployment_policy is DeploymentPolicy.ACCEPT
                   else DeploymentStatus.PENDING)
-        insert_ignore(session, Deployment,
+        insert_ignore(work.connection, Deployment,
                       {"registration_id": registration.id, "deployment_id": deployment_id},
                       {"status": status})
-        session.commit()
-        deployment = find_deployment(session, registration, deployment_id)
+        # Kept even when the launch goes on to fail: the admin must see the pending install.
+        work.commit()
+        deployment = directory.deployment(work.connection, registration.id, deployment_id)
         assert deployment is not None
     if deployment.status is DeploymentStatus.PENDING:
         raise LaunchError("This installation of Worklink is waiting for an administrator to approve it.",

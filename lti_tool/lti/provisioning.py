@@ -1,21 +1,29 @@
 """After a valid launch: make sure the user, course, enrollment and resource link exist and are current.
 
-Each row is one upsert (INSERT … ON CONFLICT DO UPDATE … RETURNING id) so a launch costs a fixed
-handful of statements however often the same person launches, and two simultaneous first launches
-of one user cannot create duplicates.
+Each row is one upsert (INSERT … ON CONFLICT DO UPDATE … RETURNING id), so two simultaneous first
+launches of one user cannot create duplicates. A worker also remembers what it last wrote for a
+launch's identity: when the same person launches the same link again with nothing changed
+(the usual case, many times a day), there is nothing to write.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
+import threading
+import time
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from competencies.orm import Base, utcnow
 from lti_tool.lti.launch import Launch
 from lti_tool.models import Course, Enrollment, ResourceLink, User
+from lti_tool.upsert import insert_for
+
+REMEMBER_SECONDS = 300.0
+"""How long a worker trusts that rows it wrote are unchanged (also bounds ``last_launch_at``)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,30 +33,79 @@ class Provisioned:
     resource_link_pk: int | None
 
 
-def upsert(session: Session, model: type[Base], keys: dict[str, Any], values: dict[str, Any]) -> int:
+class ProvisioningMemory:
+    """What this worker last provisioned for each launch identity, with a digest of the values."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self._entries: dict[tuple[Any, ...], tuple[float, str, Provisioned]] = {}
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def recall(self, key: tuple[Any, ...], digest: str) -> Provisioned | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic() or entry[1] != digest:
+            return None
+        return entry[2]
+
+    def remember(self, key: tuple[Any, ...], digest: str, provisioned: Provisioned) -> None:
+        with self._lock:
+            if len(self._entries) >= self._capacity:
+                self._entries.clear()
+            self._entries[key] = (time.monotonic() + REMEMBER_SECONDS, digest, provisioned)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def upsert(connection: Connection, model: type[Base], keys: dict[str, Any],
+           values: dict[str, Any]) -> int:
     """Insert or update one row identified by ``keys``; returns its primary key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**keys, **values)
-    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
     table = model.__table__  # type: ignore[attr-defined]
-    return int(session.execute(statement.returning(table.c.id)).scalar_one())
+    statement = insert_for(connection, table).values(**keys, **values)
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+    return int(connection.execute(statement.returning(table.c.id)).scalar_one())
 
 
-def insert_ignore(session: Session, model: type[Base], keys: dict[str, Any],
+def insert_ignore(connection: Connection, model: type[Base], keys: dict[str, Any],
                   values: dict[str, Any]) -> None:
     """Insert one row unless a row with ``keys`` exists (a concurrent request may have made it)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(insert(model).values(**keys, **values).on_conflict_do_nothing(
-        index_elements=list(keys)))
+    table = model.__table__  # type: ignore[attr-defined]
+    connection.execute(insert_for(connection, table).values(**keys, **values)
+                       .on_conflict_do_nothing(index_elements=list(keys)))
 
 
-def provision(session: Session, launch: Launch) -> Provisioned:
+def _identity_and_digest(launch: Launch) -> tuple[tuple[Any, ...], str]:
+    context, link = launch.context, launch.resource_link
+    key = (launch.registration_id, launch.deployment_pk, launch.sub,
+           context.id if context else None, link.id if link else None)
+    values = [launch.name, launch.given_name, launch.family_name, launch.email,
+              dataclasses.astuple(context) if context else None, launch.memberships_url,
+              launch.lineitems_url, launch.lti_roles, launch.role.value,
+              dataclasses.astuple(link) if link else None, launch.custom, launch.lineitem_url]
+    digest = hashlib.blake2b(json.dumps(values, sort_keys=True, default=str).encode(),
+                             digest_size=16).hexdigest()
+    return key, digest
+
+
+def provision(conn: Connection, launch: Launch,
+              memory: ProvisioningMemory | None = None) -> Provisioned:
+    key, digest = _identity_and_digest(launch)
+    if memory is not None:
+        known = memory.recall(key, digest)
+        if known is not None:
+            return known
+    provisioned = _write(conn, launch)
+    if memory is not None:
+        memory.remember(key, digest, provisioned)
+    return provisioned
+
+
+def _write(conn: Connection, launch: Launch) -> Provisioned:
     now = utcnow()
     user_id = None
     if launch.sub:
-        user_id = upsert(session, User, {"registration_id": launch.registration_id, "sub": launch.sub}, {
+        user_id = upsert(conn, User, {"registration_id": launch.registration_id, "sub": launch.sub}, {
             "name": launch.name, "given_name": launch.given_name, "family_name": launch.family_name,
             "email": launch.email, "last_launch_at": now,
         })
@@ -60,10 +117,10 @@ def provision(session: Session, launch: Launch) -> Provisioned:
             course_values["memberships_url"] = launch.memberships_url
         if launch.lineitems_url:
             course_values["lineitems_url"] = launch.lineitems_url
-        course_id = upsert(session, Course, {"deployment_id": launch.deployment_pk,
-                                             "context_id": launch.context.id}, course_values)
+        course_id = upsert(conn, Course, {"deployment_id": launch.deployment_pk,
+                                          "context_id": launch.context.id}, course_values)
         if user_id is not None:
-            upsert(session, Enrollment, {"course_id": course_id, "user_id": user_id},
+            upsert(conn, Enrollment, {"course_id": course_id, "user_id": user_id},
                    {"lti_roles": list(launch.lti_roles), "role": launch.role.value, "updated_at": now})
         if launch.resource_link is not None:
             link_values: dict[str, Any] = {
@@ -72,7 +129,7 @@ def provision(session: Session, launch: Launch) -> Provisioned:
             }
             if launch.lineitem_url:
                 link_values["lineitem_url"] = launch.lineitem_url
-            link_pk = upsert(session, ResourceLink, {"course_id": course_id,
-                                                     "resource_link_id": launch.resource_link.id},
+            link_pk = upsert(conn, ResourceLink, {"course_id": course_id,
+                                                  "resource_link_id": launch.resource_link.id},
                              link_values)
     return Provisioned(user_id, course_id, link_pk)

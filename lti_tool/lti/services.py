@@ -8,7 +8,9 @@ from flask import Flask, current_app
 
 from lti_tool.config import Config
 from lti_tool.db import Database
+from lti_tool.lti.directory import Directory
 from lti_tool.lti.platform_keys import PlatformKeys
+from lti_tool.lti.provisioning import ProvisioningMemory
 from lti_tool.lti.store import EphemeralStore, make_store
 
 
@@ -16,6 +18,8 @@ from lti_tool.lti.store import EphemeralStore, make_store
 class LtiServices:
     store: EphemeralStore
     platform_keys: PlatformKeys
+    directory: Directory
+    provisioning: ProvisioningMemory
 
 
 def build(config: Config, database: Database) -> LtiServices:
@@ -23,7 +27,7 @@ def build(config: Config, database: Database) -> LtiServices:
     keys = PlatformKeys(store, floor=config.jwks_cache_min_seconds,
                         ceiling=config.jwks_cache_max_seconds,
                         timeout=config.http_timeout_seconds, max_bytes=config.jwks_max_bytes)
-    return LtiServices(store, keys)
+    return LtiServices(store, keys, Directory(), ProvisioningMemory())
 
 
 def lti_services(app: Flask | None = None) -> LtiServices:

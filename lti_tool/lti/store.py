@@ -15,12 +15,13 @@ from typing import Any, Protocol
 
 from flask import has_request_context
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from competencies.orm import utcnow
-from lti_tool.db import Database, db_session
+from lti_tool.db import Database, db_work
 from lti_tool.models import EphemeralValue
 
 
@@ -41,65 +42,77 @@ def _dump(value: dict[str, Any]) -> bytes:
 
 
 class DatabaseStore:
-    """Each call commits at once. Inside a request it uses the request's session, so a launch
-    costs one connection; elsewhere (CLI, worker) a short session of its own."""
+    """Inside a request the statements join the request's unit of work, and the view commits
+    (so a launch is one transaction); elsewhere (CLI, worker) each call commits on its own.
+
+    The statements are built once: constructing a SQLAlchemy statement per call costs more CPU
+    than SQLite takes to run it.
+    """
+
+    _table = EphemeralValue.__table__
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        dialect = database.engine.dialect.name
+        table = self._table
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(
+            key=bindparam("k"), value=bindparam("v"), expires_at=bindparam("e"))
+        self._put = insert.on_conflict_do_update(
+            index_elements=["key"], set_={"value": insert.excluded.value,
+                                          "expires_at": insert.excluded.expires_at})
+        self._insert = table.insert().values(key=bindparam("k"), value=bindparam("v"),
+                                             expires_at=bindparam("e"))
+        self._get = select(table.c.value, table.c.expires_at).where(table.c.key == bindparam("k"))
+        self._take = table.delete().where(table.c.key == bindparam("k")).returning(
+            table.c.value, table.c.expires_at)
+        self._delete_expired_key = table.delete().where(
+            table.c.key == bindparam("k"), table.c.expires_at <= bindparam("now"))
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
+    def _transaction(self) -> Iterator[Connection]:
         if has_request_context():
-            session = db_session()
-            yield session
-            session.commit()
+            yield db_work().connection
         else:
-            with self.database.sessions.begin() as session:
-                yield session
+            with self.database.begin() as connection:
+                yield connection
 
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
         expires = utcnow() + dt.timedelta(seconds=ttl)
-        with self._transaction() as session:
-            session.execute(delete(EphemeralValue).where(EphemeralValue.key == key))
-            session.execute(insert(EphemeralValue).values(key=key, value=_dump(value), expires_at=expires))
+        with self._transaction() as conn:
+            conn.execute(self._put, {"k": key, "v": _dump(value), "e": expires})
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self._transaction() as session:
-            row = session.execute(
-                select(EphemeralValue.value, EphemeralValue.expires_at).where(EphemeralValue.key == key)
-            ).first()
+        with self._transaction() as conn:
+            row = conn.execute(self._get, {"k": key}).first()
         if row is None or row.expires_at <= utcnow():
             return None
         return json.loads(row.value)  # type: ignore[no-any-return]
 
     def take(self, key: str) -> dict[str, Any] | None:
-        with self._transaction() as session:
-            row = session.execute(
-                delete(EphemeralValue).where(EphemeralValue.key == key)
-                .returning(EphemeralValue.value, EphemeralValue.expires_at)
-            ).first()
+        with self._transaction() as conn:
+            row = conn.execute(self._take, {"k": key}).first()
         if row is None or row.expires_at <= utcnow():
             return None
         return json.loads(row.value)  # type: ignore[no-any-return]
 
     def add_once(self, key: str, ttl: int) -> bool:
         now = utcnow()
-        with self._transaction() as session:
+        with self._transaction() as conn:
             # An expired entry no longer guards anything; clear it so the key can be reused.
-            session.execute(delete(EphemeralValue).where(
-                EphemeralValue.key == key, EphemeralValue.expires_at <= now))
+            conn.execute(self._delete_expired_key, {"k": key, "now": now})
             try:
-                with session.begin_nested():
-                    session.execute(insert(EphemeralValue).values(
-                        key=key, value=b"1", expires_at=now + dt.timedelta(seconds=ttl)))
+                with conn.begin_nested():
+                    conn.execute(self._insert, {"k": key, "v": b"1",
+                                                "e": now + dt.timedelta(seconds=ttl)})
             except IntegrityError:
                 return False
         return True
 
     def purge_expired(self) -> int:
-        with self._transaction() as session:
-            result = session.execute(delete(EphemeralValue).where(EphemeralValue.expires_at <= utcnow()))
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        table = self._table
+        with self._transaction() as conn:
+            result = conn.execute(table.delete().where(table.c.expires_at <= utcnow()))
+        return int(result.rowcount or 0)
 
 
 class RedisStore:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 
 from lti_tool.app import app_config
-from lti_tool.db import db_session
+from lti_tool.db import db_session, db_work
 from lti_tool.landing import render_landing
 from lti_tool.lti import oidc
 from lti_tool.lti.errors import LaunchError
@@ -41,7 +41,10 @@ def _launch_error(error: LaunchError) -> Any:
 def login() -> Any:
     """OIDC third-party initiated login: step one of every launch."""
     services = lti_services()
-    start = oidc.begin_login(db_session(), services.store, app_config(), request.values.to_dict())
+    work = db_work()
+    start = oidc.begin_login(work, services.store, services.directory, app_config(),
+                             request.values.to_dict())
+    work.commit()
     if start.storage_target:
         # Platform Storage: the page stores the state in the platform's frame, then continues.
         response = make_response(render_template(
@@ -58,8 +61,10 @@ def launch() -> Any:
     """The platform posts the signed id_token here (the tool's redirect URI)."""
     services = lti_services()
     state = request.form.get("state", "")
-    session = db_session()
-    validated = oidc.validate_launch(session, services.store, services.platform_keys, app_config(),
+    # One transaction: the state is consumed only if the launch succeeds (or is sent on to the
+    # Platform Storage check); a refused launch leaves nothing behind.
+    validated = oidc.validate_launch(db_work(), services.store, services.platform_keys,
+                                     services.directory, app_config(),
                                      id_token=request.form.get("id_token", ""), state=state)
     if request.cookies.get(STATE_COOKIE) == state:
         return _complete(validated.launch)
@@ -72,11 +77,11 @@ def launch() -> Any:
             "registration_id": validated.launch.registration_id,
             "deployment_pk": validated.launch.deployment_pk, "client_id": validated.launch.client_id,
         }, PENDING_TTL)
-        login = validated.state["login"]
+        db_work().commit()
         return render_template("lti/platform_storage_get.html", ticket=ticket, state=state,
                                target=validated.state["storage_target"],
                                origin=oidc._origin(_auth_url(validated.launch)),
-                               new_window_url=_login_url(login))
+                               new_window_url=_login_url(validated.state["login"]))
     return _cookies_blocked(validated.state["login"])
 
 
@@ -85,6 +90,7 @@ def complete() -> Any:
     """Second half of a Platform Storage launch, once the page found the state in the platform."""
     services = lti_services()
     pending = services.store.take("pending:" + request.form.get("ticket", ""))
+    db_work().commit()  # a wrong guess burns the ticket: no second try
     if pending is None or not secrets.compare_digest(pending["state"], request.form.get("state", "")):
         raise LaunchError("This launch could not be confirmed as coming from your browser.",
                           code="storage_mismatch", status=400, hint="Open Worklink again from your course.")
@@ -95,26 +101,25 @@ def complete() -> Any:
 
 
 def _complete(launch: Launch) -> Response:
-    session = db_session()
-    provisioned = provision(session, launch)
-    session.commit()
+    work = db_work()
     services = lti_services()
-    config = app_config()
+    provisioned = provision(work.connection, launch, services.provisioning)
     # Launch data stays server-side for the services that need it later (deep linking, grades).
-    services.store.put("launch:" + launch.launch_id, launch.claims, config.launch_lifetime_seconds)
+    services.store.put("launch:" + launch.launch_id, launch.claims,
+                       app_config().launch_lifetime_seconds)
     principal = Principal(provisioned.user_id, launch.registration_id, provisioned.course_id,
                           launch.role, launch.launch_id)
     response = make_response("")
     bind_session(response, principal)
-    response.set_data(render_landing(session, launch, principal, provisioned))
-    set_cookie(response, STATE_COOKIE, "", max_age=0)
+    response.set_data(render_landing(work.connection, launch, principal, provisioned))
+    work.commit()
     return response
 
 
 def _auth_url(launch: Launch) -> str:
     from lti_tool.models import Registration
 
-    registration = db_session().get(Registration, launch.registration_id)
+    registration = db_session().get(Registration, launch.registration_id)  # rare path: ORM is fine
     assert registration is not None
     return registration.auth_login_url
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from lti_tool.db import db_session
+from lti_tool.landing import CourseView, PersonView
 from lti_tool.models import Course, User
 from lti_tool.security import Principal, Role, current_principal, require
 
@@ -20,9 +21,10 @@ def home(course_id: int) -> str:
     principal = current_principal()
     assert principal is not None
     user = session.get(User, principal.user_id) if principal.user_id else None
-    return render_student_home(session, course, user, principal)
+    return render_student_home(session.connection(), course, user, principal)
 
 
-def render_student_home(session: Session, course: Course | None, user: User | None,
+def render_student_home(conn: Connection, course: Course | CourseView | None,
+                        user: User | PersonView | None,
                         principal: Principal) -> str:
     return render_template("student/home.html", course=course, user=user, principal=principal)

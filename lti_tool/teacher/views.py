@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 
 from lti_tool.db import db_session
+from lti_tool.landing import CourseView, PersonView
 from lti_tool.lti.launch import Launch
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.security import Principal, Role, current_principal, require
@@ -24,21 +25,25 @@ def home(course_id: int) -> str:
     principal = current_principal()
     assert principal is not None
     user = session.get(User, principal.user_id) if principal.user_id else None
-    return render_teacher_home(session, course, user, principal)
+    return render_teacher_home(session.connection(), course, user, principal)
 
 
-def render_teacher_home(session: Session, course: Course | None, user: User | None,
+_ROLE_COUNTS = (
+    select(Enrollment.role, func.count()).where(Enrollment.course_id == bindparam("course_id"))
+    .group_by(Enrollment.role)
+)
+
+
+def render_teacher_home(conn: Connection, course: Course | CourseView | None,
+                        user: User | PersonView | None,
                         principal: Principal) -> str:
     counts: dict[str, int] = {}
     if course is not None:
-        rows = session.execute(
-            select(Enrollment.role, func.count()).where(Enrollment.course_id == course.id)
-            .group_by(Enrollment.role)
-        )
-        counts = {role: n for role, n in rows}
+        counts = {role: n for role, n in conn.execute(_ROLE_COUNTS, {"course_id": course.id})}
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
                            counts=counts)
 
 
-def render_deep_linking(course: Course | None, user: User | None, launch: Launch) -> str:
+def render_deep_linking(course: Course | CourseView | None, user: User | PersonView | None,
+                        launch: Launch) -> str:
     return render_template("teacher/deep_linking.html", course=course, user=user, launch=launch)
