@@ -8,9 +8,7 @@ import jwt
 from flask.testing import FlaskClient
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
-from lti_tool.lti.registrations import find_deployment, find_registration
 from lti_tool.sandbox.platform import Sandbox
 
 from tests.lti_tool.sandbox.conftest import (
@@ -94,16 +92,6 @@ def test_auth_refuses_a_forged_message_hint(lms):
 
 def test_auth_refuses_an_implicit_flow_without_form_post(lms):
     assert lms.get(auth_request(_login(lms, "Rivera"), response_mode="fragment")).status_code == 400
-
-
-def test_worklink_holds_a_registration_for_the_sandbox(sb: Sandbox, db: Session):
-    registration = find_registration(db, ISSUER, CLIENT_ID)
-
-    assert registration is not None and registration.product == "sandbox"
-    assert registration.key_set == sb.jwks() and registration.key_set_url is None
-    assert registration.auth_login_url == f"{ISSUER}/auth"
-    assert registration.auth_token_url == f"{ISSUER}/token"
-    assert find_deployment(db, registration, DEPLOYMENT_ID) is not None
 
 
 def test_sandbox_state_stays_out_of_worklinks_database(sb: Sandbox, connection: Connection):
