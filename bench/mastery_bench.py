@@ -9,7 +9,13 @@ import datetime as dt
 import random
 import time
 
-from competencies.mastery import Calculation, CalculationMethod, Evidence, RaterType, compute_mastery
+from competencies.mastery import (
+    Calculation,
+    CalculationMethod,
+    Evidence,
+    RaterType,
+    compute_mastery,
+)
 from competencies.mastery.scale import MasteryScale
 from competencies.package import ScaleLevelRecord
 

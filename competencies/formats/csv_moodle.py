@@ -140,12 +140,12 @@ def _parents(rows: dict[str, Row], deviations: list[Deviation]) -> dict[str, str
             deviations.append(Deviation(row.where(PARENT), f"parent {parent!r} is not in the file; placed at the top"))
         elif parent:
             parents[idnumber] = parent
-    for idnumber in rows:
+    for idnumber, row in rows.items():
         seen = {idnumber}
         current = parents.get(idnumber)
         while current is not None:
             if current in seen:
-                deviations.append(Deviation(rows[idnumber].where(PARENT),
+                deviations.append(Deviation(row.where(PARENT),
                                             f"{idnumber!r} is its own ancestor; placed at the top"))
                 del parents[idnumber]
                 break

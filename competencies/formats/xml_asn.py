@@ -87,7 +87,7 @@ def read_root(root: etree._Element) -> FrameworkPackage:
             education_levels=[_last_segment(value) for value in _values(node, DCTERMS, "educationLevel")],
             language=_lang(node), where=where))
     document_uris = {document.get(f"{{{RDF}}}about", "") for document in documents}
-    lines = {node.get(f"{{{RDF}}}about", ""): node.sourceline for node in statements}
+    lines: dict[str, int | None] = {node.get(f"{{{RDF}}}about", ""): _line(node) for node in statements}
     # RDF may describe one resource in several places: the tree is read from every node.
     links = _tree(nodes, ids, document_uris, framework.identifier, lines, deviations)
     return FrameworkPackage(framework=framework, items=items, associations=links, deviations=deviations,
@@ -127,7 +127,7 @@ def _tree(nodes: list[etree._Element], ids: dict[str, str], documents: set[str],
             parents.setdefault(about, []).append(parent)
         for child in _values(node, GEMQ, "hasChild"):
             parents.setdefault(child, []).append(about)
-    links = []
+    links: list[AssociationRecord] = []
     for about, identifier in ids.items():
         destinations: list[str] = []
         for parent in dict.fromkeys(parents.get(about, [])):
@@ -143,6 +143,11 @@ def _tree(nodes: list[etree._Element], ids: dict[str, str], documents: set[str],
                                        origin=identifier, destination=destination)
                      for destination in dict.fromkeys(destinations))
     return links
+
+
+def _line(node: etree._Element) -> int | None:
+    line = node.sourceline
+    return line if isinstance(line, int) else None
 
 
 def _kind(node: etree._Element) -> str:

@@ -37,7 +37,9 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
     except ValueError as error:  # UnsafeXml included: nothing was read
         return _rejected("document", str(error))
     if root.tag == RDF_ROOT:
-        from competencies.formats import xml_asn  # .xml files may be ASN too; keep one entry for the extension
+        from competencies.formats import (
+            xml_asn,  # .xml files may be ASN too; keep one entry for the extension
+        )
 
         return xml_asn.read_root(root)
     reading = _Reading()

@@ -62,10 +62,12 @@ def _refuse_declared_entities(data: bytes) -> None:
 def _refuse_entities(root: etree._Element) -> None:
     docinfo = root.getroottree().docinfo
     dtd = docinfo.internalDTD
-    if dtd is not None and list(dtd.iterentities()):
-        names = ", ".join(sorted({entity.name or "?" for entity in dtd.iterentities()}))
+    # lxml-stubs lag lxml: DTD.iterentities and DocInfo.system_url exist since lxml 2.x/3.x.
+    entities = list(dtd.iterentities()) if dtd is not None else []  # type: ignore[attr-defined]
+    if entities:
+        names = ", ".join(sorted({entity.name or "?" for entity in entities}))
         raise UnsafeXml(f"the DOCTYPE declares entities ({names}); documents with entities are refused")
-    if docinfo.system_url or docinfo.public_id:
+    if docinfo.system_url or docinfo.public_id:  # type: ignore[attr-defined]
         raise UnsafeXml("the DOCTYPE points at an external DTD; such documents are refused")
     # An entity reference that survived unresolved means a declaration we did not see.
     if any(isinstance(node, etree._Entity) for node in root.iter()):

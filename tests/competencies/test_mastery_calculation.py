@@ -7,8 +7,14 @@ import datetime as dt
 
 import pytest
 
-from competencies.mastery import Calculation, CalculationMethod, Evidence, RaterType, calculate
-from competencies.mastery import round_like_canvas
+from competencies.mastery import (
+    Calculation,
+    CalculationMethod,
+    Evidence,
+    RaterType,
+    calculate,
+    round_like_canvas,
+)
 from tests.competencies.mastery_factories import START, canvas_scale, evidence_series
 
 M = CalculationMethod

@@ -9,8 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from competencies.mastery import Calculation, CalculationMethod, calculate, compute_mastery
-from competencies.mastery import round_like_canvas
+from competencies.mastery import (
+    Calculation,
+    CalculationMethod,
+    calculate,
+    compute_mastery,
+    round_like_canvas,
+)
 from tests.competencies.mastery_factories import canvas_scale, evidence_series
 
 M = CalculationMethod

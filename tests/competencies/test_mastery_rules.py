@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from competencies.mastery import AllChildrenRule, ChildPoints, PointsRule, RuleOutcome, evaluate_rule
+from competencies.mastery import (
+    AllChildrenRule,
+    ChildPoints,
+    PointsRule,
+    RuleOutcome,
+    evaluate_rule,
+)
 
 
 def test_all_children_rule_fires_only_when_every_child_is_proficient():

@@ -21,11 +21,11 @@ def deviation_at(package: FrameworkPackage, where_part: str, message_part: str) 
 
 
 def same_items(first: FrameworkPackage, second: FrameworkPackage) -> None:
-    key = lambda item: item.identifier  # noqa: E731
+    key = lambda item: item.identifier
     assert [(i.identifier, i.full_statement, i.abbreviated_statement, i.human_coding_scheme, i.item_type)
             for i in sorted(first.items, key=key)] == \
            [(i.identifier, i.full_statement, i.abbreviated_statement, i.human_coding_scheme, i.item_type)
             for i in sorted(second.items, key=key)]
-    links = lambda p: sorted((a.association_type, a.origin, a.destination) for a in p.associations)  # noqa: E731
+    links = lambda p: sorted((a.association_type, a.origin, a.destination) for a in p.associations)
     assert links(first) == links(second)
     assert first.framework.identifier == second.framework.identifier

@@ -76,7 +76,7 @@ def test_round_trip_keeps_items_parents_rules_and_scale(package):
     assert again.deviations == []
     same_items(package, again)
     assert [(lv.label, lv.proficient) for lv in again.scale] == [(lv.label, lv.proficient) for lv in package.scale]
-    rules = lambda p: {i.human_coding_scheme: i.extra.get("rule") for i in p.items}  # noqa: E731
+    rules = lambda p: {i.human_coding_scheme: i.extra.get("rule") for i in p.items}
     assert rules(again) == rules(package)
 
 

@@ -12,19 +12,19 @@ from competencies.formats import onet
 from competencies.package import AssociationType
 from tests.competencies.formats.format_checks import deviation_at
 
-OCCUPATION_DATA = ("O*NET-SOC Code\tTitle\tDescription\n"
-                   "49-3023.00\tAutomotive Service Technicians and Mechanics\tDiagnose, adjust, repair, or overhaul "
-                   "automotive vehicles.\n"
-                   "49-3023\tBroken code\tThe code has no .00\n").encode()
-TECHNOLOGY = ("O*NET-SOC Code\tExample\tCommodity Code\tCommodity Title\tHot Technology\tIn Demand\n"
-              "49-3023.00\tAlldata Repair\t43232306\tData base user interface and query software\tN\tN\n"
-              "49-3023.00\tMitchell 1 ProDemand\t43232306\tData base user interface and query software\tN\tN\n"
-              "49-3023.00\t\t43232306\tNo example\tN\tN\n").encode()
-KNOWLEDGE = ("O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\tStandard Error\tLower CI Bound\t"
-             "Upper CI Bound\tRecommend Suppress\tNot Relevant\tDate\tDomain Source\n"
-             "49-3023.00\t2.C.3.b\tMechanical\tIM\t4.61\t26\t0.13\t4.35\t4.87\tN\tn/a\t08/2023\tIncumbent\n"
-             "49-3023.00\t2.C.3.b\tMechanical\tLV\t5.23\t26\t0.22\t4.8\t5.66\tN\tN\t08/2023\tIncumbent\n"
-             "49-3023.00\t2.C.3.b\tMechanical\tXX\tlots\t26\t0.22\t4.8\t5.66\tN\tN\t08/2023\tIncumbent\n").encode()
+OCCUPATION_DATA = (b"O*NET-SOC Code\tTitle\tDescription\n"
+                   b"49-3023.00\tAutomotive Service Technicians and Mechanics\tDiagnose, adjust, repair, or overhaul "
+                   b"automotive vehicles.\n"
+                   b"49-3023\tBroken code\tThe code has no .00\n")
+TECHNOLOGY = (b"O*NET-SOC Code\tExample\tCommodity Code\tCommodity Title\tHot Technology\tIn Demand\n"
+              b"49-3023.00\tAlldata Repair\t43232306\tData base user interface and query software\tN\tN\n"
+              b"49-3023.00\tMitchell 1 ProDemand\t43232306\tData base user interface and query software\tN\tN\n"
+              b"49-3023.00\t\t43232306\tNo example\tN\tN\n")
+KNOWLEDGE = (b"O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\tStandard Error\tLower CI Bound\t"
+             b"Upper CI Bound\tRecommend Suppress\tNot Relevant\tDate\tDomain Source\n"
+             b"49-3023.00\t2.C.3.b\tMechanical\tIM\t4.61\t26\t0.13\t4.35\t4.87\tN\tn/a\t08/2023\tIncumbent\n"
+             b"49-3023.00\t2.C.3.b\tMechanical\tLV\t5.23\t26\t0.22\t4.8\t5.66\tN\tN\t08/2023\tIncumbent\n"
+             b"49-3023.00\t2.C.3.b\tMechanical\tXX\tlots\t26\t0.22\t4.8\t5.66\tN\tN\t08/2023\tIncumbent\n")
 
 
 @functools.cache
