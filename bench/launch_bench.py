@@ -36,7 +36,7 @@ from bench.gunicorn_target import (
     free_port,
     machine_busy_seconds,
 )
-from bench.load import BrowserPool, LoadResult
+from bench.load import BrowserPool, Launcher, LoadResult
 from bench.platform_simulator import PlatformSimulator, simulated_users
 from bench.targets import (
     DEFAULT_POSTGRES_URL,
@@ -47,6 +47,9 @@ from bench.targets import (
     pylti1p3_target,
     worklink_target,
 )
+
+NAMES = {"a": "pylti1p3-url", "b": "pylti1p3-inline", "c": "floor", "d": "worklink"}
+LABELS = {"a": "pylti1p3, JWKS by URL", "b": "pylti1p3, JWKS inline", "c": "floor", "d": "Worklink"}
 
 # The goals the issue sets for Worklink's launch path.
 GOAL_VS_URL_BASELINE = 2.0
@@ -96,55 +99,99 @@ def postgres_backend_pids(url: str) -> list[int]:
         engine.dispose()
 
 
-def measure(target: Target, simulator: PlatformSimulator, args: argparse.Namespace, port: int,
-            workdir: Path) -> Figures:
-    figures = Figures(target.key, target.name, target.label)
+@dataclasses.dataclass
+class Tally:
+    """What the measured slices of one target add up to."""
+
+    seconds: float = 0.0
+    latencies: list[float] = dataclasses.field(default_factory=list)
+    failures: Counter[str] = dataclasses.field(default_factory=Counter)
+    server_cpu: float = 0.0
+    postgres_cpu: float = 0.0
+    client_cpu: float = 0.0
+    other_cpu: float = 0.0
+    jwks_fetches: int = 0
+
+
+@dataclasses.dataclass
+class Running:
+    target: Target
+    server: GunicornTarget
+    launcher: Launcher
+    pool: BrowserPool
+    tally: Tally = dataclasses.field(default_factory=Tally)
+
+    def stop(self) -> None:
+        self.server.stop()
+        self.pool.close()
+
+
+def start(target: Target, args: argparse.Namespace, port: int, workdir: Path) -> Running:
+    """Start the server, prove one launch works, warm up; raises TargetUnavailable."""
     server = GunicornTarget(target.name, target.app_spec, port=port, env=target.env, cwd=REPO,
                             log_path=workdir / f"{target.name}.log", workers=args.workers)
     users = simulated_users(args.users)
     new_browser = BROWSERS[args.client]
     pool = BrowserPool(users, threads=args.concurrency, new_browser=new_browser,
                        new_browser_every=args.new_browser_every)
+    running = Running(target, server, target.launcher(f"http://127.0.0.1:{port}"), pool)
     try:
         server.start()
-        launcher = target.launcher(server.base_url)
         probe_browser = new_browser()
-        probe = launcher(probe_browser, users[0])
+        probe = running.launcher(probe_browser, users[0])
         probe_browser.close()
         if not probe.ok:
-            figures.unavailable = f"the first launch failed: {probe.problem}"
-            return figures
-        pool.run(launcher, args.warmup)
+            raise TargetUnavailable(f"the first launch failed: {probe.problem}")
+        pool.run(running.launcher, args.warmup)
+    except (TargetUnavailable, RuntimeError) as exc:
+        running.stop()
+        raise TargetUnavailable(f"{exc}\n   log: {server.log_path}") from exc
+    return running
 
-        jwks_before = simulator.jwks_fetches(target.name)
-        pg_before = cpu_snapshot(postgres_backend_pids(target.postgres_url)) if target.postgres_url else {}
-        cpu_before = cpu_snapshot(server.pids())
-        client_before, machine_before = time.process_time(), machine_busy_seconds()
-        result: LoadResult = pool.run(launcher, args.seconds)
-        client_after, machine_after = time.process_time(), machine_busy_seconds()
-        cpu_after = cpu_snapshot(server.pids())
-        pg_after = cpu_snapshot(postgres_backend_pids(target.postgres_url)) if target.postgres_url else {}
-        jwks_after = simulator.jwks_fetches(target.name)
-    finally:
-        server.stop()
-        pool.close()
 
+def measure_slice(running: Running, simulator: PlatformSimulator, seconds: float) -> None:
+    target, tally = running.target, running.tally
+    pg_pids = postgres_backend_pids(target.postgres_url) if target.postgres_url else []
+    jwks_before = simulator.jwks_fetches(target.name)
+    pg_before = cpu_snapshot(pg_pids)
+    cpu_before = cpu_snapshot(running.server.pids())
+    client_before, machine_before = time.process_time(), machine_busy_seconds()
+    result = running.pool.run(running.launcher, seconds)
+    client_after, machine_after = time.process_time(), machine_busy_seconds()
+    cpu_after = cpu_snapshot(running.server.pids())
+    if target.postgres_url:  # backends opened during the slice count from zero
+        pg_after = cpu_snapshot(set(pg_pids) | set(postgres_backend_pids(target.postgres_url)))
+    else:
+        pg_after = {}
+    server_cpu, pg_cpu = cpu_between(cpu_before, cpu_after), cpu_between(pg_before, pg_after)
+    client_cpu = client_after - client_before
+    tally.seconds += result.seconds
+    tally.latencies += result.latencies
+    tally.failures.update(result.failures)
+    tally.server_cpu += server_cpu
+    tally.postgres_cpu += pg_cpu
+    tally.client_cpu += client_cpu
+    tally.other_cpu += max(0.0, machine_after - machine_before - server_cpu - pg_cpu - client_cpu)
+    tally.jwks_fetches += simulator.jwks_fetches(target.name) - jwks_before
+
+
+def figures_of(running: Running, simulator: PlatformSimulator) -> Figures:
+    target, tally = running.target, running.tally
+    result = LoadResult(tally.seconds, tally.latencies, tally.failures)
+    figures = Figures(target.key, target.name, target.label, launches=result.launches,
+                      per_second=result.per_second,
+                      failures=dict(tally.failures.most_common()),
+                      p50_ms=1000 * result.percentile(0.50), p95_ms=1000 * result.percentile(0.95),
+                      jwks_fetches=tally.jwks_fetches,
+                      jwks_fetches_total=simulator.jwks_fetches(target.name))
     attempts = result.launches + result.failed
-    figures.launches = result.launches
-    figures.per_second = result.per_second
-    figures.failures = dict(Counter(result.failures).most_common())
     if attempts:
-        figures.cpu_ms = 1000 * cpu_between(cpu_before, cpu_after) / attempts
-        figures.client_cpu_ms = 1000 * (client_after - client_before) / attempts
+        figures.cpu_ms = 1000 * tally.server_cpu / attempts
+        figures.client_cpu_ms = 1000 * tally.client_cpu / attempts
         if target.postgres_url:
-            figures.postgres_cpu_ms = 1000 * cpu_between(pg_before, pg_after) / attempts
-    accounted = (cpu_between(cpu_before, cpu_after) + cpu_between(pg_before, pg_after)
-                 + client_after - client_before)
-    figures.other_cores = max(0.0, machine_after - machine_before - accounted) / result.seconds
-    figures.p50_ms = 1000 * result.percentile(0.50)
-    figures.p95_ms = 1000 * result.percentile(0.95)
-    figures.jwks_fetches = jwks_after - jwks_before
-    figures.jwks_fetches_total = jwks_after
+            figures.postgres_cpu_ms = 1000 * tally.postgres_cpu / attempts
+    if tally.seconds:
+        figures.other_cores = tally.other_cpu / tally.seconds
     return figures
 
 
@@ -163,7 +210,8 @@ def build_target(key: str, simulator: PlatformSimulator, args: argparse.Namespac
 def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
     """Print the table and the goal ratios; True when every measured target ran without failures."""
     print()
-    print(f"Launches at concurrency {args.concurrency}, {args.seconds:g} s each after a "
+    print(f"Launches at concurrency {args.concurrency}, {args.seconds:g} s each in {args.rounds} "
+          f"interleaved slices after a "
           f"{args.warmup:g} s warm-up, gunicorn {args.workers} sync workers, {args.users} users, "
           f"{args.client} client")
     header = (f"{'':3}{'target':<44}{'launch/s':>9}{'CPU/launch':>11}{'PG CPU':>8}"
@@ -236,12 +284,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per target")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="the measured time is split into this many slices, targets interleaved")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured launches first")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--users", type=int, default=200, help="simulated users (cookie jars)")
-    parser.add_argument("--client", choices=sorted(BROWSERS), default="requests",
-                        help="the simulated browser: requests.Session, or a lean http.client one")
+    parser.add_argument("--client", choices=sorted(BROWSERS), default="lean",
+                        help="the simulated browser: lean http.client (default: measures the "
+                             "server) or requests.Session (costs ~3x the client CPU)")
     parser.add_argument("--new-browser-every", type=int, default=8,
                         help="launches before a user's cookie jar is thrown away")
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite",
@@ -267,25 +318,30 @@ def main(argv: list[str] | None = None) -> int:
     workdir = REPO / "bench" / "out" / f"run-{stamp}"
     workdir.mkdir(parents=True, exist_ok=True)
     print(f"logs and databases in {workdir.relative_to(REPO)}")
-    all_figures = []
+    unavailable: dict[str, Figures] = {}
+    running: list[Running] = []
     with PlatformSimulator() as simulator:
-        for key in args.only:
-            port = free_port()
-            try:
-                target = build_target(key, simulator, args, port, workdir)
-            except TargetUnavailable as exc:
-                print(f"{key}) not measured: {exc}", flush=True)
-                all_figures.append(Figures(key, "worklink", "Worklink", unavailable=str(exc)))
-                continue
-            print(f"{key}) {target.label}: measuring…", flush=True)
-            try:
-                figures = measure(target, simulator, args, port, workdir)
-            except RuntimeError as exc:  # gunicorn would not start: its log says why
-                figures = Figures(key, target.name, target.label, unavailable=str(exc))
-            if figures.unavailable:
-                print(f"   {figures.unavailable}\n   log: {workdir / (target.name + '.log')}",
-                      flush=True)
-            all_figures.append(figures)
+        try:
+            for key in args.only:
+                port = free_port()
+                try:
+                    target = build_target(key, simulator, args, port, workdir)
+                    print(f"{key}) {target.label}: starting, warming up…", flush=True)
+                    running.append(start(target, args, port, workdir))
+                except TargetUnavailable as exc:
+                    print(f"   not measured: {exc}", flush=True)
+                    unavailable[key] = Figures(key, NAMES[key], LABELS[key], unavailable=str(exc))
+            # Rounds of short slices, target after target: a neighbour's burst of CPU on this
+            # machine then lands on every target alike instead of on one of them.
+            print(f"measuring {len(running)} targets in {args.rounds} rounds…", flush=True)
+            for _ in range(args.rounds):
+                for each in running:
+                    measure_slice(each, simulator, args.seconds / args.rounds)
+        finally:
+            for each in running:
+                each.stop()
+        measured = {each.target.key: figures_of(each, simulator) for each in running}
+    all_figures = [measured.get(key) or unavailable[key] for key in args.only]
     valid = report(all_figures, args)
     if args.json:
         args.json.write_text(json.dumps([dataclasses.asdict(f) for f in all_figures], indent=2))
