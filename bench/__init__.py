@@ -1,1 +1,1 @@
-"""The launch benchmark: a simulated platform, baseline tools and the harness (never run as a test)."""
+"""The launch benchmark: simulated platform, baseline tools, harness (never run as a test)."""

@@ -3,7 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python -m bench.launch_bench                   # SQLite, ~1 minute
-    .venv/bin/python -m bench.launch_bench --db postgresql   # Worklink on PostgreSQL (worklink_bench)
+    .venv/bin/python -m bench.launch_bench --db postgresql   # Worklink on PostgreSQL
     .venv/bin/python -m bench.launch_bench --redis --only a,d --seconds 20
 
 See bench/README.md for what each figure means. Figures drift between runs; compare the ratios
@@ -58,7 +58,7 @@ GOAL_CPU_VS_FLOOR = 1.5
 GOAL_P95_MS = 15.0
 GOAL_JWKS_FETCHES = 0
 NOISY_NEIGHBOURS = 0.10
-"""Cores used by other processes during a measurement above which the run is flagged as disturbed."""
+"""Cores used by other processes while measuring above which a run is flagged as disturbed."""
 
 
 @dataclasses.dataclass
@@ -79,7 +79,7 @@ class Figures:
     failures: dict[str, int] = dataclasses.field(default_factory=dict)
     client_cpu_ms: float = math.nan
     other_cores: float = 0.0
-    """Cores' worth of CPU that other processes on the machine used while this target was measured."""
+    """Cores' worth of CPU other processes on the machine used while this target was measured."""
     unavailable: str = ""
 
     @property
@@ -285,7 +285,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per target")
     parser.add_argument("--rounds", type=int, default=5,
-                        help="the measured time is split into this many slices, targets interleaved")
+                        help="slices the measured time is split into, targets interleaved")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured launches first")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")

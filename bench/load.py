@@ -24,7 +24,8 @@ BrowserFactory = Callable[[], HttpBrowser]
 class UserAgent:
     """One user at their computer: a browser (cookie jar) thrown away every few launches."""
 
-    def __init__(self, user: SimulatedUser, new_browser: BrowserFactory, new_browser_every: int) -> None:
+    def __init__(self, user: SimulatedUser, new_browser: BrowserFactory,
+                 new_browser_every: int) -> None:
         self.user = user
         self.new_browser = new_browser
         self.new_browser_every = new_browser_every
@@ -69,7 +70,7 @@ class LoadResult:
 
 
 class BrowserPool:
-    """The users of one target, split between the client threads (no user launches twice at once)."""
+    """One target's users, split between the client threads (no user launches twice at once)."""
 
     def __init__(self, users: Sequence[SimulatedUser], *, threads: int, new_browser: BrowserFactory,
                  new_browser_every: int) -> None:
@@ -79,7 +80,7 @@ class BrowserPool:
         ]
 
     def run(self, launcher: Launcher, seconds: float) -> LoadResult:
-        """Launch round-robin on every thread until ``seconds`` have passed; in-flight launches finish."""
+        """Launch round-robin on every thread for ``seconds``; launches in flight then finish."""
         latencies: list[list[float]] = [[] for _ in self.shares]
         failures: list[Counter[str]] = [Counter() for _ in self.shares]
         start = time.perf_counter()

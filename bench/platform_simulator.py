@@ -65,7 +65,8 @@ class SimulatedUser:
         return f"{self.given_name}.{self.family_name}@school.bench.invalid".lower()
 
 
-def simulated_users(count: int, *, courses: int = 8, instructor_every: int = 10) -> list[SimulatedUser]:
+def simulated_users(count: int, *, courses: int = 8,
+                    instructor_every: int = 10) -> list[SimulatedUser]:
     """Learners and instructors spread over a few courses, one tool link per course."""
     users = []
     for n in range(count):
@@ -268,7 +269,8 @@ class PlatformSimulator:
                 "lineitems": f"{self.issuer}/api/lti/courses/{course}/line_items",
             },
             NRPS: {
-                "context_memberships_url": f"{self.issuer}/api/lti/courses/{course}/names_and_roles",
+                "context_memberships_url":
+                    f"{self.issuer}/api/lti/courses/{course}/names_and_roles",
                 "service_versions": ["2.0"],
             },
         }
@@ -279,16 +281,19 @@ class PlatformSimulator:
         claims.update(overrides)
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
 
-    def launch(self, browser: HttpBrowser, tool: ToolEndpoints, user: SimulatedUser) -> LaunchOutcome:
+    def launch(self, browser: HttpBrowser, tool: ToolEndpoints,
+               user: SimulatedUser) -> LaunchOutcome:
         """One full launch through a browser that keeps the user's cookies."""
         started = time.perf_counter()
         try:
             login = browser.get(tool.login_url, self.login_params(user, tool.target_link_uri))
             redirect = parse_login_redirect(login.status_code, login.location)
             token = self.id_token(user, redirect.nonce, tool.target_link_uri)
-            answer = browser.post(redirect.redirect_uri, {"id_token": token, "state": redirect.state})
+            answer = browser.post(redirect.redirect_uri,
+                                  {"id_token": token, "state": redirect.state})
             if answer.status_code != 200:
-                raise LaunchFailure(f"launch answered {answer.status_code}: {_snippet(answer.text)}")
+                raise LaunchFailure(
+                    f"launch answered {answer.status_code}: {_snippet(answer.text)}")
         except (LaunchFailure, requests.RequestException) as exc:
             return LaunchOutcome(ok=False, seconds=time.perf_counter() - started, problem=str(exc))
         return LaunchOutcome(ok=True, seconds=time.perf_counter() - started)

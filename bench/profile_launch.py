@@ -28,7 +28,13 @@ if __package__ in (None, ""):
 
 from bench.browsers import Answer
 from bench.platform_simulator import PlatformSimulator, ToolEndpoints, simulated_users
-from bench.targets import BENCH_REDIS_URL, DEFAULT_POSTGRES_URL, REPO, fresh_postgres, prepare_worklink_database
+from bench.targets import (
+    BENCH_REDIS_URL,
+    DEFAULT_POSTGRES_URL,
+    REPO,
+    fresh_postgres,
+    prepare_worklink_database,
+)
 
 BASE_URL = "http://127.0.0.1:5999"
 LIBRARIES = ("lti_tool", "competencies", "sqlalchemy", "jwt", "cryptography", "flask", "werkzeug",
@@ -59,7 +65,8 @@ class TestClientBrowser:
 class ProfiledApp:
     """WSGI middleware that profiles only the app's own work."""
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], profiler: cProfile.Profile) -> None:
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]],
+                 profiler: cProfile.Profile) -> None:
         self.wsgi_app = wsgi_app
         self.profiler = profiler
         self.enabled = False
@@ -83,7 +90,7 @@ def library_of(filename: str, name: str) -> str:
         if library in parts or f"{library}.py" in parts:
             return library
     if filename.startswith("<") or filename == "~":
-        # C functions carry no file; their owner is in the name: "<method 'commit' of 'sqlite3...'>".
+        # C functions carry no file; the name says whose they are ("... of 'sqlite3.Cursor'").
         for library in LIBRARIES:
             if f"'{library}." in name or f"{library}_rust" in name or f"{library}." in name:
                 return f"{library} (C)"
@@ -147,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     stats = pstats.Stats(profiler)
     by_library: defaultdict[str, float] = defaultdict(float)
     total = 0.0
-    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+    rows = stats.stats.items()  # type: ignore[attr-defined]
+    for (filename, _line, name), (_cc, _nc, tottime, _ct, _callers) in rows:
         by_library[library_of(filename, name)] += tottime
         total += tottime
     print("\nShare of profiled time by where the code lives (own time, not cumulative):")

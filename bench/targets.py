@@ -90,7 +90,8 @@ def floor_launcher(simulator: PlatformSimulator) -> Callable[[str], Launcher]:
     return for_server
 
 
-def pylti1p3_target(key: str, simulator: PlatformSimulator, workdir: Path, *, inline: bool) -> Target:
+def pylti1p3_target(key: str, simulator: PlatformSimulator, workdir: Path, *,
+                    inline: bool) -> Target:
     name = "pylti1p3-inline" if inline else "pylti1p3-url"
     tool_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     settings = {
@@ -156,7 +157,8 @@ def fresh_postgres(url: str) -> str:
     """Drop and recreate the benchmark's own database (never a shared or test one)."""
     target = make_url(url)
     if not (target.database or "").startswith("worklink_bench"):
-        raise TargetUnavailable(f"refusing to recreate {target.database!r}: name it worklink_bench*")
+        raise TargetUnavailable(
+            f"refusing to recreate {target.database!r}: name it worklink_bench*")
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))

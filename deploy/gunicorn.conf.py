@@ -1,4 +1,6 @@
-"""gunicorn settings for Worklink in production: ``gunicorn -c deploy/gunicorn.conf.py lti_tool.wsgi:app``.
+"""gunicorn settings for Worklink in production.
+
+    gunicorn -c deploy/gunicorn.conf.py lti_tool.wsgi:app
 
 Every value can be overridden from the environment (``GUNICORN_*``, ``FORWARDED_ALLOW_IPS``) so
 the same image fits a 1-core VM and a large host.

@@ -1,4 +1,4 @@
-"""The benchmark's platform simulator signs tokens a real validator accepts, and reads logins right."""
+"""The benchmark's platform simulator signs tokens a validator accepts and reads logins right."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def simulator() -> Iterator[PlatformSimulator]:
         yield running
 
 
-def test_id_token_validates_with_pyjwt_against_the_served_jwks(simulator: PlatformSimulator) -> None:
+def test_id_token_validates_with_pyjwt_against_the_served_jwks(
+        simulator: PlatformSimulator) -> None:
     user = simulated_users(3)[1]
     token = simulator.id_token(user, "nonce-from-login", "https://tool.test/lti/launch")
 
@@ -97,5 +98,6 @@ def test_login_redirect_without_a_nonce_is_a_failure() -> None:
     (["Expires=Fri, 01 Jan 2100 00:00:00 GMT"], False),
     (["HttpOnly", "SameSite=Lax"], False),
 ])
-def test_lean_browser_forgets_cookies_the_server_deletes(attributes: list[str], deleted: bool) -> None:
+def test_lean_browser_forgets_cookies_the_server_deletes(attributes: list[str],
+                                                         deleted: bool) -> None:
     assert cookie_is_deleted(attributes) is deleted

@@ -1,4 +1,4 @@
-"""The production files hang together: compose parses, gunicorn's config loads, no secret is baked in."""
+"""The production files hang together: compose parses, gunicorn's config loads, no baked secret."""
 
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ def gunicorn_config(monkeypatch: pytest.MonkeyPatch, **env: str) -> ModuleType:
     return module
 
 
-def test_gunicorn_config_imports_with_sync_workers_on_port_8000(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gunicorn_config_imports_with_sync_workers_on_port_8000(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     conf = gunicorn_config(monkeypatch)
 
     assert conf.bind == "0.0.0.0:8000" and conf.worker_class == "sync"
@@ -35,7 +36,8 @@ def test_gunicorn_config_imports_with_sync_workers_on_port_8000(monkeypatch: pyt
     assert conf.forwarded_allow_ips == "127.0.0.1"  # trust proxy headers only when told to
 
 
-def test_gunicorn_config_takes_its_sizes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gunicorn_config_takes_its_sizes_from_the_environment(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     conf = gunicorn_config(monkeypatch, GUNICORN_WORKERS="7", FORWARDED_ALLOW_IPS="*")
 
     assert (conf.workers, conf.forwarded_allow_ips) == (7, "*")
