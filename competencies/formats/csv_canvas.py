@@ -87,7 +87,7 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
              if not any(guid in by_guid and by_guid[guid] != item.identifier
                         for guid, _ in parents_of[item.identifier])]
     top_groups = [item for item in roots if item.item_type == GROUP]
-    framework_id = case_uuid(f"{FORMAT}\x1f{' '.join(sorted(i.extra[SOURCE_IDENTIFIER] for i in roots))}")
+    framework_id = case_uuid(f"canvas-outcomes\x1f{' '.join(sorted(i.extra[SOURCE_IDENTIFIER] for i in roots))}")
     framework = FrameworkRecord(
         identifier=framework_id,
         title=title or (top_groups[0].abbreviated_statement or "" if len(top_groups) == 1 else Path(name).stem),

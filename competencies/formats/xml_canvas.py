@@ -54,9 +54,10 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
     if not reading.items:
         return _rejected("document", "no learningOutcome or learningOutcomeGroup with a title",
                          reading.deviations)
-    roots = [item for item, parent in reading.parents.items() if parent is None]
-    framework_id = case_uuid(f"{FORMAT}\x1f{' '.join(sorted(roots))}")
+    roots = {item for item, parent in reading.parents.items() if parent is None}
     top = [item for item in reading.items if item.identifier in roots]
+    # Named like the CSV reader names it, so the XML and the CSV of one tree are one framework.
+    framework_id = case_uuid(f"canvas-outcomes\x1f{' '.join(sorted(i.extra[SOURCE_IDENTIFIER] for i in top))}")
     framework = FrameworkRecord(
         identifier=framework_id,
         title=title or (top[0].abbreviated_statement or "" if len(top) == 1 else
