@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(os.environ.get("WORKLINK_SCREENSHOT_DIR", "/tmp"))
+SCREENSHOTS = Path(os.environ.get("WORKLINK_SCREENSHOT_DIR") or tempfile.gettempdir())
 
 
 def open_worklink_as(browser: Any, base_url: str, person: str) -> str:
