@@ -63,7 +63,7 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
         data, _ = source_bytes(source, max_bytes=max_bytes)
     except SourceTooLarge as error:
         return _rejected("file", str(error))
-    header, rows = read_rows(decode_text(data, deviations))
+    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
     missing = missing_columns(header, REQUIRED)
     if missing:
         return _rejected("line 1", f"missing Moodle columns: {', '.join(missing)}")

@@ -49,7 +49,7 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
         data, name = source_bytes(source, max_bytes=max_bytes)
     except SourceTooLarge as error:
         return _rejected("file", str(error))
-    header, rows = read_rows(decode_text(data, deviations))
+    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
     missing = missing_columns(header, REQUIRED)
     if missing:
         return _rejected("line 1", f"missing OpenSALT columns: {', '.join(missing)}")

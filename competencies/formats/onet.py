@@ -70,7 +70,8 @@ def read_files(sources: Iterable[bytes | Path], *, max_bytes: int = DEFAULT_MAX_
             continue
         text = decode_text(data, build.deviations)
         first_line = text.split("\n", 1)[0]
-        header, rows = read_rows(text, delimiter="\t" if "\t" in first_line else ",")
+        header, rows = read_rows(text, delimiter="\t" if "\t" in first_line else ",",
+                                deviations=build.deviations)
         kind = _kind(header)
         if kind is None:
             build.deviations.append(Deviation(f"{name}, line 1", "not an O*NET file this reader knows "

@@ -70,18 +70,31 @@ def normalise_header(name: str) -> str:
     return _OPTIONAL_SUFFIX.sub("", name.strip().lstrip("\ufeff")).strip().lower()
 
 
-def read_rows(text: str, *, delimiter: str = ",") -> tuple[list[str], Iterator[Row]]:
-    """The header (normalised) and the data rows with the line each starts on."""
+def read_rows(text: str, *, delimiter: str = ",",
+              deviations: list[Deviation] | None = None) -> tuple[list[str], Iterator[Row]]:
+    """The header (normalised) and the data rows with the line each starts on.
+
+    A row the csv module cannot parse (a cell over its 128 KiB limit, say) ends the reading with a
+    deviation; the rows before it are kept.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         raw_header = next(reader)
-    except StopIteration:
+    except (StopIteration, csv.Error):
         return [], iter(())
     header = [normalise_header(name) for name in raw_header]
 
     def rows() -> Iterator[Row]:
         line = reader.line_num + 1
-        for values in reader:
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                if deviations is not None:
+                    deviations.append(Deviation(f"line {line}", f"{error}; the rest of the file was not read"))
+                return
             if any(value.strip() for value in values):
                 yield Row(line, dict(zip(header, values, strict=False)), values)
             line = reader.line_num + 1

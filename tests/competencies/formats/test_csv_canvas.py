@@ -88,3 +88,12 @@ def test_written_file_has_canvas_header_and_parents_first(package):
                                "calculation_int,parent_guids,workflow_state,ratings")
     order = [line.split(",")[0] for line in lines[1:]]
     assert order.index("wbl-root") < order.index("wbl-safety") < order.index("wbl-safe-1")
+
+
+def test_a_cell_too_large_for_the_csv_module_ends_reading_with_a_report():
+    data = (b"vendor_guid,object_type,title,parent_guids\n"
+            + b"a,outcome,A,\n"
+            + b'b,outcome,"' + b"x" * 200_000 + b'",\n')
+    package = csv_canvas.read(data)
+    assert [i.abbreviated_statement for i in package.items] == ["A"]
+    assert deviation_at(package, "line 3", "field larger than field limit")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from competencies.formats import READERS, reader_for
+from competencies.formats import READERS, csv_canvas, csv_moodle, csv_opensalt, onet, reader_for
 from competencies.formats.spreadsheet import read_any_csv
 
 
@@ -26,3 +28,20 @@ def test_csv_extension_is_registered_with_the_sniffer(fixture_path: Path):
 def test_an_unknown_header_is_fatal_and_lists_what_is_known():
     package = read_any_csv(b"name,colour\nx,y\n")
     assert package.deviations[0].fatal and "smartLevel" in package.deviations[0].message
+
+
+HEADERS = [b"vendor_guid,object_type,title,parent_guids,ratings\n",
+           (b'"Parent id number","Id number",Shortname,"Is framework","Rule type","Rule outcome","Rule config",'
+            b'"Scale values","Scale configuration","Cross referenced competency id numbers"\n'),
+           b"identifier,fullStatement,smartLevel,educationLevel,lastChangeDateTime\n",
+           b"O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\n", b""]
+CELLS = st.text(alphabet=',"\n\t0123456789.-abcxyzÑ{}[]:%\\ ', max_size=300).map(str.encode)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(HEADERS), CELLS, st.sampled_from(
+    [csv_canvas.read, csv_moodle.read, csv_opensalt.read, onet.read, read_any_csv]))
+def test_no_input_makes_a_reader_raise(header, body, reader):
+    """Whatever the rows hold, the answer is a package with a report, never an exception."""
+    package = reader(header + body)
+    assert package.items or package.deviations

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from competencies.formats import xml_asn, xml_canvas
 from competencies.formats.xml_safety import UnsafeXml, parse_xml
@@ -87,3 +89,12 @@ def test_the_bomb_in_utf_16_is_refused_too():
                                                '<?xml version="1.0" encoding="UTF-16"?>').encode("utf-16")
     with pytest.raises(UnsafeXml, match="declares entities"):
         parse_xml(document)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([b"<learningOutcomes xmlns='http://canvas.instructure.com/xsd/cccv1p0'>",
+                        b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>", b"<!DOCTYPE x [", b""]),
+       st.binary(max_size=300), st.sampled_from([xml_canvas.read, xml_asn.read]))
+def test_no_bytes_make_an_xml_reader_raise(start, body, reader):
+    package = reader(start + body)
+    assert package.items or package.deviations
