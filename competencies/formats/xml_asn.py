@@ -84,7 +84,7 @@ def read_root(root: etree._Element) -> FrameworkPackage:
             human_coding_scheme=_first(node, ASN, "statementNotation"),
             item_type=_first(node, ASN, "statementLabel"),
             list_enumeration=_first(node, ASN, "listID"),
-            education_levels=[_last_segment(value) for value in _values(node, DCTERMS, "educationLevel")],
+            education_levels=[_grade(_last_segment(value)) for value in _values(node, DCTERMS, "educationLevel")],
             language=_lang(node), where=where))
     document_uris = {document.get(f"{{{RDF}}}about", "") for document in documents}
     lines: dict[str, int | None] = {node.get(f"{{{RDF}}}about", ""): _line(node) for node in statements}
@@ -185,6 +185,13 @@ def _lang(node: etree._Element) -> str | None:
         if child.get(XML_LANG):
             return child.get(XML_LANG)
     return None
+
+
+def _grade(level: str) -> str:
+    """ASN's education levels (``K``, ``1``, ``Pre-K``) as the CEDS codes CASE uses (``KG``, ``01``, ``PK``)."""
+    if level.isdigit():
+        return level.zfill(2)
+    return {"k": "KG", "pre-k": "PK", "prek": "PK"}.get(level.lower(), level)
 
 
 def _last_segment(uri: str) -> str:

@@ -26,7 +26,7 @@ def test_standard_document_names_the_framework(package):
 def test_statements_become_items_with_code_label_grades_and_uri(package):
     domain = next(i for i in package.items if i.human_coding_scheme == "WR.C")
     assert domain.full_statement == "Communication in the workplace"  # English chosen over Spanish
-    assert domain.item_type == "Domain" and domain.education_levels == ["11", "12"]
+    assert domain.item_type == "Domain" and domain.education_levels == ["11", "12", "KG", "09"]  # CEDS codes
     assert domain.uri == "http://example.org/asn/S1000010" and domain.language == "en-US"
 
 
@@ -38,7 +38,7 @@ def test_tree_is_read_from_is_child_of_and_has_child(package):
 
 
 def test_bad_statements_are_reported_and_skipped(package):
-    assert deviation_at(package, "line 45, asn:Statement", "has no dcterms:description; skipped")
+    assert deviation_at(package, "line 47, asn:Statement", "has no dcterms:description; skipped")
     assert deviation_at(package, "gemq:isChildOf", "S9999999 is not in the file; placed at the top")
     assert len(package.items) == 4 and not any(d.fatal for d in package.deviations)
 
