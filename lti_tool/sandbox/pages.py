@@ -32,6 +32,15 @@ def error(status: int, title: str, message: str) -> ResponseReturnValue:
     return render_template("sandbox/error.html", title=title, message=message), status
 
 
+@bp.context_processor
+def _origin_notice() -> dict[str, Any]:
+    # Launches go to the configured base URL; opened under another name (localhost versus
+    # 127.0.0.1) the browser holds the sandbox sign-in for the wrong site and the launch fails.
+    base = sandbox().settings.base_url
+    return {"sandbox_home_elsewhere": None if request.host_url.rstrip("/") == base
+            else f"{base}/sandbox/"}
+
+
 @bp.get("/")
 def home() -> ResponseReturnValue:
     sb = sandbox()

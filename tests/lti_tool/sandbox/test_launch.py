@@ -103,3 +103,12 @@ def test_home_page_offers_sign_in_for_the_seeded_course(lms):
     page = lms.get("/sandbox/").get_data(as_text=True)
     for name in ("WBL Seminar (Sandbox)", "Lucia Rivera", "Amani Okafor", "Bao Tran", "Carmen Díaz"):
         assert name in page
+
+
+def test_opening_the_sandbox_under_another_host_name_says_where_launches_go(lms):
+    """localhost versus 127.0.0.1: the sign-in cookie would not reach the launch."""
+    elsewhere = lms.get("/sandbox/", base_url="http://localhost:5000").get_data(as_text=True)
+    at_home = lms.get("/sandbox/", base_url=BASE).get_data(as_text=True)
+
+    assert f"Launches go to <a href=\"{BASE}/sandbox/\">" in elsewhere
+    assert "Launches go to" not in at_home
