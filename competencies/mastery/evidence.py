@@ -22,6 +22,7 @@ class Evidence:
     """A score with its provenance; mastery results point back to these, never to bare numbers."""
 
     score: float
+    """In the mastery scale's points (a rubric rating of 3 on a 0–4 scale is 3, not 75%)."""
     rated_at: dt.datetime
     rater_type: RaterType
     rater_id: str | None = None
