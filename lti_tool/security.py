@@ -26,7 +26,12 @@ SESSION_HEADER = "X-Worklink-Session"
 class Role(enum.StrEnum):
     """Worklink's own roles; :mod:`lti_tool.lti.roles` maps IMS roles onto them."""
 
+    OPERATOR = "operator"
+    """Runs this Worklink instance across every platform. Granted only by the one-time link
+    ``worklink admin link`` prints, never by an LTI launch: anyone can register a platform by
+    Dynamic Registration and launch from it as "Administrator"."""
     ADMIN = "admin"
+    """A platform administrator (an LTI Administrator role), within their own registration."""
     TEACHER = "teacher"
     TEACHING_ASSISTANT = "teaching_assistant"
     STUDENT = "student"

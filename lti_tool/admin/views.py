@@ -60,7 +60,7 @@ def signin() -> WerkzeugResponse | tuple[str, int]:
             title="Sign-in link not accepted",
             hint="Run `worklink admin link` on the server for a new one.",
         )
-    principal = Principal(user_id=None, registration_id=0, course_id=None, role=Role.ADMIN,
+    principal = Principal(user_id=None, registration_id=0, course_id=None, role=Role.OPERATOR,
                           launch_id=f"admin-link:{nonce[:16]}")
     response = make_response("", 303)
     token = bind_session(response, principal)
@@ -69,14 +69,14 @@ def signin() -> WerkzeugResponse | tuple[str, int]:
 
 
 @bp.get("/")
-@require(Role.ADMIN, course_param=None)
+@require(Role.OPERATOR, course_param=None)
 def registrations() -> str:
     return render_template("admin/registrations.html",
                            registrations=operations.registrations_with_deployments(db_session()))
 
 
 @bp.get("/deployments/pending")
-@require(Role.ADMIN, course_param=None)
+@require(Role.OPERATOR, course_param=None)
 def pending() -> str:
     return render_template("admin/pending.html",
                            deployments=operations.pending_deployments(db_session()),
@@ -84,19 +84,19 @@ def pending() -> str:
 
 
 @bp.post("/deployments/<int:deployment_pk>/approve")
-@require(Role.ADMIN, course_param=None)
+@require(Role.OPERATOR, course_param=None)
 def approve(deployment_pk: int) -> Response:
     return _set_status(deployment_pk, DeploymentStatus.ACTIVE)
 
 
 @bp.post("/deployments/<int:deployment_pk>/disable")
-@require(Role.ADMIN, course_param=None)
+@require(Role.OPERATOR, course_param=None)
 def disable(deployment_pk: int) -> Response:
     return _set_status(deployment_pk, DeploymentStatus.DISABLED)
 
 
 @bp.get("/urls")
-@require(Role.ADMIN, course_param=None)
+@require(Role.OPERATOR, course_param=None)
 def urls() -> str:
     config = app_config()
     return render_template("admin/urls.html", urls=ToolUrls.from_config(config),

@@ -1,11 +1,11 @@
-"""``worklink db``: schema migrations."""
+"""``worklink db``: schema migrations (and the tool keys a fresh database needs)."""
 
 from __future__ import annotations
 
 import click
 
 from lti_tool import migrate
-from lti_tool.cli.context import open_database
+from lti_tool.cli.context import load_config, open_database
 
 
 @click.group()
@@ -15,7 +15,18 @@ def db() -> None:
 
 @db.command()
 def upgrade() -> None:
-    """Bring the database schema up to date."""
-    database = open_database()
-    migrate.upgrade(database.engine)
+    """Bring the database schema up to date and make sure the tool has signing keys."""
+    prepare_database()
     click.echo("database is up to date")
+
+
+def prepare_database() -> None:
+    from lti_tool.lti.keys import ensure_keys
+
+    database = open_database(load_config())
+    try:
+        migrate.upgrade(database.engine)
+        with database.session() as session:
+            ensure_keys(session)
+    finally:
+        database.engine.dispose()

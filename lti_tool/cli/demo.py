@@ -14,12 +14,12 @@ def demo(host: str, port: int) -> None:
     """Run Worklink on SQLite with the sandbox LMS, and print the address to open."""
     os.environ.setdefault("WORKLINK_SANDBOX", "1")
     os.environ.setdefault("WORKLINK_BASE_URL", f"http://{host}:{port}")
-    from lti_tool import migrate
     from lti_tool.app import create_app
-    from lti_tool.cli.context import load_config, open_database
+    from lti_tool.cli.context import load_config
+    from lti_tool.cli.db import prepare_database
 
     config = load_config()
-    migrate.upgrade(open_database(config).engine)
+    prepare_database()
     app = create_app(config)
     click.echo(f"\n  Worklink demo is running: open {config.base_url}/sandbox/ in a browser\n")
     app.run(host=host, port=port, debug=False, threaded=True)

@@ -77,10 +77,22 @@ def test_a_teacher_cannot_approve_a_deployment(
     assert pending.status is DeploymentStatus.PENDING
 
 
-def test_an_lti_admin_launch_reaches_the_pages(
+def test_an_lti_administrator_is_not_an_operator(
+    app: Flask, client: FlaskClient, db: Session, pending: Deployment
+) -> None:
+    """Anyone can register a platform by Dynamic Registration and launch as its Administrator,
+    so that role must not reach every tenant's registrations and approvals."""
+    headers = {SESSION_HEADER: _token_for(app, Role.ADMIN)}
+    assert client.get("/admin/", headers=headers).status_code == 403
+    assert client.post(f"/admin/deployments/{pending.id}/approve", headers=headers).status_code == 403
+    db.refresh(pending)
+    assert pending.status is DeploymentStatus.PENDING
+
+
+def test_the_operator_reaches_the_pages(
     app: Flask, client: FlaskClient, pending: Deployment
 ) -> None:
-    headers = {SESSION_HEADER: _token_for(app, Role.ADMIN)}
+    headers = {SESSION_HEADER: _token_for(app, Role.OPERATOR)}
     page = client.get("/admin/", headers=headers)
     assert page.status_code == 200
     assert b"Canvas: Riverside" in page.data and b"12:abc" in page.data
