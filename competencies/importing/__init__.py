@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from competencies import formats
@@ -22,12 +23,12 @@ from competencies.importing.associations import (
     associations_elsewhere, resolve_waiting, store_associations,
 )
 from competencies.importing.items import (
-    load_existing, owners_elsewhere, remove_missing, store_items,
+    StoredItem, load_existing, owners_elsewhere, remove_missing, store_items,
 )
 from competencies.importing.report import ChangeCounts, ImportRejected, ImportReport
 from competencies.importing.rubrics import store_rubrics
 from competencies.importing.scales import store_scale
-from competencies.importing.tree import plan_tree, unique_records
+from competencies.importing.tree import Tree, plan_tree, unique_records
 from competencies.models import Framework
 from competencies.orm import utcnow
 from competencies.package import (
@@ -92,48 +93,72 @@ def import_package(session: Session, package: FrameworkPackage, *,
     report.associations.skipped = len(package.associations) - len(associations)
     tree, faults = plan_tree(framework.identifier, items, associations)
     report.deviations += faults
+    if report.fatal:
+        raise ImportRejected(report)
 
     stored = session.scalar(select(Framework).where(Framework.identifier == framework.identifier))
     framework_id = stored.id if stored is not None else None
     existing = load_existing(session, framework_id) if framework_id is not None else {}
-    new_items = [item.identifier for item in items if item.identifier not in existing]
-    for identifier, owner in owners_elsewhere(session, new_items, framework_id).items():
-        report.deviations.append(Deviation(
-            _where(items, identifier), f"item {identifier!r} already belongs to framework "
-                                       f"{owner!r}; an identifier names one item only", fatal=True))
-    for identifier, owner in associations_elsewhere(
-            session, [a.identifier for a in associations], framework_id).items():
-        report.deviations.append(Deviation(
-            _where(associations, identifier), f"association {identifier!r} already belongs to "
-                                              f"framework {owner!r}", fatal=True))
-    if report.fatal:
-        raise ImportRejected(report)
-
-    # Everything below writes; a savepoint undoes all of it if anything fails.
-    with session.begin_nested():
-        stored, report.framework = _store_framework(session, stored, package)
-        report.framework_id = stored.id
-        total = len(items)
-        _progress(on_progress, "items", 0, total)
-        ids, report.items = store_items(session, stored.id, items, tree, existing)
-        report.items.skipped = len(package.items) - len(items)
-        _progress(on_progress, "items", total, total)
-        _progress(on_progress, "associations", 0, len(associations))
-        counts, unresolved = store_associations(session, stored.id, framework.identifier,
-                                                associations, ids)
-        counts.skipped = report.associations.skipped
-        report.associations = counts
-        report.deviations += unresolved
-        remove_missing(session, stored.id, existing, set(ids), report.items)
-        resolve_waiting(session, stored.id)
-        _progress(on_progress, "rubrics", 0, len(package.rubrics))
-        report.rubrics, notes = store_rubrics(session, stored.id, package.rubrics, ids)
-        report.deviations += notes
-        report.deviations += store_scale(session, stored.id, f"{framework.title} scale",
-                                         package.scale)
-        session.flush()
+    try:
+        # Everything below writes; the savepoint undoes all of it if anything fails.
+        with session.begin_nested():
+            _write(session, package, stored, items, associations, tree, existing, report,
+                   on_progress)
+    except IntegrityError:
+        # Identifiers are unique across frameworks. Checking 50,000 of them up front costs
+        # seconds on every import; the unique indexes find a clash for free, and only then
+        # do we look for which identifiers clash, to say so.
+        clashes = _clashes(session, items, associations, framework_id)
+        if not clashes:
+            raise
+        report.framework, report.framework_id = "", None
+        report.items, report.associations, report.rubrics = (
+            ChangeCounts(), ChangeCounts(), ChangeCounts())
+        report.deviations += clashes
+        raise ImportRejected(report) from None
     _progress(on_progress, "done", 1, 1)
     return report
+
+
+def _write(session: Session, package: FrameworkPackage, stored: Framework | None,
+           items: list[ItemRecord], associations: list[AssociationRecord], tree: Tree,
+           existing: dict[str, StoredItem], report: ImportReport,
+           on_progress: Progress | None) -> None:
+    framework = package.framework
+    stored, report.framework = _store_framework(session, stored, package)
+    report.framework_id = stored.id
+    skipped = report.items.skipped, report.associations.skipped
+    _progress(on_progress, "items", 0, len(items))
+    ids, report.items = store_items(session, stored.id, items, tree, existing)
+    _progress(on_progress, "items", len(items), len(items))
+    _progress(on_progress, "associations", 0, len(associations))
+    report.associations, unresolved = store_associations(
+        session, stored.id, framework.identifier, associations, ids)
+    report.items.skipped, report.associations.skipped = skipped
+    report.deviations += unresolved
+    remove_missing(session, stored.id, existing, set(ids), report.items)
+    resolve_waiting(session, stored.id)
+    _progress(on_progress, "rubrics", 0, len(package.rubrics))
+    report.rubrics, notes = store_rubrics(session, stored.id, package.rubrics, ids)
+    report.deviations += notes
+    report.deviations += store_scale(session, stored.id, f"{framework.title} scale",
+                                     package.scale)
+    session.flush()
+
+
+def _clashes(session: Session, items: list[ItemRecord], associations: list[AssociationRecord],
+             framework_id: int | None) -> list[Deviation]:
+    found = []
+    for identifier, owner in owners_elsewhere(
+            session, [item.identifier for item in items], framework_id).items():
+        found.append(Deviation(_where(items, identifier), f"item {identifier!r} already belongs "
+                               f"to framework {owner!r}; an identifier names one item only",
+                               fatal=True))
+    for identifier, owner in associations_elsewhere(
+            session, [a.identifier for a in associations], framework_id).items():
+        found.append(Deviation(_where(associations, identifier), f"association {identifier!r} "
+                               f"already belongs to framework {owner!r}", fatal=True))
+    return found
 
 
 def _store_framework(session: Session, stored: Framework | None, package: FrameworkPackage,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session
 
+from competencies.importing.bulk import insert_rows
+from competencies.importing.fingerprint import fingerprint
 from competencies.importing.items import chunks
 from competencies.importing.report import ChangeCounts
 from competencies.models import Association, Framework, Item
@@ -15,6 +17,7 @@ from competencies.package import AssociationRecord, Deviation
 
 FIELDS = ("association_type", "origin_identifier", "destination_identifier", "origin_item_id",
           "destination_item_id", "destination_framework", "sequence", "notes", "last_change")
+
 
 
 def associations_elsewhere(session: Session, identifiers: Sequence[str],
@@ -40,49 +43,37 @@ def store_associations(session: Session, framework_id: int, framework_identifier
                       if end not in ids and end != framework_identifier})
     elsewhere = _items_elsewhere(session, outside)
     existing = {
-        row[0]: (row[1], tuple(row[2:]))
+        row[0]: (row[1], row[2])
         for row in session.execute(
-            select(Association.identifier, Association.id,
-                   *(getattr(Association, name) for name in FIELDS))
+            select(Association.identifier, Association.id, Association.fingerprint)
             .where(Association.framework_id == framework_id))
     }
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     for index, record in enumerate(records):
-        where = record.where or f"associations[{index}]"
-        ends: list[tuple[int | None, str | None]] = []
-        for end in (record.origin, record.destination):
-            if end in ids:
-                ends.append((ids[end], None))
-            elif end == framework_identifier:
-                ends.append((None, None))
-            elif end in elsewhere:
-                ends.append(elsewhere[end])
-            else:
-                ends.append((None, None))
-                deviations.append(Deviation(
-                    where, f"{record.association_type} points to {end!r}, which is in neither "
-                           "this framework nor any imported one; kept unresolved"))
-        values = {
-            "association_type": record.association_type,
-            "origin_identifier": record.origin,
-            "destination_identifier": record.destination,
-            "origin_item_id": ends[0][0],
-            "destination_item_id": ends[1][0],
-            "destination_framework": record.destination_framework or ends[1][1],
-            "sequence": record.sequence,
-            "notes": record.notes,
-            "last_change": record.last_change,
-        }
+        origin, destination = record.origin, record.destination
+        origin_id, destination_id = ids.get(origin), ids.get(destination)
+        destination_framework = record.destination_framework
+        if origin_id is None and origin != framework_identifier:
+            origin_id = _resolve(origin, elsewhere, record, index, deviations)[0]
+        if destination_id is None and destination != framework_identifier:
+            destination_id, owner = _resolve(destination, elsewhere, record, index, deviations)
+            destination_framework = destination_framework or owner
+        values = (record.association_type, origin, destination, origin_id, destination_id,
+                  destination_framework, record.sequence, record.notes, record.last_change)
+        print_ = fingerprint(values)
         stored = existing.pop(record.identifier, None)
-        if stored is None:
-            new.append({"framework_id": framework_id, "identifier": record.identifier, **values})
-        elif stored[1] == tuple(values.values()):
+        if stored is not None and stored[1] == print_:
             counts.unchanged += 1
+            continue
+        row = dict(zip(FIELDS, values, strict=True))
+        row["fingerprint"] = print_
+        if stored is None:
+            new.append({"framework_id": framework_id, "identifier": record.identifier, **row})
         else:
-            changed.append({"id": stored[0], **values})
+            changed.append({"id": stored[0], **row})
     if new:
-        session.execute(insert(Association), new)
+        insert_rows(session, Association.__table__, new)
         counts.created = len(new)
     if changed:
         session.execute(update(Association), changed)
@@ -92,6 +83,18 @@ def store_associations(session: Session, framework_id: int, framework_identifier
         session.execute(delete(Association).where(Association.id.in_(chunk)))
     counts.deleted = len(gone)
     return counts, deviations
+
+
+def _resolve(end: str, elsewhere: dict[str, tuple[int, str]], record: AssociationRecord,
+             index: int, deviations: list[Deviation]) -> tuple[int | None, str | None]:
+    """The item (and its framework) in another framework that ``end`` names, if imported."""
+    if end in elsewhere:
+        return elsewhere[end]
+    deviations.append(Deviation(
+        record.where or f"associations[{index}]",
+        f"{record.association_type} points to {end!r}, which is in neither this framework nor "
+        "any imported one; kept unresolved"))
+    return None, None
 
 
 def resolve_waiting(session: Session, framework_id: int) -> None:

@@ -56,8 +56,8 @@ def _unique(
 def plan_tree(framework_identifier: str, items: list[ItemRecord],
               associations: list[AssociationRecord]) -> tuple[Tree, list[Deviation]]:
     deviations: list[Deviation] = []
-    known = {item.identifier for item in items}
-    parent: dict[str, str | None] = dict.fromkeys(known)
+    parent: dict[str, str | None] = {item.identifier: None for item in items}
+    known = parent.keys()
     sequence: dict[str, int | None] = {}
     edge_at: dict[str, str] = {}
     for index, association in enumerate(associations):
@@ -83,9 +83,8 @@ def plan_tree(framework_identifier: str, items: list[ItemRecord],
         sequence[child] = association.sequence
         edge_at[child] = where
     depth = _depths(parent, edge_at, deviations)
-    order = {item.identifier: index for index, item in enumerate(items)}
     levels: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
-    for identifier in sorted(depth, key=order.__getitem__):
+    for identifier in parent:  # source order within each level
         levels[depth[identifier]].append(identifier)
     return Tree(parent=parent, sequence=sequence, levels=levels), deviations
 

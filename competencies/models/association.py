@@ -41,3 +41,5 @@ class Association(Base):
     sequence: Mapped[int | None] = mapped_column()
     notes: Mapped[str | None] = mapped_column(Text)
     last_change: Mapped[dt.datetime | None] = mapped_column()
+    fingerprint: Mapped[str] = mapped_column(String(32), default="")
+    """A hash of the columns above as the last import wrote them (see ``Item.fingerprint``)."""

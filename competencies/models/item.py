@@ -40,6 +40,9 @@ class Item(Base):
     last_change: Mapped[dt.datetime | None] = mapped_column()
     extra: Mapped[dict[str, Any]] = mapped_column(default=dict)
     """Source facts with no column of their own (O*NET importance and level, CASE extensions)."""
+    fingerprint: Mapped[str] = mapped_column(String(32), default="")
+    """A hash of the source's content columns, so a re-import compares 32 characters per row
+    instead of decoding every JSON column; empty for rows written outside an import."""
     retired: Mapped[bool] = mapped_column(default=False)
     """Gone from the source but still pointed at (evidence, rubric, crosswalk), so kept."""
     retired_at: Mapped[dt.datetime | None] = mapped_column()

@@ -2,7 +2,7 @@
 
 Revision ID: 0002_competency_frameworks
 Revises: 0001_lti_core
-Create Date: 2026-11-23 05:18:45.739762
+Create Date: 2026-11-23 05:34:21.705490
 """
 from collections.abc import Sequence
 
@@ -59,6 +59,7 @@ def upgrade() -> None:
     sa.Column('uri', sa.String(length=2000), nullable=True),
     sa.Column('last_change', competencies.orm.UtcDateTime(timezone=True), nullable=True),
     sa.Column('extra', sa.JSON(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=32), nullable=False),
     sa.Column('retired', sa.Boolean(), nullable=False),
     sa.Column('retired_at', competencies.orm.UtcDateTime(timezone=True), nullable=True),
     sa.Column('parent_id', sa.Integer(), nullable=True),
@@ -112,6 +113,7 @@ def upgrade() -> None:
     sa.Column('sequence', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('last_change', competencies.orm.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('fingerprint', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['destination_item_id'], ['item.id'], name=op.f('fk_association_destination_item_id_item'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['framework_id'], ['framework.id'], name=op.f('fk_association_framework_id_framework'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['origin_item_id'], ['item.id'], name=op.f('fk_association_origin_item_id_item'), ondelete='SET NULL'),
