@@ -20,6 +20,9 @@ def _register_optional() -> None:
     from lti_tool.cli import demo
 
     main.add_command(demo.demo)
+    from lti_tool.cli import worker
+
+    main.add_command(worker.worker)
     from lti_tool.cli import admin, keys, platform  # onboarding and keys (H5)
 
     main.add_command(platform.platform)
