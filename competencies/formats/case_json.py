@@ -118,24 +118,23 @@ class _PackageReader:
         if fatal:
             return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                                     deviations=fatal, source_format="case")
-        definitions = package.get("CFDefinitions")
-        definitions = definitions if isinstance(definitions, dict) else {}
-        framework = self.framework(document, definitions)
+        definitions = _object(package.get("CFDefinitions"))
+        framework = self.framework(_object(document), definitions)
         self.check_definitions(definitions)
         if framework is None:
             return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                                     deviations=self.deviations, source_format="case")
         items = [
-            record for index, raw in enumerate(package.get("CFItems") or [])
-            if (record := self.item(raw, f"CFItems[{index}]", definitions)) is not None
+            item for index, raw in enumerate(package.get("CFItems") or [])
+            if (item := self.item(raw, f"CFItems[{index}]", definitions)) is not None
         ]
         associations = [
-            record for index, raw in enumerate(package.get("CFAssociations") or [])
-            if (record := self.association(raw, f"CFAssociations[{index}]")) is not None
+            association for index, raw in enumerate(package.get("CFAssociations") or [])
+            if (association := self.association(raw, f"CFAssociations[{index}]")) is not None
         ]
         rubrics = [
-            record for index, raw in enumerate(package.get("CFRubrics") or [])
-            if (record := self.rubric(raw, f"CFRubrics[{index}]")) is not None
+            rubric for index, raw in enumerate(package.get("CFRubrics") or [])
+            if (rubric := self.rubric(raw, f"CFRubrics[{index}]")) is not None
         ]
         extensions = package.get("extensions")
         scale = self.scale(extensions.get("masteryScale") if isinstance(extensions, dict) else None)
@@ -162,7 +161,7 @@ class _PackageReader:
         creator = self.text(raw, "creator", where)
         if creator is None:
             self.note(f"{where}.creator", "required creator is missing")
-        extensions = raw.get("extensions") if isinstance(raw.get("extensions"), dict) else {}
+        extensions = _object(raw.get("extensions"))
         case_version = self.text(raw, "caseVersion", where)
         if case_version not in (None, "1.1"):
             self.note(f"{where}.caseVersion", f"unknown CASE version {case_version!r}; read as 1.1")
@@ -216,7 +215,7 @@ class _PackageReader:
             levels = self.strings(raw, "educationalLevel", where, split=True)
         else:
             levels = self.strings(raw, "educationLevel", where, split=True)
-        extensions = dict(raw["extensions"]) if isinstance(raw.get("extensions"), dict) else {}
+        extensions = dict(_object(raw.get("extensions")))
         extensions.pop(SOURCE_IDENTIFIER, None)
         if "subject" in raw:
             extensions["subject"] = self.strings(raw, "subject", where)
@@ -261,7 +260,7 @@ class _PackageReader:
         if origin is None or destination is None:
             return None
         self.check_link(raw.get("CFAssociationGroupingURI"), f"{where}.CFAssociationGroupingURI")
-        extensions = raw.get("extensions") if isinstance(raw.get("extensions"), dict) else {}
+        extensions = _object(raw.get("extensions"))
         if isinstance(extensions.get("sourceAssociationType"), str):
             kind = extensions["sourceAssociationType"]
         return AssociationRecord(
@@ -483,6 +482,10 @@ class _PackageReader:
 
 def _string(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _list(value: Any) -> list[Any]:

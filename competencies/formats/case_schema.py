@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft201909Validator, FormatChecker
-from jsonschema.exceptions import ValidationError
+from jsonschema import Draft201909Validator, FormatChecker  # type: ignore[import-untyped]
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from competencies.package import Deviation
 

@@ -73,7 +73,7 @@ def store_associations(session: Session, framework_id: int, framework_identifier
         else:
             changed.append({"id": stored[0], **row})
     if new:
-        insert_rows(session, Association.__table__, new)
+        insert_rows(session, Association, new)
         counts.created = len(new)
     if changed:
         session.execute(update(Association), changed)

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import JSON, Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from competencies.orm import Base
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table``."""
+
+def insert_rows(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``model``'s table."""
     if not rows:
         return
+    table = cast(Table, model.__table__)
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         connection.execute(insert(table), list(rows))

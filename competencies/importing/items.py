@@ -100,7 +100,7 @@ def store_items(session: Session, framework_id: int, records: Iterable[ItemRecor
             else:
                 changed.append({"id": stored[0], **row})
         if new:
-            insert_rows(session, Item.__table__, new)
+            insert_rows(session, Item, new)
             inserted = session.execute(select(Item.identifier, Item.id).where(
                 Item.framework_id == framework_id, Item.depth == depth))
             ids.update({row[0]: row[1] for row in inserted})

@@ -18,7 +18,7 @@ BODY = json.dumps(small_package()).encode()
 class _Provider(BaseHTTPRequestHandler):
     """Answers like a CASE provider, or misbehaves, depending on the path."""
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         if self.path == f"/ims/case/v1p1/CFPackages/{DOC}":
             self._send(200, "application/json; charset=utf-8", BODY)
         elif self.path.startswith("/html/ims/case/v1p1/CFPackages/"):
@@ -47,7 +47,7 @@ class _Provider(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

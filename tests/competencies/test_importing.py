@@ -16,6 +16,7 @@ from competencies.importing import ImportRejected, ImportReport, import_file, im
 from competencies.models import (
     Association, Evidence, Framework, Item, MasteryScale, RaterType, Rubric, RubricCriterion,
 )
+from competencies.package import ScaleLevelRecord
 from tests.competencies.formats.case_packages import (
     DOC, association_id, case_item, child_of, item_id, small_package,
 )
@@ -246,3 +247,47 @@ def test_import_file_dispatches_by_extension_and_rejects_unreadable_files(
     with pytest.raises(ImportRejected, match="over the limit"):
         import_file(db, good, max_bytes=100)
     assert _counts(db) == before
+
+
+def test_an_association_identifier_held_by_another_framework_rejects_the_import(
+        db: Session) -> None:
+    _import(db, small_package())
+    before = _counts(db)
+    other = {
+        "CFDocument": {"identifier": "5e5e5e5e-0000-4000-8000-000000000000", "uri": "u",
+                       "creator": "c", "title": "Other",
+                       "lastChangeDateTime": "2024-01-01T00:00:00Z"},
+        "CFItems": [case_item(60)],
+        "CFAssociations": [child_of(3, item_id(60), "5e5e5e5e-0000-4000-8000-000000000000")],
+    }
+    with pytest.raises(ImportRejected) as rejected:
+        _import(db, other)
+    [fatal] = rejected.value.report.fatal
+    assert fatal.where == "CFAssociations[0]" and "already belongs to framework" in fatal.message
+    assert _counts(db) == before
+
+
+def test_a_mastery_scale_travels_with_its_framework(db: Session) -> None:
+    package = case_json.read(json.dumps(small_package()).encode())
+    package.scale = [ScaleLevelRecord("Exceeds", 4, True, "#0B874B"),
+                     ScaleLevelRecord("Meets", 3, True, "red"),
+                     ScaleLevelRecord("Below", 1)]
+    report = import_package(db, package)
+    assert [(d.where, d.fatal) for d in report.deviations] == [("scale[1].color", False)]
+    scale = db.scalars(select(MasteryScale)).one()
+    assert [(lv.label, lv.points, lv.proficient, lv.color) for lv in scale.levels] == [
+        ("Exceeds", 4.0, True, "0b874b"), ("Meets", 3.0, True, None), ("Below", 1.0, False, None)]
+    package.scale = package.scale[:1]
+    import_package(db, package)
+    db.refresh(scale)
+    assert [lv.label for lv in scale.levels] == ["Exceeds"]
+
+
+def test_a_file_far_over_the_default_limit_is_refused_unread(db: Session, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as file:  # sparse: 1 GB on paper, nothing on disk
+        file.truncate(1024 ** 3)
+    with pytest.raises(ImportRejected) as rejected:
+        import_file(db, huge)
+    assert "1,073,741,824 bytes is over the limit of 209,715,200" in str(rejected.value)
+    assert _counts(db)["framework"] == 0
