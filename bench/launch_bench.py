@@ -236,7 +236,8 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
     if busy:
         print("WARNING: other processes used CPU while measuring ("
               + ", ".join(f"{f.name} {f.other_cores:.2f} cores" for f in busy)
-              + "): launches/s and latencies are disturbed; CPU per launch is not")
+              + "): launches/s and latencies are disturbed; CPU per launch less so (seen: +20-25 %"
+              " for every target alike), so compare ratios")
 
     all_valid = True
     for f in all_figures:
