@@ -17,7 +17,10 @@ class Item(Base):
         # One tree level, in order, straight from the index: the browse view never loads the tree.
         Index("ix_item_framework_parent_sequence", "framework_id", "parent_id", "sequence"),
         Index("ix_item_framework_code", "framework_id", "human_coding_scheme"),
-        Index("ix_item_framework_path", "framework_id", "path"),
+        # Subtrees are ``path LIKE '/12/45/%'``; PostgreSQL uses an index for LIKE only with
+        # the pattern operator class (unless the database collation is plain "C").
+        Index("ix_item_framework_path", "framework_id", "path",
+              postgresql_ops={"path": "varchar_pattern_ops"}),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -73,7 +73,7 @@ def upgrade() -> None:
     with op.batch_alter_table('item', schema=None) as batch_op:
         batch_op.create_index('ix_item_framework_code', ['framework_id', 'human_coding_scheme'], unique=False)
         batch_op.create_index('ix_item_framework_parent_sequence', ['framework_id', 'parent_id', 'sequence'], unique=False)
-        batch_op.create_index('ix_item_framework_path', ['framework_id', 'path'], unique=False)
+        batch_op.create_index('ix_item_framework_path', ['framework_id', 'path'], unique=False, postgresql_ops={'path': 'varchar_pattern_ops'})
 
     op.create_table('mastery_scale',
     sa.Column('id', sa.Integer(), nullable=False),
