@@ -41,7 +41,7 @@ def store_associations(session: Session, framework_id: int, framework_identifier
     deviations: list[Deviation] = []
     outside = sorted({end for record in records for end in (record.origin, record.destination)
                       if end not in ids and end != framework_identifier})
-    elsewhere = _items_elsewhere(session, outside)
+    elsewhere = _items_elsewhere(session, outside, framework_id)
     existing = {
         row[0]: (row[1], row[2])
         for row in session.execute(
@@ -114,13 +114,14 @@ def resolve_waiting(session: Session, framework_id: int) -> None:
         )
 
 
-def _items_elsewhere(session: Session, identifiers: list[str],
+def _items_elsewhere(session: Session, identifiers: list[str], framework_id: int,
                      ) -> dict[str, tuple[int, str]]:
+    """Items of other frameworks (this one's are all in ``ids``, or being removed)."""
     found: dict[str, tuple[int, str]] = {}
     for chunk in chunks(identifiers):
         rows = session.execute(
             select(Item.identifier, Item.id, Framework.identifier)
             .join(Framework, Item.framework_id == Framework.id)
-            .where(Item.identifier.in_(chunk)))
+            .where(Item.identifier.in_(chunk), Item.framework_id != framework_id))
         found.update({row[0]: (row[1], row[2]) for row in rows})
     return found

@@ -103,7 +103,9 @@ def store_items(session: Session, framework_id: int, records: Iterable[ItemRecor
             insert_rows(session, Item, new)
             inserted = session.execute(select(Item.identifier, Item.id).where(
                 Item.framework_id == framework_id, Item.depth == depth))
-            ids.update({row[0]: row[1] for row in inserted})
+            # The level may also hold items the source dropped; only the new ones are wanted.
+            wanted = {row["identifier"] for row in new}
+            ids.update({row[0]: row[1] for row in inserted if row[0] in wanted})
             counts.created += len(new)
     if changed:
         session.execute(update(Item), changed)

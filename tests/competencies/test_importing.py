@@ -291,3 +291,24 @@ def test_a_file_far_over_the_default_limit_is_refused_unread(db: Session, tmp_pa
         import_file(db, huge)
     assert "1,073,741,824 bytes is over the limit of 209,715,200" in str(rejected.value)
     assert _counts(db)["framework"] == 0
+
+
+def test_a_dropped_item_is_removed_even_when_a_new_item_joins_its_level(db: Session) -> None:
+    _import(db, small_package())
+    package = small_package()
+    package["CFItems"][4] = case_item(6)  # 5 goes, 6 comes, both under item 3
+    package["CFAssociations"][4] = child_of(6, item_id(6), item_id(3), 1)
+    report = _import(db, package)
+    assert (report.items.created, report.items.deleted) == (1, 1)
+    assert db.scalar(select(func.count()).where(Item.identifier == item_id(5))) == 0
+
+
+def test_an_association_kept_for_a_dropped_item_is_reported_as_pointing_nowhere(
+        db: Session) -> None:
+    _import(db, small_package())
+    package = small_package()
+    del package["CFItems"][4]  # item 5 goes; its isChildOf stays in the package
+    report = _import(db, package)
+    assert report.items.deleted == 1
+    assert [d.where for d in report.deviations] == ["CFAssociations[4]"]
+    assert "in neither this framework nor any imported one" in report.deviations[0].message
