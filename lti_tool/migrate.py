@@ -21,6 +21,21 @@ def metadata() -> MetaData:
     return Base.metadata
 
 
+SEARCH_OBJECTS = frozenset({
+    "search_vector", "ix_item_search_vector", "ix_item_code_lower", "ix_item_code_nocase",
+    "item_search", "item_search_data", "item_search_idx", "item_search_docsize",
+    "item_search_config",
+})
+"""The full-text search objects of migration 0003, which the ORM does not model (a generated
+column and its indexes on PostgreSQL; an FTS5 table and its shadow tables on SQLite)."""
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object | None) -> bool:
+    """Autogenerate's filter: leave the search objects alone instead of dropping them."""
+    return not (reflected and compare_to is None and name in SEARCH_OBJECTS)
+
+
 def alembic_config(bind: Engine | Connection | None = None) -> AlembicConfig:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from lti_tool.migrate import metadata
+from lti_tool.migrate import include_object, metadata
 
 connection = context.config.attributes["connection"]
 context.configure(
@@ -10,6 +10,7 @@ context.configure(
     target_metadata=metadata(),
     render_as_batch=True,  # SQLite can only ALTER by copying the table
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,143 @@
+"""Find items by code or by words, across frameworks or within one, ranked and paged.
+
+A query that looks like a code (one token with a dot, dash or digit: ``CCSS.Math.Content.1.G``,
+``2.A.1.a``, ``15-1252.00``) is first matched as a case-blind code prefix, exact code first;
+anything else, or a code-like query that matches no code, is a word search. Word search uses
+the index migration 0003 built: PostgreSQL full-text search (english stemming, ranked by
+``ts_rank_cd`` with codes weighted above statements above keywords and notes), or SQLite FTS5
+(porter stemming, ranked by ``bm25`` with the same column weights). Retired items are left out
+unless asked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from competencies.models import Framework, Item
+from competencies.paging import Page, bounds
+
+__all__ = ["Hit", "by_code", "by_words", "looks_like_code", "search"]
+
+_CODE = re.compile(r"^\S*[.\-_\d]\S*$")
+_WORD = re.compile(r"\w+")
+
+# bm25 weights per FTS5 column, in the order migration 0003 declares them:
+# human_coding_scheme, full_statement, abbreviated_statement, keywords, notes.
+_SQLITE_WEIGHTS = "10.0, 2.0, 2.0, 1.0, 0.5"
+
+
+@dataclasses.dataclass(frozen=True)
+class Hit:
+    item_id: int
+    identifier: str
+    code: str | None
+    statement: str
+    retired: bool
+    framework_identifier: str
+    framework_title: str
+
+
+def looks_like_code(query: str) -> bool:
+    return bool(_CODE.match(query.strip()))
+
+
+def search(session: Session, query: str, *, framework_id: int | None = None,
+           include_retired: bool = False, limit: int = 20, offset: int = 0) -> Page[Hit]:
+    """Items matching ``query`` by code prefix if it looks like a code, else by words."""
+    query = query.strip()
+    if looks_like_code(query):
+        found = by_code(session, query, framework_id=framework_id,
+                        include_retired=include_retired, limit=limit, offset=offset)
+        if found.entries or offset:
+            return found
+    return by_words(session, query, framework_id=framework_id, include_retired=include_retired,
+                    limit=limit, offset=offset)
+
+
+def by_code(session: Session, prefix: str, *, framework_id: int | None = None,
+            include_retired: bool = False, limit: int = 20, offset: int = 0) -> Page[Hit]:
+    """Items whose code starts with ``prefix`` (any case); the shortest codes first."""
+    limit, offset = bounds(limit, offset)
+    prefix = prefix.strip()
+    if not prefix:
+        return Page([], offset, limit, False)
+    pattern = _escape_like(prefix.lower()) + "%"
+    code = Item.human_coding_scheme
+    if session.get_bind().dialect.name == "postgresql":
+        matches = func.lower(code).like(pattern, escape="\\")  # ix_item_code_lower
+    else:
+        matches = code.like(pattern, escape="\\")  # case-blind already; ix_item_code_nocase
+    conditions = _filters([matches], framework_id, include_retired)
+    rows = session.execute(
+        _hits().where(*conditions)
+        .order_by(func.length(code), code, Item.id).limit(limit + 1).offset(offset))
+    return Page.of([Hit(*row) for row in rows], offset, limit)
+
+
+def by_words(session: Session, words: str, *, framework_id: int | None = None,
+             include_retired: bool = False, limit: int = 20, offset: int = 0) -> Page[Hit]:
+    """Items whose code, statements, keywords or notes hold every word (stemmed), best first."""
+    limit, offset = bounds(limit, offset)
+    terms = _WORD.findall(words)
+    if not terms:
+        return Page([], offset, limit, False)
+    if session.get_bind().dialect.name == "postgresql":
+        rows = _postgres_words(session, " ".join(terms), framework_id, include_retired,
+                               limit + 1, offset)
+    else:
+        rows = _sqlite_words(session, terms, framework_id, include_retired, limit + 1, offset)
+    return Page.of([Hit(*row) for row in rows], offset, limit)
+
+
+def _postgres_words(session: Session, words: str, framework_id: int | None,
+                    include_retired: bool, limit: int, offset: int) -> Sequence[Any]:
+    # search_vector is the generated column of migration 0003; the ORM does not model it.
+    vector: ColumnElement[Any] = literal_column("item.search_vector")
+    query = func.plainto_tsquery(literal_column("'english'::regconfig"), words)
+    conditions = _filters([vector.op("@@")(query)], framework_id, include_retired)
+    rank = func.ts_rank_cd(vector, query)
+    return session.execute(
+        _hits().where(*conditions).order_by(rank.desc(), Item.id).limit(limit).offset(offset)
+    ).all()
+
+
+def _sqlite_words(session: Session, terms: list[str], framework_id: int | None,
+                  include_retired: bool, limit: int, offset: int) -> Sequence[Any]:
+    # Each term quoted: FTS5 then reads it as a word, never as query syntax (AND, NEAR, col:).
+    match = " ".join(f'"{term}"' for term in terms)
+    ranked = (
+        select(literal_column("rowid").label("id"),
+               literal_column(f"bm25(item_search, {_SQLITE_WEIGHTS})").label("rank"))
+        .select_from(text("item_search"))
+        .where(text("item_search MATCH :match"))
+        .subquery("ranked"))
+    conditions = _filters([Item.id == ranked.c.id], framework_id, include_retired)
+    return session.execute(
+        _hits().where(*conditions).order_by(ranked.c.rank, Item.id).limit(limit).offset(offset),
+        {"match": match},
+    ).all()
+
+
+def _hits() -> Any:
+    return (select(Item.id, Item.identifier, Item.human_coding_scheme, Item.full_statement,
+                   Item.retired, Framework.identifier, Framework.title)
+            .join(Framework, Framework.id == Item.framework_id))
+
+
+def _filters(conditions: list[ColumnElement[bool]], framework_id: int | None,
+             include_retired: bool) -> list[ColumnElement[bool]]:
+    if framework_id is not None:
+        conditions.append(Item.framework_id == framework_id)
+    if not include_retired:
+        conditions.append(Item.retired.is_(False))
+    return conditions
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
