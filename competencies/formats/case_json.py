@@ -9,15 +9,16 @@ package without a usable ``CFDocument``, is fatal. ``write`` (the other directio
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from competencies.formats import register_reader
-from competencies.formats.case_identifiers import SOURCE_IDENTIFIER, is_case_uuid
+from competencies.formats.case_identifiers import SOURCE_IDENTIFIER
 from competencies.formats.case_json_writer import write
+from competencies.formats.case_values import (
+    ValueReader, json_list, json_object, json_type, string,
+)
 from competencies.package import (
     AssociationRecord, AssociationType, Deviation, FrameworkPackage, FrameworkRecord, ItemRecord,
     RubricCriterionRecord, RubricLevelRecord, RubricRecord, ScaleLevelRecord,
@@ -45,20 +46,6 @@ _ASSOCIATION_KEYS = {
     "identifier", "associationType", "sequenceNumber", "uri", "originNodeURI",
     "destinationNodeURI", "CFAssociationGroupingURI", "lastChangeDateTime", "notes", "extensions",
 }
-# Shapes of the 2016 OpenSALT drafts (before CASE 1.0); seeing one marks the package pre-1.0.
-_PRE_1_0_KEYS = {
-    "educationalLevel": "pre-1.0 name of educationLevel; read as educationLevel",
-    "originNodeIdentifier": "pre-1.0 copy of originNodeURI.identifier; used only without it",
-    "destinationNodeIdentifier": "pre-1.0 copy of destinationNodeURI.identifier; used only "
-                                 "without it",
-    "CFDocumentURI": "pre-1.0 back link to the document; ignored",
-    "CFItemAssociationURI": "pre-1.0 link to the item's associations; ignored",
-    "CFAssociationGroupingIdentifier": "pre-1.0 copy of CFAssociationGroupingURI.identifier; "
-                                       "ignored",
-    "CFPackageURI": "pre-1.0 link to the package; ignored",
-    "subjectURL": "pre-1.0 name of subjectURI; ignored",
-}
-_ZONE = re.compile(r"(Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
 
 
 def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FrameworkPackage:
@@ -90,36 +77,27 @@ def _rejected(where: str, message: str) -> FrameworkPackage:
     )
 
 
-class _PackageReader:
-    def __init__(self) -> None:
-        self.deviations: list[Deviation] = []
-        self.pre_1_0 = False
-        self.aliases: dict[str, str] = {}
-        """Exported UUID → original identifier, for packages Worklink wrote itself."""
-
-    def note(self, where: str, message: str, *, fatal: bool = False) -> None:
-        self.deviations.append(Deviation(where, message, fatal))
-
+class _PackageReader(ValueReader):
     def read(self, package: Any) -> FrameworkPackage:
         if not isinstance(package, dict):
             return _rejected("$", "the top level must be a JSON object (a CFPackage), "
-                                  f"found {_json_type(package)}")
+                                  f"found {json_type(package)}")
         for key in package.keys() - _PACKAGE_KEYS:
             self.note(key, "property is not part of a CASE package; ignored")
         fatal = [
-            Deviation(key, f"must be a JSON array, found {_json_type(package[key])}", True)
+            Deviation(key, f"must be a JSON array, found {json_type(package[key])}", True)
             for key in ("CFItems", "CFAssociations", "CFRubrics")
             if package.get(key) is not None and not isinstance(package[key], list)
         ]
         document = package.get("CFDocument")
         if not isinstance(document, dict):
-            found = "it is missing" if document is None else f"found {_json_type(document)}"
+            found = "it is missing" if document is None else f"found {json_type(document)}"
             fatal.insert(0, Deviation("CFDocument", f"must be a JSON object, {found}", True))
         if fatal:
             return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                                     deviations=fatal, source_format="case")
-        definitions = _object(package.get("CFDefinitions"))
-        framework = self.framework(_object(document), definitions)
+        definitions = json_object(package.get("CFDefinitions"))
+        framework = self.framework(json_object(document), definitions)
         self.check_definitions(definitions)
         if framework is None:
             return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
@@ -161,7 +139,7 @@ class _PackageReader:
         creator = self.text(raw, "creator", where)
         if creator is None:
             self.note(f"{where}.creator", "required creator is missing")
-        extensions = _object(raw.get("extensions"))
+        extensions = json_object(raw.get("extensions"))
         case_version = self.text(raw, "caseVersion", where)
         if case_version not in (None, "1.1"):
             self.note(f"{where}.caseVersion", f"unknown CASE version {case_version!r}; read as 1.1")
@@ -173,7 +151,7 @@ class _PackageReader:
             version=self.text(raw, "version", where),
             description=self.text(raw, "description", where) or self.text(raw, "notes", where),
             licence=self.licence(raw.get("licenseURI"), definitions, f"{where}.licenseURI"),
-            attribution=_string(extensions.get("attribution")),
+            attribution=string(extensions.get("attribution")),
             source_url=self.text(raw, "officialSourceURL", where),
             language=self.text(raw, "language", where),
             adoption_status=self.text(raw, "adoptionStatus", where),
@@ -189,14 +167,14 @@ class _PackageReader:
             return None
         for licence in definitions.get("CFLicenses") or []:
             if isinstance(licence, dict) and licence.get("identifier") == link.get("identifier"):
-                return _string(licence.get("licenseText")) or _string(licence.get("title"))
-        return _string(link.get("title")) or _string(link.get("uri"))
+                return string(licence.get("licenseText")) or string(licence.get("title"))
+        return string(link.get("title")) or string(link.get("uri"))
 
     # -- items ------------------------------------------------------------------------------
 
     def item(self, raw: Any, where: str, definitions: dict[str, Any]) -> ItemRecord | None:
         if not isinstance(raw, dict):
-            self.note(where, f"a CFItem must be an object, found {_json_type(raw)}; skipped")
+            self.note(where, f"a CFItem must be an object, found {json_type(raw)}; skipped")
             return None
         self.unknown_keys(raw, _ITEM_KEYS, where)
         identifier = self.identifier(raw, where)
@@ -210,12 +188,12 @@ class _PackageReader:
         item_type = self.text(raw, "CFItemType", where)
         type_link = raw.get("CFItemTypeURI")
         if item_type is None and isinstance(type_link, dict):
-            item_type = _string(type_link.get("title"))
+            item_type = string(type_link.get("title"))
         if "educationalLevel" in raw and "educationLevel" not in raw:
             levels = self.strings(raw, "educationalLevel", where, split=True)
         else:
             levels = self.strings(raw, "educationLevel", where, split=True)
-        extensions = dict(_object(raw.get("extensions")))
+        extensions = dict(json_object(raw.get("extensions")))
         extensions.pop(SOURCE_IDENTIFIER, None)
         if "subject" in raw:
             extensions["subject"] = self.strings(raw, "subject", where)
@@ -240,7 +218,7 @@ class _PackageReader:
 
     def association(self, raw: Any, where: str) -> AssociationRecord | None:
         if not isinstance(raw, dict):
-            self.note(where, f"a CFAssociation must be an object, found {_json_type(raw)}; "
+            self.note(where, f"a CFAssociation must be an object, found {json_type(raw)}; "
                              "skipped")
             return None
         self.unknown_keys(raw, _ASSOCIATION_KEYS, where)
@@ -260,7 +238,7 @@ class _PackageReader:
         if origin is None or destination is None:
             return None
         self.check_link(raw.get("CFAssociationGroupingURI"), f"{where}.CFAssociationGroupingURI")
-        extensions = _object(raw.get("extensions"))
+        extensions = json_object(raw.get("extensions"))
         if isinstance(extensions.get("sourceAssociationType"), str):
             kind = extensions["sourceAssociationType"]
         return AssociationRecord(
@@ -268,7 +246,7 @@ class _PackageReader:
             association_type=kind,
             origin=origin,
             destination=destination,
-            destination_framework=_string(extensions.get("destinationFramework")),
+            destination_framework=string(extensions.get("destinationFramework")),
             sequence=self.integer(raw, "sequenceNumber", where),
             last_change=self.timestamp(raw, where),
             notes=self.text(raw, "notes", where),
@@ -278,11 +256,11 @@ class _PackageReader:
     def node(self, raw: dict[str, Any], end: str, where: str) -> str | None:
         """The identifier at one end: ``originNodeURI.identifier`` or pre-1.0 ``…Identifier``."""
         link, flat = raw.get(f"{end}NodeURI"), raw.get(f"{end}NodeIdentifier")
-        linked = _string(link.get("identifier")) if isinstance(link, dict) else None
+        linked = string(link.get("identifier")) if isinstance(link, dict) else None
         if isinstance(flat, str) and linked is not None and flat != linked:
             self.note(f"{where}.{end}NodeIdentifier",
                       f"differs from {end}NodeURI.identifier; {end}NodeURI is used")
-        identifier = linked or _string(flat)
+        identifier = linked or string(flat)
         if identifier is None:
             self.note(f"{where}.{end}NodeURI", f"the association has no {end} node; skipped")
             return None
@@ -295,15 +273,15 @@ class _PackageReader:
             self.note(where, "a CFRubric must be an object with an identifier; skipped")
             return None
         criteria: list[RubricCriterionRecord] = []
-        for index, criterion in enumerate(_list(raw.get("CFRubricCriteria"))):
+        for index, criterion in enumerate(json_list(raw.get("CFRubricCriteria"))):
             at = f"{where}.CFRubricCriteria[{index}]"
             if not isinstance(criterion, dict) or (cid := self.identifier(criterion, at)) is None:
                 self.note(at, "a criterion must be an object with an identifier; skipped")
                 continue
             link = criterion.get("CFItemURI")
-            item = _string(link.get("identifier")) if isinstance(link, dict) else None
+            item = string(link.get("identifier")) if isinstance(link, dict) else None
             levels: list[RubricLevelRecord] = []
-            for number, level in enumerate(_list(criterion.get("CFRubricCriterionLevels"))):
+            for number, level in enumerate(json_list(criterion.get("CFRubricCriterionLevels"))):
                 lat = f"{at}.CFRubricCriterionLevels[{number}]"
                 if not isinstance(level, dict) or (lid := self.identifier(level, lat)) is None:
                     self.note(lat, "a level must be an object with an identifier; skipped")
@@ -333,169 +311,29 @@ class _PackageReader:
     def scale(self, raw: Any) -> list[ScaleLevelRecord]:
         """Worklink's own mastery scale, carried in the package ``extensions`` of its exports."""
         levels = []
-        for index, level in enumerate(_list(raw)):
+        for index, level in enumerate(json_list(raw)):
             where = f"extensions.masteryScale[{index}]"
             if not isinstance(level, dict) or not isinstance(level.get("label"), str):
                 self.note(where, "a scale level needs a label; skipped")
                 continue
             levels.append(ScaleLevelRecord(
                 label=level["label"], points=self.number(level, "points", where) or 0.0,
-                proficient=bool(level.get("proficient")), color=_string(level.get("color")),
+                proficient=bool(level.get("proficient")), color=string(level.get("color")),
             ))
         return levels
 
     def check_definitions(self, definitions: dict[str, Any]) -> None:
         """Report oddities in CFDefinitions; Worklink keeps none of them but the item type names."""
         for kind, entries in definitions.items():
-            for index, entry in enumerate(_list(entries)):
+            for index, entry in enumerate(json_list(entries)):
                 where = f"CFDefinitions.{kind}[{index}]"
                 if not isinstance(entry, dict):
-                    self.note(where, f"expected an object, found {_json_type(entry)}")
+                    self.note(where, f"expected an object, found {json_type(entry)}")
                     continue
                 for key, value in entry.items():
                     if value is None:
                         self.note(f"{where}.{key}", "is null; CASE wants a value or no property")
                 self.timestamp(entry, where)
-
-    def check_link(self, link: Any, where: str) -> None:
-        if isinstance(link, dict):
-            for key in ("title", "identifier", "uri"):
-                if link.get(key) is None:
-                    self.note(f"{where}.{key}", "is null or missing in a CASE link")
-
-    # -- values -------------------------------------------------------------------------------
-
-    def unknown_keys(self, raw: dict[str, Any], known: set[str], where: str) -> None:
-        for key in raw.keys() - known:
-            if key == "sourcedId":
-                continue
-            if key in _PRE_1_0_KEYS:
-                self.pre_1_0 = True
-                self.note(f"{where}.{key}", _PRE_1_0_KEYS[key])
-            else:
-                self.note(f"{where}.{key}", "property is not in CASE 1.1; ignored")
-
-    def identifier(self, raw: dict[str, Any], where: str) -> str | None:
-        value = raw.get("identifier")
-        if value is None and "sourcedId" in raw:
-            value = raw["sourcedId"]
-            self.note(f"{where}.sourcedId", "sourcedId used where CASE says identifier")
-        if isinstance(value, int) and not isinstance(value, bool):
-            self.note(f"{where}.identifier", "identifier is a number; read as text")
-            value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            return None
-        value = value.strip()
-        extensions = raw.get("extensions")
-        if isinstance(extensions, list):  # CASE 1.1 types rubric level extensions as an array
-            extensions = next((entry for entry in extensions if isinstance(entry, dict)), None)
-        original = extensions.get(SOURCE_IDENTIFIER) if isinstance(extensions, dict) else None
-        if isinstance(original, str) and original:
-            self.aliases[value] = original
-            return original
-        if not is_case_uuid(value):
-            self.note(f"{where}.identifier", "identifier is not a CASE UUID; kept as is "
-                      "(a UUID is derived from it on export)")
-        return value
-
-    def text(self, raw: dict[str, Any], key: str, where: str) -> str | None:
-        value = raw.get(key)
-        if value is None or isinstance(value, str):
-            return value if value else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            self.note(f"{where}.{key}", "a number where CASE expects text; read as text")
-            return str(value)
-        self.note(f"{where}.{key}", f"expected text, found {_json_type(value)}; ignored")
-        return None
-
-    def strings(self, raw: dict[str, Any], key: str, where: str, *, split: bool = False,
-                ) -> list[str]:
-        value = raw.get(key)
-        if value is None:
-            return []
-        if isinstance(value, str):
-            self.note(f"{where}.{key}", "a single string where CASE expects an array; "
-                      + ("split at commas" if split else "read as a one-element array"))
-            parts = value.split(",") if split else [value]
-            return [part.strip() for part in parts if part.strip()]
-        if isinstance(value, list) and all(isinstance(part, str) for part in value):
-            return [part for part in value if part]
-        self.note(f"{where}.{key}", f"expected an array of text, found {_json_type(value)}; "
-                                    "ignored")
-        return []
-
-    def integer(self, raw: dict[str, Any], key: str, where: str) -> int | None:
-        value = raw.get(key)
-        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
-            self.note(f"{where}.{key}", "a number written as a string; read as a number")
-            return int(value)
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        self.note(f"{where}.{key}", f"expected an integer, found {value!r}; ignored")
-        return None
-
-    def number(self, raw: dict[str, Any], key: str, where: str) -> float | None:
-        value = raw.get(key)
-        if value is None:
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
-            try:
-                number = float(value)
-            except ValueError:
-                pass
-            else:
-                self.note(f"{where}.{key}", "a number written as a string; read as a number")
-                return number
-        self.note(f"{where}.{key}", f"expected a number, found {value!r}; ignored")
-        return None
-
-    def timestamp(self, raw: dict[str, Any], where: str) -> dt.datetime | None:
-        key = "lastChangeDateTime"
-        value = raw.get(key)
-        if value is None:
-            self.note(f"{where}.{key}", "required lastChangeDateTime is missing")
-            return None
-        if not isinstance(value, str):
-            self.note(f"{where}.{key}", f"expected a date-time, found {_json_type(value)}; "
-                                        "ignored")
-            return None
-        text = value.strip()
-        try:
-            moment = dt.datetime.fromisoformat(text)
-        except ValueError:
-            self.note(f"{where}.{key}", f"{value!r} is not an ISO 8601 date-time; ignored")
-            return None
-        if moment.tzinfo is None:
-            if len(text) <= 10:
-                self.note(f"{where}.{key}", "a date without a time; read as midnight UTC")
-            else:
-                self.note(f"{where}.{key}", "date-time without a time zone; read as UTC")
-            return moment.replace(tzinfo=dt.timezone.utc)
-        if not _ZONE.search(text):
-            self.note(f"{where}.{key}", f"unusual time-zone form in {value!r}")
-        return moment.astimezone(dt.timezone.utc)
-
-
-def _string(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _object(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _json_type(value: Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number", type(None): "null"}.get(type(value),
-                                                                        type(value).__name__)
 
 
 register_reader("case", read, [".json"])

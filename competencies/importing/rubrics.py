@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -50,8 +52,11 @@ def store_rubrics(session: Session, framework_id: int, records: list[RubricRecor
 def _apply(session: Session, rubric: Rubric, record: RubricRecord, ids: dict[str, int],
            deviations: list[Deviation], index: int) -> bool:
     """Make ``rubric`` say what ``record`` says; True when something changed."""
+    last_change = record.last_change
+    if last_change is not None and last_change.tzinfo is None:
+        last_change = last_change.replace(tzinfo=dt.timezone.utc)  # as for items: read as UTC
     changed = _assign(rubric, title=record.title, description=record.description,
-                      uri=record.uri, last_change=record.last_change)
+                      uri=record.uri, last_change=last_change)
     criteria = {criterion.identifier: criterion for criterion in rubric.criteria}
     wanted = []
     for number, source in enumerate(record.criteria):

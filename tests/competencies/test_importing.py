@@ -312,3 +312,13 @@ def test_an_association_kept_for_a_dropped_item_is_reported_as_pointing_nowhere(
     assert report.items.deleted == 1
     assert [d.where for d in report.deviations] == ["CFAssociations[4]"]
     assert "in neither this framework nor any imported one" in report.deviations[0].message
+
+
+def test_the_summary_groups_deviations_by_kind_with_a_count_and_an_example(db: Session) -> None:
+    package = small_package()
+    for item in package["CFItems"]:
+        item["lastChangeDateTime"] = "2024-01-01T00:00:00"
+    lines = _import(db, package).summary()
+    assert lines[:2] == [f"framework {DOC!r}: created", "items: 5 created"]
+    assert ("CFItems[].lastChangeDateTime ×5, e.g. CFItems[0].lastChangeDateTime: "
+            "date-time without a time zone; read as UTC") in lines
