@@ -236,8 +236,8 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
     if busy:
         print("WARNING: other processes used CPU while measuring ("
               + ", ".join(f"{f.name} {f.other_cores:.2f} cores" for f in busy)
-              + "): launches/s and latencies are disturbed; CPU per launch less so (seen: +20-25 %"
-              " for every target alike), so compare ratios")
+              + "): launches/s and latencies are disturbed, and CPU per launch rises too (seen: "
+              "+20 % to 2x), so only ratios within this run compare")
 
     all_valid = True
     for f in all_figures:
