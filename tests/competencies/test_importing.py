@@ -240,6 +240,11 @@ def test_import_file_dispatches_by_extension_and_rejects_unreadable_files(
     with pytest.raises(ImportRejected) as rejected:
         import_file(db, broken)
     assert rejected.value.report.fatal[0].where.startswith("line 1, column")
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"CFDocument": {"identifier": "x"}, "CFItems": {"not": "a list"}}')
+    with pytest.raises(ImportRejected) as rejected:
+        import_file(db, wrong)
+    assert [(d.where, d.fatal) for d in rejected.value.report.fatal] == [("CFItems", True)]
     unknown = tmp_path / "framework.bin"
     unknown.write_bytes(b"\0")
     with pytest.raises(LookupError, match="no reader for .bin"):
