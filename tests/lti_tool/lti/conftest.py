@@ -75,7 +75,7 @@ class Platform:
         jwk.update(kid=kid, alg="RS256", use="sig")
         self.server.jwks = {"keys": [jwk]}
 
-    def claims(self, nonce: str, role: str = "Instructor", **overrides: Any) -> dict[str, Any]:
+    def claims(self, nonce: str, /, role: str = "Instructor", **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
         body: dict[str, Any] = {
             "iss": ISSUER, "aud": CLIENT_ID, "sub": "user-123", "iat": now, "exp": now + 300,

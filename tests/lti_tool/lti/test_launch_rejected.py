@@ -46,6 +46,11 @@ CASES: dict[str, dict[str, Any]] = {
     "azp not among the audiences": {"aud": [CLIENT_ID, "other-tool"], "azp": "third"},
     "unknown issuer": {"iss": "https://evil.test"},
     "missing target_link_uri": {"lti_target_link_uri": REMOVE},
+    "missing iss": {"iss": REMOVE},
+    "missing aud": {"aud": REMOVE},
+    "missing nonce": {"nonce": REMOVE},
+    "context without an id": {"lti_context": {"title": "no id"}},
+    "sub that is not a string": {"sub": 42},
     "target_link_uri differs from the login": {"lti_target_link_uri": "https://worklink.test/other"},
 }
 
@@ -59,6 +64,8 @@ EXPECTED_CODE = {
     "several audiences without azp": "bad_azp", "azp not among the audiences": "bad_azp",
     "unknown issuer": "unknown_issuer", "missing target_link_uri": "missing_target_link_uri",
     "target_link_uri differs from the login": "bad_target_link_uri",
+    "missing iss": "missing_iss", "missing aud": "missing_aud", "missing nonce": "bad_nonce",
+    "context without an id": "bad_context", "sub that is not a string": "bad_sub",
 }
 
 
@@ -107,7 +114,10 @@ def test_alg_none_is_rejected(flow: Flow, platform: Platform) -> None:
 
 def test_hs256_signed_with_the_platform_public_key_is_rejected(flow: Flow, platform: Platform) -> None:
     """The key-confusion forgery: HMAC keyed with the RSA public key everyone can fetch."""
-    public_pem = platform.server.jwks["keys"][0]["n"].encode()
+    from cryptography.hazmat.primitives import serialization
+
+    public_pem = platform.key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
     def forged(nonce: str) -> str:
         header = _b64({"alg": "HS256", "kid": platform.kid, "typ": "JWT"})
