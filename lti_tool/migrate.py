@@ -44,7 +44,7 @@ def alembic_config(bind: Engine | Connection | None = None) -> AlembicConfig:
     return cfg
 
 
-def upgrade(bind: Engine | Connection, revision: str = "head") -> None:
+def upgrade(bind: Engine | Connection, revision: str = "heads") -> None:
     if isinstance(bind, Engine):
         with bind.begin() as connection:
             command.upgrade(alembic_config(connection), revision)
