@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from lti_tool.config import Config, Mode
 from lti_tool.db import Database
@@ -19,6 +20,7 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         SESSION_COOKIE_HTTPONLY=True,
     )
     app.extensions["worklink.config"] = config
+    app.session_interface = LazyCookieSessionInterface()
     (database or Database(config.database_url)).init_app(app)
 
     from lti_tool import security, web
@@ -41,6 +43,19 @@ def create_app(config: Config | None = None, *, database: Database | None = None
 
         init_sandbox(app)
     return app
+
+
+class LazyCookieSessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie session, opened only when the browser sent one.
+
+    Worklink's own pages never use Flask's session (a launch is bound by its own token); only
+    the sandbox LMS does. Flask would otherwise build a signing serializer on every request.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def app_config() -> Config:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -101,17 +102,26 @@ def bind_session(response: Response, principal: Principal) -> str:
     return token
 
 
+_COOKIE_VALUE = re.compile(r"[A-Za-z0-9._\-]*")
+
+
 def set_cookie(response: Response, name: str, value: str, *, max_age: int) -> None:
-    """A cookie that survives inside an LMS iframe where the browser allows it at all."""
+    """A cookie that survives inside an LMS iframe where the browser allows it at all.
+
+    Written as a header directly: our values are URL-safe tokens that need no quoting, and
+    werkzeug's general cookie writer costs more than the rest of a login step.
+    """
     from lti_tool.app import app_config
 
+    if not _COOKIE_VALUE.fullmatch(value):
+        raise ValueError("cookie values here are URL-safe tokens")
     if app_config().secure_cookies:
         # Partitioned (CHIPS) keeps the cookie when third-party cookies are blocked but
         # partitioned ones are allowed (Chrome); it needs Secure and SameSite=None.
-        response.set_cookie(name, value, max_age=max_age, secure=True, httponly=True,
-                            samesite="None", partitioned=True)
+        attributes = "Secure; HttpOnly; SameSite=None; Partitioned"
     else:
-        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax")
+        attributes = "HttpOnly; SameSite=Lax"
+    response.headers.add("Set-Cookie", f"{name}={value}; Max-Age={max_age}; Path=/; {attributes}")
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from competencies.orm import utcnow
 from lti_tool.models import EphemeralValue
 
 DEFAULT_LIFETIME = dt.timedelta(minutes=15)
@@ -26,7 +26,8 @@ def issue_link(session: Session, secret_key: str, base_url: str,
                lifetime: dt.timedelta = DEFAULT_LIFETIME) -> str:
     """A sign-in URL valid once, for ``lifetime``; commits."""
     nonce = secrets.token_urlsafe(24)
-    session.add(EphemeralValue(key=_PREFIX + nonce, value=b"1", expires_at=utcnow() + lifetime))
+    session.add(EphemeralValue(key=_PREFIX + nonce, value=b"1",
+                               expires_at=int(time.time() + lifetime.total_seconds())))
     session.commit()
     token = URLSafeTimedSerializer(secret_key, salt=_SALT).dumps(nonce)
     return f"{base_url.rstrip('/')}/admin/signin?token={token}"
@@ -48,7 +49,7 @@ def redeem(session: Session, secret_key: str, token: str) -> str | None:
     # One DELETE decides: of two requests racing with the same link, one removes the row.
     removed = session.execute(
         delete(EphemeralValue).where(
-            EphemeralValue.key == _PREFIX + nonce, EphemeralValue.expires_at > utcnow()
+            EphemeralValue.key == _PREFIX + nonce, EphemeralValue.expires_at > int(time.time())
         )
     ).rowcount
     session.commit()

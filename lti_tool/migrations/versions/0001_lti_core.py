@@ -22,7 +22,7 @@ def upgrade() -> None:
     op.create_table('ephemeral_value',
     sa.Column('key', sa.String(length=200), nullable=False),
     sa.Column('value', sa.LargeBinary(), nullable=False),
-    sa.Column('expires_at', competencies.orm.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_ephemeral_value'))
     )
     with op.batch_alter_table('ephemeral_value', schema=None) as batch_op:

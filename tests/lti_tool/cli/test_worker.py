@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import time
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select
 
-from competencies.orm import utcnow
 from lti_tool.cli import main
 from lti_tool.db import make_engine
 from lti_tool.models import EphemeralValue
@@ -19,11 +18,11 @@ def test_worker_once_purges_only_expired_values(fresh_database_url: str, tmp_pat
     monkeypatch.setenv("WORKLINK_DATABASE_URL", fresh_database_url)
     monkeypatch.setenv("WORKLINK_INSTANCE_DIR", str(tmp_path))
     engine = make_engine(fresh_database_url)
-    now = utcnow()
+    now = int(time.time())
     with engine.begin() as conn:
         conn.execute(insert(EphemeralValue), [
-            {"key": "state:old", "value": b"{}", "expires_at": now - dt.timedelta(minutes=1)},
-            {"key": "state:live", "value": b"{}", "expires_at": now + dt.timedelta(minutes=9)},
+            {"key": "state:old", "value": b"{}", "expires_at": now - 60},
+            {"key": "state:live", "value": b"{}", "expires_at": now + 540},
         ])
     result = CliRunner().invoke(main, ["worker", "--once"])
     assert result.exit_code == 0, result.output
