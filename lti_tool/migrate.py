@@ -15,6 +15,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def metadata() -> MetaData:
     """The metadata of every table, domain and shell."""
     import competencies.models  # noqa: F401  (registers the domain tables)
+    import competencies.tasks  # noqa: F401  (and the work-based-learning task tables)
     import lti_tool.models  # noqa: F401
     from competencies.orm import Base
 

@@ -1,0 +1,135 @@
+"""What a teacher fills in for a task, checked before anything is written."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType, LibraryScope
+
+TITLE_MAX = 300
+HOURS_MAX = 2000.0
+"""A year of full-time work; more is a typing slip."""
+
+E = TypeVar("E", ContinuumStage, ExperienceType, EvidenceKind, LibraryScope)
+
+
+class TaskError(ValueError):
+    """A task request refused, with a message fit to show the teacher; nothing was changed."""
+
+
+class InvalidTask(TaskError):
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskDraft:
+    title: str
+    stage: ContinuumStage
+    experience_type: ExperienceType
+    description: str = ""
+    """Rich text as typed; sanitised when saved."""
+    experience_other: str | None = None
+    career_cluster: str | None = None
+    pathway: str | None = None
+    expected_hours: float | None = None
+    evidence: tuple[EvidenceKind, ...] = ()
+    opens_at: dt.datetime | None = None
+    due_at: dt.datetime | None = None
+    employer_scored: bool = False
+    scope: LibraryScope = LibraryScope.COURSE
+
+    def problems(self) -> list[str]:
+        found: list[str] = []
+        if not self.title.strip():
+            found.append("Give the task a title.")
+        elif len(self.title.strip()) > TITLE_MAX:
+            found.append(f"Keep the title under {TITLE_MAX} characters.")
+        if self.experience_type is ExperienceType.OTHER and not (self.experience_other or "").strip():
+            found.append("Name the experience when its type is “Other”.")
+        if self.expected_hours is not None and not (
+                math.isfinite(self.expected_hours) and 0 <= self.expected_hours <= HOURS_MAX):
+            found.append(f"Expected hours must be between 0 and {HOURS_MAX:g}.")
+        for moment in (self.opens_at, self.due_at):
+            if moment is not None and moment.tzinfo is None:
+                found.append("Dates need a time zone.")
+                break
+        else:
+            if self.opens_at and self.due_at and self.due_at < self.opens_at:
+                found.append("The due date is before the task opens.")
+        return found
+
+    def check(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise InvalidTask(problems)
+
+
+def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
+                tz: dt.tzinfo = dt.timezone.utc) -> TaskDraft:
+    """A draft from form fields (strings), every problem reported at once.
+
+    ``opens_at`` and ``due_at`` are ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` in ``tz``.
+    """
+    problems: list[str] = []
+    if not form.get("title", "").strip():
+        problems.append("Give the task a title.")
+    stage = _choice(form.get("stage", ""), ContinuumStage, "continuum stage", problems)
+    experience = _choice(form.get("experience_type", ""), ExperienceType,
+                         "experience type", problems)
+    scope = _choice(form.get("scope", "course") or "course", LibraryScope, "library scope",
+                    problems)
+    kinds = tuple(k for k in (_choice(e, EvidenceKind, "kind of evidence", problems)
+                              for e in dict.fromkeys(evidence)) if k is not None)
+    hours: float | None = None
+    if (raw := form.get("expected_hours", "").strip()):
+        try:
+            hours = float(raw)
+        except ValueError:
+            problems.append(f"Expected hours “{raw}” is not a number.")
+    opens_at = _moment(form.get("opens_at", ""), tz, "opening date", problems, end_of_day=False)
+    due_at = _moment(form.get("due_at", ""), tz, "due date", problems, end_of_day=True)
+    if problems or stage is None or experience is None or scope is None:
+        raise InvalidTask(problems)
+    draft = TaskDraft(
+        title=form.get("title", "").strip(), stage=stage, experience_type=experience,
+        description=form.get("description", ""),
+        experience_other=form.get("experience_other", "").strip() or None,
+        career_cluster=form.get("career_cluster", "").strip() or None,
+        pathway=form.get("pathway", "").strip() or None,
+        expected_hours=hours, evidence=kinds, opens_at=opens_at, due_at=due_at,
+        employer_scored=form.get("employer_scored", "") in ("on", "true", "1", "yes"),
+        scope=scope,
+    )
+    draft.check()
+    return draft
+
+
+def _choice(value: str, make: Callable[[str], E], what: str, problems: list[str]) -> E | None:
+    try:
+        return make(value)
+    except ValueError:
+        problems.append(f"Choose a {what}." if not value else f"“{value}” is not a {what}.")
+        return None
+
+
+def _moment(value: str, tz: dt.tzinfo, what: str, problems: list[str], *,
+            end_of_day: bool) -> dt.datetime | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        problems.append(f"The {what} “{value}” is not a date (use YYYY-MM-DD).")
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    if end_of_day and len(value) == 10:  # a due date alone means the end of that day
+        moment = moment.replace(hour=23, minute=59)
+    return moment

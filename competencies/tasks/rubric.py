@@ -1,0 +1,201 @@
+"""A task's rubric as plain values: maximum score, scoring chosen levels, the AGS comment.
+
+One rubric becomes one AGS score (COMPETENCY-NOTES §6): ``scoreGiven`` is the sum over
+criteria of the chosen level's points times the criterion's weight, ``scoreMaximum`` the same
+sum over each criterion's best level. When every criterion's lowest level is worth more than
+nothing, a student who gets the lowest level everywhere would still earn a share of the grade;
+Moodle's rubric rescales so that floor counts as zero, ``(raw - min) / (max - min) * max``,
+and so do we unless told not to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class RubricError(ValueError):
+    """A rubric that cannot be saved or scored, with a message a teacher can act on."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Level:
+    label: str
+    points: float
+    description: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Criterion:
+    name: str
+    levels: tuple[Level, ...]
+    """In the order the teacher wrote them; scoring looks at points, never at order."""
+    description: str = ""
+    weight: float = 1.0
+    item_identifiers: tuple[str, ...] = ()
+    """The competencies (item identifiers) this criterion assesses."""
+
+    @property
+    def best(self) -> float:
+        return max(level.points for level in self.levels)
+
+    @property
+    def worst(self) -> float:
+        return min(level.points for level in self.levels)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rating:
+    criterion: str
+    level: str
+    points: float
+    weight: float
+
+
+@dataclasses.dataclass(frozen=True)
+class RubricScore:
+    given: float
+    maximum: float
+    ratings: tuple[Rating, ...]
+    rescaled: bool
+
+    def summary(self, *, rater: str, evidence_url: str | None = None) -> str:
+        """Plain text for the AGS ``comment``: one line per criterion, then the evidence link."""
+        lines = [f"{r.criterion}: {r.level} ({_number(r.points)} pt"
+                 f"{'' if r.points == 1 else 's'}"
+                 f"{'' if r.weight == 1 else f' × {_number(r.weight)}'}) by {rater}"
+                 for r in self.ratings]
+        lines.append(f"Score: {_number(self.given)} / {_number(self.maximum)}")
+        if evidence_url:
+            lines.append(f"Evidence: {evidence_url}")
+        return "\n".join(lines)
+
+
+@dataclasses.dataclass(frozen=True)
+class Rubric:
+    title: str
+    criteria: tuple[Criterion, ...]
+    description: str = ""
+
+    @property
+    def maximum(self) -> float:
+        return _round(sum(c.best * c.weight for c in self.criteria))
+
+    @property
+    def minimum(self) -> float:
+        return _round(sum(c.worst * c.weight for c in self.criteria))
+
+    @property
+    def needs_rescaling(self) -> bool:
+        return self.minimum > 0
+
+    def problems(self) -> list[str]:
+        """What stops this rubric being used, in words; empty when it is sound."""
+        found: list[str] = []
+        if not self.title.strip():
+            found.append("The rubric needs a title.")
+        if not self.criteria:
+            found.append("The rubric needs at least one criterion.")
+        names = [c.name.strip().casefold() for c in self.criteria]
+        for position, criterion in enumerate(self.criteria, start=1):
+            name = criterion.name.strip() or f"Criterion {position}"
+            if not criterion.name.strip():
+                found.append(f"Criterion {position} needs a name.")
+            elif names.count(criterion.name.strip().casefold()) > 1:
+                found.append(f"Two criteria are called “{name}”; give each its own name.")
+            if not (math.isfinite(criterion.weight) and criterion.weight > 0):
+                found.append(f"“{name}” needs a weight above 0.")
+            if len(criterion.levels) < 2:
+                found.append(f"“{name}” needs at least two levels.")
+            for level in criterion.levels:
+                if not level.label.strip():
+                    found.append(f"A level of “{name}” needs a label.")
+                if not (math.isfinite(level.points) and level.points >= 0):
+                    found.append(f"Level “{level.label}” of “{name}” needs points of 0 or more.")
+            labels = [level.label.strip().casefold() for level in criterion.levels]
+            if len(set(labels)) != len(labels):
+                found.append(f"Two levels of “{name}” have the same label.")
+        if self.criteria and not found and self.maximum <= self.minimum:
+            found.append("Every level is worth the same points, so the rubric cannot tell work "
+                         "apart; give the levels different points.")
+        return found
+
+    def check(self) -> None:
+        problems = self.problems()
+        if problems:
+            raise RubricError(" ".join(problems))
+
+    def score(self, chosen: Mapping[str, str], *, rescale: bool = True) -> RubricScore:
+        """The score for one chosen level label per criterion name; every criterion is rated."""
+        self.check()
+        ratings: list[Rating] = []
+        missing: list[str] = []
+        for criterion in self.criteria:
+            label = chosen.get(criterion.name)
+            if label is None:
+                missing.append(criterion.name)
+                continue
+            level = next((lv for lv in criterion.levels if lv.label == label), None)
+            if level is None:
+                raise RubricError(f"“{criterion.name}” has no level “{label}”.")
+            ratings.append(Rating(criterion.name, level.label, level.points, criterion.weight))
+        if missing:
+            raise RubricError("Rate every criterion first; not yet rated: "
+                              + ", ".join(f"“{m}”" for m in missing) + ".")
+        unknown = set(chosen) - {c.name for c in self.criteria}
+        if unknown:
+            raise RubricError("This rubric has no criterion "
+                              + ", ".join(f"“{u}”" for u in sorted(unknown)) + ".")
+        raw = sum(r.points * r.weight for r in ratings)
+        maximum, minimum = self.maximum, self.minimum
+        rescaled = rescale and minimum > 0
+        given = (raw - minimum) / (maximum - minimum) * maximum if rescaled else raw
+        return RubricScore(_round(given), maximum, tuple(ratings), rescaled)
+
+    def as_data(self) -> dict[str, Any]:
+        """JSON-ready: the shape of the starter files and of a frozen task version."""
+        return {
+            "title": self.title, "description": self.description,
+            "criteria": [
+                {"name": c.name, "description": c.description, "weight": c.weight,
+                 "items": list(c.item_identifiers),
+                 "levels": [dataclasses.asdict(level) for level in c.levels]}
+                for c in self.criteria
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Rubric:
+        try:
+            criteria = tuple(
+                Criterion(
+                    name=str(c["name"]), description=str(c.get("description", "")),
+                    weight=float(c.get("weight", 1.0)),
+                    item_identifiers=tuple(str(i) for i in c.get("items", ())),
+                    levels=tuple(Level(str(lv["label"]), float(lv["points"]),
+                                       str(lv.get("description", ""))) for lv in c["levels"]),
+                )
+                for c in data["criteria"]
+            )
+            return cls(title=str(data["title"]), criteria=criteria,
+                       description=str(data.get("description", "")))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise RubricError(f"This rubric is not shaped as expected: {exc}") from exc
+
+
+def column_labels(rubric: Rubric) -> Sequence[str]:
+    """Level labels for a table's header when every criterion uses the same ones, else empty."""
+    first = [level.label for level in rubric.criteria[0].levels] if rubric.criteria else []
+    same = all([level.label for level in c.levels] == first for c in rubric.criteria)
+    return first if same else []
+
+
+def _round(value: float) -> float:
+    # Weights such as 0.1 leave binary fractions (0.30000000000000004); grades show 4 places.
+    return round(value, 4)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"

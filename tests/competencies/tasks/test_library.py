@@ -1,0 +1,175 @@
+"""The library through a course's eyes: scopes, ownership, copying, alignments, rubrics."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from competencies import builtin
+from competencies.importing import import_package
+from competencies.models import Item
+from competencies.tasks import library, starters
+from competencies.tasks.draft import TaskError
+from competencies.tasks.library import TaskNotFound, TaskReadOnly
+from competencies.tasks.model import Task
+from competencies.tasks.rubric import Criterion, Level, Rubric
+from competencies.tasks.vocabulary import AlignmentType, LibraryScope
+from tests.competencies.framework_factories import store, tree_package
+from tests.competencies.tasks.task_factories import course, deployment, draft, tenant
+
+
+@pytest.fixture
+def district(db: Session):  # type: ignore[no-untyped-def]
+    registration = tenant(db)
+    place = deployment(db, registration)
+    return course(db, place), course(db, place), course(db, deployment(db, registration))
+
+
+@pytest.fixture
+def standards(db: Session) -> list[Item]:
+    framework_id = store(db, tree_package("hs", "Health Science", [
+        ("HS.1", "Communicate with patients", [("HS.1.a", "Explain a procedure", [])]),
+        ("HS.2", "Follow infection control", []),
+    ]))
+    return list(db.scalars(select(Item).where(Item.framework_id == framework_id)
+                           .order_by(Item.human_coding_scheme)))
+
+
+def test_a_new_task_is_stored_sanitised_and_owned_by_its_course(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    mine = district[0]
+    task = library.create_task(db, mine, draft(description='<p onmouseover="x()">Hi<script>'
+                                                           'alert(1)</script></p>'))
+    assert task.description_html == "<p>Hi</p>"
+    assert (task.course_id, task.deployment_id, task.registration_id) == (
+        mine.course_id, mine.deployment_id, mine.registration_id)
+    assert "job shadow at a clinic" in task.search_text and "patient care" in task.search_text
+
+
+@pytest.mark.parametrize(("scope", "seen_by_neighbour", "seen_elsewhere_in_tenant"), [
+    (LibraryScope.COURSE, False, False),
+    (LibraryScope.DEPLOYMENT, True, False),
+    (LibraryScope.SHARED, True, True),
+])
+def test_scope_decides_which_courses_see_a_task(  # type: ignore[no-untyped-def]
+        db: Session, district, scope: LibraryScope, seen_by_neighbour: bool,
+        seen_elsewhere_in_tenant: bool) -> None:
+    mine, neighbour, elsewhere = district
+    task = library.create_task(db, mine, draft(scope=scope))
+    for context, expected in ((neighbour, seen_by_neighbour), (elsewhere, seen_elsewhere_in_tenant)):
+        if expected:
+            assert library.get_visible(db, context, task.id).id == task.id
+        else:
+            with pytest.raises(TaskNotFound):
+                library.get_visible(db, context, task.id)
+
+
+def test_a_shared_task_never_crosses_into_another_tenant(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    task = library.create_task(db, district[0], draft(scope=LibraryScope.SHARED))
+    stranger = course(db, deployment(db, tenant(db)))
+    with pytest.raises(TaskNotFound):
+        library.get_visible(db, stranger, task.id)
+
+
+def test_only_the_owning_course_edits_others_copy(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    mine, neighbour, _ = district
+    task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT))
+    with pytest.raises(TaskReadOnly):
+        library.update_task(db, neighbour, task.id, draft(title="Hijacked"))
+    db.refresh(task)
+    assert task.title == "Job shadow at a clinic" and task.revision == 1
+    copy = library.copy_task(db, neighbour, task.id)
+    assert copy.course_id == neighbour.course_id and copy.scope == LibraryScope.COURSE.value
+    assert copy.copied_from_id == task.id
+    assert library.update_task(db, neighbour, copy.id, draft(title="Adapted")).title == "Adapted"
+
+
+def test_a_copy_has_its_own_rubric_and_alignments(db: Session, district, standards) -> None:  # type: ignore[no-untyped-def]
+    mine, neighbour, _ = district
+    task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT))
+    library.align(db, mine, task.id, standards[0].id, AlignmentType.ASSESSES, 2.0)
+    library.set_rubric(db, mine, task.id, _rubric(standards[0].identifier))
+    copy = library.copy_task(db, neighbour, task.id)
+    assert copy.rubric_id != task.rubric_id
+    assert library.rubric_of(copy) == library.rubric_of(task)
+    assert [(a.item_id, a.alignment_type, a.weight) for a in copy.alignments] == [
+        (standards[0].id, "assesses", 2.0)]
+    library.set_rubric(db, neighbour, copy.id, _rubric(standards[1].identifier, title="Mine"))
+    db.refresh(task)
+    assert library.rubric_of(task).title == "Shadow"  # type: ignore[union-attr]
+
+
+def test_aligning_again_changes_type_and_weight_not_the_count(db: Session, district, standards) -> None:  # type: ignore[no-untyped-def]
+    mine = district[0]
+    task = library.create_task(db, mine, draft())
+    library.align(db, mine, task.id, standards[0].id, AlignmentType.INTRODUCES)
+    library.align(db, mine, task.id, standards[0].id, AlignmentType.TEACHES, 3.0)
+    assert [(a.alignment_type, a.weight) for a in task.alignments] == [("teaches", 3.0)]
+    library.unalign(db, mine, task.id, task.alignments[0].id)
+    assert task.alignments == []
+
+
+@pytest.mark.parametrize("weight", [0.0, -1.0, float("nan"), 1e6])
+def test_an_alignment_weight_out_of_range_changes_nothing(db: Session, district, standards,  # type: ignore[no-untyped-def]
+                                                        weight: float) -> None:
+    mine = district[0]
+    task = library.create_task(db, mine, draft())
+    with pytest.raises(TaskError, match="weight"):
+        library.align(db, mine, task.id, standards[0].id, AlignmentType.TEACHES, weight)
+    assert task.alignments == [] and task.revision == 1
+
+
+def test_a_rubric_naming_an_unimported_competency_changes_nothing(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    mine = district[0]
+    task = library.create_task(db, mine, draft())
+    with pytest.raises(TaskError, match="not imported: nowhere"):
+        library.set_rubric(db, mine, task.id, _rubric("nowhere"))
+    assert task.rubric_id is None and task.revision == 1
+
+
+def test_an_unsound_rubric_is_refused_with_its_reason(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    mine = district[0]
+    task = library.create_task(db, mine, draft())
+    with pytest.raises(TaskError, match="at least two levels"):
+        library.set_rubric(db, mine, task.id, Rubric("R", (Criterion("A", (Level("x", 1),)),)))
+
+
+def test_a_starter_rubric_is_copied_and_aligned_to_imported_competencies(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    import_package(db, builtin.load("employability-skills"))
+    mine = district[0]
+    task = library.create_task(db, mine, draft())
+    library.use_starter_rubric(db, mine, task.id, "employability-skills")
+    again = library.create_task(db, mine, draft())
+    library.use_starter_rubric(db, mine, again.id, "employability-skills")
+    assert task.rubric_id != again.rubric_id
+    rubric = library.rubric_of(task)
+    assert rubric == starters.load("employability-skills")
+    codes = {i.human_coding_scheme for c in task.rubric.criteria for i in c.items}  # type: ignore[union-attr]
+    assert codes == {"ESF.WS.3", "ESF.ER.1", "ESF.ER.2", "ESF.AK.2", "ESF.WS.5"}
+
+
+def test_every_starter_rubric_loads_and_is_sound() -> None:
+    assert "employability-skills" in starters.names()
+    for name in starters.names():
+        rubric = starters.load(name)
+        assert rubric.problems() == [] and rubric.maximum > 0
+
+
+def test_a_task_id_from_another_tenant_reveals_nothing(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+    task = library.create_task(db, district[0], draft())
+    stranger = course(db, deployment(db, tenant(db)))
+    for attempt in (lambda: library.copy_task(db, stranger, task.id),
+                    lambda: library.update_task(db, stranger, task.id, draft(title="x")),
+                    lambda: library.use_starter_rubric(db, stranger, task.id,
+                                                       "employability-skills")):
+        with pytest.raises(TaskNotFound, match="no such task"):
+            attempt()
+    assert db.scalar(select(func.count()).select_from(Task)
+                     .where(Task.course_id == stranger.course_id)) == 0
+
+
+def _rubric(identifier: str, title: str = "Shadow") -> Rubric:
+    levels = (Level("Not yet", 0, "Missing"), Level("Meets", 2, "Clear"), Level("Exceeds", 3))
+    return Rubric(title, (Criterion("Communication", levels, "Talks to patients", 2.0,
+                                    (identifier,)),
+                          Criterion("Safety", levels)))
