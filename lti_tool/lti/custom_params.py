@@ -1,0 +1,115 @@
+"""Which task a resource link opens, carried in its custom parameters and signed.
+
+A deep-linking response puts the task reference into the link's custom parameters; the platform
+sends them back on every launch of that link. Anyone who can edit the link in the LMS (a course
+designer, a student with a crafted Canvas placement) can change them, so the reference carries an
+HMAC: a changed task id or course is detected, never silently followed.
+
+The reference also names the course it was made for. A link copied with its course (Canvas and
+Moodle course copy) still verifies but names the old course: :class:`TaskReference` reports it
+and the caller decides (copy the task, or ask a teacher), rather than this module calling a copy
+"tampering".
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import hmac
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+TASK = "worklink_task"
+COURSE = "worklink_course"
+SIGNATURE = "worklink_sig"
+_VERSION = b"worklink-task-reference/v1"
+
+
+class TamperedTaskReference(ValueError):
+    """The custom parameters name a task but do not carry a valid signature for it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskReference:
+    task_id: int
+    course_context: str
+    """The LMS context id the link was made in; differs from the launch's after a course copy."""
+
+    def made_for(self, context_id: str | None) -> bool:
+        return context_id is not None and hmac.compare_digest(self.course_context, context_id)
+
+
+def sign_task_reference(task_id: int, course_context: str, *,
+                        secret: str | bytes | None = None) -> dict[str, str]:
+    """The custom parameters for a link to ``task_id`` placed in the course ``course_context``."""
+    if isinstance(task_id, bool) or not isinstance(task_id, int) or task_id < 0:
+        raise ValueError(f"task id must be a non-negative integer, not {task_id!r}")
+    task = str(task_id)
+    key = _secrets(secret)[0]
+    return {TASK: task, COURSE: course_context, SIGNATURE: _mac(key, task, course_context)}
+
+
+def read_task_reference(custom: Mapping[str, Any], *,
+                        secret: str | bytes | None = None,
+                        fallbacks: Iterable[str | bytes] = ()) -> TaskReference | None:
+    """The task a launch's custom parameters point at; ``None`` when they name no task.
+
+    Raises :class:`TamperedTaskReference` when a task is named but the signature is missing or
+    does not match (edited id, edited course, a signature from another Worklink instance).
+    Old signing secrets in ``fallbacks`` (Flask's ``SECRET_KEY_FALLBACKS`` by default) still
+    verify, so rotating the secret does not break every link already placed in courses.
+    """
+    task = _text(custom.get(TASK))
+    if task is None:
+        return None
+    course = _text(custom.get(COURSE))
+    signature = _text(custom.get(SIGNATURE))
+    if course is None or signature is None:
+        raise TamperedTaskReference("This link names a Worklink task but is not signed by Worklink, "
+                                    "so it cannot be trusted. Ask your teacher to add the task "
+                                    "again from Worklink.")
+    keys = _secrets(secret, fallbacks)
+    if not any(hmac.compare_digest(_mac(key, task, course), signature) for key in keys):
+        raise TamperedTaskReference("This link's task reference was changed after Worklink made it "
+                                    "(its signature does not match), so it was not opened. Ask "
+                                    "your teacher to add the task again from Worklink.")
+    if not task.isdigit():  # pragma: no cover - only reachable with a signing secret in hand
+        raise TamperedTaskReference(f"This link names an invalid task id {task!r}.")
+    return TaskReference(int(task), course)
+
+
+def _mac(key: bytes, task: str, course: str) -> str:
+    # Length-prefixed fields: "1" + "23" and "12" + "3" must not sign alike.
+    message = b"|".join([_VERSION, str(len(task)).encode(), task.encode(), course.encode()])
+    digest = hmac.new(key, message, hashlib.sha256).digest()[:16]
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _secrets(secret: str | bytes | None, fallbacks: Iterable[str | bytes] = ()) -> list[bytes]:
+    if secret is None:
+        from flask import current_app
+
+        secret = current_app.config["SECRET_KEY"]
+        fallbacks = [*fallbacks, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
+    # A key of its own, derived from the app secret, so a leaked task signature says nothing
+    # about the session tokens signed with the same secret.
+    return [hashlib.sha256(b"worklink-task-reference|" + _bytes(s)).digest()
+            for s in [secret, *fallbacks] if s]
+
+
+def _bytes(value: str | bytes) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
+
+
+def _text(value: Any) -> str | None:
+    # Canvas sends custom values as strings; a platform that sends the number 42 means "42".
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) and value else None
