@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
 from lti_tool.sandbox.blueprint import bp
-from lti_tool.sandbox.pages import error, signed_in, the_course
+from lti_tool.sandbox.pages import error, person_from_hint, signed_in, the_course
 from lti_tool.sandbox.platform import (
     COURSE_OFFERING, ROLE_URIS, Sandbox, SandboxLaunch, flask_request, read_message_hint, sandbox,
 )
@@ -48,7 +48,10 @@ def auth() -> ResponseReturnValue:
     if hint is None:
         return error(400, "Bad authentication request", "lti_message_hint was not issued here.")
     with sb.store.read() as conn:
-        me = signed_in(conn)
+        # Inside a cross-site course frame the browser withholds the sandbox's own sign-in
+        # cookie; the signed message hint, issued by the course page to the signed-in person,
+        # says who it is (a real LMS would use its own session on its OIDC domain).
+        me = signed_in(conn) or person_from_hint(conn, hint)
         if me is None:
             return error(401, "Sign in first", "Choose who you are on the sandbox home page.")
         if params["login_hint"] != me.sub:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify, redirect, render_template, request, session, url_for
+from flask import abort, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Row
 from lti_tool.sandbox import gradebook
 from lti_tool.sandbox.blueprint import bp
 from lti_tool.sandbox.platform import login_initiation_url, sandbox, sign_message_hint
+from lti_tool.sandbox.platform_storage import STORAGE_TARGET
 from lti_tool.sandbox.store import course, deep_link_request, new_opaque_id, person, placement
 
 SESSION_KEY = "sandbox_person"
@@ -20,6 +21,14 @@ SESSION_KEY = "sandbox_person"
 def signed_in(conn: Connection) -> Row[Any] | None:
     person_id = session.get(SESSION_KEY)
     if person_id is None:
+        return None
+    return conn.execute(select(person).where(person.c.id == person_id)).first()
+
+
+def person_from_hint(conn: Connection, hint: dict[str, Any]) -> Row[Any] | None:
+    """The person a signed message hint was issued to, for launches without the sign-in cookie."""
+    person_id = hint.get("person")
+    if not isinstance(person_id, int):
         return None
     return conn.execute(select(person).where(person.c.id == person_id)).first()
 
@@ -94,10 +103,9 @@ def launch(placement_id: int) -> ResponseReturnValue:
         return error(401, "Sign in first", "Choose who you are on the sandbox home page.")
     src = login_initiation_url(
         sb, login_hint=me.sub, target_link_uri=link.url,
-        message_hint=sign_message_hint({"kind": "launch", "placement": link.id}),
+        message_hint=sign_message_hint({"kind": "launch", "placement": link.id, "person": me.id}),
     )
-    return render_template("sandbox/launch.html", me=me, course=the, heading=link.title,
-                           frame_src=src)
+    return _course_frame(me, the, link.title, src)
 
 
 @bp.post("/add-content")
@@ -127,10 +135,26 @@ def add_content_frame(data: str) -> ResponseReturnValue:
         return error(404, "No such request", "Start again with “Add Worklink content”.")
     src = login_initiation_url(
         sb, login_hint=me.sub, target_link_uri=None,
-        message_hint=sign_message_hint({"kind": "deep_link", "data": data}),
+        message_hint=sign_message_hint({"kind": "deep_link", "data": data, "person": me.id}),
     )
-    return render_template("sandbox/launch.html", me=me, course=the,
-                           heading="Add Worklink content", frame_src=src)
+    return _course_frame(me, the, "Add Worklink content", src)
+
+
+def _course_frame(me: Row[Any], the: Row[Any], heading: str, src: str) -> ResponseReturnValue:
+    """The course page around Worklink, with Canvas's Platform Storage frame beside it.
+
+    Both frames come from the sandbox's own address (its OIDC origin). Opened under another
+    name (localhost instead of 127.0.0.1) the tool's frame is cross-site, as in a real LMS, and
+    Worklink must launch without its cookie.
+    """
+    base = sandbox().settings.base_url
+    src += f"&lti_storage_target={STORAGE_TARGET}"
+    response = make_response(render_template(
+        "sandbox/launch.html", me=me, course=the, heading=heading, frame_src=src,
+        storage_src=f"{base}/sandbox/platform-storage", storage_target=STORAGE_TARGET))
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; frame-src 'self' {base}; object-src 'none'; base-uri 'none'")
+    return response
 
 
 @bp.get("/gradebook")
