@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.admin import deployments as operations
 from lti_tool.admin.signin import redeem
 from lti_tool.app import app_config
+from lti_tool.csrf import check_csrf as _check_csrf
+from lti_tool.csrf import csrf_token
 from lti_tool.db import db_session
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_profile import ToolUrls
@@ -19,22 +18,6 @@ from lti_tool.security import Principal, Role, bind_session, current_principal, 
 from lti_tool.web import error_page, session_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def csrf_token() -> str:
-    """A form token tied to this session (its launch id), so another site cannot post for it."""
-    principal = current_principal()
-    if principal is None:
-        return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"admin-form:{principal.launch_id}".encode(), hashlib.sha256).hexdigest()
-
-
-def _check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
-    if not sent or not hmac.compare_digest(sent, csrf_token()):
-        abort(403, "This form has expired or did not come from Worklink. "
-                   "Reload the page and try again.")
 
 
 @bp.app_context_processor

@@ -1,5 +1,6 @@
 """The teacher's pages."""
 
 from lti_tool.teacher.views import bp
+from lti_tool.teacher import tasks as _tasks  # noqa: F401  (registers /course/<id>/tasks…)
 
 __all__ = ["bp"]

@@ -1,0 +1,341 @@
+"""The teacher's task pages: the library, the task form, alignments, rubric builder, previews.
+
+Thin views: each reads the form, calls :mod:`competencies.tasks`, and either redirects or shows
+the form again with the service's message (nothing was changed when a service refuses).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, redirect, render_template, request
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from competencies import builtin
+from competencies import search as item_search
+from competencies.tasks import library, starters, versions
+from competencies.tasks.draft import InvalidTask, TaskError, parse_draft
+from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
+from competencies.tasks.model import Task
+from competencies.tasks.rubric import Criterion, Level, Rubric, RubricError, column_labels
+from competencies.tasks.rubric_form import MAX_LEVELS, parse_rubric
+from competencies.tasks.search import Filters, search
+from competencies.tasks.vocabulary import (
+    AlignmentType,
+    ContinuumStage,
+    EvidenceKind,
+    ExperienceType,
+    LibraryScope,
+)
+from lti_tool.csrf import check_csrf, csrf_token
+from lti_tool.db import db_session
+from lti_tool.models import Course, Deployment
+from lti_tool.security import require
+from lti_tool.teacher.views import TEACHING, bp
+from lti_tool.web import error_page, session_url
+
+Page = str | tuple[str, int] | WerkzeugResponse
+PAGE_SIZE = 20
+
+
+@bp.app_context_processor
+def _form_helpers() -> dict[str, object]:
+    return {"csrf_token": csrf_token}
+
+
+def _context(session: Session, course_id: int) -> tuple[Course, CourseContext]:
+    course = session.get(Course, course_id) or abort(404)
+    deployment = session.get(Deployment, course.deployment_id) or abort(404)
+    return course, CourseContext(course_id=course.id, deployment_id=deployment.id,
+                                 registration_id=deployment.registration_id)
+
+
+def _refusals(view: Callable[..., Page]) -> Callable[..., Page]:
+    """A task outside the course's view is 404, another course's task 403, with the reason."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Page:
+        try:
+            return view(*args, **kwargs)
+        except TaskNotFound as exc:
+            db_session().rollback()
+            return error_page(404, str(exc))
+        except TaskReadOnly as exc:
+            db_session().rollback()
+            return error_page(403, str(exc))
+
+    return wrapped
+
+
+def _choices() -> dict[str, object]:
+    return {"stages": list(ContinuumStage), "experiences": list(ExperienceType),
+            "evidence_kinds": list(EvidenceKind), "scopes": list(LibraryScope),
+            "alignment_types": list(AlignmentType), "clusters": _career_clusters(),
+            "stage_labels": {s.value: s.label for s in ContinuumStage},
+            "experience_labels": {e.value: e.label for e in ExperienceType},
+            "evidence_labels": {e.value: e.label for e in EvidenceKind},
+            "scope_labels": {s.value: s.label for s in LibraryScope}}
+
+
+@functools.cache
+def _career_clusters() -> tuple[str, ...]:
+    package = builtin.load("career-clusters-2024")
+    return tuple(i.full_statement for i in package.items
+                 if (i.human_coding_scheme or "").count(".") == 1)
+
+
+@bp.get("/course/<int:course_id>/tasks")
+@require(*TEACHING)
+def task_library(course_id: int) -> Page:
+    session = db_session()
+    course, context = _context(session, course_id)
+    args = request.args
+    problems: list[str] = []
+    filters = Filters(
+        words=args.get("q", ""), item_id=args.get("item", type=int),
+        stage=_enum(ContinuumStage, args.get("stage"), problems),
+        experience_type=_enum(ExperienceType, args.get("experience_type"), problems),
+        scope=_enum(LibraryScope, args.get("scope"), problems),
+        pathway=args.get("pathway") or None)
+    offset = max(0, args.get("offset", 0, type=int))
+    page = search(session, context, filters, limit=PAGE_SIZE, offset=offset)
+    return render_template("teacher/tasks/library.html", course=course, page=page,
+                           filters=filters, problems=problems, **_choices())
+
+
+@bp.route("/course/<int:course_id>/tasks/new", methods=["GET", "POST"])
+@require(*TEACHING)
+def new_task(course_id: int) -> Page:
+    session = db_session()
+    course, context = _context(session, course_id)
+    if request.method == "GET":
+        return render_template("teacher/tasks/form.html", course=course, task=None,
+                               form={"scope": "course"}, evidence=[], problems=[], **_choices())
+    check_csrf()
+    try:
+        task = library.create_task(session, context, _draft())
+    except InvalidTask as exc:
+        return _form_again(course, None, exc.problems)
+    return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=task.id))
+
+
+@bp.route("/course/<int:course_id>/tasks/<int:task_id>", methods=["GET", "POST"])
+@require(*TEACHING)
+@_refusals
+def edit_task(course_id: int, task_id: int) -> Page:
+    session = db_session()
+    course, context = _context(session, course_id)
+    task = library.get_visible(session, context, task_id)
+    if request.method == "POST":
+        check_csrf()
+        try:
+            library.update_task(session, context, task_id, _draft())
+        except InvalidTask as exc:
+            return _form_again(course, task, exc.problems)
+        return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=task_id,
+                                    saved=1))
+    return render_template(
+        "teacher/tasks/form.html", course=course, task=task, form=_fields(task),
+        evidence=task.evidence, problems=[], editable=library.can_edit(context, task),
+        in_use=versions.is_in_use(session, task), saved=bool(request.args.get("saved")),
+        rubric=library.rubric_of(task), **_choices())
+
+
+@bp.post("/course/<int:course_id>/tasks/<int:task_id>/copy")
+@require(*TEACHING)
+@_refusals
+def copy_task(course_id: int, task_id: int) -> Page:
+    check_csrf()
+    session = db_session()
+    _, context = _context(session, course_id)
+    copy = library.copy_task(session, context, task_id)
+    return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=copy.id))
+
+
+@bp.route("/course/<int:course_id>/tasks/<int:task_id>/alignments", methods=["GET", "POST"])
+@require(*TEACHING)
+@_refusals
+def task_alignments(course_id: int, task_id: int) -> Page:
+    session = db_session()
+    course, context = _context(session, course_id)
+    task = library.get_editable(session, context, task_id)
+    problems: list[str] = []
+    if request.method == "POST":
+        check_csrf()
+        try:
+            library.align(session, context, task_id, request.form.get("item_id", 0, type=int),
+                          AlignmentType(request.form.get("alignment_type", "")),
+                          _float(request.form.get("weight", "1")))
+            return redirect(session_url("teacher.task_alignments", course_id=course_id,
+                                        task_id=task_id))
+        except ValueError as exc:  # TaskError, or an unknown alignment type
+            session.rollback()
+            problems.append(str(exc) if isinstance(exc, TaskError)
+                            else "Choose how the task is aligned: teaches, assesses, builds "
+                                 "or introduces.")
+    query = request.args.get("q", "").strip()
+    hits = item_search.search(session, query, limit=20).entries if query else []
+    status = 422 if problems else 200
+    return render_template("teacher/tasks/alignments.html", course=course, task=task, query=query,
+                           hits=hits, problems=problems, **_choices()), status
+
+
+@bp.post("/course/<int:course_id>/tasks/<int:task_id>/alignments/<int:alignment_id>/remove")
+@require(*TEACHING)
+@_refusals
+def remove_alignment(course_id: int, task_id: int, alignment_id: int) -> Page:
+    check_csrf()
+    session = db_session()
+    _, context = _context(session, course_id)
+    try:
+        library.unalign(session, context, task_id, alignment_id)
+    except TaskError as exc:
+        if isinstance(exc, (TaskNotFound, TaskReadOnly)):
+            raise
+        return error_page(404, str(exc))
+    return redirect(session_url("teacher.task_alignments", course_id=course_id, task_id=task_id))
+
+
+@bp.route("/course/<int:course_id>/tasks/<int:task_id>/rubric", methods=["GET", "POST"])
+@require(*TEACHING)
+@_refusals
+def task_rubric(course_id: int, task_id: int) -> Page:
+    session = db_session()
+    course, context = _context(session, course_id)
+    task = library.get_editable(session, context, task_id)
+    problems: list[str] = []
+    rubric = library.rubric_of(task)
+    if request.method == "POST":
+        check_csrf()
+        form = request.form
+        try:
+            rubric = parse_rubric(form.to_dict(), lambda i: form.getlist(f"c{i}-items"))
+            library.set_rubric(session, context, task_id, rubric)
+            return redirect(session_url("teacher.task_rubric", course_id=course_id,
+                                        task_id=task_id, saved=1))
+        except (RubricError, TaskError) as exc:
+            session.rollback()
+            problems.append(str(exc))
+            rubric = _as_typed(form.to_dict(), lambda i: form.getlist(f"c{i}-items"))
+    status = 422 if problems else 200
+    return render_template(
+        "teacher/tasks/rubric.html", course=course, task=task, rubric=rubric,
+        competencies=_competency_labels(task),
+        rows=_builder_rows(rubric), problems=problems, starter_names=starters.names(),
+        saved=bool(request.args.get("saved")), max_levels=MAX_LEVELS,
+        in_use=versions.is_in_use(session, task)), status
+
+
+@bp.post("/course/<int:course_id>/tasks/<int:task_id>/rubric/starter")
+@require(*TEACHING)
+@_refusals
+def use_starter(course_id: int, task_id: int) -> Page:
+    check_csrf()
+    session = db_session()
+    _, context = _context(session, course_id)
+    try:
+        library.use_starter_rubric(session, context, task_id, request.form.get("starter", ""))
+    except TaskError as exc:
+        if isinstance(exc, (TaskNotFound, TaskReadOnly)):
+            raise
+        return error_page(400, str(exc))
+    return redirect(session_url("teacher.task_rubric", course_id=course_id, task_id=task_id,
+                                saved=1))
+
+
+@bp.get("/course/<int:course_id>/tasks/<int:task_id>/preview/<audience>")
+@require(*TEACHING)
+@_refusals
+def preview_task(course_id: int, task_id: int, audience: str) -> Page:
+    if audience not in ("student", "employer"):
+        abort(404)
+    session = db_session()
+    course, context = _context(session, course_id)
+    task = library.get_visible(session, context, task_id)
+    rubric = library.rubric_of(task)
+    return render_template("teacher/tasks/preview.html", course=course, task=task,
+                           audience=audience, rubric=rubric,
+                           columns=column_labels(rubric) if rubric else [], **_choices())
+
+
+def _draft() -> Any:
+    return parse_draft(request.form.to_dict(), request.form.getlist("evidence"))
+
+
+def _form_again(course: Course, task: Task | None, problems: list[str]) -> tuple[str, int]:
+    db_session().rollback()
+    return render_template("teacher/tasks/form.html", course=course, task=task,
+                           form=request.form.to_dict(), evidence=request.form.getlist("evidence"),
+                           problems=problems, editable=True, in_use=False, saved=False,
+                           rubric=library.rubric_of(task) if task else None, **_choices()), 422
+
+
+def _fields(task: Task) -> dict[str, str]:
+    return {
+        "title": task.title, "description": task.description_html, "stage": task.stage,
+        "experience_type": task.experience_type, "experience_other": task.experience_other or "",
+        "career_cluster": task.career_cluster or "", "pathway": task.pathway or "",
+        "expected_hours": f"{task.expected_hours:g}" if task.expected_hours is not None else "",
+        "opens_at": task.opens_at.strftime("%Y-%m-%dT%H:%M") if task.opens_at else "",
+        "due_at": task.due_at.strftime("%Y-%m-%dT%H:%M") if task.due_at else "",
+        "employer_scored": "on" if task.employer_scored else "", "scope": task.scope,
+    }
+
+
+def _competency_labels(task: Task) -> dict[str, str]:
+    """Competencies a criterion may assess: the task's alignments, then any its rubric names."""
+    items = [a.item for a in task.alignments]
+    if task.rubric is not None:
+        items += [item for criterion in task.rubric.criteria for item in criterion.items]
+    return {item.identifier: " ".join(p for p in (item.human_coding_scheme,
+                                                  item.abbreviated_statement
+                                                  or item.full_statement) if p)
+            for item in items}
+
+
+def _builder_rows(rubric: Rubric | None) -> list[tuple[Criterion, list[Level | None]]]:
+    """Each criterion with its levels padded by spare rows, plus one spare criterion."""
+    criteria = list(rubric.criteria) if rubric else []
+    spare = Criterion("", (), weight=1.0)
+    rows: list[tuple[Criterion, list[Level | None]]] = []
+    for criterion in [*criteria, spare]:
+        count = min(MAX_LEVELS, max(4, len(criterion.levels) + 1))
+        levels: list[Level | None] = list(criterion.levels)
+        rows.append((criterion, levels + [None] * (count - len(levels))))
+    return rows
+
+
+def _as_typed(form: dict[str, str], items_of: Callable[[int], list[str]]) -> Rubric:
+    """What the teacher typed, kept for the form even though it did not pass the checks."""
+    criteria = []
+    for i in range(30):
+        levels = tuple(Level(form.get(f"c{i}-l{j}-label", ""), _float(form.get(
+            f"c{i}-l{j}-points", ""), default=0.0), form.get(f"c{i}-l{j}-description", ""))
+            for j in range(MAX_LEVELS)
+            if any(form.get(f"c{i}-l{j}-{part}") for part in ("label", "points", "description")))
+        name = form.get(f"c{i}-name", "")
+        if name or levels:
+            criteria.append(Criterion(name, levels, form.get(f"c{i}-description", ""),
+                                      _float(form.get(f"c{i}-weight", "1"), default=1.0),
+                                      tuple(items_of(i))))
+    return Rubric(form.get("title", ""), tuple(criteria), form.get("description", ""))
+
+
+def _float(raw: str | None, default: float = float("nan")) -> float:
+    try:
+        return float(raw or "")
+    except ValueError:
+        return default
+
+
+def _enum(kind: Any, value: str | None, problems: list[str]) -> Any:
+    if not value:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        problems.append(f"“{value}” is not a filter this library knows; it was ignored.")
+        return None
