@@ -195,6 +195,22 @@ def figures_of(running: Running, simulator: PlatformSimulator) -> Figures:
     return figures
 
 
+class Patience:
+    """Waits, within a total budget, until other processes leave the machine nearly idle."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+        self.waited = 0.0
+
+    def wait_for_quiet(self, sample: float = 0.5) -> None:
+        while self.waited < self.budget:
+            before = machine_busy_seconds()
+            time.sleep(sample)
+            self.waited += sample
+            if (machine_busy_seconds() - before) / sample <= NOISY_NEIGHBOURS:
+                return
+
+
 def build_target(key: str, simulator: PlatformSimulator, args: argparse.Namespace, port: int,
                  workdir: Path) -> Target:
     if key == "a":
@@ -287,6 +303,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per target")
     parser.add_argument("--rounds", type=int, default=5,
                         help="slices the measured time is split into, targets interleaved")
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
+                        help="before each slice, wait (this long in all, at most) until other "
+                             "processes use under 0.1 core: for shared machines")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured launches first")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
@@ -335,9 +354,13 @@ def main(argv: list[str] | None = None) -> int:
             # Rounds of short slices, target after target: a neighbour's burst of CPU on this
             # machine then lands on every target alike instead of on one of them.
             print(f"measuring {len(running)} targets in {args.rounds} rounds…", flush=True)
+            patience = Patience(args.wait_quiet)
             for _ in range(args.rounds):
                 for each in running:
+                    patience.wait_for_quiet()
                     measure_slice(each, simulator, args.seconds / args.rounds)
+            if patience.budget:
+                print(f"waited {patience.waited:.0f} s in all for a quiet machine", flush=True)
         finally:
             for each in running:
                 each.stop()
