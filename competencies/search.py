@@ -4,9 +4,9 @@ A query that looks like a code (one token with a dot, dash or digit: ``CCSS.Math
 ``2.A.1.a``, ``15-1252.00``) is first matched as a case-blind code prefix, exact code first;
 anything else, or a code-like query that matches no code, is a word search. Word search uses
 the index migration 0003 built: PostgreSQL full-text search (english stemming, ranked by
-``ts_rank_cd`` with codes weighted above statements above keywords and notes), or SQLite FTS5
-(porter stemming, ranked by ``bm25`` with the same column weights). Retired items are left out
-unless asked for.
+``ts_rank`` with codes weighted above statements above keywords and notes), or SQLite FTS5
+(porter stemming, ranked by ``bm25`` with the same column weights); at most
+:data:`CANDIDATES` matches are ranked. Retired items are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from competencies.models import Framework, Item
 from competencies.paging import Page, bounds
@@ -30,6 +31,14 @@ _WORD = re.compile(r"\w+")
 # bm25 weights per FTS5 column, in the order migration 0003 declares them:
 # human_coding_scheme, full_statement, abbreviated_statement, keywords, notes.
 _SQLITE_WEIGHTS = "10.0, 2.0, 2.0, 1.0, 0.5"
+
+_FTS = table("item_search", column("rowid"))
+"""The FTS5 table of migration 0003 (SQLite only); the ORM does not model it."""
+
+CANDIDATES = 2000
+"""The most matches a word search ranks. Ranking costs time per match: a word that most items
+hold ("using") would otherwise rank tens of thousands of rows for one page. Past this many,
+the first ones found are ranked and the page says more follow: narrow the words."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,21 +71,25 @@ def search(session: Session, query: str, *, framework_id: int | None = None,
 
 def by_code(session: Session, prefix: str, *, framework_id: int | None = None,
             include_retired: bool = False, limit: int = 20, offset: int = 0) -> Page[Hit]:
-    """Items whose code starts with ``prefix`` (any case); the shortest codes first."""
+    """Items whose code starts with ``prefix`` (any case), in code order: the exact code first,
+    then the codes below it, depth first (``1.G.A``, ``1.G.A.1``, ``1.G.A.2``…)."""
     limit, offset = bounds(limit, offset)
     prefix = prefix.strip()
     if not prefix:
         return Page([], offset, limit, False)
     pattern = _escape_like(prefix.lower()) + "%"
-    code = Item.human_coding_scheme
+    code: ColumnElement[Any]
     if session.get_bind().dialect.name == "postgresql":
-        matches = func.lower(code).like(pattern, escape="\\")  # ix_item_code_lower
+        code = func.lower(Item.human_coding_scheme).collate("C")  # ix_item_code_lower
+        matches = code.like(pattern, escape="\\")
     else:
-        matches = code.like(pattern, escape="\\")  # case-blind already; ix_item_code_nocase
+        # SQLite's LIKE is case-blind already, and uses ix_item_code_nocase only on a bare column.
+        code = Item.human_coding_scheme.collate("NOCASE")
+        matches = Item.human_coding_scheme.like(pattern, escape="\\")
+    # The order is the index's own, so a page stops reading after ``limit`` rows.
     conditions = _filters([matches], framework_id, include_retired)
     rows = session.execute(
-        _hits().where(*conditions)
-        .order_by(func.length(code), code, Item.id).limit(limit + 1).offset(offset))
+        _hits().where(*conditions).order_by(code, Item.id).limit(limit + 1).offset(offset))
     return Page.of([Hit(*row) for row in rows], offset, limit)
 
 
@@ -100,28 +113,39 @@ def _postgres_words(session: Session, words: str, framework_id: int | None,
     # search_vector is the generated column of migration 0003; the ORM does not model it.
     vector: ColumnElement[Any] = literal_column("item.search_vector")
     query = func.plainto_tsquery(literal_column("'english'::regconfig"), words)
-    conditions = _filters([vector.op("@@")(query)], framework_id, include_retired)
-    rank = func.ts_rank_cd(vector, query)
-    return session.execute(
-        _hits().where(*conditions).order_by(rank.desc(), Item.id).limit(limit).offset(offset)
-    ).all()
+    candidates = (
+        select(Item.id.label("id"), func.ts_rank(vector, query).label("rank"))
+        .where(*_filters([vector.op("@@")(query)], framework_id, include_retired))
+        .limit(CANDIDATES).subquery("candidates"))
+    # ts_rank: higher is better.
+    return _ranked_page(session, candidates, True, limit, offset, {})
 
 
 def _sqlite_words(session: Session, terms: list[str], framework_id: int | None,
                   include_retired: bool, limit: int, offset: int) -> Sequence[Any]:
     # Each term quoted: FTS5 then reads it as a word, never as query syntax (AND, NEAR, col:).
     match = " ".join(f'"{term}"' for term in terms)
-    ranked = (
-        select(literal_column("rowid").label("id"),
+    # bm25() exists only in the query that MATCHes, so the candidates are ranked in there.
+    candidates = (
+        select(_FTS.c.rowid.label("id"),
                literal_column(f"bm25(item_search, {_SQLITE_WEIGHTS})").label("rank"))
-        .select_from(text("item_search"))
-        .where(text("item_search MATCH :match"))
-        .subquery("ranked"))
-    conditions = _filters([Item.id == ranked.c.id], framework_id, include_retired)
+        .select_from(_FTS).join(Item, Item.id == _FTS.c.rowid)
+        .where(text("item_search MATCH :match"), *_filters([], framework_id, include_retired))
+        .limit(CANDIDATES).subquery("candidates"))
+    # bm25: lower (more negative) is better.
+    return _ranked_page(session, candidates, False, limit, offset, {"match": match})
+
+
+def _ranked_page(session: Session, candidates: Subquery, higher_is_better: bool,
+                 limit: int, offset: int, params: dict[str, Any]) -> Sequence[Any]:
+    # The page is cut from the ranked ids before anything is joined, so the item and framework
+    # rows are read for one page only, by primary key.
+    rank = candidates.c.rank.desc() if higher_is_better else candidates.c.rank
+    page = (select(candidates.c.id, candidates.c.rank).order_by(rank, candidates.c.id)
+            .limit(limit).offset(offset).subquery("page"))
+    best = page.c.rank.desc() if higher_is_better else page.c.rank
     return session.execute(
-        _hits().where(*conditions).order_by(ranked.c.rank, Item.id).limit(limit).offset(offset),
-        {"match": match},
-    ).all()
+        _hits().join(page, page.c.id == Item.id).order_by(best, Item.id), params).all()
 
 
 def _hits() -> Any:

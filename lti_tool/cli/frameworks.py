@@ -1,4 +1,4 @@
-"""``worklink frameworks``: import, export, list, show, search and crosswalk competency frameworks."""
+"""``worklink frameworks``: import, export, list, show, search and crosswalk frameworks."""
 
 from __future__ import annotations
 

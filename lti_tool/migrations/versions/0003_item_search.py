@@ -44,9 +44,10 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE item ADD COLUMN search_vector tsvector "
                    f"GENERATED ALWAYS AS ({_POSTGRES_VECTOR}) STORED")
         op.execute("CREATE INDEX ix_item_search_vector ON item USING gin (search_vector)")
-        # text_pattern_ops: LIKE 'prefix%' uses the index whatever the database's collation.
+        # Collation "C": LIKE 'prefix%' can use the index whatever the database's collation,
+        # and the matches come out of it already in code order (no sort before the LIMIT).
         op.execute("CREATE INDEX ix_item_code_lower ON item "
-                   "(lower(human_coding_scheme) text_pattern_ops)")
+                   "((lower(human_coding_scheme)) COLLATE \"C\", id)")
     elif dialect == "sqlite":
         op.execute(f"CREATE VIRTUAL TABLE item_search USING fts5({_SQLITE_COLUMNS}, "
                    "content='item', content_rowid='id', "
