@@ -14,7 +14,7 @@ import dataclasses
 import re
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from competencies.models import Item
@@ -94,12 +94,14 @@ def _aligned_under(session: Session, item_id: int) -> ColumnElement[bool]:
     item = session.get(Item, item_id)
     if item is None:
         return literal(False)
-    narrower = select(Item.id).where(Item.framework_id == item.framework_id,
-                                     Item.path.like(f"{_escape_like(item.subtree_prefix)}%",
-                                                    escape="\\"))
-    return exists().where(TaskAlignment.task_id == Task.id,
-                          or_(TaskAlignment.item_id == item_id,
-                              TaskAlignment.item_id.in_(narrower)))
+    # Uncorrelated, so the planner builds the set of task ids once (a hash semi-join) instead
+    # of probing the alignments for every visible task.
+    aligned = (select(TaskAlignment.task_id)
+               .join(Item, Item.id == TaskAlignment.item_id)
+               .where(Item.framework_id == item.framework_id,
+                      or_(Item.id == item_id,
+                          Item.path.like(f"{_escape_like(item.subtree_prefix)}%", escape="\\"))))
+    return Task.id.in_(aligned)
 
 
 def _escape_like(value: str) -> str:
