@@ -154,7 +154,7 @@ def _populate(session: Session, rng: random.Random,
             expected_hours=rng.choice((1.0, 4.0, 20.0, 60.0)), evidence=["reflection"],
             scope=scope.value, course_id=owner.course_id, deployment_id=owner.deployment_id,
             registration_id=owner.registration_id,
-            search_text=" ".join((title, description, pathway, experience.label)).casefold(),
+            search_text=f"{title} {description} {pathway} {experience.label}".casefold(),
             alignments=[TaskAlignment(item_id=item.id, alignment_type="assesses", position=i)
                         for i, item in enumerate(rng.sample(items, rng.randint(1, 4)))],
         )

@@ -50,7 +50,8 @@ class TaskDraft:
             found.append("Give the task a title.")
         elif len(self.title.strip()) > TITLE_MAX:
             found.append(f"Keep the title under {TITLE_MAX} characters.")
-        if self.experience_type is ExperienceType.OTHER and not (self.experience_other or "").strip():
+        unnamed = not (self.experience_other or "").strip()
+        if self.experience_type is ExperienceType.OTHER and unnamed:
             found.append("Name the experience when its type is “Other”.")
         if self.expected_hours is not None and not (
                 math.isfinite(self.expected_hours) and 0 <= self.expected_hours <= HOURS_MAX):
@@ -71,7 +72,7 @@ class TaskDraft:
 
 
 def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
-                tz: dt.tzinfo = dt.timezone.utc) -> TaskDraft:
+                tz: dt.tzinfo = dt.UTC) -> TaskDraft:
     """A draft from form fields (strings), every problem reported at once.
 
     ``opens_at`` and ``due_at`` are ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` in ``tz``.

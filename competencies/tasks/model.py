@@ -49,7 +49,8 @@ class Task(Base):
     course_id: Mapped[int | None] = mapped_column(
         ForeignKey("course.id", ondelete="CASCADE"), index=True)
     """The owning course; null only for templates Worklink ships."""
-    deployment_id: Mapped[int | None] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"))
+    deployment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("deployment.id", ondelete="CASCADE"))
     """The owning course's deployment: the school or district a deployment-scoped task reaches."""
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"))

@@ -41,12 +41,12 @@ def course(db: Session, where: Deployment) -> CourseContext:
 
 
 def draft(**fields: Any) -> TaskDraft:
-    values: dict[str, Any] = dict(
-        title="Job shadow at a clinic", stage=ContinuumStage.EXPLORATION,
-        experience_type=ExperienceType.JOB_SHADOW,
-        description="<p>Spend a morning with a <strong>nurse</strong>.</p>",
-        career_cluster="Healthcare & Human Services", pathway="Patient Care",
-        expected_hours=4.0, evidence=(EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG),
-    )
+    values: dict[str, Any] = {
+        "title": "Job shadow at a clinic", "stage": ContinuumStage.EXPLORATION,
+        "experience_type": ExperienceType.JOB_SHADOW,
+        "description": "<p>Spend a morning with a <strong>nurse</strong>.</p>",
+        "career_cluster": "Healthcare & Human Services", "pathway": "Patient Care",
+        "expected_hours": 4.0, "evidence": (EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG),
+    }
     values.update(fields)
     return TaskDraft(**values)

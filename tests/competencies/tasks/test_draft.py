@@ -19,7 +19,7 @@ def test_a_complete_form_becomes_a_draft() -> None:
     assert draft.title == "Clinic shadow" and draft.stage is ContinuumStage.EXPLORATION
     assert draft.experience_type is ExperienceType.JOB_SHADOW and draft.expected_hours == 4.5
     assert draft.evidence == (EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG)
-    assert draft.due_at == dt.datetime(2027, 3, 1, 23, 59, tzinfo=dt.timezone.utc)
+    assert draft.due_at == dt.datetime(2027, 3, 1, 23, 59, tzinfo=dt.UTC)
     assert draft.employer_scored and draft.scope is LibraryScope.DEPLOYMENT
 
 
@@ -28,7 +28,8 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(InvalidTask) as caught:
         parse_draft(form, ["telepathy"])
     assert caught.value.problems == [
-        "Give the task a title.", "“retirement” is not a continuum stage.", "“telepathy” is not a kind of evidence.",
+        "Give the task a title.", "“retirement” is not a continuum stage.",
+        "“telepathy” is not a kind of evidence.",
         "Expected hours “lots” is not a number.",
     ]
 

@@ -11,16 +11,19 @@ from competencies.importing import import_package
 from competencies.models import Item
 from competencies.tasks import library, starters
 from competencies.tasks.draft import TaskError
-from competencies.tasks.library import TaskNotFound, TaskReadOnly
+from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
 from competencies.tasks.model import Task
 from competencies.tasks.rubric import Criterion, Level, Rubric
 from competencies.tasks.vocabulary import AlignmentType, LibraryScope
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import course, deployment, draft, tenant
 
+District = tuple[CourseContext, CourseContext, CourseContext]
+"""Two courses of one deployment, and a third in another deployment of the same tenant."""
+
 
 @pytest.fixture
-def district(db: Session):  # type: ignore[no-untyped-def]
+def district(db: Session) -> District:
     registration = tenant(db)
     place = deployment(db, registration)
     return course(db, place), course(db, place), course(db, deployment(db, registration))
@@ -36,7 +39,8 @@ def standards(db: Session) -> list[Item]:
                            .order_by(Item.human_coding_scheme)))
 
 
-def test_a_new_task_is_stored_sanitised_and_owned_by_its_course(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_task_is_stored_sanitised_and_owned_by_its_course(
+        db: Session, district: District) -> None:
     mine = district[0]
     task = library.create_task(db, mine, draft(description='<p onmouseover="x()">Hi<script>'
                                                            'alert(1)</script></p>'))
@@ -51,12 +55,13 @@ def test_a_new_task_is_stored_sanitised_and_owned_by_its_course(db: Session, dis
     (LibraryScope.DEPLOYMENT, True, False),
     (LibraryScope.SHARED, True, True),
 ])
-def test_scope_decides_which_courses_see_a_task(  # type: ignore[no-untyped-def]
-        db: Session, district, scope: LibraryScope, seen_by_neighbour: bool,
+def test_scope_decides_which_courses_see_a_task(
+        db: Session, district: District, scope: LibraryScope, seen_by_neighbour: bool,
         seen_elsewhere_in_tenant: bool) -> None:
     mine, neighbour, elsewhere = district
     task = library.create_task(db, mine, draft(scope=scope))
-    for context, expected in ((neighbour, seen_by_neighbour), (elsewhere, seen_elsewhere_in_tenant)):
+    for context, expected in ((neighbour, seen_by_neighbour),
+                              (elsewhere, seen_elsewhere_in_tenant)):
         if expected:
             assert library.get_visible(db, context, task.id).id == task.id
         else:
@@ -64,14 +69,14 @@ def test_scope_decides_which_courses_see_a_task(  # type: ignore[no-untyped-def]
                 library.get_visible(db, context, task.id)
 
 
-def test_a_shared_task_never_crosses_into_another_tenant(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_a_shared_task_never_crosses_into_another_tenant(db: Session, district: District) -> None:
     task = library.create_task(db, district[0], draft(scope=LibraryScope.SHARED))
     stranger = course(db, deployment(db, tenant(db)))
     with pytest.raises(TaskNotFound):
         library.get_visible(db, stranger, task.id)
 
 
-def test_only_the_owning_course_edits_others_copy(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_owning_course_edits_others_copy(db: Session, district: District) -> None:
     mine, neighbour, _ = district
     task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT))
     with pytest.raises(TaskReadOnly):
@@ -84,7 +89,8 @@ def test_only_the_owning_course_edits_others_copy(db: Session, district) -> None
     assert library.update_task(db, neighbour, copy.id, draft(title="Adapted")).title == "Adapted"
 
 
-def test_a_copy_has_its_own_rubric_and_alignments(db: Session, district, standards) -> None:  # type: ignore[no-untyped-def]
+def test_a_copy_has_its_own_rubric_and_alignments(db: Session, district: District,
+        standards: list[Item]) -> None:
     mine, neighbour, _ = district
     task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT))
     library.align(db, mine, task.id, standards[0].id, AlignmentType.ASSESSES, 2.0)
@@ -99,7 +105,8 @@ def test_a_copy_has_its_own_rubric_and_alignments(db: Session, district, standar
     assert library.rubric_of(task).title == "Shadow"  # type: ignore[union-attr]
 
 
-def test_aligning_again_changes_type_and_weight_not_the_count(db: Session, district, standards) -> None:  # type: ignore[no-untyped-def]
+def test_aligning_again_changes_type_and_weight_not_the_count(db: Session, district: District,
+        standards: list[Item]) -> None:
     mine = district[0]
     task = library.create_task(db, mine, draft())
     library.align(db, mine, task.id, standards[0].id, AlignmentType.INTRODUCES)
@@ -110,8 +117,8 @@ def test_aligning_again_changes_type_and_weight_not_the_count(db: Session, distr
 
 
 @pytest.mark.parametrize("weight", [0.0, -1.0, float("nan"), 1e6])
-def test_an_alignment_weight_out_of_range_changes_nothing(db: Session, district, standards,  # type: ignore[no-untyped-def]
-                                                        weight: float) -> None:
+def test_an_alignment_weight_out_of_range_changes_nothing(
+        db: Session, district: District, standards: list[Item], weight: float) -> None:
     mine = district[0]
     task = library.create_task(db, mine, draft())
     with pytest.raises(TaskError, match="weight"):
@@ -119,7 +126,8 @@ def test_an_alignment_weight_out_of_range_changes_nothing(db: Session, district,
     assert task.alignments == [] and task.revision == 1
 
 
-def test_a_rubric_naming_an_unimported_competency_changes_nothing(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_a_rubric_naming_an_unimported_competency_changes_nothing(
+        db: Session, district: District) -> None:
     mine = district[0]
     task = library.create_task(db, mine, draft())
     with pytest.raises(TaskError, match="not imported: nowhere"):
@@ -127,14 +135,15 @@ def test_a_rubric_naming_an_unimported_competency_changes_nothing(db: Session, d
     assert task.rubric_id is None and task.revision == 1
 
 
-def test_an_unsound_rubric_is_refused_with_its_reason(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_an_unsound_rubric_is_refused_with_its_reason(db: Session, district: District) -> None:
     mine = district[0]
     task = library.create_task(db, mine, draft())
     with pytest.raises(TaskError, match="at least two levels"):
         library.set_rubric(db, mine, task.id, Rubric("R", (Criterion("A", (Level("x", 1),)),)))
 
 
-def test_a_starter_rubric_is_copied_and_aligned_to_imported_competencies(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_a_starter_rubric_is_copied_and_aligned_to_imported_competencies(
+        db: Session, district: District) -> None:
     import_package(db, builtin.load("employability-skills"))
     mine = district[0]
     task = library.create_task(db, mine, draft())
@@ -144,7 +153,8 @@ def test_a_starter_rubric_is_copied_and_aligned_to_imported_competencies(db: Ses
     assert task.rubric_id != again.rubric_id
     rubric = library.rubric_of(task)
     assert rubric == starters.load("employability-skills")
-    codes = {i.human_coding_scheme for c in task.rubric.criteria for i in c.items}  # type: ignore[union-attr]
+    assert task.rubric is not None
+    codes = {i.human_coding_scheme for c in task.rubric.criteria for i in c.items}
     assert codes == {"ESF.WS.3", "ESF.ER.1", "ESF.ER.2", "ESF.AK.2", "ESF.WS.5"}
 
 
@@ -155,7 +165,7 @@ def test_every_starter_rubric_loads_and_is_sound() -> None:
         assert rubric.problems() == [] and rubric.maximum > 0
 
 
-def test_a_task_id_from_another_tenant_reveals_nothing(db: Session, district) -> None:  # type: ignore[no-untyped-def]
+def test_a_task_id_from_another_tenant_reveals_nothing(db: Session, district: District) -> None:
     task = library.create_task(db, district[0], draft())
     stranger = course(db, deployment(db, tenant(db)))
     for attempt in (lambda: library.copy_task(db, stranger, task.id),

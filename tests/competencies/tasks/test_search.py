@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.models import Item
 from competencies.tasks import library
 from competencies.tasks.search import Filters, search
-from competencies.tasks.vocabulary import AlignmentType, ContinuumStage, ExperienceType, LibraryScope
+from competencies.tasks.vocabulary import (
+    AlignmentType,
+    ContinuumStage,
+    ExperienceType,
+    LibraryScope,
+)
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import course, deployment, draft, tenant
 
 
-def _titles(db: Session, context: library.CourseContext, **filters: object) -> list[str]:
-    return [hit.title for hit in search(db, context, Filters(**filters)).entries]  # type: ignore[arg-type]
+def _titles(db: Session, context: library.CourseContext, **filters: Any) -> list[str]:
+    return [hit.title for hit in search(db, context, Filters(**filters)).entries]
 
 
 def test_words_rank_title_matches_first_and_skip_what_the_course_cannot_see(db: Session) -> None:
