@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from competencies.tasks import stored_rubric
@@ -21,11 +22,19 @@ def freeze(session: Session, task: Task) -> TaskVersion:
     snapshot = snapshot_of(task)
     rubric = snapshot["rubric"]
     version = TaskVersion(
-        task=task, number=(latest.number + 1) if latest else 1, task_revision=task.revision,
+        task_id=task.id, number=(latest.number + 1) if latest else 1, task_revision=task.revision,
         snapshot=snapshot, max_score=Rubric.from_data(rubric).maximum if rubric else None,
     )
-    session.add(version)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(version)
+    except IntegrityError:
+        # Two first uses at once: the other request froze this revision first; use its version.
+        winner = latest_version(session, task)
+        if winner is None or winner.task_revision != task.revision:
+            raise
+        return winner
+    session.expire(task, ["versions"])
     return version
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.models import Item
 from competencies.tasks import library, versions
+from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Criterion, Level, Rubric
 from competencies.tasks.vocabulary import AlignmentType
 from tests.competencies.framework_factories import store, tree_package
@@ -60,3 +62,18 @@ def test_a_task_never_used_is_not_in_use(db: Session) -> None:
     assert not versions.is_in_use(db, task)
     versions.freeze(db, task)
     assert versions.is_in_use(db, task) and not versions.has_unfrozen_changes(db, task)
+
+
+
+def test_a_freeze_racing_another_first_use_gets_the_version_that_won(
+        db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another request froze the task between our look for a version and our insert."""
+    _, task, _ = _setup(db)
+    won = versions.freeze(db, task)
+    db.commit()
+    real = versions.latest_version
+    looks = iter([None])  # our first look comes before the other request's commit
+    monkeypatch.setattr(versions, "latest_version",
+                        lambda session, task: next(looks, None) or real(session, task))
+    assert versions.freeze(db, task).id == won.id
+    assert db.scalar(select(func.count()).where(TaskVersion.task_id == task.id)) == 1
