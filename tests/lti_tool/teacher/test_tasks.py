@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from competencies.models import Item
 from competencies.tasks import library, versions
 from competencies.tasks.model import Task, TaskVersion
-from lti_tool.models import Course
+from lti_tool.models import Course, Deployment
 from tests.competencies.framework_factories import store, tree_package
+from tests.competencies.tasks.task_factories import draft
 from tests.lti_tool.lti.conftest import Flow
 
 FORM = {"title": "Clinic job shadow", "stage": "exploration", "experience_type": "job_shadow",
@@ -223,3 +224,24 @@ def test_editing_a_frozen_task_leaves_the_frozen_version_unchanged(flow: Flow, t
     assert task is not None and task.title == "Renamed"
     assert library.rubric_of(task).maximum == 20  # type: ignore[union-attr]
     assert versions.freeze(db, task).number == 2
+
+
+def test_the_library_pages_through_many_tasks(flow: Flow, teacher: int, db: Session) -> None:
+    course = db.get(Course, teacher)
+    assert course is not None
+    context = library.CourseContext(teacher, course.deployment_id,
+                                    _registration_id(db, course))
+    for n in range(22):
+        library.create_task(db, context, draft(title=f"Tour {n:02}"))
+    first = flow.client.get(f"/teacher/course/{teacher}/tasks", query_string={"q": "tour"})
+    more = re.search(r'href="([^"]*offset=20[^"]*)">More tasks', first.get_data(as_text=True))
+    assert more is not None
+    second = flow.client.get(more.group(1).replace("&amp;", "&"))
+    assert second.status_code == 200 and b"Previous tasks" in second.data
+    assert second.get_data(as_text=True).count("Tour ") == 2
+
+
+def _registration_id(db: Session, course: Course) -> int:
+    deployment = db.get(Deployment, course.deployment_id)
+    assert deployment is not None
+    return deployment.registration_id
