@@ -1,6 +1,7 @@
 """The teacher's pages."""
 
 from lti_tool.teacher.views import bp
+from lti_tool.teacher import roster as _roster  # noqa: F401  (registers /course/<id>/roster)
 from lti_tool.teacher import tasks as _tasks  # noqa: F401  (registers /course/<id>/tasks…)
 
 __all__ = ["bp"]
