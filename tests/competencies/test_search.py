@@ -124,3 +124,14 @@ def test_codes_outrank_statements(db: Session, frameworks: dict[str, int]) -> No
                                           ("GEO.2", "Geometry in art.", [])]))
     page = search.by_words(db, "geometry")
     assert page.entries[0].code == "GEOMETRY"
+
+
+def test_a_broad_search_ranks_a_bounded_number_of_matches(
+        db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    store(db, tree_package("wide", "Wide", [(f"X.{n}", f"Safety rule {n}.", [])
+                                            for n in range(8)]))
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    first = search.by_words(db, "safety", limit=3)
+    rest = search.by_words(db, "safety", limit=3, offset=3)
+    assert len(first.entries) == 3 and first.has_more
+    assert len(rest.entries) == 2 and not rest.has_more
