@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 import pytest
 from flask import Flask
-from lti1p3platform.exceptions import LtiDeepLinkingResponseException, LtiException
+from lti1p3platform.exceptions import LtiException
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.registration import Registration as PlatformRegistration
 from sqlalchemy.orm import Session
@@ -316,3 +316,20 @@ def test_the_auto_submit_script_is_served_from_our_origin(client: Any) -> None:
         assert response.status_code == 200 and b"data-autosubmit" in response.data
     finally:
         response.close()
+
+
+def test_a_typed_launch_gives_its_request_and_a_resource_link_launch_does_not(platform: Any) -> None:
+    from lti_tool.lti.launch import Launch
+
+    claims = platform.claims("n-1", lti_message_type="LtiDeepLinkingRequest", lti_resource_link=REMOVE,
+                             **{"https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings":
+                                CANVAS_SETTINGS})
+    launch = Launch.from_claims(claims, launch_id="l-1", registration_id=1, deployment_pk=1,
+                                client_id=CLIENT_ID)
+    request = DeepLinkingRequest.from_launch(launch)
+    assert (request.platform_issuer, request.client_id, request.deployment_id) == (
+        ISSUER, CLIENT_ID, DEPLOYMENT_ID)
+    plain = Launch.from_claims(platform.claims("n-2"), launch_id="l-2", registration_id=1,
+                               deployment_pk=1, client_id=CLIENT_ID)
+    with pytest.raises(DeepLinkingError, match="not a deep-linking request"):
+        DeepLinkingRequest.from_launch(plain)
