@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from competencies.exporting import FrameworkNotFound
 from competencies.models import Framework, Item
 from competencies.paging import Page, bounds
+from competencies.search import case_blind_code
 
 __all__ = [
     "FrameworkNotFound", "FrameworkSummary", "ItemNotFound", "Node", "ancestors", "children",
@@ -121,10 +122,7 @@ def find_items(session: Session, key: str, *, framework_id: int | None = None,
                include_retired: bool = False) -> list[Node]:
     """Items whose identifier is ``key`` or whose code is ``key`` (any case)."""
     # Both lookups are indexed: the unique identifier, the case-blind code index of 0003.
-    if session.get_bind().dialect.name == "postgresql":
-        by_code = func.lower(Item.human_coding_scheme) == key.lower()
-    else:
-        by_code = Item.human_coding_scheme.collate("NOCASE") == key
+    by_code = case_blind_code(session) == key.lower()
     conditions: list[ColumnElement[bool]] = [or_(Item.identifier == key, by_code)]
     if framework_id is not None:
         conditions.append(Item.framework_id == framework_id)

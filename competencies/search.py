@@ -23,7 +23,7 @@ from sqlalchemy.sql import Subquery
 from competencies.models import Framework, Item
 from competencies.paging import Page, bounds
 
-__all__ = ["Hit", "by_code", "by_words", "looks_like_code", "search"]
+__all__ = ["Hit", "by_code", "by_words", "case_blind_code", "looks_like_code", "search"]
 
 _CODE = re.compile(r"^\S*[.\-_\d]\S*$")
 _WORD = re.compile(r"\w+")
@@ -78,19 +78,25 @@ def by_code(session: Session, prefix: str, *, framework_id: int | None = None,
     if not prefix:
         return Page([], offset, limit, False)
     pattern = _escape_like(prefix.lower()) + "%"
-    code: ColumnElement[Any]
+    code = case_blind_code(session)
     if session.get_bind().dialect.name == "postgresql":
-        code = func.lower(Item.human_coding_scheme).collate("C")  # ix_item_code_lower
         matches = code.like(pattern, escape="\\")
     else:
         # SQLite's LIKE is case-blind already, and uses ix_item_code_nocase only on a bare column.
-        code = Item.human_coding_scheme.collate("NOCASE")
         matches = Item.human_coding_scheme.like(pattern, escape="\\")
     # The order is the index's own, so a page stops reading after ``limit`` rows.
     conditions = _filters([matches], framework_id, include_retired)
     rows = session.execute(
         _hits().where(*conditions).order_by(code, Item.id).limit(limit + 1).offset(offset))
     return Page.of([Hit(*row) for row in rows], offset, limit)
+
+
+def case_blind_code(session: Session) -> ColumnElement[Any]:
+    """The item code as migration 0003 indexes it for case-blind lookups on this database;
+    compare it with a lower-case value."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.lower(Item.human_coding_scheme).collate("C")  # ix_item_code_lower
+    return Item.human_coding_scheme.collate("NOCASE")  # ix_item_code_nocase
 
 
 def by_words(session: Session, words: str, *, framework_id: int | None = None,
