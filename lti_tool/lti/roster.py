@@ -17,7 +17,7 @@ import dataclasses
 import enum
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
 from pylti1p3.exception import LtiServiceException
@@ -142,7 +142,8 @@ def _pages(connector: SharedTokenServiceConnector, url: str,
         seen.add(next_url)
         response = _get(connector, token, next_url, timeout)
         yield _members(response)
-        next_url = response.links.get("next", {}).get("url")
+        link = response.links.get("next", {}).get("url")
+        next_url = urljoin(next_url, link) if link else None  # RFC 8288 allows a relative link
 
 
 def _token(connector: SharedTokenServiceConnector) -> str:

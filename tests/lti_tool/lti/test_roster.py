@@ -138,6 +138,14 @@ def test_a_next_link_to_another_site_is_not_followed(lms: NrpsPlatform,
     assert lms.pages_served == 1
 
 
+def test_a_relative_next_link_is_read_against_the_page_it_came_with(
+        lms: NrpsPlatform, connector: SharedTokenServiceConnector) -> None:
+    lms.page_size = 20
+    lms.next_override = "names_and_roles?Cursor=Page2"
+    assert len(fetch_roster(connector, lms.memberships_url)) == 28
+    assert lms.requests[-1]["path"].endswith("/names_and_roles?Cursor=Page2")
+
+
 def test_a_next_link_that_loops_stops(lms: NrpsPlatform,
                                       connector: SharedTokenServiceConnector) -> None:
     lms.next_override = lms.memberships_url + "?Cursor=Page1"
