@@ -35,7 +35,7 @@ _SQLITE_WEIGHTS = "10.0, 2.0, 2.0, 1.0, 0.5"
 _FTS = table("item_search", column("rowid"))
 """The FTS5 table of migration 0003 (SQLite only); the ORM does not model it."""
 
-CANDIDATES = 2000
+CANDIDATES = 1000
 """The most matches a word search ranks. Ranking costs time per match: a word that most items
 hold ("using") would otherwise rank tens of thousands of rows for one page. Past this many,
 the first ones found are ranked and the page says more follow: narrow the words."""
