@@ -7,7 +7,9 @@ stored vector instead of re-parsing every matched statement. SQLite: an FTS5 tab
 is the ``item`` table itself (nothing stored twice), kept in step by triggers. The ORM models
 none of these; ``lti_tool.migrate.include_object`` keeps autogenerate from dropping them.
 ``competencies.search`` must query exactly these expressions (copied, not imported: a
-migration is a snapshot and must not change when the code does).
+migration is a snapshot and must not change when the code does). A later migration that
+rebuilds ``item`` on SQLite (Alembic batch mode copies the table) drops the triggers and must
+create them again; tests/competencies/test_search.py fails if it does not.
 
 Revision ID: 0003_item_search
 Revises: 0002_competency_frameworks
