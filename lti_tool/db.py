@@ -62,6 +62,11 @@ class UnitOfWork:
     @property
     def connection(self) -> Connection:
         bind = self._database.bind
+        if not isinstance(bind, Engine):
+            # Bound to one connection (the test suite): savepoints on it must nest, so the
+            # request's ORM session owns the one transaction both work in. With an engine they
+            # are separate connections, as in production.
+            return db_session().connection()
         if self._connection is None:
             self._connection = bind.connect() if isinstance(bind, Engine) else bind
         if self._transaction is None:
@@ -70,6 +75,9 @@ class UnitOfWork:
         return self._connection
 
     def commit(self) -> None:
+        if not isinstance(self._database.bind, Engine):
+            db_session().commit()
+            return
         if self._transaction is not None:
             self._transaction.commit()
             self._transaction = None
@@ -106,7 +114,10 @@ def make_engine(url: str) -> Engine:
 def _sqlite_begin(connection: Connection) -> None:
     # pysqlite emits no BEGIN of its own before a SAVEPOINT, so a RELEASE would commit for real;
     # SQLAlchemy's documented recipe: take transaction control away from the driver.
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE, because a deferred transaction that reads and then writes after another worker
+    # committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT: the busy timeout
+    # does not apply). Taking the write lock up front makes it wait its turn instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import dataclasses
 
 from flask import render_template
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from lti_tool.db import db_session
+from lti_tool.lti.custom_params import TASK
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.provisioning import Provisioned
+from lti_tool.models import ResourceLink
+from lti_tool.placement import PlacementError, task_for_launch
 from lti_tool.security import Principal, Role
+from lti_tool.web import error_page
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,9 +46,11 @@ class PersonView:
 
 
 def render_landing(conn: Connection, launch: Launch, principal: Principal,
-                   provisioned: Provisioned) -> str:
-    from lti_tool.student.views import render_student_home
-    from lti_tool.teacher.views import render_deep_linking, render_teacher_home
+                   provisioned: Provisioned) -> tuple[str, int]:
+    """The page for this launch, after the launch's writes are committed."""
+    from lti_tool.student.views import render_student_home, render_student_task
+    from lti_tool.teacher.picker import render_picker
+    from lti_tool.teacher.views import render_placement, render_teacher_home
 
     course = None
     if provisioned.course_id is not None and launch.context is not None:
@@ -51,10 +59,33 @@ def render_landing(conn: Connection, launch: Launch, principal: Principal,
     if provisioned.user_id is not None:
         user = PersonView(provisioned.user_id, launch.name, launch.given_name, launch.family_name,
                           launch.email)
-    if launch.is_deep_linking and principal.is_staff:
-        return render_deep_linking(course, user, launch)
+    if launch.is_deep_linking:
+        if principal.is_staff and course is not None:
+            return render_picker(course, user, launch), 200
+        return error_page(403, "Only the course's teachers can add Worklink tasks to it.")
+    if _may_open_a_task(conn, launch, provisioned):
+        try:
+            task = task_for_launch(db_session(), launch, provisioned.resource_link_pk,
+                                   provisioned.course_id)
+        except PlacementError as exc:
+            return error_page(exc.status, exc.message)
+        if task is not None:
+            if principal.is_staff:
+                return render_placement(task, course, user, principal), 200
+            if principal.role is Role.STUDENT:
+                return render_student_task(task, course, user), 200
     if principal.is_staff:
-        return render_teacher_home(conn, course, user, principal)
+        return render_teacher_home(conn, course, user, principal), 200
     if principal.role is Role.STUDENT:
-        return render_student_home(conn, course, user, principal)
-    return render_template("guest_home.html", course=course, user=user, launch=launch)
+        return render_student_home(conn, course, user, principal), 200
+    return render_template("guest_home.html", course=course, user=user, launch=launch), 200
+
+
+def _may_open_a_task(conn: Connection, launch: Launch, provisioned: Provisioned) -> bool:
+    if provisioned.resource_link_pk is None:
+        return False
+    if TASK in launch.custom:
+        return True
+    # Platforms that drop custom parameters: the link may still remember its task.
+    return conn.execute(select(ResourceLink.task_id).where(
+        ResourceLink.id == provisioned.resource_link_pk)).scalar() is not None

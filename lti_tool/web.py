@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g, render_template, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from lti_tool.security import SESSION_PARAM, current_principal
@@ -30,6 +31,15 @@ def session_url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, **values)
 
 
+def session_field() -> Markup:
+    """A hidden form field with the launch session, for forms in a browser that keeps no cookie."""
+    current_principal()
+    token = g.get("session_token")
+    if not token:
+        return Markup("")
+    return Markup('<input type="hidden" name="{}" value="{}">').format(SESSION_PARAM, token)
+
+
 def error_page(status: int, message: str, *, title: str | None = None, hint: str | None = None) -> tuple[str, int]:
     return (
         render_template("error.html", status=status, title=title or _TITLES.get(status, "Error"),
@@ -40,6 +50,7 @@ def error_page(status: int, message: str, *, title: str | None = None, hint: str
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["session_url"] = session_url
+    app.jinja_env.globals["session_field"] = session_field
     app.jinja_env.globals["principal"] = current_principal
 
     @app.errorhandler(HTTPException)

@@ -109,10 +109,12 @@ def _complete(launch: Launch) -> Response:
                        app_config().launch_lifetime_seconds)
     principal = Principal(provisioned.user_id, launch.registration_id, provisioned.course_id,
                           launch.role, launch.launch_id)
+    work.commit()
     response = make_response("")
     bind_session(response, principal)
-    response.set_data(render_landing(work.connection, launch, principal, provisioned))
-    work.commit()
+    body, status = render_landing(work.connection, launch, principal, provisioned)
+    response.set_data(body)
+    response.status_code = status
     return response
 
 

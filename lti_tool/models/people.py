@@ -89,4 +89,7 @@ class ResourceLink(Base):
     description: Mapped[str | None] = mapped_column(Text)
     custom: Mapped[dict[str, Any]] = mapped_column(default=dict)
     lineitem_url: Mapped[str | None] = mapped_column(String(1000))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("wbl_task.id", ondelete="SET NULL"))
+    """The WBL task this placement opens, learned from its signed custom parameters on first
+    launch; used when a platform stops sending them."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from sqlalchemy.engine import Connection
 
+from competencies.tasks.model import Task
+from competencies.tasks.versions import freeze
 from lti_tool.db import db_session
 from lti_tool.landing import CourseView, PersonView
 from lti_tool.models import Course, User
+from lti_tool.task_view import task_view
 from lti_tool.security import Principal, Role, current_principal, require
 
 bp = Blueprint("student", __name__, url_prefix="/student")
@@ -28,3 +31,14 @@ def render_student_home(conn: Connection, course: Course | CourseView | None,
                         user: User | PersonView | None,
                         principal: Principal) -> str:
     return render_template("student/home.html", course=course, user=user, principal=principal)
+
+
+def render_student_task(task: Task, course: CourseView | None, user: PersonView | None) -> str:
+    """The task a student opened from the course: what to do, what to hand in, what it builds."""
+    session = db_session()
+    # First use by a student freezes the task: what their work is scored against stays put
+    # even if the teacher edits the task later (a new version is taken then).
+    version = freeze(session, task)
+    session.commit()
+    return render_template("student/task.html", view=task_view(session, task), course=course,
+                           user=user, version=version)

@@ -3,5 +3,6 @@
 from lti_tool.teacher.views import bp
 from lti_tool.teacher import roster as _roster  # noqa: F401  (registers /course/<id>/roster)
 from lti_tool.teacher import tasks as _tasks  # noqa: F401  (registers /course/<id>/tasks…)
+from lti_tool.teacher import picker as _picker  # noqa: F401  (registers /course/<id>/picker)
 
 __all__ = ["bp"]

@@ -6,10 +6,12 @@ from flask import Blueprint, abort, render_template
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from competencies.tasks.model import Task
+from competencies.tasks.versions import is_in_use
 from lti_tool.db import db_session
 from lti_tool.landing import CourseView, PersonView
-from lti_tool.lti.launch import Launch
 from lti_tool.models import Course, Enrollment, User
+from lti_tool.task_view import task_view
 from lti_tool.security import Principal, Role, current_principal, require
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
@@ -44,6 +46,10 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                            counts=counts)
 
 
-def render_deep_linking(course: Course | CourseView | None, user: User | PersonView | None,
-                        launch: Launch) -> str:
-    return render_template("teacher/deep_linking.html", course=course, user=user, launch=launch)
+def render_placement(task: Task, course: CourseView | None, user: PersonView | None,
+                     principal: Principal) -> str:
+    """A teacher opening a task's placement: the task as students see it, with the way to edit it."""
+    session = db_session()
+    return render_template("teacher/placement.html", view=task_view(session, task), course=course,
+                           user=user, principal=principal,
+                           in_use=is_in_use(session, task))

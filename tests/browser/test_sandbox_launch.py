@@ -59,7 +59,7 @@ def test_teacher_reaches_worklinks_content_picker_through_deep_linking(browser, 
     WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
         (By.CSS_SELECTOR, "iframe.tool-frame")))
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
-        (By.TAG_NAME, "h1"), "Add a work-based learning task"))
+        (By.TAG_NAME, "h1"), "Add work-based learning to WBL Seminar (Sandbox)"))
     browser.switch_to.default_content()
     browser.save_screenshot(str(SCREENSHOTS / "worklink-sandbox-deep-linking.png"))
 

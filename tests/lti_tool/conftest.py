@@ -1,4 +1,4 @@
-"""The teacher's pages are tested through real launches from the test platform."""
+"""Launch fixtures (test platform, registration, login-and-launch flow) for every shell test."""
 
 from tests.lti_tool.lti.conftest import (  # noqa: F401  (fixtures)
     flow,

@@ -1,0 +1,68 @@
+"""A task as people read it: labels for its stored values, and its alignments by framework."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from competencies.models import Framework, Item
+from competencies.tasks.model import Task, TaskAlignment
+from competencies.tasks.vocabulary import AlignmentType, ContinuumStage, EvidenceKind, ExperienceType
+
+
+@dataclasses.dataclass(frozen=True)
+class AlignedItem:
+    code: str | None
+    statement: str
+    how: str
+
+
+@dataclasses.dataclass(frozen=True)
+class FrameworkAlignments:
+    """The items of one framework a task is aligned to (academic standards, O*NET skills…)."""
+
+    title: str
+    attribution: str | None
+    """Credit that must travel with the data (O*NET's CC BY line, for example)."""
+    items: list[AlignedItem]
+
+
+@dataclasses.dataclass(frozen=True)
+class TaskView:
+    task: Task
+    stage: str
+    experience: str
+    evidence: list[str]
+    alignments: list[FrameworkAlignments]
+
+
+def task_view(session: Session, task: Task) -> TaskView:
+    rows = session.execute(
+        select(Framework.id, Framework.title, Framework.attribution, Item.human_coding_scheme,
+               Item.full_statement, TaskAlignment.alignment_type)
+        .join(Item, TaskAlignment.item_id == Item.id)
+        .join(Framework, Item.framework_id == Framework.id)
+        .where(TaskAlignment.task_id == task.id)
+        .order_by(Framework.title, TaskAlignment.position, Item.human_coding_scheme)
+    ).all()
+    groups: dict[int, FrameworkAlignments] = {}
+    for framework_id, title, attribution, code, statement, how in rows:
+        group = groups.setdefault(framework_id, FrameworkAlignments(title, attribution, []))
+        group.items.append(AlignedItem(code, statement, _label(AlignmentType, how)))
+    experience = (task.experience_other if task.experience_type == ExperienceType.OTHER.value
+                  and task.experience_other else _label(ExperienceType, task.experience_type))
+    return TaskView(
+        task=task, stage=_label(ContinuumStage, task.stage), experience=experience or "",
+        evidence=[_label(EvidenceKind, kind) for kind in task.evidence],
+        alignments=list(groups.values()),
+    )
+
+
+def _label(kind: type, value: str) -> str:
+    try:
+        member = kind(value)
+    except ValueError:
+        return value
+    return str(getattr(member, "label", str(value).replace("_", " ").capitalize()))

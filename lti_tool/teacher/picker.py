@@ -1,0 +1,133 @@
+"""The deep-linking picker: a teacher chooses tasks, Worklink sends them to the course.
+
+Opened by a deep-linking launch (Canvas assignment or link selection, Moodle "Select content").
+The launch's claims are kept server-side under its launch id, which the teacher's session is
+bound to, so a picker can only ever answer the request that opened it.
+"""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+from sqlalchemy.orm import Session
+
+from competencies.tasks import library
+from competencies.tasks.library import CourseContext, TaskError
+from competencies.tasks.sanitize import plain_text
+from competencies.tasks.search import Filters, search
+from competencies.tasks.vocabulary import ContinuumStage
+from lti_tool.csrf import check_csrf
+from lti_tool.db import db_session
+from lti_tool.landing import CourseView, PersonView
+from lti_tool.lti.custom_params import sign_task_reference
+from lti_tool.lti.deep_linking import (ContentItem, DeepLinkingError, DeepLinkingRequest,
+                                       LineItemSpec, build_response, deep_linking_request,
+                                       render_return_form)
+from lti_tool.lti.keys import signing_key
+from lti_tool.lti.launch import Launch
+from lti_tool.lti.services import lti_services
+from lti_tool.models import Course
+from lti_tool.placement import PlacementError, course_context
+from lti_tool.security import Principal, current_principal, require
+from lti_tool.teacher.views import TEACHING, bp
+from lti_tool.web import error_page
+
+TEXT_LIMIT = 500
+LINE_ITEM_TAG = "worklink-wbl-task"
+
+
+def render_picker(course: CourseView, user: PersonView | None, launch: Launch) -> str:
+    """The picker, drawn in the deep-linking launch's own response."""
+    body, _status = _page(db_session(), course.id, launch.launch_id, Filters())
+    return body
+
+
+@bp.get("/course/<int:course_id>/picker")
+@require(*TEACHING)
+def picker(course_id: int) -> tuple[str, int]:
+    principal = _principal()
+    stage = request.args.get("stage") or None
+    filters = Filters(words=request.args.get("q", ""), pathway=request.args.get("pathway") or None,
+                      stage=ContinuumStage(stage) if stage in set(ContinuumStage) else None)
+    return _page(db_session(), course_id, principal.launch_id, filters)
+
+
+@bp.post("/course/<int:course_id>/picker")
+@require(*TEACHING)
+def send_to_course(course_id: int) -> tuple[str, int]:
+    check_csrf()
+    principal = _principal()
+    session = db_session()
+    try:
+        dl = deep_linking_request(lti_services().store, principal.launch_id)
+    except DeepLinkingError as exc:
+        return error_page(400, exc.message)
+    course = session.get(Course, course_id) or abort(404)
+    context = course_context(session, course_id)
+    if request.form.get("action") == "cancel":
+        response = build_response(dl, [], signing_key=signing_key(session),
+                                  msg="No work-based learning task was added.")
+        return render_return_form(response, 0), 200
+    chosen = request.form.getlist("task", type=int)
+    if not chosen:
+        return _page(session, course_id, principal.launch_id, Filters(),
+                     problem="Choose at least one task to add.", status=422)
+    try:
+        items = [_content_item(session, context, course, task_id) for task_id in chosen]
+        response = build_response(dl, items, signing_key=signing_key(session),
+                                  msg=_added(len(items)))
+    except TaskError as exc:
+        return _page(session, course_id, principal.launch_id, Filters(), problem=str(exc),
+                     status=403)
+    except DeepLinkingError as exc:
+        return _page(session, course_id, principal.launch_id, Filters(), problem=exc.message,
+                     status=422)
+    return render_return_form(response, len(items)), 200
+
+
+def _content_item(session: Session, context: CourseContext, course: Course,
+                  task_id: int) -> ContentItem:
+    """One task as an ``ltiResourceLink``: signed reference, and a grade column from its rubric."""
+    task = library.get_visible(session, context, task_id)  # another course's or tenant's: refused
+    rubric = library.rubric_of(task)
+    line_item = None
+    if rubric is not None and rubric.maximum > 0:
+        line_item = LineItemSpec(score_maximum=rubric.maximum, label=task.title,
+                                 resource_id=f"worklink-task-{task.id}", tag=LINE_ITEM_TAG)
+    text = plain_text(task.description_html)
+    return ContentItem(
+        title=task.title,
+        text=text[:TEXT_LIMIT] if text else None,
+        custom=sign_task_reference(task.id, course.context_id),
+        line_item=line_item,
+    )
+
+
+def _page(session: Session, course_id: int, launch_id: str, filters: Filters, *,
+          problem: str | None = None, status: int = 200) -> tuple[str, int]:
+    try:
+        dl = deep_linking_request(lti_services().store, launch_id)
+    except DeepLinkingError as exc:
+        return error_page(400, exc.message)
+    try:
+        context = course_context(session, course_id)
+    except PlacementError as exc:
+        return error_page(exc.status, exc.message)
+    course = session.get(Course, course_id)
+    hits = search(session, context, filters, limit=50)
+    return render_template("teacher/picker.html", course=course, dl=dl, hits=hits, filters=filters,
+                           stages=list(ContinuumStage), problem=problem,
+                           graded=_graded(dl)), status
+
+
+def _graded(dl: DeepLinkingRequest) -> bool:
+    return dl.accept_lineitem is not False
+
+
+def _added(count: int) -> str:
+    return f"Added {count} work-based learning task{'s' if count != 1 else ''} from Worklink."
+
+
+def _principal() -> Principal:
+    principal = current_principal()
+    assert principal is not None  # @require made sure
+    return principal

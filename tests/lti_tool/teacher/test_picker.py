@@ -1,0 +1,125 @@
+"""The deep-linking picker: a teacher's chosen tasks go back to the LMS as signed links."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jwt
+import pytest
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from competencies.tasks import starters
+from lti_tool.lti import keys
+from tests.lti_tool.lti.conftest import CLIENT_ID, ISSUER, REMOVE, Flow
+from tests.lti_tool.task_launch_factories import aligned_task, course_context
+
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+RETURN_URL = "https://platform.test/deep-link-return"
+
+
+def _deep_link(flow: Flow, role: str = "Instructor", **settings: Any) -> str:
+    base = {"deep_link_return_url": RETURN_URL, "accept_types": ["ltiResourceLink"],
+            "accept_presentation_document_targets": ["iframe"], "accept_multiple": True,
+            "accept_lineitem": True, "data": "opaque-7"}
+    response = flow.launch(role=role, lti_message_type="LtiDeepLinkingRequest",
+                           lti_resource_link=REMOVE, **{DL_SETTINGS: {**base, **settings}})
+    return response.get_data(as_text=True) if response.status_code == 200 else f"{response.status_code}"
+
+
+def _send(flow: Flow, page: str, course_id: int, **form: Any) -> tuple[int, str]:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    response = flow.client.post(f"/teacher/course/{course_id}/picker",
+                                data={"csrf_token": token.group(1), **form})
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _response_claims(app: Flask, db: Session, page: str) -> dict[str, Any]:
+    assert f'action="{RETURN_URL}"' in page
+    token = re.search(r'name="JWT" value="([^"]+)"', page)
+    assert token is not None
+    jwks = keys.public_jwks(db)
+    kid = jwt.get_unverified_header(token.group(1))["kid"]
+    key = jwt.PyJWK(next(k for k in jwks["keys"] if k["kid"] == kid)).key
+    return jwt.decode(token.group(1), key, algorithms=["RS256"], audience=ISSUER)
+
+
+@pytest.fixture
+def course_with_tasks(flow: Flow, db: Session) -> tuple[int, list[int]]:
+    flow.launch(role="Instructor")
+    context = course_context(db)
+    return context.course_id, [aligned_task(db, context, "Job shadow at a clinic"),
+                               aligned_task(db, context, "Informational interview")]
+
+
+def test_picker_lists_the_course_tasks(flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    page = _deep_link(flow)
+    assert "Add work-based learning to Health Science Pathway" in page
+    assert "Job shadow at a clinic" in page and "Informational interview" in page
+    assert 'type="checkbox"' in page
+
+
+def test_two_chosen_tasks_go_back_signed_with_grade_columns(
+        app: Flask, flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, task_ids = course_with_tasks
+    status, page = _send(flow, _deep_link(flow), course_id, task=task_ids, action="add")
+    assert status == 200
+    claims = _response_claims(app, db, page)
+    assert claims["iss"] == CLIENT_ID
+    assert claims["https://purl.imsglobal.org/spec/lti/claim/message_type"] == "LtiDeepLinkingResponse"
+    assert claims["https://purl.imsglobal.org/spec/lti-dl/claim/data"] == "opaque-7"
+    items = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert [i["title"] for i in items] == ["Job shadow at a clinic", "Informational interview"]
+    maximum = starters.load("employability-skills").maximum
+    assert maximum > 0 and all(i["lineItem"]["scoreMaximum"] == maximum for i in items)
+    assert {i["custom"]["worklink_task"] for i in items} == {str(t) for t in task_ids}
+    assert all(i["custom"]["worklink_course"] == "course-7" and i["custom"]["worklink_sig"]
+               for i in items)
+
+
+def test_one_task_only_where_the_platform_takes_one(
+        flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, task_ids = course_with_tasks
+    page = _deep_link(flow, accept_multiple=False)
+    assert 'type="radio"' in page
+    status, body = _send(flow, page, course_id, task=task_ids, action="add")
+    assert status == 422 and "accepts only one task" in body and 'name="JWT"' not in body
+
+
+def test_a_task_of_another_course_cannot_be_sent(
+        flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, _ = course_with_tasks
+    flow.launch(role="Instructor", lti_context={"id": "other-course", "title": "Other"})
+    foreign = aligned_task(db, course_context(db, "other-course"), "Someone else's task")
+    page = _deep_link(flow)
+    assert "Someone else's task" not in page
+    status, body = _send(flow, page, course_id, task=[foreign], action="add")
+    assert status == 403 and 'name="JWT"' not in body
+
+
+def test_nothing_chosen_asks_again(flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, _ = course_with_tasks
+    status, body = _send(flow, _deep_link(flow), course_id, action="add")
+    assert status == 422 and "Choose at least one task" in body
+
+
+def test_cancel_answers_the_platform_with_no_items(
+        app: Flask, flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, _ = course_with_tasks
+    status, page = _send(flow, _deep_link(flow), course_id, action="cancel")
+    claims = _response_claims(app, db, page)
+    assert claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"] == []
+
+
+def test_a_student_cannot_open_the_picker(flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    assert _deep_link(flow, role="Learner") == "403"
+
+
+def test_the_picker_refuses_a_session_that_was_no_deep_link(
+        flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, _ = course_with_tasks
+    flow.launch(role="Instructor")  # a plain launch: its session has no deep-linking request
+    response = flow.client.get(f"/teacher/course/{course_id}/picker")
+    assert response.status_code == 400 and b"deep-linking" in response.data
