@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,7 +16,13 @@ from sqlalchemy.orm import Session
 from competencies.formats import case_schema
 from competencies.models import Association, Framework, Item
 from lti_tool.db import make_engine
-from tests.competencies.formats.case_packages import DOC, small_package
+from tests.competencies.formats.case_packages import (
+    DOC,
+    case_item,
+    child_of,
+    item_id,
+    small_package,
+)
 from tests.competencies.framework_factories import ident, store, tree_package
 from tests.lti_tool.cli.conftest import Invoke
 
@@ -66,6 +73,35 @@ def test_a_truncated_file_is_rejected_and_nothing_is_stored(
     assert result.exit_code == 1
     assert "FATAL line 28, column 23: not valid JSON" in result.stderr
     assert "nothing was stored" in result.stderr
+    assert _rows(fresh_database_url) == before
+
+
+def _cycle() -> dict[str, object]:
+    package = small_package()
+    package["CFAssociations"].append(child_of(9, item_id(1), item_id(5), 1))
+    package["CFAssociations"].pop(0)  # item 1 now sits under 5, which is under 3, under 1
+    return package
+
+
+def _repeated_identifier() -> dict[str, object]:
+    package = small_package()
+    package["CFItems"].append(case_item(2, "Another statement under the same identifier"))
+    return package
+
+
+@pytest.mark.parametrize(("package", "problem"), [
+    (_cycle, "isChildOf cycle"), (_repeated_identifier, "duplicate item identifier")])
+def test_a_broken_package_is_rejected_with_where_and_nothing_is_stored(
+        worklink: Invoke, fresh_database_url: str, tmp_path: Path,
+        package: Callable[[], dict[str, object]], problem: str) -> None:
+    worklink("frameworks", "builtin")
+    before = _rows(fresh_database_url)
+    source = tmp_path / "broken.json"
+    source.write_text(json.dumps(package()))
+    result = worklink("frameworks", "import", str(source))
+    assert result.exit_code == 1
+    [fatal] = [line for line in result.stderr.splitlines() if line.startswith("FATAL ")]
+    assert problem in fatal and re.match(r"FATAL CF(Items|Associations)\[\d+\]", fatal)
     assert _rows(fresh_database_url) == before
 
 
