@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from competencies.browse import find_items
 from competencies.formats import case_schema
 from competencies.models import Association, Framework, Item
 from lti_tool.db import make_engine
@@ -242,3 +243,47 @@ def test_a_package_is_imported_from_a_case_provider(worklink: Invoke, provider: 
 def test_a_url_that_is_not_a_case_package_is_refused(worklink: Invoke) -> None:
     result = worklink("frameworks", "import", "https://example.org/standards.json")
     assert result.exit_code == 2 and "CFPackages" in result.stderr
+
+
+@pytest.mark.shared_data
+def test_which_onet_skills_a_real_ccss_standard_is_associated_with(
+        worklink: Invoke, shared_data: Path, fresh_database_url: str, tmp_path: Path) -> None:
+    """The issue's own question, on the real CCSS ELA items and O*NET skills, joined by a
+    hand-authored crosswalk package that holds associations only."""
+    assert worklink("frameworks", "import", str(shared_data / "case/ccss-ela-items.csv"),
+                    ).exit_code == 0
+    assert worklink("frameworks", "import", "--format", "onet",
+                    str(shared_data / "onet/skills-subset.txt")).exit_code == 0
+    engine = make_engine(fresh_database_url)
+    with Session(engine) as session:
+        [standard] = find_items(session, "W.11-12.2")
+        [writing] = find_items(session, "2.A.1.c")
+        [reading] = find_items(session, "2.A.1.a")
+        onet = session.scalar(select(Framework.identifier)
+                              .where(Framework.id == writing.framework_id))
+    engine.dispose()
+    crosswalk = {
+        "CFDocument": {"identifier": ident("crosswalk"), "uri": "https://case.test/crosswalk",
+                       "creator": "Worklink tests", "title": "CCSS ELA to O*NET skills",
+                       "lastChangeDateTime": "2024-01-01T00:00:00+00:00"},
+        "CFItems": [],
+        "CFAssociations": [
+            {"identifier": ident("crosswalk", kind), "associationType": kind,
+             "uri": f"https://case.test/crosswalk/{kind}",
+             "originNodeURI": {"title": "W.11-12.2", "identifier": standard.identifier,
+                               "uri": f"https://case.test/{standard.identifier}"},
+             "destinationNodeURI": {"title": title, "identifier": target.identifier,
+                                    "uri": f"https://case.test/{target.identifier}"},
+             "lastChangeDateTime": "2024-01-01T00:00:00+00:00"}
+            for kind, target, title in (("exactMatchOf", writing, "Writing"),
+                                        ("isRelatedTo", reading, "Reading Comprehension"))
+        ],
+    }
+    source = tmp_path / "crosswalk.json"
+    source.write_text(json.dumps(crosswalk))
+    assert worklink("frameworks", "import", str(source)).exit_code == 0
+    result = worklink("frameworks", "crosswalk", "W.11-12.2", "--to", onet)
+    assert [line.split("\t")[:2] for line in result.stdout.splitlines()] == [
+        ["W.11-12.2 exactMatchOf 2.A.1.c", "Writing"],
+        ["W.11-12.2 isRelatedTo 2.A.1.a", "Reading Comprehension"],
+    ]
