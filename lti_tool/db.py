@@ -51,16 +51,19 @@ class UnitOfWork:
     """One request's Core connection and transaction, for the paths where every statement counts.
 
     Nothing is durable until :meth:`commit`; whatever is left uncommitted when the request ends
-    is rolled back. After a commit the next statement starts a new transaction.
+    is rolled back. After a commit the next statement starts a new transaction. Ask for
+    :attr:`writer` before writing: on SQLite that transaction takes the write lock up front.
     """
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self._connection: Connection | None = None
         self._transaction: Any = None
+        self._writing = False
 
     @property
     def connection(self) -> Connection:
+        """For reading (and for writing once :attr:`writer` began the transaction)."""
         bind = self._database.bind
         if not isinstance(bind, Engine):
             # Bound to one connection (the test suite): savepoints on it must nest, so the
@@ -68,16 +71,33 @@ class UnitOfWork:
             # are separate connections, as in production.
             return db_session().connection()
         if self._connection is None:
-            self._connection = bind.connect() if isinstance(bind, Engine) else bind
+            self._connection = bind.connect()
         if self._transaction is None:
-            self._transaction = (self._connection.begin() if isinstance(bind, Engine)
-                                 else self._connection.begin_nested())
+            self._connection.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
+            self._transaction = self._connection.begin()
+        return self._connection
+
+    @property
+    def writer(self) -> Connection:
+        """For writing: a transaction that holds SQLite's write lock from its first statement."""
+        if not isinstance(self._database.bind, Engine) or self._writing:
+            return self.connection
+        if self._transaction is not None:
+            # Only reads so far: end them, so the write transaction starts on fresh data.
+            self._transaction.commit()
+            self._transaction = None
+        if self._connection is None:
+            self._connection = self._database.bind.connect()
+        self._connection.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
+        self._transaction = self._connection.begin()
+        self._writing = True
         return self._connection
 
     def commit(self) -> None:
         if not isinstance(self._database.bind, Engine):
             db_session().commit()
             return
+        self._writing = False
         if self._transaction is not None:
             self._transaction.commit()
             self._transaction = None
@@ -111,13 +131,18 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+SQLITE_BEGIN = "worklink_sqlite_begin"
+
+
 def _sqlite_begin(connection: Connection) -> None:
     # pysqlite emits no BEGIN of its own before a SAVEPOINT, so a RELEASE would commit for real;
     # SQLAlchemy's documented recipe: take transaction control away from the driver.
-    # IMMEDIATE, because a deferred transaction that reads and then writes after another worker
-    # committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT: the busy timeout
-    # does not apply). Taking the write lock up front makes it wait its turn instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A write path asks for IMMEDIATE (UnitOfWork.writer): a deferred transaction that reads and
+    # then writes after another worker committed fails at once with "database is locked"
+    # (SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply); taking the lock up front waits its
+    # turn instead. Reads stay DEFERRED, so in WAL mode they never block a writer.
+    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -168,7 +168,7 @@ def _deployment(work: UnitOfWork, directory: Directory, registration: PlatformRe
         # ordinary path for a new school or course, not an attack.
         status = (DeploymentStatus.ACTIVE if config.unknown_deployment_policy is DeploymentPolicy.ACCEPT
                   else DeploymentStatus.PENDING)
-        insert_ignore(work.connection, Deployment,
+        insert_ignore(work.writer, Deployment,
                       {"registration_id": registration.id, "deployment_id": deployment_id},
                       {"status": status})
         # Kept even when the launch goes on to fail: the admin must see the pending install.

@@ -60,9 +60,10 @@ class DatabaseStore:
         self._purge = f"DELETE FROM {table} WHERE expires_at <= {p}"
 
     @contextmanager
-    def _transaction(self) -> Iterator[Connection]:
+    def _transaction(self, *, write: bool = True) -> Iterator[Connection]:
         if has_request_context():
-            yield db_work().connection
+            work = db_work()
+            yield work.writer if write else work.connection
         else:
             with self.database.begin() as connection:
                 yield connection
@@ -72,7 +73,7 @@ class DatabaseStore:
             conn.exec_driver_sql(self._put, (key, _dump(value), int(time.time()) + ttl))
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self._transaction() as conn:
+        with self._transaction(write=False) as conn:
             row = conn.exec_driver_sql(self._get, (key,)).first()
         return _live(row)
 

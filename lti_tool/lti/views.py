@@ -103,7 +103,7 @@ def complete() -> Any:
 def _complete(launch: Launch) -> Response:
     work = db_work()
     services = lti_services()
-    provisioned = provision(work.connection, launch, services.provisioning)
+    provisioned = provision(work.writer, launch, services.provisioning)
     # Launch data stays server-side for the services that need it later (deep linking, grades).
     services.store.put("launch:" + launch.launch_id, launch.claims,
                        app_config().launch_lifetime_seconds)

@@ -14,7 +14,7 @@ from competencies.tasks import library
 from competencies.tasks.library import CourseContext, TaskError
 from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
-from competencies.tasks.vocabulary import ContinuumStage
+from competencies.tasks.vocabulary import ContinuumStage, ExperienceType
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.landing import CourseView, PersonView
@@ -115,8 +115,9 @@ def _page(session: Session, course_id: int, launch_id: str, filters: Filters, *,
     course = session.get(Course, course_id)
     hits = search(session, context, filters, limit=50)
     return render_template("teacher/picker.html", course=course, dl=dl, hits=hits, filters=filters,
-                           stages=list(ContinuumStage), problem=problem,
-                           graded=_graded(dl)), status
+                           stages=list(ContinuumStage), problem=problem, graded=_graded(dl),
+                           stage_labels={s.value: s.label for s in ContinuumStage},
+                           experience_labels={e.value: e.label for e in ExperienceType}), status
 
 
 def _graded(dl: DeepLinkingRequest) -> bool:
