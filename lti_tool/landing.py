@@ -11,14 +11,12 @@ from __future__ import annotations
 import dataclasses
 
 from flask import render_template
-from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from lti_tool.db import db_session
 from lti_tool.lti.custom_params import TASK
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.provisioning import Provisioned
-from lti_tool.models import ResourceLink
 from lti_tool.placement import PlacementError, task_for_launch
 from lti_tool.security import Principal, Role
 from lti_tool.web import error_page
@@ -86,6 +84,8 @@ def _may_open_a_task(conn: Connection, launch: Launch, provisioned: Provisioned)
         return False
     if TASK in launch.custom:
         return True
-    # Platforms that drop custom parameters: the link may still remember its task.
-    return conn.execute(select(ResourceLink.task_id).where(
-        ResourceLink.id == provisioned.resource_link_pk)).scalar() is not None
+    # Platforms that drop custom parameters: the link may still remember its task. Driver SQL,
+    # as on the rest of the launch path (see lti_tool.lti.store).
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    return conn.exec_driver_sql(f"SELECT task_id FROM resource_link WHERE id = {mark}",
+                                (provisioned.resource_link_pk,)).scalar() is not None

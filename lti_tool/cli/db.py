@@ -20,7 +20,10 @@ def upgrade() -> None:
     click.echo("database is up to date")
 
 
-def prepare_database() -> None:
+def prepare_database(*, with_builtin_frameworks: bool = False) -> None:
+    """Migrate, make the tool keys, and (for the demo) load the frameworks Worklink ships."""
+    from competencies import builtin
+    from competencies.importing import import_package
     from lti_tool.lti.keys import ensure_keys
 
     database = open_database(load_config())
@@ -28,5 +31,10 @@ def prepare_database() -> None:
         migrate.upgrade(database.engine)
         with database.session() as session:
             ensure_keys(session)
+            if with_builtin_frameworks:
+                # Idempotent: a second start finds them unchanged.
+                for name in builtin.names():
+                    import_package(session, builtin.load(name))
+                session.commit()
     finally:
         database.engine.dispose()

@@ -19,7 +19,7 @@ def demo(host: str, port: int) -> None:
     from lti_tool.cli.db import prepare_database
 
     config = load_config()
-    prepare_database()
+    prepare_database(with_builtin_frameworks=True)
     app = create_app(config)
     click.echo(f"\n  Worklink demo is running: open {config.base_url}/sandbox/ in a browser\n")
     app.run(host=host, port=port, debug=False, threaded=True)

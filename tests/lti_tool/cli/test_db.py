@@ -34,3 +34,19 @@ def test_upgrade_in_production_without_settings_says_what_is_missing(
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code != 0
     assert "WORKLINK_SECRET_KEY" in result.output and "WORKLINK_DATABASE_URL" in result.output
+
+
+def test_the_demo_preparation_loads_the_shipped_frameworks_once(
+        fresh_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from competencies.models import Framework
+    from lti_tool.cli.db import prepare_database
+
+    monkeypatch.setenv("WORKLINK_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("WORKLINK_INSTANCE_DIR", str(tmp_path))
+    prepare_database(with_builtin_frameworks=True)
+    prepare_database(with_builtin_frameworks=True)
+    engine = make_engine(fresh_database_url)
+    with engine.connect() as conn:
+        titles = list(conn.scalars(select(Framework.title)))
+    engine.dispose()
+    assert len(titles) == 2 and any("Employability" in t for t in titles)
