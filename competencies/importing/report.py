@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import collections
 import dataclasses
 import re
@@ -32,6 +34,8 @@ class ImportReport:
     associations: ChangeCounts = dataclasses.field(default_factory=ChangeCounts)
     rubrics: ChangeCounts = dataclasses.field(default_factory=ChangeCounts)
     deviations: list[Deviation] = dataclasses.field(default_factory=list)
+    same_file_as: dt.datetime | None = None
+    """Set when the file was byte for byte the one imported then: nothing was read or written."""
 
     @property
     def fatal(self) -> list[Deviation]:
@@ -40,6 +44,9 @@ class ImportReport:
     def summary(self) -> list[str]:
         """A few lines a person reads: the counts, then each kind of deviation with examples."""
         lines = [f"framework {self.framework_identifier!r}: {self.framework or 'rejected'}"]
+        if self.same_file_as is not None:
+            lines.append(f"the same file as imported at {self.same_file_as:%Y-%m-%d %H:%M} UTC: "
+                         "not read again")
         for name in ("items", "associations", "rubrics"):
             counts = dataclasses.asdict(getattr(self, name))
             shown = ", ".join(f"{value} {key}" for key, value in counts.items() if value)

@@ -36,3 +36,6 @@ class Framework(Base):
     last_change: Mapped[dt.datetime | None] = mapped_column()
     """The source's own ``lastChangeDateTime``; ``imported_at`` is ours."""
     imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    source_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    """SHA-256 of the file last imported into this framework, so the same file imported again
+    is recognised without reading it; cleared by any import that did not come from a file."""

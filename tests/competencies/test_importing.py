@@ -327,3 +327,30 @@ def test_the_summary_groups_deviations_by_kind_with_a_count_and_an_example(db: S
     assert lines[:2] == [f"framework {DOC!r}: created", "items: 5 created"]
     assert ("CFItems[].lastChangeDateTime ×5, e.g. CFItems[0].lastChangeDateTime: "
             "date-time without a time zone; read as UTC") in lines
+
+
+def test_the_same_file_again_is_recognised_without_reading_it(db: Session, tmp_path: Path) -> None:
+    source = tmp_path / "framework.json"
+    source.write_text(json.dumps(small_package()))
+    first = import_file(db, source)
+    assert first.items.created == 5 and first.same_file_as is None
+    again = import_file(db, source)
+    assert again.framework == "unchanged" and again.same_file_as is not None
+    assert again.items.unchanged == 5 and again.items.created == again.items.updated == 0
+    assert "not read again" in "\n".join(again.summary())
+
+
+def test_a_changed_file_or_a_package_import_in_between_is_read_in_full(
+        db: Session, tmp_path: Path) -> None:
+    source = tmp_path / "framework.json"
+    source.write_text(json.dumps(small_package()))
+    import_file(db, source)
+    # The same content through another route (a CASE provider's API): the file no longer
+    # describes what is stored, so the next file import must read it.
+    _import(db, small_package())
+    assert import_file(db, source).same_file_as is None
+    changed = small_package()
+    changed["CFItems"][0]["fullStatement"] = "A reworded statement."
+    source.write_text(json.dumps(changed))
+    report = import_file(db, source)
+    assert report.same_file_as is None and report.items.updated == 1
