@@ -62,6 +62,8 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
                          f"not valid JSON ({error.msg}); the file may be truncated")
     except UnicodeDecodeError as error:
         return _rejected(f"byte {error.start}", "not UTF-8 text")
+    # A 50 MB file's bytes are not needed once parsed; dropping them lowers the import's peak.
+    del data
     return read_document(document)
 
 
