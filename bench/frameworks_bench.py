@@ -33,9 +33,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from bench.databases import fresh_database
 from bench.framework_generator import CONTEXTS, TOPICS, VERBS, generate
 from competencies import formats, search
 from competencies.formats import case_json
@@ -85,7 +86,7 @@ def main() -> None:
 
 
 def run(dialect: str, workdir: Path, count: int, searches: int, pg_url: str) -> list[Figure]:
-    url = _fresh_database(dialect, workdir, pg_url)
+    url = fresh_database(dialect, workdir, pg_url, sqlite_name="frameworks-bench.db")
     engine = make_engine(url)
     migrate.upgrade(engine)
     formats.load_readers()  # module loading is not import work
@@ -238,16 +239,6 @@ def _in_child(url: str, path: Path) -> dict[str, Any]:
     return result
 
 
-def _fresh_database(dialect: str, workdir: Path, pg_url: str) -> str:
-    if dialect == "sqlite":
-        return f"sqlite:///{workdir / 'frameworks-bench.db'}"
-    target = make_url(pg_url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
 
 
 def _warn_if_busy() -> None:

@@ -17,9 +17,10 @@ import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
+from bench.databases import recreate_postgres
 from competencies.importing import import_package
 from competencies.package import AssociationRecord, FrameworkPackage, FrameworkRecord, ItemRecord
 from lti_tool import migrate
@@ -64,13 +65,8 @@ def generate(count: int) -> FrameworkPackage:
 def _fresh(url: str | None) -> str:
     if url is None:
         return f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
-    target = make_url(url)
-    if target.get_backend_name() == "postgresql":
-        admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-        admin.dispose()
+    if make_url(url).get_backend_name() == "postgresql":
+        return recreate_postgres(url)
     return url
 
 

@@ -27,9 +27,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, event, make_url, select, text
+from sqlalchemy import event, make_url, select
 from sqlalchemy.orm import Session
 
+from bench.databases import recreate_postgres
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
@@ -71,13 +72,6 @@ def prepare(url: str, lms: NrpsPlatform) -> tuple[int, int, int]:
     return result
 
 
-def recreate(url: str, *, create: bool) -> None:
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-        if create:
-            conn.execute(text(f'CREATE DATABASE "{make_url(url).database}"'))
-    admin.dispose()
 
 
 def measure(client: Any, path: str, headers: dict[str, str], query: dict[str, str],
@@ -105,7 +99,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         if args.database_url:
-            recreate(url, create=True)
+            recreate_postgres(url, create=True)
         registration_id, course_id, teacher_id = prepare(url, lms)
         app = create_app(Config(mode=Mode.TEST, secret_key="bench", database_url=url,
                                 base_url="https://worklink.test", instance_dir=Path(tmp)))
@@ -132,7 +126,7 @@ def main() -> None:
         per_fetched_30 = len(statements)
         app.extensions["worklink.db"].engine.dispose()
         if args.database_url:
-            recreate(url, create=False)
+            recreate_postgres(url, create=False)
     lms.close()
 
     dialect = make_url(url).get_backend_name()

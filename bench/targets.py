@@ -16,10 +16,10 @@ from pathlib import Path
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from bench.browsers import HttpBrowser
+from bench.databases import NotABenchDatabase, recreate_postgres
 from bench.load import Launcher
 from bench.platform_simulator import (
     LaunchOutcome,
@@ -155,16 +155,10 @@ def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, po
 
 def fresh_postgres(url: str) -> str:
     """Drop and recreate the benchmark's own database (never a shared or test one)."""
-    target = make_url(url)
-    if not (target.database or "").startswith("worklink_bench"):
-        raise TargetUnavailable(
-            f"refusing to recreate {target.database!r}: name it worklink_bench*")
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
+    try:
+        return recreate_postgres(url)
+    except NotABenchDatabase as exc:
+        raise TargetUnavailable(str(exc)) from None
 
 
 def prepare_worklink_database(simulator: PlatformSimulator, database_url: str) -> None:

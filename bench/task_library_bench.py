@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from bench.databases import fresh_database
 from competencies.importing import import_package
 from competencies.models import Item
 from competencies.package import (
@@ -71,7 +72,7 @@ def main() -> None:
 
 
 def run(dialect: str, workdir: Path, count: int, searches: int, pg_url: str) -> float:
-    url = _fresh_database(dialect, workdir, pg_url)
+    url = fresh_database(dialect, workdir, pg_url, sqlite_name="task-bench.db")
     engine = make_engine(url)
     migrate.upgrade(engine)
     rng = random.Random(4)
@@ -224,16 +225,6 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
-def _fresh_database(dialect: str, workdir: Path, pg_url: str) -> str:
-    if dialect == "sqlite":
-        return f"sqlite:///{workdir / 'task-bench.db'}"
-    target = make_url(pg_url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
 
 
 if __name__ == "__main__":

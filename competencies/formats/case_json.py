@@ -9,6 +9,8 @@ package without a usable ``CFDocument``, is fatal. ``write`` (the other directio
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import json
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,7 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
         return _rejected(f"byte {error.start}", "not UTF-8 text")
     # A 50 MB file's bytes are not needed once parsed; dropping them lowers the import's peak.
     del data
-    return read_document(document)
+    return _PackageReader(consume=True).read(document)
 
 
 def read_document(document: Any) -> FrameworkPackage:
@@ -79,7 +81,25 @@ def _rejected(where: str, message: str) -> FrameworkPackage:
     )
 
 
+def _consumed(entries: list[Any] | None) -> Iterator[tuple[int, Any]]:
+    """Each entry with its index, released from the parsed document once it has been read.
+
+    A 50,000-item package is ~200 MB as parsed JSON and again as records; letting each parsed
+    entry go as its record is made keeps the two from being held whole at the same time.
+    """
+    if not entries:
+        return
+    for index in range(len(entries)):
+        raw, entries[index] = entries[index], None
+        yield index, raw
+
+
 class _PackageReader(ValueReader):
+    def __init__(self, *, consume: bool = False) -> None:
+        super().__init__()
+        self.consume = consume
+        """Release the parsed document's entries as they are read (only for our own parse)."""
+
     def read(self, package: Any) -> FrameworkPackage:
         if not isinstance(package, dict):
             return _rejected("$", "the top level must be a JSON object (a CFPackage), "
@@ -105,11 +125,11 @@ class _PackageReader(ValueReader):
             return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                                     deviations=self.deviations, source_format="case")
         items = [
-            item for index, raw in enumerate(package.get("CFItems") or [])
+            item for index, raw in self.entries(package.get("CFItems"))
             if (item := self.item(raw, f"CFItems[{index}]", definitions)) is not None
         ]
         associations = [
-            association for index, raw in enumerate(package.get("CFAssociations") or [])
+            association for index, raw in self.entries(package.get("CFAssociations"))
             if (association := self.association(raw, f"CFAssociations[{index}]")) is not None
         ]
         rubrics = [
@@ -125,6 +145,9 @@ class _PackageReader(ValueReader):
         return FrameworkPackage(framework=framework, items=items, associations=associations,
                                 rubrics=rubrics, scale=scale, deviations=self.deviations,
                                 source_format=source_format)
+
+    def entries(self, raw: list[Any] | None) -> Iterator[tuple[int, Any]]:
+        return _consumed(raw) if self.consume else enumerate(raw or [])
 
     # -- the document -------------------------------------------------------------------------
 
