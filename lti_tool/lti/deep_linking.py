@@ -146,8 +146,12 @@ def deep_linking_request(store: EphemeralStore, launch_id: str) -> DeepLinkingRe
     """
     stored = store.get("launch:" + launch_id)
     if stored is None:
-        raise DeepLinkingError("This deep-linking session has expired. Close this window and "
-                               "choose “Add content” in your course again.", code="expired")
+        # Only deep-linking launches are kept (see lti_tool.lti.views), so "nothing stored" is
+        # either an expired request or a session that never was one.
+        raise DeepLinkingError("There is no open request to add content for this session: it has "
+                               "expired, or this page was not opened with “Add content”. Close "
+                               "this window and choose “Add content” in your course again.",
+                               code="no_request")
     if stored.get(c.MESSAGE_TYPE) != c.DEEP_LINKING_REQUEST:
         raise DeepLinkingError(_NOT_DEEP_LINKING, code="not_deep_linking")
     # The claims passed every launch check before they were stored, so the audience rule holds.

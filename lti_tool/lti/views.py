@@ -104,9 +104,13 @@ def _complete(launch: Launch) -> Response:
     work = db_work()
     services = lti_services()
     provisioned = provision(work.writer, launch, services.provisioning)
-    # Launch data stays server-side for the services that need it later (deep linking, grades).
-    services.store.put("launch:" + launch.launch_id, launch.claims,
-                       app_config().launch_lifetime_seconds)
+    if launch.is_deep_linking:
+        # The picker answers this request later, from another request: its claims stay
+        # server-side under the launch id the session is bound to. A resource-link launch
+        # needs no such copy: what later requests use (the course, the link, the grade and
+        # roster endpoints) was just provisioned into the database.
+        services.store.put("launch:" + launch.launch_id, launch.claims,
+                           app_config().launch_lifetime_seconds)
     principal = Principal(provisioned.user_id, launch.registration_id, provisioned.course_id,
                           launch.role, launch.launch_id)
     work.commit()

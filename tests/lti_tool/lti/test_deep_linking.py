@@ -298,11 +298,12 @@ def test_a_deep_linking_launch_is_answered_and_the_platform_accepts_it(app: Flas
     assert ">Continue</button>" in page
 
 
-def test_a_resource_link_launch_is_not_a_deep_linking_request(app: Flask, flow: Flow) -> None:
+def test_a_resource_link_launch_opens_no_deep_linking_request(app: Flask, flow: Flow) -> None:
     flow.launch()
     with app.test_request_context(), pytest.raises(DeepLinkingError) as caught:
         deep_linking_request(lti_services(app).store, _launch_id(app, flow))
-    assert caught.value.code == "not_deep_linking"
+    assert caught.value.code == "no_request"
+    assert "not opened with “Add content”" in caught.value.message
 
 
 def test_an_expired_launch_says_so(app: Flask) -> None:

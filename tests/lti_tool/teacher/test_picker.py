@@ -122,4 +122,4 @@ def test_the_picker_refuses_a_session_that_was_no_deep_link(
     course_id, _ = course_with_tasks
     flow.launch(role="Instructor")  # a plain launch: its session has no deep-linking request
     response = flow.client.get(f"/teacher/course/{course_id}/picker")
-    assert response.status_code == 400 and b"deep-linking" in response.data
+    assert response.status_code == 400 and b"not opened with" in response.data
