@@ -20,12 +20,10 @@ from competencies.formats.spreadsheet import (
     DEFAULT_MAX_BYTES,
     SOURCE_IDENTIFIER,
     Row,
-    SourceTooLarge,
-    decode_text,
-    missing_columns,
+    SheetRefused,
+    open_sheet,
     parent_first,
-    read_rows,
-    source_bytes,
+    rejected,
     stable_identifier,
     write_csv,
 )
@@ -53,13 +51,10 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
     """Read a Canvas outcomes CSV; each bad row is reported with its line and skipped."""
     deviations: list[Deviation] = []
     try:
-        data, name = source_bytes(source, max_bytes=max_bytes)
-    except SourceTooLarge as error:
-        return _rejected("file", str(error))
-    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
-    missing = missing_columns(header, REQUIRED)
-    if missing:
-        return _rejected("line 1", f"missing required Canvas columns: {', '.join(missing)}")
+        header, rows, name = open_sheet(source, max_bytes=max_bytes, required=REQUIRED,
+                                         kind="required Canvas", deviations=deviations)
+    except SheetRefused as refused:
+        return _rejected(refused.where, refused.message)
     named_end = header.index("ratings") if "ratings" in header else len(header)
     for column in header[:named_end]:
         if column not in REQUIRED and column not in OPTIONAL:
@@ -215,9 +210,7 @@ def _shared_scale(items: Sequence[ItemRecord]) -> list[ScaleLevelRecord]:
 
 
 def _rejected(where: str, message: str, deviations: Sequence[Deviation] = ()) -> FrameworkPackage:
-    return FrameworkPackage(
-        framework=FrameworkRecord(identifier="", title=""),
-        deviations=[*deviations, Deviation(where, message, fatal=True)], source_format=FORMAT)
+    return rejected(FORMAT, where, message, deviations)
 
 
 def write(package: FrameworkPackage) -> bytes:

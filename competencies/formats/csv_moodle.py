@@ -19,12 +19,10 @@ from competencies.formats.spreadsheet import (
     DEFAULT_MAX_BYTES,
     SOURCE_IDENTIFIER,
     Row,
-    SourceTooLarge,
-    decode_text,
-    missing_columns,
+    SheetRefused,
+    open_sheet,
     parent_first,
-    read_rows,
-    source_bytes,
+    rejected,
     stable_identifier,
     write_csv,
 )
@@ -60,13 +58,10 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
     """Read a Moodle framework CSV; each bad row is reported with its line and skipped."""
     deviations: list[Deviation] = []
     try:
-        data, _ = source_bytes(source, max_bytes=max_bytes)
-    except SourceTooLarge as error:
-        return _rejected("file", str(error))
-    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
-    missing = missing_columns(header, REQUIRED)
-    if missing:
-        return _rejected("line 1", f"missing Moodle columns: {', '.join(missing)}")
+        header, rows, _ = open_sheet(source, max_bytes=max_bytes, required=REQUIRED,
+                                         kind="Moodle", deviations=deviations)
+    except SheetRefused as refused:
+        return _rejected(refused.where, refused.message)
 
     framework_row: Row | None = None
     competency_rows: dict[str, Row] = {}
@@ -215,8 +210,7 @@ def _link(kind: AssociationType, origin: str, destination: str) -> AssociationRe
 
 
 def _rejected(where: str, message: str, deviations: Sequence[Deviation] = ()) -> FrameworkPackage:
-    return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
-                            deviations=[*deviations, Deviation(where, message, fatal=True)], source_format=FORMAT)
+    return rejected(FORMAT, where, message, deviations)
 
 
 def write(package: FrameworkPackage) -> bytes:

@@ -19,11 +19,9 @@ from competencies.formats.spreadsheet import (
     DEFAULT_MAX_BYTES,
     SOURCE_IDENTIFIER,
     Row,
-    SourceTooLarge,
-    decode_text,
-    missing_columns,
-    read_rows,
-    source_bytes,
+    SheetRefused,
+    open_sheet,
+    rejected,
     stable_identifier,
 )
 from competencies.package import (
@@ -46,13 +44,10 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
     """Read an OpenSALT item CSV into a package; bad rows are reported with line and column, and skipped."""
     deviations: list[Deviation] = []
     try:
-        data, name = source_bytes(source, max_bytes=max_bytes)
-    except SourceTooLarge as error:
-        return _rejected("file", str(error))
-    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
-    missing = missing_columns(header, REQUIRED)
-    if missing:
-        return _rejected("line 1", f"missing OpenSALT columns: {', '.join(missing)}")
+        header, rows, name = open_sheet(source, max_bytes=max_bytes, required=REQUIRED,
+                                         kind="OpenSALT", deviations=deviations)
+    except SheetRefused as refused:
+        return _rejected(refused.where, refused.message)
 
     items: list[ItemRecord] = []
     by_level: dict[str, ItemRecord] = {}
@@ -192,8 +187,7 @@ def _tree(by_level: dict[str, ItemRecord], framework_id: str,
 
 
 def _rejected(where: str, message: str, deviations: Sequence[Deviation] = ()) -> FrameworkPackage:
-    return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
-                            deviations=[*deviations, Deviation(where, message, fatal=True)], source_format=FORMAT)
+    return rejected(FORMAT, where, message, deviations)
 
 
 register_reader(FORMAT, read)

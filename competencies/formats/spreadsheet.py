@@ -40,6 +40,38 @@ def source_bytes(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     return source, "upload"
 
 
+class SheetRefused(Exception):
+    """The spreadsheet cannot be read at all: ``where`` and ``message`` say why."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.message = message
+
+
+def open_sheet(source: bytes | Path, *, max_bytes: int, required: Sequence[str], kind: str,
+               deviations: list[Deviation]) -> tuple[list[str], Iterator[Row], str]:
+    """Header, rows and a name for reports, or :class:`SheetRefused` (too large, or missing
+    the ``required`` columns of a ``kind`` sheet); decoding problems go to ``deviations``."""
+    try:
+        data, name = source_bytes(source, max_bytes=max_bytes)
+    except SourceTooLarge as error:
+        raise SheetRefused("file", str(error)) from None
+    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
+    missing = missing_columns(header, required)
+    if missing:
+        raise SheetRefused("line 1", f"missing {kind} columns: {', '.join(missing)}")
+    return header, rows, name
+
+
+def rejected(source_format: str, where: str, message: str,
+             deviations: Sequence[Deviation] = ()) -> FrameworkPackage:
+    """A package that says only why nothing could be read."""
+    return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
+                            deviations=[*deviations, Deviation(where, message, fatal=True)],
+                            source_format=source_format)
+
+
 def decode_text(data: bytes, deviations: list[Deviation]) -> str:
     """UTF-8 (with or without a BOM); a file that is not is read as Windows-1252 and reported."""
     try:
