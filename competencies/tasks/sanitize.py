@@ -18,6 +18,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_BEFORE_PUNCTUATION = re.compile(r" ([.,;:!?)])")
 
 
 def sanitize(text: str) -> str:
@@ -28,4 +29,7 @@ def sanitize(text: str) -> str:
 
 def plain_text(sanitized: str) -> str:
     """The words of already sanitised HTML, for search and for plain-text previews."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", sanitized))).strip()
+    # Tags become spaces so "<p>a</p><p>b</p>" stays two words; a space that ends up before
+    # punctuation ("a <strong>nurse</strong>.") is taken out again.
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", sanitized))).strip()
+    return _BEFORE_PUNCTUATION.sub(r"\1", text)

@@ -31,3 +31,8 @@ def test_the_allowed_formatting_survives() -> None:
 def test_plain_text_is_the_words_only() -> None:
     assert plain_text(sanitize("<p>Meet&nbsp;the <strong>nurse</strong></p><p>at 9</p>")) == \
         "Meet the nurse at 9"
+
+
+def test_plain_text_keeps_punctuation_against_the_word_before_it() -> None:
+    assert plain_text(sanitize("<p>Spend a morning with a <strong>nurse</strong>.</p>")) == \
+        "Spend a morning with a nurse."
