@@ -79,7 +79,8 @@ def test_caddy_forwards_to_the_port_gunicorn_binds(monkeypatch: pytest.MonkeyPat
 
 
 def test_compose_describes_app_worker_database_redis_and_proxy() -> None:
-    yaml = pytest.importorskip("yaml", reason="PyYAML is not installed (not a Worklink dependency)")
+    import yaml  # a test dependency (pyproject's "test" extra), not a run-time one
+
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     services = compose["services"]
 
