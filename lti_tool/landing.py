@@ -17,6 +17,7 @@ from lti_tool.db import db_session
 from lti_tool.lti.custom_params import TASK
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.provisioning import Provisioned
+from lti_tool.lti.services import lti_services
 from lti_tool.placement import PlacementError, task_for_launch
 from lti_tool.security import Principal, Role
 from lti_tool.web import error_page
@@ -61,12 +62,15 @@ def render_landing(conn: Connection, launch: Launch, principal: Principal,
         if principal.is_staff and course is not None:
             return render_picker(course, user, launch), 200
         return error_page(403, "Only the course's teachers can add Worklink tasks to it.")
-    if _may_open_a_task(conn, launch, provisioned):
+    if _may_open_a_task(launch, provisioned):
         try:
             task = task_for_launch(db_session(), launch, provisioned.resource_link_pk,
                                    provisioned.course_id)
         except PlacementError as exc:
             return error_page(exc.status, exc.message)
+        if task is not None and task.id != provisioned.link_task_id:
+            # The link now remembers a task this worker's provisioning memory does not know.
+            lti_services().provisioning.forget()
         if task is not None:
             if principal.is_staff:
                 return render_placement(task, course, user, principal), 200
@@ -79,13 +83,8 @@ def render_landing(conn: Connection, launch: Launch, principal: Principal,
     return render_template("guest_home.html", course=course, user=user, launch=launch), 200
 
 
-def _may_open_a_task(conn: Connection, launch: Launch, provisioned: Provisioned) -> bool:
-    if provisioned.resource_link_pk is None:
-        return False
-    if TASK in launch.custom:
-        return True
-    # Platforms that drop custom parameters: the link may still remember its task. Driver SQL,
-    # as on the rest of the launch path (see lti_tool.lti.store).
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
-    return conn.exec_driver_sql(f"SELECT task_id FROM resource_link WHERE id = {mark}",
-                                (provisioned.resource_link_pk,)).scalar() is not None
+def _may_open_a_task(launch: Launch, provisioned: Provisioned) -> bool:
+    # The signed custom parameter names a task; or, for platforms that drop custom parameters,
+    # the link remembers one (the provisioning upsert read it back: no query here).
+    return provisioned.resource_link_pk is not None and (
+        TASK in launch.custom or provisioned.link_task_id is not None)

@@ -31,6 +31,8 @@ class Provisioned:
     user_id: int | None
     course_id: int | None
     resource_link_pk: int | None
+    link_task_id: int | None = None
+    """The task the link remembers (see :mod:`lti_tool.placement`), read back by the upsert."""
 
 
 class ProvisioningMemory:
@@ -59,11 +61,15 @@ class ProvisioningMemory:
 
 
 def upsert(connection: Connection, model: type[Base], keys: dict[str, Any],
-           values: dict[str, Any]) -> int:
-    """Insert or update one row identified by ``keys``; returns its primary key."""
+           values: dict[str, Any], *also: str) -> Any:
+    """Insert or update one row identified by ``keys``; returns its primary key, or a row of
+    the key and the ``also`` columns when those are named."""
     table = model.__table__  # type: ignore[attr-defined]
     statement = insert_for(connection, table).values(**keys, **values)
     statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+    if also:
+        return connection.execute(statement.returning(
+            table.c.id, *(table.c[name] for name in also))).one()
     return int(connection.execute(statement.returning(table.c.id)).scalar_one())
 
 
@@ -111,6 +117,7 @@ def _write(conn: Connection, launch: Launch) -> Provisioned:
         })
     course_id = None
     link_pk = None
+    link_task_id = None
     if launch.context is not None:
         course_values: dict[str, Any] = {"title": launch.context.title, "label": launch.context.label}
         if launch.memberships_url:
@@ -129,7 +136,8 @@ def _write(conn: Connection, launch: Launch) -> Provisioned:
             }
             if launch.lineitem_url:
                 link_values["lineitem_url"] = launch.lineitem_url
-            link_pk = upsert(conn, ResourceLink, {"course_id": course_id,
-                                                  "resource_link_id": launch.resource_link.id},
-                             link_values)
-    return Provisioned(user_id, course_id, link_pk)
+            link_pk, link_task_id = upsert(
+                conn, ResourceLink,
+                {"course_id": course_id, "resource_link_id": launch.resource_link.id},
+                link_values, "task_id")
+    return Provisioned(user_id, course_id, link_pk, link_task_id)
