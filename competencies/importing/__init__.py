@@ -20,11 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from competencies import formats
-from competencies.importing.associations import (
-    associations_elsewhere, resolve_waiting, store_associations,
-)
+from competencies.importing.associations import resolve_waiting, store_associations
 from competencies.importing.items import (
-    StoredItem, load_existing, owners_elsewhere, remove_missing, store_items,
+    StoredItem, held_elsewhere, load_existing, remove_missing, store_items,
 )
 from competencies.importing.report import ChangeCounts, ImportRejected, ImportReport
 from competencies.importing.rubrics import store_rubrics
@@ -191,13 +189,13 @@ def _write(session: Session, package: FrameworkPackage, stored: Framework | None
 def _clashes(session: Session, items: list[ItemRecord], associations: list[AssociationRecord],
              framework_id: int | None) -> list[Deviation]:
     found = []
-    for identifier, owner in owners_elsewhere(
-            session, [item.identifier for item in items], framework_id).items():
+    for identifier, owner in held_elsewhere(
+            session, Item, [item.identifier for item in items], framework_id).items():
         found.append(Deviation(_where(items, identifier), f"item {identifier!r} already belongs "
                                f"to framework {owner!r}; an identifier names one item only",
                                fatal=True))
-    for identifier, owner in associations_elsewhere(
-            session, [a.identifier for a in associations], framework_id).items():
+    for identifier, owner in held_elsewhere(
+            session, Association, [a.identifier for a in associations], framework_id).items():
         found.append(Deviation(_where(associations, identifier), f"association {identifier!r} "
                                f"already belongs to framework {owner!r}", fatal=True))
     return found

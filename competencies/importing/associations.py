@@ -20,20 +20,6 @@ FIELDS = ("association_type", "origin_identifier", "destination_identifier", "or
 
 
 
-def associations_elsewhere(session: Session, identifiers: Sequence[str],
-                           framework_id: int | None) -> dict[str, str]:
-    """Association identifier → the other framework that already holds it."""
-    found: dict[str, str] = {}
-    for chunk in chunks(identifiers):
-        query = (select(Association.identifier, Framework.identifier)
-                 .join(Framework, Association.framework_id == Framework.id)
-                 .where(Association.identifier.in_(chunk)))
-        if framework_id is not None:
-            query = query.where(Association.framework_id != framework_id)
-        found.update({row[0]: row[1] for row in session.execute(query)})
-    return found
-
-
 def store_associations(session: Session, framework_id: int, framework_identifier: str,
                        records: list[AssociationRecord], ids: dict[str, int],
                        ) -> tuple[ChangeCounts, list[Deviation]]:

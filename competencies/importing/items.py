@@ -53,16 +53,17 @@ def load_existing(session: Session, framework_id: int) -> dict[str, StoredItem]:
     return {row[0]: row[1:] for row in rows}
 
 
-def owners_elsewhere(session: Session, identifiers: Sequence[str], framework_id: int | None,
-                     ) -> dict[str, str]:
-    """Identifier → identifier of the other framework that already holds an item with it."""
+def held_elsewhere(session: Session, model: type[Item] | type[Association],
+                   identifiers: Sequence[str], framework_id: int | None) -> dict[str, str]:
+    """Identifier → identifier of the other framework that already holds a ``model`` row with it
+    (items and associations alike: an identifier names one thing across all frameworks)."""
     found: dict[str, str] = {}
     for chunk in chunks(identifiers):
-        query = (select(Item.identifier, Framework.identifier)
-                 .join(Framework, Item.framework_id == Framework.id)
-                 .where(Item.identifier.in_(chunk)))
+        query = (select(model.identifier, Framework.identifier)
+                 .join(Framework, model.framework_id == Framework.id)
+                 .where(model.identifier.in_(chunk)))
         if framework_id is not None:
-            query = query.where(Item.framework_id != framework_id)
+            query = query.where(model.framework_id != framework_id)
         found.update({row[0]: row[1] for row in session.execute(query)})
     return found
 
