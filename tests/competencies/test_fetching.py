@@ -5,24 +5,24 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from competencies.fetching import FetchError, fetch_package, fetch_package_json, package_url
 from tests.competencies.formats.case_packages import DOC, small_package
+from tests.loopback import LoopbackServer, QuietHandler
 
 BODY = json.dumps(small_package()).encode()
 
 
-class _Provider(BaseHTTPRequestHandler):
+class _Provider(QuietHandler):
     """Answers like a CASE provider, or misbehaves, depending on the path."""
 
     def do_GET(self) -> None:
         if self.path == f"/ims/case/v1p1/CFPackages/{DOC}":
-            self._send(200, "application/json; charset=utf-8", BODY)
+            self.reply(200, BODY, "application/json; charset=utf-8")
         elif self.path.startswith("/html/ims/case/v1p1/CFPackages/"):
-            self._send(200, "text/html", b"<html>login</html>")
+            self.reply(200, b"<html>login</html>", "text/html")
         elif self.path.startswith("/endless/ims/case/v1p1/CFPackages/"):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -34,38 +34,18 @@ class _Provider(BaseHTTPRequestHandler):
                 pass
         elif self.path.startswith("/slow/"):
             threading.Event().wait(2)
-            self._send(200, "application/json", b"{}")
+            self.reply(200, b"{}")
         elif self.path.startswith("/private/"):
-            self._send(401, "application/json", b"{}")
+            self.reply(401, b"{}")
         else:
-            self._send(404, "application/json", b'{"error": "not found"}')
-
-    def _send(self, status: int, content_type: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # a client that gave up (timeout, byte limit) is what these tests provoke
+            self.reply(404, b'{"error": "not found"}')
 
 
 @pytest.fixture
 def provider() -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), _Provider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    # A client that gives up (timeout, byte limit) is what these tests provoke.
+    with LoopbackServer(_Provider, ignore_client_errors=True) as server:
+        yield server.origin
 
 
 def test_a_package_is_fetched_and_read(provider: str) -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,6 +24,7 @@ from tests.competencies.formats.case_packages import (
 )
 from tests.competencies.framework_factories import ident, store, tree_package
 from tests.lti_tool.cli.conftest import Invoke
+from tests.loopback import LoopbackServer, QuietHandler
 
 CCSS_MATH = "Common Core State Standards for Mathematics"
 
@@ -211,28 +210,16 @@ def test_builtin_frameworks_import_once(worklink: Invoke) -> None:
     assert second.stdout.count(": unchanged") == 2
 
 
-class _Provider(BaseHTTPRequestHandler):
+class _Provider(QuietHandler):
     def do_GET(self) -> None:
         found = self.path == f"/ims/case/v1p1/CFPackages/{DOC}"
-        body = json.dumps(small_package()).encode() if found else b"{}"
-        self.send_response(200 if found else 404)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        self.reply_json(200 if found else 404, small_package() if found else {})
 
 
 @pytest.fixture
 def provider() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Provider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(_Provider) as server:
+        yield server.origin
 
 
 def test_a_package_is_imported_from_a_case_provider(worklink: Invoke, provider: str) -> None:

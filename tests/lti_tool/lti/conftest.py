@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -21,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Registration
+from tests.loopback import LoopbackServer, QuietHandler
 
 ISSUER = "https://platform.test"
 CLIENT_ID = "worklink-client"
@@ -39,28 +38,16 @@ class JwksServer:
         self.cache_control = "max-age=3600"
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 server.hits += 1
-                body = json.dumps(server.jwks).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Cache-Control", server.cache_control)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply_json(200, server.jwks, headers={"Cache-Control": server.cache_control})
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/jwks.json"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.origin + "/jwks.json"
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 class Platform:

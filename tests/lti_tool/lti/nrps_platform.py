@@ -8,8 +8,6 @@ holds several rels on several lines, which broke naive parsers (ltijs #46).
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -19,6 +17,7 @@ from sqlalchemy.orm import Session
 from competencies.orm import utcnow
 from lti_tool.lti.keys import new_key
 from lti_tool.models import KeyStatus, ToolKey
+from tests.loopback import LoopbackServer, QuietHandler
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
 COURSE_PATH = "/api/lti/courses/7/names_and_roles"
@@ -50,7 +49,7 @@ class NrpsPlatform:
         self.requests: list[dict[str, Any]] = []
         platform = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", "0"))
                 if urlsplit(self.path).path != TOKEN_PATH:
@@ -101,36 +100,19 @@ class NrpsPlatform:
                 body = platform.body_override or json.dumps({
                     "id": base, "context": {"id": "course-7", "title": "Health Science Pathway"},
                     "members": pages[number - 1]}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type",
-                                 "application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
-                self.send_header("Link", ", ".join(links))
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply(200, body, "application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
+                           headers={"Link": ", ".join(links)})
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply_json(status, payload)
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.origin
         self.memberships_url = self.url + COURSE_PATH
         self.token_url = self.url + TOKEN_PATH
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 _KEY: dict[str, Any] = {}

@@ -7,9 +7,7 @@ endpoint that checks the Bearer token and the posted document the way those plat
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +19,7 @@ from sqlalchemy.orm import Session
 from lti_tool.config import Config, DeploymentPolicy
 from lti_tool.lti import dynamic_registration as dr
 from lti_tool.models import DeploymentStatus, Registration
+from tests.loopback import LoopbackServer, QuietHandler
 
 TOKEN = "registration-token-123"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -41,41 +40,29 @@ class FakePlatform:
         self.client_id = f"{product}-client-1"
         platform = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802
                 platform.config_auth.append(self.headers.get("Authorization"))
                 if platform.raw_config is not None:
-                    self._send(200, platform.raw_config)
+                    self.reply(200, platform.raw_config)
                     return
-                document = platform.override_config or platform.openid_configuration()
-                self._send(200, json.dumps(document).encode())
+                self.reply_json(200, platform.override_config or platform.openid_configuration())
 
             def do_POST(self) -> None:  # noqa: N802
                 if self.headers.get("Authorization") != f"Bearer {TOKEN}":
-                    self._send(401, b'{"error": "invalid registration token"}')
+                    self.reply_json(401, {"error": "invalid registration token"})
                     return
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 platform.posted.append(body)
                 problem = platform.check(body)
                 if problem or platform.registration_status != 200:
-                    self._send(problem and 400 or platform.registration_status,
-                               json.dumps({"error": problem or "refused"}).encode())
+                    self.reply_json(problem and 400 or platform.registration_status,
+                                    {"error": problem or "refused"})
                     return
-                self._send(200, json.dumps(platform.answer(body)).encode())
+                self.reply_json(200, platform.answer(body))
 
-            def _send(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.origin = self.server.origin
 
     @property
     def configuration_url(self) -> str:
@@ -179,8 +166,7 @@ class FakePlatform:
         return answer
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture

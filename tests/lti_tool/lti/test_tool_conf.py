@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -20,6 +17,7 @@ from lti_tool.lti.service_connector import SharedTokenServiceConnector
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_conf import DatabaseToolConf
 from lti_tool.models import DeploymentStatus, Registration
+from tests.loopback import LoopbackServer, QuietHandler
 
 
 class TokenEndpoint:
@@ -27,9 +25,10 @@ class TokenEndpoint:
 
     def __init__(self, jwks: dict[str, Any]) -> None:
         self.requests: list[dict[str, list[str]]] = []
+        self.user_agents: list[str] = []
         endpoint = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802
                 form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
                 endpoint.requests.append(form)
@@ -39,20 +38,11 @@ class TokenEndpoint:
                 jwk = next(k for k in jwks["keys"] if k["kid"] == kid)
                 jwt.decode(assertion, jwt.PyJWK(jwk).key, algorithms=["RS256"],
                            audience=endpoint.url)
-                body = json.dumps({"access_token": f"token-{len(endpoint.requests)}",
-                                   "token_type": "bearer", "expires_in": 3600}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
+                self.reply_json(200, {"access_token": f"token-{len(endpoint.requests)}",
+                                      "token_type": "bearer", "expires_in": 3600})
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.user_agents: list[str] = []
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/token"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.origin + "/token"
 
 
 @pytest.fixture
@@ -66,8 +56,7 @@ def tool_conf(db: Session) -> DatabaseToolConf:
 def token_endpoint(db: Session, tool_conf: DatabaseToolConf) -> Iterator[TokenEndpoint]:
     endpoint = TokenEndpoint(keys.public_jwks(db))
     yield endpoint
-    endpoint.httpd.shutdown()
-    endpoint.httpd.server_close()
+    endpoint.server.close()
 
 
 def _register(db: Session, token_url: str = "https://moodle.test/token") -> Registration:
