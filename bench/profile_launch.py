@@ -70,17 +70,20 @@ class ProfiledApp:
         self.wsgi_app = wsgi_app
         self.profiler = profiler
         self.enabled = False
+        self.profiling = True
         self.cpu_seconds = 0.0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         if not self.enabled:
             return list(self.wsgi_app(environ, start_response))
         started = time.process_time()
-        self.profiler.enable()
+        if self.profiling:
+            self.profiler.enable()
         try:
             return list(self.wsgi_app(environ, start_response))  # consume the body inside
         finally:
-            self.profiler.disable()
+            if self.profiling:
+                self.profiler.disable()
             self.cpu_seconds += time.process_time() - started
 
 
@@ -105,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--redis", action="store_true")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--no-profile", action="store_true",
+                        help="only time the app (process CPU), without cProfile's inflation")
     args = parser.parse_args(argv)
 
     workdir = REPO / "bench" / "out" / f"profile-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"
@@ -123,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         app = create_app(Config.from_env({f"WORKLINK_{k}": v for k, v in env.items()}))
         profiler = cProfile.Profile()
         profiled = ProfiledApp(app.wsgi_app, profiler)
+        profiled.profiling = not args.no_profile
         app.wsgi_app = profiled  # type: ignore[method-assign]
         tool = ToolEndpoints(f"{BASE_URL}/lti/login", f"{BASE_URL}/lti/launch")
         users = simulated_users(200)
@@ -151,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
           f"profiled after {args.warmup}: {1000 * profiled.cpu_seconds / args.launches:.2f} ms "
           f"CPU per launch under cProfile (inflated by the profiler; compare shares), "
           f"JWKS fetches in all: {fetches}")
+    if args.no_profile:
+        return 0
     stats = pstats.Stats(profiler)
     by_library: defaultdict[str, float] = defaultdict(float)
     total = 0.0
