@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
+from lti_tool.driver_sql import DriverStatements
+
 
 class Database:
     """Owns the engine and hands out sessions; tests may bind it to one open connection."""
@@ -21,6 +23,9 @@ class Database:
             bind = make_engine(url)
         self.bind = bind
         self.engine = bind if isinstance(bind, Engine) else bind.engine
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.statements = DriverStatements(self.engine.dialect)
+        """The launch path's statements, compiled once for this database's dialect."""
         # A test binds the app to a connection inside a transaction; sessions then work in
         # savepoints so that the test can roll everything back.
         join = {} if isinstance(bind, Engine) else {"join_transaction_mode": "create_savepoint"}
@@ -48,67 +53,94 @@ class Database:
 
 
 class UnitOfWork:
-    """One request's Core connection and transaction, for the paths where every statement counts.
+    """One request's connection and transaction, for the paths where every statement counts.
 
     Nothing is durable until :meth:`commit`; whatever is left uncommitted when the request ends
-    is rolled back. After a commit the next statement starts a new transaction. Ask for
-    :attr:`writer` before writing: on SQLite that transaction takes the write lock up front.
+    is rolled back. After a commit the next statement starts a new transaction. Core statements
+    go through :attr:`connection`; the launch path's hot statements run on :meth:`cursor`, the
+    same DB-API connection in the same transaction (see :mod:`lti_tool.driver_sql`). Ask for
+    :attr:`writer` or :meth:`write_cursor` before writing: on SQLite that transaction takes the
+    write lock up front.
     """
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self._connection: Connection | None = None
-        self._transaction: Any = None
         self._writing = False
+        self.statements = database.statements
+
+    @property
+    def _standalone(self) -> bool:
+        return isinstance(self._database.bind, Engine)
 
     @property
     def connection(self) -> Connection:
         """For reading (and for writing once :attr:`writer` began the transaction)."""
-        bind = self._database.bind
-        if not isinstance(bind, Engine):
+        if not self._standalone:
             # Bound to one connection (the test suite): savepoints on it must nest, so the
             # request's ORM session owns the one transaction both work in. With an engine they
             # are separate connections, as in production.
             return db_session().connection()
         if self._connection is None:
-            self._connection = bind.connect()
-        if self._transaction is None:
-            self._connection.execution_options(**{SQLITE_BEGIN: "DEFERRED"})
-            self._transaction = self._connection.begin()
+            self._connection = self._database.bind.connect()
         return self._connection
 
     @property
     def writer(self) -> Connection:
         """For writing: a transaction that holds SQLite's write lock from its first statement."""
-        if not isinstance(self._database.bind, Engine) or self._writing:
-            return self.connection
-        if self._transaction is not None:
-            # Only reads so far: end them, so the write transaction starts on fresh data.
-            self._transaction.commit()
-            self._transaction = None
-        if self._connection is None:
-            self._connection = self._database.bind.connect()
-        self._connection.execution_options(**{SQLITE_BEGIN: "IMMEDIATE"})
-        self._transaction = self._connection.begin()
-        self._writing = True
-        return self._connection
+        connection = self.connection
+        if self._standalone and not self._writing:
+            driver = connection.connection.driver_connection
+            if _in_transaction(driver):
+                # Only reads so far: end them, so the write transaction starts on fresh data.
+                self._end(commit=True)
+            if self._database.is_sqlite:
+                driver.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            self._writing = True
+        return connection
+
+    def cursor(self) -> Any:
+        """A DB-API cursor in this unit's transaction, for reading."""
+        return self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+    def write_cursor(self) -> Any:
+        """A DB-API cursor in this unit's write transaction."""
+        return self.writer.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
     def commit(self) -> None:
-        if not isinstance(self._database.bind, Engine):
+        if not self._standalone:
             db_session().commit()
             return
-        self._writing = False
-        if self._transaction is not None:
-            self._transaction.commit()
-            self._transaction = None
+        self._end(commit=True)
 
     def close(self) -> None:
-        if self._transaction is not None and self._transaction.is_active:
-            self._transaction.rollback()
-        self._transaction = None
-        if self._connection is not None and isinstance(self._database.bind, Engine):
+        if self._connection is not None:
+            self._end(commit=False)
             self._connection.close()
         self._connection = None
+
+    def _end(self, *, commit: bool) -> None:
+        self._writing = False
+        connection = self._connection
+        if connection is None:
+            return
+        if connection.in_transaction():
+            # Core statements began it: SQLAlchemy ends it (and the driver's with it).
+            transaction = connection.get_transaction()
+            assert transaction is not None
+            transaction.commit() if commit else transaction.rollback()
+        else:
+            driver = connection.connection.driver_connection
+            if _in_transaction(driver):
+                driver.commit() if commit else driver.rollback()  # type: ignore[union-attr]
+
+
+def _in_transaction(driver: Any) -> bool:
+    # sqlite3 says so directly; psycopg through the server's transaction status.
+    in_transaction = getattr(driver, "in_transaction", None)
+    if in_transaction is not None:
+        return bool(in_transaction)
+    return bool(driver.info.transaction_status != 0)  # psycopg.pq.TransactionStatus.IDLE
 
 
 def db_work() -> UnitOfWork:
@@ -141,8 +173,12 @@ def _sqlite_begin(connection: Connection) -> None:
     # then writes after another worker committed fails at once with "database is locked"
     # (SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply); taking the lock up front waits its
     # turn instead. Reads stay DEFERRED, so in WAL mode they never block a writer.
-    mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    # A transaction the unit of work began on the driver (BEGIN IMMEDIATE, or the hot path's
+    # statements) is the one SQLAlchemy now joins.
+    driver = connection.connection.driver_connection
+    if not driver.in_transaction:  # type: ignore[union-attr]
+        mode = connection.get_execution_options().get(SQLITE_BEGIN, "DEFERRED")
+        driver.execute(f"BEGIN {mode}")  # type: ignore[union-attr]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

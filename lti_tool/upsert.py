@@ -10,6 +10,10 @@ from sqlalchemy.engine import Connection
 
 def insert_for(connection: Connection, table: Any) -> Any:
     """The dialect's ``insert`` (SQLite and PostgreSQL both know ON CONFLICT)."""
-    if connection.dialect.name == "postgresql":
+    return insert_for_dialect(connection.dialect.name, table)
+
+
+def insert_for_dialect(dialect_name: str, table: Any) -> Any:
+    if dialect_name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

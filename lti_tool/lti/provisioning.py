@@ -15,12 +15,14 @@ import threading
 import time
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 
 from competencies.orm import Base, utcnow
+from lti_tool.db import UnitOfWork
 from lti_tool.lti.launch import Launch
 from lti_tool.models import Course, Enrollment, ResourceLink, User
-from lti_tool.upsert import insert_for
+from lti_tool.upsert import insert_for, insert_for_dialect
 
 REMEMBER_SECONDS = 300.0
 """How long a worker trusts that rows it wrote are unchanged (also bounds ``last_launch_at``)."""
@@ -60,17 +62,29 @@ class ProvisioningMemory:
             self._entries.clear()
 
 
-def upsert(connection: Connection, model: type[Base], keys: dict[str, Any],
-           values: dict[str, Any], *also: str) -> Any:
+def upsert(work: UnitOfWork, model: type[Base], keys: dict[str, Any], values: dict[str, Any],
+           *also: str) -> Any:
     """Insert or update one row identified by ``keys``; returns its primary key, or a row of
     the key and the ``also`` columns when those are named."""
     table = model.__table__  # type: ignore[attr-defined]
-    statement = insert_for(connection, table).values(**keys, **values)
-    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
-    if also:
-        return connection.execute(statement.returning(
-            table.c.id, *(table.c[name] for name in also))).one()
-    return int(connection.execute(statement.returning(table.c.id)).scalar_one())
+    # Columns with a Python-side default (created_at) get it on insert only, as Core would.
+    defaults = {column.name: column.default for column in table.columns
+                if column.default is not None and not column.primary_key
+                and column.name not in keys and column.name not in values}
+    inserted = {name: d.arg if d.is_scalar else d.arg(None) for name, d in defaults.items()}
+
+    def build() -> Any:
+        binds = {name: bindparam(name, type_=table.c[name].type)
+                 for name in (*keys, *values, *inserted)}
+        statement = insert_for_dialect(work.statements.dialect.name, table).values(binds)
+        return statement.on_conflict_do_update(
+            index_elements=list(keys), set_={name: statement.excluded[name] for name in values},
+        ).returning(table.c.id, *(table.c[name] for name in also))
+
+    statement = work.statements.get(f"upsert {table.name} {tuple(keys)} {tuple(values)} {also}",
+                                    build)
+    row = statement.execute(work.write_cursor(), {**keys, **values, **inserted}).fetchall()[0]
+    return tuple(row) if also else int(row[0])
 
 
 def insert_ignore(connection: Connection, model: type[Base], keys: dict[str, Any],
@@ -94,24 +108,24 @@ def _identity_and_digest(launch: Launch) -> tuple[tuple[Any, ...], str]:
     return key, digest
 
 
-def provision(conn: Connection, launch: Launch,
+def provision(work: UnitOfWork, launch: Launch,
               memory: ProvisioningMemory | None = None) -> Provisioned:
     key, digest = _identity_and_digest(launch)
     if memory is not None:
         known = memory.recall(key, digest)
         if known is not None:
             return known
-    provisioned = _write(conn, launch)
+    provisioned = _write(work, launch)
     if memory is not None:
         memory.remember(key, digest, provisioned)
     return provisioned
 
 
-def _write(conn: Connection, launch: Launch) -> Provisioned:
+def _write(work: UnitOfWork, launch: Launch) -> Provisioned:
     now = utcnow()
     user_id = None
     if launch.sub:
-        user_id = upsert(conn, User, {"registration_id": launch.registration_id, "sub": launch.sub}, {
+        user_id = upsert(work, User, {"registration_id": launch.registration_id, "sub": launch.sub}, {
             "name": launch.name, "given_name": launch.given_name, "family_name": launch.family_name,
             "email": launch.email, "last_launch_at": now,
         })
@@ -124,10 +138,10 @@ def _write(conn: Connection, launch: Launch) -> Provisioned:
             course_values["memberships_url"] = launch.memberships_url
         if launch.lineitems_url:
             course_values["lineitems_url"] = launch.lineitems_url
-        course_id = upsert(conn, Course, {"deployment_id": launch.deployment_pk,
+        course_id = upsert(work, Course, {"deployment_id": launch.deployment_pk,
                                           "context_id": launch.context.id}, course_values)
         if user_id is not None:
-            upsert(conn, Enrollment, {"course_id": course_id, "user_id": user_id},
+            upsert(work, Enrollment, {"course_id": course_id, "user_id": user_id},
                    {"lti_roles": list(launch.lti_roles), "role": launch.role.value, "updated_at": now})
         if launch.resource_link is not None:
             link_values: dict[str, Any] = {
@@ -137,7 +151,7 @@ def _write(conn: Connection, launch: Launch) -> Provisioned:
             if launch.lineitem_url:
                 link_values["lineitem_url"] = launch.lineitem_url
             link_pk, link_task_id = upsert(
-                conn, ResourceLink,
+                work, ResourceLink,
                 {"course_id": course_id, "resource_link_id": launch.resource_link.id},
                 link_values, "task_id")
     return Provisioned(user_id, course_id, link_pk, link_task_id)

@@ -15,9 +15,6 @@ from typing import Any, Protocol
 
 from flask import has_request_context
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.engine import Connection
-
 from lti_tool.db import Database, db_work
 
 
@@ -41,9 +38,9 @@ class DatabaseStore:
     """Inside a request the statements join the request's unit of work, and the view commits
     (so a launch is one transaction); elsewhere (CLI, worker) each call commits on its own.
 
-    These few statements run on every launch, so they go to the driver as SQL text in its own
-    parameter style: SQLAlchemy's statement compilation and type processing cost several times
-    what SQLite or PostgreSQL take to run them.
+    These few statements run on every launch, so they go to the driver's cursor as SQL text in
+    its own parameter style: SQLAlchemy's statement compilation, execution context and type
+    processing cost several times what SQLite or PostgreSQL take to run them.
     """
 
     def __init__(self, database: Database) -> None:
@@ -53,51 +50,48 @@ class DatabaseStore:
         self._put = (f"INSERT INTO {table} (key, value, expires_at) VALUES ({p}, {p}, {p}) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
                      "expires_at = excluded.expires_at")
-        self._insert = f"INSERT INTO {table} (key, value, expires_at) VALUES ({p}, {p}, {p})"
         self._get = f"SELECT value, expires_at FROM {table} WHERE key = {p}"
         self._take = f"DELETE FROM {table} WHERE key = {p} RETURNING value, expires_at"
-        self._delete_expired_key = f"DELETE FROM {table} WHERE key = {p} AND expires_at <= {p}"
+        # An expired entry no longer guards anything: the key may be taken again.
+        self._add_once = (f"INSERT INTO {table} (key, value, expires_at) VALUES ({p}, {p}, {p}) "
+                          f"ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at "
+                          f"WHERE {table}.expires_at <= {p}")
         self._purge = f"DELETE FROM {table} WHERE expires_at <= {p}"
 
     @contextmanager
-    def _transaction(self, *, write: bool = True) -> Iterator[Connection]:
+    def _cursor(self, *, write: bool = True) -> Iterator[Any]:
         if has_request_context():
             work = db_work()
-            yield work.writer if write else work.connection
+            yield work.write_cursor() if write else work.cursor()
         else:
             with self.database.begin() as connection:
-                yield connection
+                yield connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
 
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
-        with self._transaction() as conn:
-            conn.exec_driver_sql(self._put, (key, _dump(value), int(time.time()) + ttl))
+        with self._cursor() as cursor:
+            cursor.execute(self._put, (key, _dump(value), int(time.time()) + ttl))
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self._transaction(write=False) as conn:
-            row = conn.exec_driver_sql(self._get, (key,)).first()
+        with self._cursor(write=False) as cursor:
+            row = cursor.execute(self._get, (key,)).fetchone()
         return _live(row)
 
     def take(self, key: str) -> dict[str, Any] | None:
-        with self._transaction() as conn:
-            row = conn.exec_driver_sql(self._take, (key,)).first()
-        return _live(row)
+        with self._cursor() as cursor:
+            # fetchall: the driver finishes the DELETE before the transaction moves on.
+            rows = cursor.execute(self._take, (key,)).fetchall()
+        return _live(rows[0] if rows else None)
 
     def add_once(self, key: str, ttl: int) -> bool:
         now = int(time.time())
-        with self._transaction() as conn:
-            # An expired entry no longer guards anything; clear it so the key can be reused.
-            conn.exec_driver_sql(self._delete_expired_key, (key, now))
-            try:
-                with conn.begin_nested():
-                    conn.exec_driver_sql(self._insert, (key, b"1", now + ttl))
-            except IntegrityError:
-                return False
-        return True
+        with self._cursor() as cursor:
+            cursor.execute(self._add_once, (key, b"1", now + ttl, now))
+            return bool(cursor.rowcount == 1)
 
     def purge_expired(self) -> int:
-        with self._transaction() as conn:
-            result = conn.exec_driver_sql(self._purge, (int(time.time()),))
-        return int(result.rowcount or 0)
+        with self._cursor() as cursor:
+            cursor.execute(self._purge, (int(time.time()),))
+            return int(cursor.rowcount or 0)
 
 
 def _live(row: Any) -> dict[str, Any] | None:

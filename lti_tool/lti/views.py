@@ -103,7 +103,7 @@ def complete() -> Any:
 def _complete(launch: Launch) -> Response:
     work = db_work()
     services = lti_services()
-    provisioned = provision(work.writer, launch, services.provisioning)
+    provisioned = provision(work, launch, services.provisioning)
     if launch.is_deep_linking:
         # The picker answers this request later, from another request: its claims stay
         # server-side under the launch id the session is bound to. A resource-link launch
