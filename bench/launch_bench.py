@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -48,8 +49,10 @@ from bench.targets import (
     worklink_target,
 )
 
-NAMES = {"a": "pylti1p3-url", "b": "pylti1p3-inline", "c": "floor", "d": "worklink"}
-LABELS = {"a": "pylti1p3, JWKS by URL", "b": "pylti1p3, JWKS inline", "c": "floor", "d": "Worklink"}
+NAMES = {"a": "pylti1p3-url", "b": "pylti1p3-inline", "c": "floor", "d": "worklink",
+         "e": "worklink-then"}
+LABELS = {"a": "pylti1p3, JWKS by URL", "b": "pylti1p3, JWKS inline", "c": "floor", "d": "Worklink",
+          "e": "Worklink at --against"}
 
 # The goals the issue sets for Worklink's launch path.
 GOAL_VS_URL_BASELINE = 2.0
@@ -128,7 +131,8 @@ class Running:
 
 def start(target: Target, args: argparse.Namespace, port: int, workdir: Path) -> Running:
     """Start the server, prove one launch works, warm up; raises TargetUnavailable."""
-    server = GunicornTarget(target.name, target.app_spec, port=port, env=target.env, cwd=REPO,
+    server = GunicornTarget(target.name, target.app_spec, port=port, env=target.env,
+                            cwd=target.code_dir,
                             log_path=workdir / f"{target.name}.log", workers=args.workers)
     users = simulated_users(args.users)
     new_browser = BROWSERS[args.client]
@@ -219,8 +223,29 @@ def build_target(key: str, simulator: PlatformSimulator, args: argparse.Namespac
         return pylti1p3_target(key, simulator, workdir, inline=True)
     if key == "c":
         return floor_target(key, simulator)
+    if key == "e":
+        return worklink_target(key, simulator, workdir, port=port, db=args.db,
+                               postgres_url=args.postgres_url, redis=args.redis,
+                               code_dir=checkout(args.against, workdir), name=NAMES["e"],
+                               label_prefix=f"Worklink at {args.against}")
     return worklink_target(key, simulator, workdir, port=port, db=args.db,
                            postgres_url=args.postgres_url, redis=args.redis)
+
+
+def checkout(ref: str, workdir: Path) -> Path:
+    """A detached worktree of ``ref`` for target (e), removed again by :func:`main`."""
+    path = workdir / "against"
+    done = subprocess.run(["git", "worktree", "add", "--detach", str(path), ref], cwd=REPO,
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise TargetUnavailable(f"git worktree add {ref} failed: {done.stderr.strip()}")
+    return path
+
+
+def remove_checkout(workdir: Path) -> None:
+    if (workdir / "against").exists():
+        subprocess.run(["git", "worktree", "remove", "--force", str(workdir / "against")],
+                       cwd=REPO, capture_output=True)
 
 
 def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
@@ -290,6 +315,10 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
         if worklink.postgres_cpu_ms is not None:
             with_pg = (worklink.cpu_ms + worklink.postgres_cpu_ms) / by_key["c"].cpu_ms
             print(f"    the same with PostgreSQL's backend CPU added: {with_pg:5.2f}x")
+    if "e" in by_key:
+        then = by_key["e"]
+        print(f"  against (e) {args.against}: CPU per launch {worklink.cpu_ms / then.cpu_ms:5.2f}x, "
+              f"launches/s {worklink.per_second / then.per_second:5.2f}x")
     print(f"  p95 of a full launch:                   {worklink.p95_ms:5.1f} ms (goal <= "
           f"{GOAL_P95_MS:g} ms) {verdict(worklink.p95_ms <= GOAL_P95_MS)}")
     print(f"  platform JWKS fetches while measured:   {worklink.jwks_fetches:5d}    (goal "
@@ -324,10 +353,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", default="a,b,c,d",
                         help="targets to run, e.g. a,d (a: pylti1p3 URL, b: inline, c: floor, "
                              "d: Worklink)")
+    parser.add_argument("--against", metavar="GIT_REF",
+                        help="also measure Worklink as it was at this commit, as target (e), in "
+                             "the same run (same schema assumed): an honest before/after")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     args.only = [key.strip() for key in args.only.split(",") if key.strip()]
-    if unknown := set(args.only) - {"a", "b", "c", "d"}:
+    if args.against and "e" not in args.only:
+        args.only.append("e")
+    if "e" in args.only and not args.against:
+        parser.error("target e needs --against GIT_REF")
+    if unknown := set(args.only) - {"a", "b", "c", "d", "e"}:
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     return args
 
@@ -364,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for each in running:
                 each.stop()
+            remove_checkout(workdir)
         measured = {each.target.key: figures_of(each, simulator) for each in running}
     all_figures = [measured.get(key) or unavailable[key] for key in args.only]
     valid = report(all_figures, args)

@@ -48,6 +48,8 @@ class Target:
     """Given the server's base URL, the function that performs one launch against it."""
     postgres_url: str | None = None
     """Set when the target's database is PostgreSQL: its backends' CPU is measured too."""
+    code_dir: Path = REPO
+    """Where gunicorn runs and imports the app from (another commit's worktree for --against)."""
 
 
 def server_env(extra: Mapping[str, str]) -> dict[str, str]:
@@ -124,33 +126,36 @@ def floor_target(key: str, simulator: PlatformSimulator) -> Target:
 
 
 def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, port: int,
-                    db: str, postgres_url: str, redis: bool) -> Target:
+                    db: str, postgres_url: str, redis: bool, code_dir: Path = REPO,
+                    name: str = "worklink", label_prefix: str = "Worklink") -> Target:
     """Worklink on a fresh database with the simulator registered; raises TargetUnavailable."""
-    if not (REPO / "lti_tool" / "wsgi.py").exists():
+    if not (code_dir / "lti_tool" / "wsgi.py").exists():
         raise TargetUnavailable("lti_tool/wsgi.py is missing")
+    if db == "postgresql" and name != "worklink":
+        postgres_url = postgres_url + "_" + name.replace("-", "_")
     database_url = (fresh_postgres(postgres_url) if db == "postgresql"
-                    else f"sqlite:///{workdir / 'worklink-bench.db'}")
+                    else f"sqlite:///{workdir / f'{name}-bench.db'}")
     env = {
         "WORKLINK_MODE": "production",
         "WORKLINK_SECRET_KEY": os.urandom(32).hex(),
         "WORKLINK_BASE_URL": f"http://127.0.0.1:{port}",
         "WORKLINK_DATABASE_URL": database_url,
-        "WORKLINK_INSTANCE_DIR": str(workdir / "worklink-instance"),
+        "WORKLINK_INSTANCE_DIR": str(workdir / f"{name}-instance"),
     }
     if redis:
         env["WORKLINK_REDIS_URL"] = BENCH_REDIS_URL
-    prepare_worklink_database(simulator, database_url)
+    prepare_worklink_database(simulator, database_url, name=name)
     missing = missing_launch_routes(env)
     if missing:
         raise TargetUnavailable(
             f"Worklink has no {' and '.join(missing)} route yet: the lead's launch path has not "
             "landed in this checkout (watch `git log --oneline`); (a), (b) and (c) are still valid"
         )
-    label = f"Worklink ({'PostgreSQL' if db == 'postgresql' else 'SQLite'}"
+    label = f"{label_prefix} ({'PostgreSQL' if db == 'postgresql' else 'SQLite'}"
     label += ", Redis)" if redis else ")"
-    return Target(key, "worklink", label, "lti_tool.wsgi:app", server_env(env),
+    return Target(key, name, label, "lti_tool.wsgi:app", server_env(env),
                   lti_launcher(simulator),
-                  postgres_url=database_url if db == "postgresql" else None)
+                  postgres_url=database_url if db == "postgresql" else None, code_dir=code_dir)
 
 
 def fresh_postgres(url: str) -> str:
@@ -161,7 +166,8 @@ def fresh_postgres(url: str) -> str:
         raise TargetUnavailable(str(exc)) from None
 
 
-def prepare_worklink_database(simulator: PlatformSimulator, database_url: str) -> None:
+def prepare_worklink_database(simulator: PlatformSimulator, database_url: str, *,
+                              name: str = "worklink") -> None:
     """Migrate, then register the simulator the way an admin would (JWKS by URL)."""
     from lti_tool import migrate
     from lti_tool.db import make_engine
@@ -174,7 +180,7 @@ def prepare_worklink_database(simulator: PlatformSimulator, database_url: str) -
             add_registration(
                 session, name="Bench LMS", issuer=simulator.issuer, client_id=simulator.client_id,
                 auth_login_url=simulator.auth_login_url, auth_token_url=simulator.auth_token_url,
-                key_set_url=simulator.jwks_url("worklink"),
+                key_set_url=simulator.jwks_url(name),
                 deployment_ids=[simulator.deployment_id],
             )
             session.commit()
