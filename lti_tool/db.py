@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -155,12 +157,40 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
     else:
-        kwargs.update(pool_pre_ping=True, pool_size=5, max_overflow=5)
+        kwargs.update(pool_size=5, max_overflow=5)
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine, "checkin", _note_checkin)
+        event.listen(engine, "checkout", _ping_if_idle)
     return engine
+
+
+PING_AFTER_IDLE_SECONDS = 5.0
+"""A pooled server connection unused this long is tested before a request gets it."""
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    # SQLAlchemy's pool_pre_ping tests every checkout: a round trip on every request. A
+    # connection in steady use is alive (and one that dies mid-request fails either way); the
+    # ones a server restart or a firewall's idle timeout kill are the idle ones. This is
+    # SQLAlchemy's documented "pessimistic, custom" recipe: DisconnectionError makes the pool
+    # replace the connection and try again.
+    if time.monotonic() - record.info.get("checked_in", 0.0) < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:  # whatever the driver raises for a dead connection
+        raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
 
 
 SQLITE_BEGIN = "worklink_sqlite_begin"

@@ -9,9 +9,10 @@ id_token, apply the deployment policy, and hand back a typed :class:`Launch`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from lti_tool.db import UnitOfWork
 
@@ -67,17 +68,24 @@ def begin_login(work: UnitOfWork, store: EphemeralStore, directory: Directory, c
         "login": {k: params[k] for k in LOGIN_PARAMS if params.get(k)},
         "storage_target": storage_target,
     }, STATE_TTL)
-    query = {
-        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-        "prompt": "none", "client_id": registration.client_id,
-        "redirect_uri": config.base_url + "/lti/launch", "login_hint": login_hint,
-        "state": state, "nonce": nonce,
-    }
+    # The fixed part of the query is the same for every launch of this registration; state and
+    # nonce are URL-safe tokens already. Only the platform's hints need quoting.
+    url = _auth_request_prefix(registration.auth_login_url, registration.client_id,
+                               config.base_url) + "&login_hint=" + quote(login_hint, safe="")
+    url += f"&state={state}&nonce={nonce}"
     if params.get("lti_message_hint"):
-        query["lti_message_hint"] = params["lti_message_hint"]
-    separator = "&" if "?" in registration.auth_login_url else "?"
-    return LoginRedirect(registration.auth_login_url + separator + urlencode(query), state,
-                         storage_target, _origin(registration.auth_login_url))
+        url += "&lti_message_hint=" + quote(params["lti_message_hint"], safe="")
+    return LoginRedirect(url, state, storage_target, _origin(registration.auth_login_url))
+
+
+@functools.lru_cache(maxsize=256)
+def _auth_request_prefix(auth_login_url: str, client_id: str, base_url: str) -> str:
+    separator = "&" if "?" in auth_login_url else "?"
+    return auth_login_url + separator + urlencode({
+        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
+        "prompt": "none", "client_id": client_id,
+        "redirect_uri": base_url + "/lti/launch",
+    })
 
 
 def _registration_for_login(conn: Connection, directory: Directory, issuer: str,

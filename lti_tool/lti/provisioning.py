@@ -99,10 +99,12 @@ def _identity_and_digest(launch: Launch) -> tuple[tuple[Any, ...], str]:
     context, link = launch.context, launch.resource_link
     key = (launch.registration_id, launch.deployment_pk, launch.sub,
            context.id if context else None, link.id if link else None)
+    # Every value provisioning writes (dataclasses.astuple would deep-copy: spelled out instead).
     values = [launch.name, launch.given_name, launch.family_name, launch.email,
-              dataclasses.astuple(context) if context else None, launch.memberships_url,
+              (context.title, context.label) if context else None, launch.memberships_url,
               launch.lineitems_url, launch.lti_roles, launch.role.value,
-              dataclasses.astuple(link) if link else None, launch.custom, launch.lineitem_url]
+              (link.title, link.description) if link else None, launch.custom,
+              launch.lineitem_url]
     digest = hashlib.blake2b(json.dumps(values, sort_keys=True, default=str).encode(),
                              digest_size=16).hexdigest()
     return key, digest
