@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,6 +34,35 @@ class Database:
         # savepoints so that the test can roll everything back.
         join = {} if isinstance(bind, Engine) else {"join_transaction_mode": "create_savepoint"}
         self.sessions = sessionmaker(bind=bind, expire_on_commit=False, **join)
+        self._kept: KeptConnections | None = None
+
+    def keep_connections(self) -> None:
+        """Keep each thread's request connection open between its requests.
+
+        For long-lived worker threads (gunicorn's): taking a connection out of the pool and
+        putting it back costs more than a launch's own statements. Django calls these
+        persistent connections. A thread that ends gives its connection back to the pool.
+        """
+        if isinstance(self.bind, Engine) and self._kept is None:
+            self._kept = KeptConnections(self.bind, ping_when_idle=not self.is_sqlite)
+
+    def dispose(self) -> None:
+        """Close this thread's kept connection and every idle pooled one."""
+        if self._kept is not None:
+            self._kept.close_this_thread()
+        self.engine.dispose()
+
+    def request_connection(self) -> Connection:
+        """The connection a request's unit of work uses; give it back with ``release``."""
+        assert isinstance(self.bind, Engine)
+        return self._kept.take() if self._kept is not None else self.bind.connect()
+
+    def release(self, connection: Connection) -> None:
+        """After the unit of work ended its transaction."""
+        if self._kept is not None:
+            self._kept.put_back(connection)
+        else:
+            connection.close()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -84,7 +115,7 @@ class UnitOfWork:
             # are separate connections, as in production.
             return db_session().connection()
         if self._connection is None:
-            self._connection = self._database.bind.connect()
+            self._connection = self._database.request_connection()
         return self._connection
 
     @property
@@ -117,8 +148,10 @@ class UnitOfWork:
 
     def close(self) -> None:
         if self._connection is not None:
-            self._end(commit=False)
-            self._connection.close()
+            try:
+                self._end(commit=False)
+            finally:
+                self._database.release(self._connection)
         self._connection = None
 
     def _end(self, *, commit: bool) -> None:
@@ -135,6 +168,55 @@ class UnitOfWork:
             driver = connection.connection.driver_connection
             if _in_transaction(driver):
                 driver.commit() if commit else driver.rollback()  # type: ignore[union-attr]
+
+
+class KeptConnections:
+    """One open connection per thread, reused by each request the thread serves."""
+
+    def __init__(self, engine: Engine, *, ping_when_idle: bool) -> None:
+        self._engine = engine
+        self._ping_when_idle = ping_when_idle
+        self._local = threading.local()
+
+    def take(self) -> Connection:
+        local = self._local
+        connection: Connection | None = getattr(local, "connection", None)
+        if connection is not None and (connection.closed or connection.invalidated):
+            connection.close()  # a request hit a dead connection: start afresh
+            connection = None
+        if (connection is not None and self._ping_when_idle
+                and time.monotonic() - local.released > PING_AFTER_IDLE_SECONDS
+                and not _answers(connection)):
+            connection.invalidate()
+            connection.close()
+            connection = None
+        if connection is None:
+            connection = local.connection = self._engine.connect()
+            local.released = time.monotonic()
+            # Back to the pool when the thread is gone (a threaded dev server's, say).
+            weakref.finalize(threading.current_thread(), connection.close)
+        return connection
+
+    def put_back(self, connection: Connection) -> None:
+        self._local.released = time.monotonic()
+
+    def close_this_thread(self) -> None:
+        connection: Connection | None = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+
+def _answers(connection: Connection) -> bool:
+    try:
+        driver = connection.connection.driver_connection
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        cursor.execute("SELECT 1")
+        cursor.close()
+        driver.rollback()  # type: ignore[union-attr]
+    except Exception:  # whatever the driver raises for a dead connection
+        return False
+    return True
 
 
 def _in_transaction(driver: Any) -> bool:
