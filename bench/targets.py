@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -144,7 +146,7 @@ def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, po
     }
     if redis:
         env["WORKLINK_REDIS_URL"] = BENCH_REDIS_URL
-    prepare_worklink_database(simulator, database_url, name=name)
+    prepare_worklink_database(simulator, database_url, name=name, code_dir=code_dir)
     missing = missing_launch_routes(env)
     if missing:
         raise TargetUnavailable(
@@ -167,15 +169,22 @@ def fresh_postgres(url: str) -> str:
 
 
 def prepare_worklink_database(simulator: PlatformSimulator, database_url: str, *,
-                              name: str = "worklink") -> None:
+                              name: str = "worklink", code_dir: Path = REPO) -> None:
     """Migrate, then register the simulator the way an admin would (JWKS by URL)."""
     from lti_tool import migrate
     from lti_tool.db import make_engine
     from lti_tool.lti.registrations import add_registration
 
+    if code_dir != REPO:
+        # Another commit's schema comes from that commit's own migrations.
+        subprocess.run([sys.executable, "-c", "import sys; from lti_tool import migrate; "
+                        "from lti_tool.db import make_engine; "
+                        "migrate.upgrade(make_engine(sys.argv[1]))", database_url],
+                       cwd=code_dir, check=True)
     engine = make_engine(database_url)
     try:
-        migrate.upgrade(engine)
+        if code_dir == REPO:
+            migrate.upgrade(engine)
         with Session(engine) as session:
             add_registration(
                 session, name="Bench LMS", issuer=simulator.issuer, client_id=simulator.client_id,
