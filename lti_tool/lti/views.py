@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request
+from flask import Blueprint, Response, make_response, render_template, request
 
 from lti_tool.app import app_config
 from lti_tool.db import db_session, db_work
@@ -42,8 +42,9 @@ def login() -> Any:
     """OIDC third-party initiated login: step one of every launch."""
     services = lti_services()
     work = db_work()
-    start = oidc.begin_login(work, services.store, services.directory, app_config(),
-                             request.values.to_dict())
+    # Platforms send the login as a GET (Canvas, Moodle) or a form POST; the spec allows both.
+    params = (request.form if request.method == "POST" else request.args).to_dict()
+    start = oidc.begin_login(work, services.store, services.directory, app_config(), params)
     work.commit()
     if start.storage_target:
         # Platform Storage: the page stores the state in the platform's frame, then continues.
@@ -51,7 +52,8 @@ def login() -> Any:
             "lti/platform_storage_put.html", redirect_url=start.url, state=start.state,
             target=start.storage_target, origin=start.platform_origin))
     else:
-        response = redirect(start.url, code=302)
+        # A bare 302: the browser follows it at once, nobody reads a body.
+        response = Response(status=302, headers={"Location": start.url})
     set_cookie(response, STATE_COOKIE, start.state, max_age=oidc.STATE_TTL)
     return response
 
@@ -114,7 +116,7 @@ def _complete(launch: Launch) -> Response:
     principal = Principal(provisioned.user_id, launch.registration_id, provisioned.course_id,
                           launch.role, launch.launch_id)
     work.commit()
-    response = make_response("")
+    response = Response()
     bind_session(response, principal)
     body, status = render_landing(work.connection, launch, principal, provisioned)
     response.set_data(body)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlparse
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lti_tool.models import Enrollment, User
-from tests.lti_tool.lti.conftest import LIS, REMOVE, Flow
+from tests.lti_tool.lti.conftest import CLIENT_ID, DEPLOYMENT_ID, ISSUER, LIS, REMOVE, TOOL, Flow
 
 VARIANTS = {
     "basic": {},
@@ -65,3 +67,20 @@ def test_launch_shows_the_persons_name_and_updates_it_next_time(flow: Flow, db: 
     user = db.scalar(select(User).where(User.sub == "user-123"))
     assert user is not None and user.name == "Ada R. Rivera"
     assert len(list(db.scalars(select(User)))) == 1
+
+
+def test_a_login_posted_as_a_form_launches_like_a_get(flow: Flow, db: Session) -> None:
+    """The OIDC spec lets a platform POST the third-party login; the redirect must carry the
+    platform's hints exactly, quoted, with a state the launch then accepts."""
+    hint = "resource:7/user 12&x=é"
+    response = flow.client.post("/lti/login", data={
+        "iss": ISSUER, "login_hint": "user 1+2", "target_link_uri": TOOL + "/lti/launch",
+        "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT_ID, "lti_message_hint": hint})
+    assert response.status_code == 302
+    redirect = urlparse(response.headers["Location"])
+    query = parse_qs(redirect.query)
+    assert query["login_hint"] == ["user 1+2"] and query["lti_message_hint"] == [hint]
+    assert query["redirect_uri"] == [TOOL + "/lti/launch"] and query["client_id"] == [CLIENT_ID]
+    assert query["response_mode"] == ["form_post"] and query["prompt"] == ["none"]
+    token = flow.platform.sign(flow.platform.claims(query["nonce"][0]))
+    assert flow.post(token, query["state"][0]).status_code == 200
