@@ -74,6 +74,8 @@ class Figures:
     cpu_ms: float = math.nan
     """Server CPU per launch: gunicorn master + workers, utime + stime."""
     postgres_cpu_ms: float | None = None
+    redis_cpu_ms: float | None = None
+    """The Redis server's CPU per launch, when the target uses Redis (it serves only this run)."""
     p50_ms: float = math.nan
     p95_ms: float = math.nan
     jwks_fetches: int = 0
@@ -88,6 +90,16 @@ class Figures:
     @property
     def valid(self) -> bool:
         return not self.unavailable and not self.failures and self.launches > 0
+
+
+def redis_server_pid(url: str) -> int:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        return int(client.info("server")["process_id"])
+    finally:
+        client.close()
 
 
 def postgres_backend_pids(url: str) -> list[int]:
@@ -111,6 +123,7 @@ class Tally:
     failures: Counter[str] = dataclasses.field(default_factory=Counter)
     server_cpu: float = 0.0
     postgres_cpu: float = 0.0
+    redis_cpu: float = 0.0
     client_cpu: float = 0.0
     other_cpu: float = 0.0
     jwks_fetches: int = 0
@@ -156,6 +169,8 @@ def start(target: Target, args: argparse.Namespace, port: int, workdir: Path) ->
 def measure_slice(running: Running, simulator: PlatformSimulator, seconds: float) -> None:
     target, tally = running.target, running.tally
     pg_pids = postgres_backend_pids(target.postgres_url) if target.postgres_url else []
+    redis_pids = [redis_server_pid(target.redis_url)] if target.redis_url else []
+    redis_before = cpu_snapshot(redis_pids)
     jwks_before = simulator.jwks_fetches(target.name)
     pg_before = cpu_snapshot(pg_pids)
     cpu_before = cpu_snapshot(running.server.pids())
@@ -168,6 +183,8 @@ def measure_slice(running: Running, simulator: PlatformSimulator, seconds: float
     else:
         pg_after = {}
     server_cpu, pg_cpu = cpu_between(cpu_before, cpu_after), cpu_between(pg_before, pg_after)
+    redis_cpu = cpu_between(redis_before, cpu_snapshot(redis_pids))
+    tally.redis_cpu += redis_cpu
     client_cpu = client_after - client_before
     tally.seconds += result.seconds
     tally.latencies += result.latencies
@@ -175,7 +192,8 @@ def measure_slice(running: Running, simulator: PlatformSimulator, seconds: float
     tally.server_cpu += server_cpu
     tally.postgres_cpu += pg_cpu
     tally.client_cpu += client_cpu
-    tally.other_cpu += max(0.0, machine_after - machine_before - server_cpu - pg_cpu - client_cpu)
+    tally.other_cpu += max(0.0, machine_after - machine_before - server_cpu - pg_cpu - redis_cpu
+                           - client_cpu)
     tally.jwks_fetches += simulator.jwks_fetches(target.name) - jwks_before
 
 
@@ -194,6 +212,8 @@ def figures_of(running: Running, simulator: PlatformSimulator) -> Figures:
         figures.client_cpu_ms = 1000 * tally.client_cpu / attempts
         if target.postgres_url:
             figures.postgres_cpu_ms = 1000 * tally.postgres_cpu / attempts
+        if target.redis_url:
+            figures.redis_cpu_ms = 1000 * tally.redis_cpu / attempts
     if tally.seconds:
         figures.other_cores = tally.other_cpu / tally.seconds
     return figures
@@ -312,9 +332,12 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
         ratio = worklink.cpu_ms / by_key["c"].cpu_ms
         print(f"  CPU per launch vs (c) floor:            {ratio:5.2f}x  (goal <= "
               f"{GOAL_CPU_VS_FLOOR:g}x) {verdict(ratio <= GOAL_CPU_VS_FLOOR)}")
-        if worklink.postgres_cpu_ms is not None:
-            with_pg = (worklink.cpu_ms + worklink.postgres_cpu_ms) / by_key["c"].cpu_ms
-            print(f"    the same with PostgreSQL's backend CPU added: {with_pg:5.2f}x")
+        backends = [(name, ms) for name, ms in (("PostgreSQL", worklink.postgres_cpu_ms),
+                                                 ("Redis", worklink.redis_cpu_ms)) if ms is not None]
+        if backends:
+            with_backends = (worklink.cpu_ms + sum(ms for _, ms in backends)) / by_key["c"].cpu_ms
+            print(f"    the same with {' and '.join(n for n, _ in backends)} server CPU added "
+                  f"({' + '.join(f'{ms:.2f} ms' for _, ms in backends)}): {with_backends:5.2f}x")
     if "e" in by_key:
         then = by_key["e"]
         print(f"  against (e) {args.against}: CPU per launch {worklink.cpu_ms / then.cpu_ms:5.2f}x, "

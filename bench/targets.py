@@ -50,6 +50,8 @@ class Target:
     """Given the server's base URL, the function that performs one launch against it."""
     postgres_url: str | None = None
     """Set when the target's database is PostgreSQL: its backends' CPU is measured too."""
+    redis_url: str | None = None
+    """Set when the target uses Redis: the Redis server's CPU is measured too."""
     code_dir: Path = REPO
     """Where gunicorn runs and imports the app from (another commit's worktree for --against)."""
 
@@ -157,7 +159,8 @@ def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, po
     label += ", Redis)" if redis else ")"
     return Target(key, name, label, "lti_tool.wsgi:app", server_env(env),
                   lti_launcher(simulator),
-                  postgres_url=database_url if db == "postgresql" else None, code_dir=code_dir)
+                  postgres_url=database_url if db == "postgresql" else None,
+                  redis_url=BENCH_REDIS_URL if redis else None, code_dir=code_dir)
 
 
 def fresh_postgres(url: str) -> str:

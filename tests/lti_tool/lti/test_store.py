@@ -77,3 +77,25 @@ def test_launch_works_with_redis_as_the_shared_store(config: Config, connection:
     token = platform.sign(platform.claims(nonce))
     assert flow.post(token, state).status_code == 200
     assert flow.post(token, state).headers["X-Worklink-Error"] == "state_not_found"
+
+
+def test_redis_threads_share_values_and_a_take_wins_once() -> None:
+    """Each worker thread holds its own Redis connection; what one puts, another takes, once."""
+    import threading
+
+    store = RedisStore(_redis_or_skip(), prefix=f"worklink-test-{uuid.uuid4().hex}:")
+    store.put("state:shared", {"nonce": "n"}, 60)
+    taken: list[object] = []
+    clients: list[object] = []
+
+    def take() -> None:
+        clients.append(store.client)
+        taken.append(store.take("state:shared"))
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(map(str, taken)) == ["None", "None", "None", "{'nonce': 'n'}"]
+    assert len({id(client) for client in clients}) == 4 and store.client not in clients
