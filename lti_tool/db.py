@@ -186,7 +186,7 @@ class KeptConnections:
             connection = None
         if (connection is not None and self._ping_when_idle
                 and time.monotonic() - local.released > PING_AFTER_IDLE_SECONDS
-                and not _answers(connection)):
+                and not _answers(connection.connection.driver_connection)):
             connection.invalidate()
             connection.close()
             connection = None
@@ -205,18 +205,6 @@ class KeptConnections:
         if connection is not None:
             connection.close()
             self._local.connection = None
-
-
-def _answers(connection: Connection) -> bool:
-    try:
-        driver = connection.connection.driver_connection
-        cursor = driver.cursor()  # type: ignore[union-attr]
-        cursor.execute("SELECT 1")
-        cursor.close()
-        driver.rollback()  # type: ignore[union-attr]
-    except Exception:  # whatever the driver raises for a dead connection
-        return False
-    return True
 
 
 def _in_transaction(driver: Any) -> bool:
@@ -266,13 +254,20 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     # replace the connection and try again.
     if time.monotonic() - record.info.get("checked_in", 0.0) < PING_AFTER_IDLE_SECONDS:
         return
+    if not _answers(dbapi_connection):
+        raise DisconnectionError("an idle connection failed its ping")
+
+
+def _answers(driver: Any) -> bool:
+    """Whether a server connection still answers (``SELECT 1``), left outside a transaction."""
     try:
-        cursor = dbapi_connection.cursor()
+        cursor = driver.cursor()
         cursor.execute("SELECT 1")
         cursor.close()
-        dbapi_connection.rollback()
-    except Exception as exc:  # whatever the driver raises for a dead connection
-        raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
+        driver.rollback()
+    except Exception:  # whatever the driver raises for a dead connection
+        return False
+    return True
 
 
 SQLITE_BEGIN = "worklink_sqlite_begin"
