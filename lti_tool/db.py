@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -16,6 +17,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.driver_sql import DriverStatements
+
+log = logging.getLogger(__name__)
 
 
 class Database:
@@ -63,6 +66,13 @@ class Database:
             self._kept.put_back(connection)
         else:
             connection.close()
+
+    def discard(self, connection: Connection) -> None:
+        """A connection in an unknown state: closed for good, its pool slot freed."""
+        connection.invalidate()
+        connection.close()
+        if self._kept is not None:
+            self._kept.close_this_thread()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -147,12 +157,21 @@ class UnitOfWork:
         self._end(commit=True)
 
     def close(self) -> None:
-        if self._connection is not None:
-            try:
-                self._end(commit=False)
-            finally:
-                self._database.release(self._connection)
+        connection = self._connection
+        if connection is None:
+            return
+        try:
+            self._end(commit=False)
+        except Exception as exc:
+            # The rollback failed (a connection the server dropped, seen by the driver's own
+            # cursor where SQLAlchemy could not mark it): never hand it to the next request.
+            # Logged, not raised: this runs as the request ends, whatever its answer was.
+            log.warning("discarding a database connection whose rollback failed: %s", exc)
+            self._connection = None
+            self._database.discard(connection)
+            return
         self._connection = None
+        self._database.release(connection)
 
     def _end(self, *, commit: bool) -> None:
         self._writing = False

@@ -132,3 +132,33 @@ def test_a_kept_connection_the_server_dropped_while_idle_is_replaced(
         work.close()
     finally:
         database.dispose()
+
+
+def test_a_connection_that_died_inside_a_request_is_not_handed_to_the_next(
+        fresh_database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The hot path runs on the driver's cursor, where SQLAlchemy never sees a disconnect: the
+    unit of work must notice at its rollback and give the next request a new connection."""
+    if not fresh_database_url.startswith("postgresql"):
+        pytest.skip("only a server database drops connections")
+    database = _kept_database(fresh_database_url)
+    try:
+        work = UnitOfWork(database)
+        cursor = work.write_cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+        killer = create_engine(fresh_database_url, poolclass=NullPool)
+        with killer.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        killer.dispose()
+        with pytest.raises(Exception):
+            cursor.execute("INSERT INTO ephemeral_value (key, value, expires_at) "
+                           "VALUES ('k', 'v', 1)")
+        work.close()  # the request's teardown: its rollback meets the dead connection
+        assert "rollback failed" in caplog.text
+        work = UnitOfWork(database)
+        cursor = work.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
+        work.close()
+    finally:
+        database.dispose()
