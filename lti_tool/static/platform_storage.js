@@ -38,6 +38,14 @@
   });
   var message = { subject: "lti." + (action === "put" ? "put_data" : "get_data"), message_id: messageId, key: key };
   if (action === "put") { message.value = el.dataset.value; }
-  target.postMessage(message, origin);
-  setTimeout(function () { finish(false, null); }, 2000);
+  // The platform's storage frame loads beside this one and may not listen yet: a message sent
+  // before its listener exists is lost. Both messages are safe to repeat (same message_id; the
+  // first answer wins), so send again until one is answered or time is up.
+  var started = Date.now();
+  (function send() {
+    if (done) { return; }
+    if (Date.now() - started >= 3000) { finish(false, null); return; }
+    target.postMessage(message, origin);
+    setTimeout(send, 250);
+  })();
 })();
