@@ -46,13 +46,14 @@ from bench.targets import (
     TargetUnavailable,
     floor_target,
     pylti1p3_target,
+    required_floor_target,
     worklink_target,
 )
 
 NAMES = {"a": "pylti1p3-url", "b": "pylti1p3-inline", "c": "floor", "d": "worklink",
-         "e": "worklink-then"}
+         "e": "worklink-then", "f": "required-floor"}
 LABELS = {"a": "pylti1p3, JWKS by URL", "b": "pylti1p3, JWKS inline", "c": "floor", "d": "Worklink",
-          "e": "Worklink at --against"}
+          "e": "Worklink at --against", "f": "floor + required work"}
 
 # The goals the issue sets for Worklink's launch path.
 GOAL_VS_URL_BASELINE = 2.0
@@ -243,6 +244,8 @@ def build_target(key: str, simulator: PlatformSimulator, args: argparse.Namespac
         return pylti1p3_target(key, simulator, workdir, inline=True)
     if key == "c":
         return floor_target(key, simulator)
+    if key == "f":
+        return required_floor_target(key, simulator, workdir)
     if key == "e":
         return worklink_target(key, simulator, workdir, port=port, db=args.db,
                                postgres_url=args.postgres_url, redis=args.redis,
@@ -338,6 +341,11 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
             with_backends = (worklink.cpu_ms + sum(ms for _, ms in backends)) / by_key["c"].cpu_ms
             print(f"    the same with {' and '.join(n for n, _ in backends)} server CPU added "
                   f"({' + '.join(f'{ms:.2f} ms' for _, ms in backends)}): {with_backends:5.2f}x")
+    if "f" in by_key and "c" in by_key:
+        required = by_key["f"].cpu_ms
+        print(f"    (f), the floor plus only the work every launch must do: "
+              f"{required / by_key['c'].cpu_ms:5.2f}x the floor; Worklink: "
+              f"{worklink.cpu_ms / required:5.2f}x (f)")
     if "e" in by_key:
         then = by_key["e"]
         print(f"  against (e) {args.against}: CPU per launch {worklink.cpu_ms / then.cpu_ms:5.2f}x, "
@@ -373,9 +381,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="with --db postgresql: the database to drop and recreate")
     parser.add_argument("--redis", action="store_true",
                         help="give Worklink WORKLINK_REDIS_URL=redis://127.0.0.1:6379/13")
-    parser.add_argument("--only", default="a,b,c,d",
+    parser.add_argument("--only", default="a,b,c,d,f",
                         help="targets to run, e.g. a,d (a: pylti1p3 URL, b: inline, c: floor, "
-                             "d: Worklink)")
+                             "d: Worklink, f: floor + required work; e: see --against)")
     parser.add_argument("--against", metavar="GIT_REF",
                         help="also measure Worklink as it was at this commit, as target (e), in "
                              "the same run (same schema assumed): an honest before/after")
@@ -386,7 +394,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.only.append("e")
     if "e" in args.only and not args.against:
         parser.error("target e needs --against GIT_REF")
-    if unknown := set(args.only) - {"a", "b", "c", "d", "e"}:
+    if unknown := set(args.only) - set(NAMES):
         parser.error(f"unknown targets: {', '.join(sorted(unknown))}")
     return args
 

@@ -129,6 +129,20 @@ def floor_target(key: str, simulator: PlatformSimulator) -> Target:
                   server_env({}), floor_launcher(simulator))
 
 
+def required_floor_target(key: str, simulator: PlatformSimulator, workdir: Path) -> Target:
+    """The floor plus only the work every launch must do (see bench/required_floor.py)."""
+    settings = {
+        "issuer": simulator.issuer, "client_id": simulator.client_id,
+        "auth_login_url": simulator.auth_login_url, "jwks": simulator.jwks,
+        "database": str(workdir / "required-floor.db"),
+    }
+    config_path = workdir / "required-floor.json"
+    config_path.write_text(json.dumps(settings))
+    return Target(key, "required-floor", "floor + required work (state, RS256, page)",
+                  "bench.required_floor:create_app()",
+                  server_env({"BENCH_REQUIRED_CONFIG": str(config_path)}), lti_launcher(simulator))
+
+
 def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, port: int,
                     db: str, postgres_url: str, redis: bool, code_dir: Path = REPO,
                     name: str = "worklink", label_prefix: str = "Worklink") -> Target:
