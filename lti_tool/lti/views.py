@@ -43,7 +43,8 @@ def login() -> Any:
     services = lti_services()
     work = db_work()
     # Platforms send the login as a GET (Canvas, Moodle) or a form POST; the spec allows both.
-    params = (request.form if request.method == "POST" else request.args).to_dict()
+    # A POST may carry some of it in the query too, so it reads both; a GET needs no form parse.
+    params = (request.values if request.method == "POST" else request.args).to_dict()
     start = oidc.begin_login(work, services.store, services.directory, app_config(), params)
     work.commit()
     if start.storage_target:
