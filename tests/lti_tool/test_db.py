@@ -14,6 +14,14 @@ import lti_tool.db as db_module
 from lti_tool.db import Database, UnitOfWork, make_engine
 
 
+def _terminate_backend(url: str, pid: int) -> None:
+    """The server drops a connection under its client (a restart, an idle timeout)."""
+    killer = create_engine(url, poolclass=NullPool)
+    with killer.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    killer.dispose()
+
+
 def test_an_idle_server_connection_the_server_dropped_is_replaced_before_use(
         database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if not database_url.startswith("postgresql"):
@@ -22,11 +30,7 @@ def test_an_idle_server_connection_the_server_dropped_is_replaced_before_use(
     try:
         with engine.connect() as conn:
             first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        # The server goes away under the pooled connection (a restart, an idle timeout).
-        killer = create_engine(database_url, poolclass=NullPool)
-        with killer.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-        killer.dispose()
+        _terminate_backend(database_url, first)
         # Once it has been idle long enough, the checkout tests it and swaps in a new one.
         monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)
         with engine.connect() as conn:
@@ -47,10 +51,7 @@ def test_a_connection_in_steady_use_is_not_pinged(database_url: str,
     try:
         with engine.connect() as conn:
             first = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        killer = create_engine(database_url, poolclass=NullPool)
-        with killer.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
-        killer.dispose()
+        _terminate_backend(database_url, first)
         with pytest.raises(OperationalError), engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         with engine.connect() as conn:
@@ -122,10 +123,7 @@ def test_a_kept_connection_the_server_dropped_while_idle_is_replaced(
         work = UnitOfWork(database)
         pid = work.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
         work.close()
-        killer = create_engine(fresh_database_url, poolclass=NullPool)
-        with killer.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        killer.dispose()
+        _terminate_backend(fresh_database_url, pid)
         monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)
         work = UnitOfWork(database)
         assert work.connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
@@ -146,10 +144,7 @@ def test_a_connection_that_died_inside_a_request_is_not_handed_to_the_next(
         cursor = work.write_cursor()
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-        killer = create_engine(fresh_database_url, poolclass=NullPool)
-        with killer.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        killer.dispose()
+        _terminate_backend(fresh_database_url, pid)
         with pytest.raises(Exception):
             cursor.execute("INSERT INTO ephemeral_value (key, value, expires_at) "
                            "VALUES ('k', 'v', 1)")
