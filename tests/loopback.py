@@ -1,4 +1,5 @@
-"""Real HTTP peers on 127.0.0.1 for tests: a platform's JWKS or token endpoint, a CASE provider.
+"""Real HTTP peers on 127.0.0.1 for tests: a platform's JWKS or token endpoint, a CASE provider,
+a WSGI app under test.
 
 Each test server binds a free port, serves from a daemon thread, says nothing in the test log,
 and stops with :meth:`LoopbackServer.close` (or a ``with`` block).
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from werkzeug.serving import make_server
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -64,3 +67,15 @@ class LoopbackServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def serve_wsgi(app: Any) -> Iterator[str]:
+    """Serve a WSGI app on a free port for as long as the generator is open; yields its origin."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask
-from werkzeug.serving import make_server
 
 from bench import baseline_pylti1p3, floor
 from bench.browsers import BROWSERS
 from bench.platform_simulator import PlatformSimulator, ToolEndpoints, simulated_users
 from bench.targets import floor_launcher
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[PlatformSimulator]:
-    with PlatformSimulator() as running:
-        yield running
-
-
-def serve(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
+from tests.loopback import serve_wsgi
 
 
 TOOL_KEY_PEM = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
@@ -56,7 +37,7 @@ def baseline_settings(simulator: PlatformSimulator, *, inline: bool) -> dict[str
 @pytest.fixture(params=[True, False], ids=["jwks-inline", "jwks-by-url"])
 def baseline(request: pytest.FixtureRequest, simulator: PlatformSimulator) -> Iterator[str]:
     app = baseline_pylti1p3.create_app(baseline_settings(simulator, inline=request.param))
-    yield from serve(app)
+    yield from serve_wsgi(app)
 
 
 @pytest.mark.parametrize("client", sorted(BROWSERS))
@@ -74,7 +55,7 @@ def test_a_learner_launches_into_the_baseline_tool(baseline: str, client: str,
 def test_the_baseline_by_url_fetches_the_platform_keys_on_every_launch(
         simulator: PlatformSimulator) -> None:
     app = baseline_pylti1p3.create_app(baseline_settings(simulator, inline=False))
-    for base in serve(app):
+    for base in serve_wsgi(app):
         tool = ToolEndpoints(f"{base}/lti/login", f"{base}/lti/launch")
         before = simulator.jwks_fetches("baseline-test")
         for user in simulated_users(3):
@@ -87,7 +68,7 @@ def test_a_launch_whose_state_cookie_is_lost_fails_with_the_reason(
         simulator: PlatformSimulator) -> None:
     """The second step runs in a fresh browser, as when a third-party cookie is blocked."""
     app = baseline_pylti1p3.create_app(baseline_settings(simulator, inline=True))
-    for base in serve(app):
+    for base in serve_wsgi(app):
         tool = ToolEndpoints(f"{base}/lti/login", f"{base}/lti/launch")
 
         class ForgetfulBrowser(BROWSERS["lean"]):  # type: ignore[misc,valid-type]
@@ -101,7 +82,7 @@ def test_a_launch_whose_state_cookie_is_lost_fails_with_the_reason(
 
 
 def test_the_floor_answers_both_requests(simulator: PlatformSimulator) -> None:
-    for base in serve(floor.create_app()):
+    for base in serve_wsgi(floor.create_app()):
         launch = floor_launcher(simulator)(base)
 
         outcome = launch(BROWSERS["lean"](), simulated_users(1)[0])

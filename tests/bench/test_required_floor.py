@@ -17,13 +17,7 @@ from bench.platform_simulator import (
     parse_login_redirect,
     simulated_users,
 )
-from tests.bench.test_baseline_pylti1p3 import serve
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[PlatformSimulator]:
-    with PlatformSimulator() as running:
-        yield running
+from tests.loopback import serve_wsgi
 
 
 @pytest.fixture
@@ -33,7 +27,7 @@ def tool(simulator: PlatformSimulator, tmp_path: Path) -> Iterator[ToolEndpoints
         "auth_login_url": simulator.auth_login_url, "jwks": simulator.jwks,
         "database": str(tmp_path / "state.db"),
     })
-    for base in serve(app):
+    for base in serve_wsgi(app):
         yield ToolEndpoints(f"{base}/lti/login", f"{base}/lti/launch")
 
 

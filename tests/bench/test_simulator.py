@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import jwt
 import pytest
 
@@ -15,12 +13,6 @@ from bench.platform_simulator import (
     parse_login_redirect,
     simulated_users,
 )
-
-
-@pytest.fixture(scope="module")
-def simulator() -> Iterator[PlatformSimulator]:
-    with PlatformSimulator() as running:
-        yield running
 
 
 def test_id_token_validates_with_pyjwt_against_the_served_jwks(
