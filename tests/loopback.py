@@ -79,3 +79,5 @@ def serve_wsgi(app: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()

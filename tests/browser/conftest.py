@@ -11,16 +11,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
+from tests.loopback import serve_wsgi
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROME_FLAGS = (
@@ -46,20 +45,16 @@ def live_server(tmp_path: Path, fresh_database_url: str) -> Iterator[LiveServer]
     def dispatch(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         return holder["app"](environ, start_response)
 
-    server = make_server("127.0.0.1", 0, dispatch, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
+    served = serve_wsgi(dispatch)
+    url = next(served)
     config = Config(mode=Mode.TEST, secret_key="browser-test-secret-key-not-for-production",
                     database_url=fresh_database_url, base_url=url,
                     instance_dir=tmp_path / "instance", sandbox=True)
     holder["app"] = create_app(config)
-    thread = threading.Thread(target=server.serve_forever, name="live-worklink", daemon=True)
-    thread.start()
     try:
         yield LiveServer(url=url, config=config)
     finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+        served.close()
         holder["app"].extensions["worklink.db"].engine.dispose()
         holder["app"].extensions["worklink.sandbox"].store.dispose()
 
