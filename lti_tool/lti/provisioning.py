@@ -9,6 +9,7 @@ launch's identity: when the same person launches the same link again with nothin
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import threading
@@ -67,11 +68,8 @@ def upsert(work: UnitOfWork, model: type[Base], keys: dict[str, Any], values: di
     """Insert or update one row identified by ``keys``; returns its primary key, or a row of
     the key and the ``also`` columns when those are named."""
     table = model.__table__  # type: ignore[attr-defined]
-    # Columns with a Python-side default (created_at) get it on insert only, as Core would.
-    defaults = {column.name: column.default for column in table.columns
-                if column.default is not None and not column.primary_key
-                and column.name not in keys and column.name not in values}
-    inserted = {name: d.arg if d.is_scalar else d.arg(None) for name, d in defaults.items()}
+    inserted = {name: d.arg if d.is_scalar else d.arg(None)
+                for name, d in _insert_defaults(table, (*keys, *values))}
 
     def build() -> Any:
         binds = {name: bindparam(name, type_=table.c[name].type)
@@ -85,6 +83,15 @@ def upsert(work: UnitOfWork, model: type[Base], keys: dict[str, Any], values: di
                                     build)
     row = statement.execute(work.write_cursor(), {**keys, **values, **inserted}).fetchall()[0]
     return tuple(row) if also else int(row[0])
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_defaults(table: Any, named: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    """Columns with a Python-side default (created_at) the statement does not name: they get
+    it on insert only, as Core would."""
+    return tuple((column.name, column.default) for column in table.columns
+                 if column.default is not None and not column.primary_key
+                 and column.name not in named)
 
 
 def insert_ignore(connection: Connection, model: type[Base], keys: dict[str, Any],
