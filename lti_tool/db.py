@@ -63,7 +63,7 @@ class Database:
     def release(self, connection: Connection) -> None:
         """After the unit of work ended its transaction."""
         if self._kept is not None:
-            self._kept.put_back(connection)
+            self._kept.put_back()
         else:
             connection.close()
 
@@ -216,7 +216,7 @@ class KeptConnections:
             weakref.finalize(threading.current_thread(), connection.close)
         return connection
 
-    def put_back(self, connection: Connection) -> None:
+    def put_back(self) -> None:
         self._local.released = time.monotonic()
 
     def close_this_thread(self) -> None:
