@@ -1,5 +1,5 @@
-"""Worklink's Flask + LTI shell around the ``competencies`` domain."""
+"""Worklink's Flask + LTI shell around the ``competencies`` domain.
 
-from lti_tool.app import create_app
-
-__all__ = ["create_app"]
+The app is built by ``lti_tool.app.create_app`` (the composition root); only entry points
+(``lti_tool.wsgi``, the CLI, tests and benchmarks) import it.
+"""

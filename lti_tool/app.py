@@ -37,6 +37,11 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     app.register_blueprint(teacher_bp)
     app.register_blueprint(student_bp)
     app.register_blueprint(admin_bp)
+    # The LTI layer hands an accepted launch on; the audiences' pages draw where it lands.
+    from lti_tool.landing import render_landing
+    from lti_tool.lti.launched import register_landing
+
+    register_landing(app, render_landing)
 
     if config.sandbox and not config.is_production:
         from lti_tool.sandbox import init_app as init_sandbox
@@ -56,9 +61,3 @@ class LazyCookieSessionInterface(SecureCookieSessionInterface):
         if self.get_cookie_name(app) not in request.cookies:
             return self.session_class()
         return super().open_session(app, request)
-
-
-def app_config() -> Config:
-    from flask import current_app
-
-    return current_app.extensions["worklink.config"]  # type: ignore[no-any-return]

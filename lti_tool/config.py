@@ -13,6 +13,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from flask import current_app
+
 
 class Mode(enum.StrEnum):
     DEV = "dev"
@@ -25,6 +27,11 @@ class DeploymentPolicy(enum.StrEnum):
 
     ACCEPT = "accept"
     PENDING = "pending"
+
+
+def app_config() -> Config:
+    """The running app's config (set by ``create_app``), for code serving a request."""
+    return current_app.extensions["worklink.config"]  # type: ignore[no-any-return]
 
 
 class ConfigError(Exception):

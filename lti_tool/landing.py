@@ -8,45 +8,24 @@ reading it back from the database would only cost time.
 
 from __future__ import annotations
 
-import dataclasses
-
 from flask import render_template
 from sqlalchemy.engine import Connection
 
 from lti_tool.db import db_session
 from lti_tool.lti.custom_params import TASK
 from lti_tool.lti.launch import Launch
+from lti_tool.lti.launched import Launched
 from lti_tool.lti.provisioning import Provisioned
 from lti_tool.lti.services import lti_services
+from lti_tool.page_context import CourseView, PersonView
 from lti_tool.placement import PlacementError, task_for_launch
 from lti_tool.security import Principal, Role
 from lti_tool.web import error_page
 
 
-@dataclasses.dataclass(frozen=True)
-class CourseView:
-    id: int
-    title: str | None
-    label: str | None
-
-
-@dataclasses.dataclass(frozen=True)
-class PersonView:
-    id: int | None
-    name: str | None
-    given_name: str | None
-    family_name: str | None
-    email: str | None
-
-    @property
-    def display_name(self) -> str:
-        full = " ".join(p for p in (self.given_name, self.family_name) if p)
-        return self.name or full or self.email or "Anonymous user"
-
-
-def render_landing(conn: Connection, launch: Launch, principal: Principal,
-                   provisioned: Provisioned) -> tuple[str, int]:
+def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
     """The page for this launch, after the launch's writes are committed."""
+    launch, principal, provisioned = launched.launch, launched.principal, launched.provisioned
     from lti_tool.student.views import render_student_home, render_student_task
     from lti_tool.teacher.picker import render_picker
     from lti_tool.teacher.views import render_placement, render_teacher_home

@@ -120,7 +120,7 @@ def read_token(token: str, max_age: int) -> Principal | None:
 def current_principal() -> Principal | None:
     if "principal" in g:
         return g.principal  # type: ignore[no-any-return]
-    from lti_tool.app import app_config
+    from lti_tool.config import app_config
 
     token = (
         request.headers.get(SESSION_HEADER)
@@ -135,7 +135,7 @@ def current_principal() -> Principal | None:
 
 def bind_session(response: Response, principal: Principal) -> str:
     """Bind the browser to this launch: a partitioned cookie plus a token for links."""
-    from lti_tool.app import app_config
+    from lti_tool.config import app_config
 
     token = issue_token(principal)
     g.principal = principal
@@ -153,7 +153,7 @@ def set_cookie(response: Response, name: str, value: str, *, max_age: int) -> No
     Written as a header directly: our values are URL-safe tokens that need no quoting, and
     werkzeug's general cookie writer costs more than the rest of a login step.
     """
-    from lti_tool.app import app_config
+    from lti_tool.config import app_config
 
     if not _COOKIE_VALUE.fullmatch(value):
         raise ValueError("cookie values here are URL-safe tokens")

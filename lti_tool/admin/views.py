@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.admin import deployments as operations
 from lti_tool.admin.signin import redeem
-from lti_tool.app import app_config
+from lti_tool.config import app_config
 from lti_tool.csrf import check_csrf as _check_csrf
 from lti_tool.csrf import csrf_token
 from lti_tool.db import db_session

@@ -6,7 +6,7 @@ import secrets
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
 
-from lti_tool.app import app_config
+from lti_tool.config import app_config
 from lti_tool.db import db_session
 from lti_tool.lti.canvas_config import canvas_configuration
 from lti_tool.lti.dynamic_registration import DynamicRegistrationError, register

@@ -9,12 +9,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, make_response, render_template, request
 
-from lti_tool.app import app_config
+from lti_tool.config import app_config
 from lti_tool.db import db_session, db_work
-from lti_tool.landing import render_landing
 from lti_tool.lti import oidc
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import Launch
+from lti_tool.lti.launched import Launched, land
 from lti_tool.lti.provisioning import provision
 from lti_tool.lti.services import lti_services
 from lti_tool.security import Principal, bind_session, set_cookie
@@ -119,7 +119,7 @@ def _complete(launch: Launch) -> Response:
     work.commit()
     response = Response()
     bind_session(response, principal)
-    body, status = render_landing(work.connection, launch, principal, provisioned)
+    body, status = land(work.connection, Launched(launch, principal, provisioned))
     response.set_data(body)
     response.status_code = status
     return response

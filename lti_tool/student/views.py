@@ -8,7 +8,7 @@ from sqlalchemy.engine import Connection
 from competencies.tasks.model import Task
 from competencies.tasks.versions import freeze
 from lti_tool.db import db_session
-from lti_tool.landing import CourseView, PersonView
+from lti_tool.page_context import CourseView, PersonView
 from lti_tool.models import Course, User
 from lti_tool.task_view import task_view
 from lti_tool.security import Principal, Role, current_principal, require

@@ -17,7 +17,7 @@ from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage, ExperienceType
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
-from lti_tool.landing import CourseView, PersonView
+from lti_tool.page_context import CourseView, PersonView
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.lti.deep_linking import (ContentItem, DeepLinkingError, DeepLinkingRequest,
                                        LineItemSpec, build_response, deep_linking_request,

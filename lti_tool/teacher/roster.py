@@ -6,7 +6,7 @@ import logging
 
 from flask import abort, render_template, request
 
-from lti_tool.app import app_config
+from lti_tool.config import app_config
 from lti_tool.db import db_work
 from lti_tool.lti.roster import (
     RosterUnavailable,
