@@ -54,7 +54,7 @@ CONTEXTS = (
 )
 KEYWORDS = ("literacy", "numeracy", "STEM", "employability", "citizenship", "health",
             "technology", "communication", "teamwork", "safety")
-WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
 
 
 def generate(count: int, key: str = "K1", seed: int = 1) -> FrameworkPackage:

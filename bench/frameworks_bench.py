@@ -151,7 +151,7 @@ def _search_p95(engine: Any, packages: dict[str, Any], searches: int) -> Figure:
     hits: dict[str, int] = {}
     with Session(engine) as session:
         total = session.scalar(text("SELECT count(*) FROM item"))
-        for kind, query in queries[:50]:  # warm the caches and the statement cache
+        for _kind, query in queries[:50]:  # warm the caches and the statement cache
             search.search(session, query)
         for kind, query in queries:
             started = time.perf_counter()

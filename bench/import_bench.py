@@ -33,7 +33,7 @@ FANOUT = (10, 10, 10, 10, 5)
 def generate(count: int) -> FrameworkPackage:
     """A framework of ``count`` items in a five-level tree, shaped like a large state framework."""
     framework = "urn:worklink:bench"
-    when = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     items: list[ItemRecord] = []
     associations: list[AssociationRecord] = []
     frontier = [framework]

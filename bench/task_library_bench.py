@@ -90,7 +90,7 @@ def run(dialect: str, workdir: Path, count: int, searches: int, pg_url: str) -> 
     found: dict[str, int] = {}
     with Session(engine) as session:
         visible = session.scalar(select(func.count()).select_from(Task))
-        for kind, filters in queries[:50]:  # warm caches and the statement cache
+        for _kind, filters in queries[:50]:  # warm caches and the statement cache
             search(session, rng.choice(courses), filters)
         for kind, filters in queries:
             context = rng.choice(courses)

@@ -10,11 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from competencies.models import (
-    Association, Framework, Item, MasteryScale, Rubric, RubricCriterion,
+    Association,
+    Framework,
+    Item,
+    MasteryScale,
+    Rubric,
+    RubricCriterion,
 )
 from competencies.package import (
-    AssociationRecord, FrameworkPackage, FrameworkRecord, ItemRecord, RubricCriterionRecord,
-    RubricLevelRecord, RubricRecord, ScaleLevelRecord,
+    AssociationRecord,
+    FrameworkPackage,
+    FrameworkRecord,
+    ItemRecord,
+    RubricCriterionRecord,
+    RubricLevelRecord,
+    RubricRecord,
+    ScaleLevelRecord,
 )
 
 

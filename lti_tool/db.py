@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_tool.driver_sql import DriverStatements

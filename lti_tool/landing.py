@@ -19,7 +19,7 @@ from lti_tool.lti.provisioning import Provisioned
 from lti_tool.lti.services import lti_services
 from lti_tool.page_context import CourseView, PersonView
 from lti_tool.placement import PlacementError, task_for_launch
-from lti_tool.security import Principal, Role
+from lti_tool.security import Role
 from lti_tool.web import error_page
 
 

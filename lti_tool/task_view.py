@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from competencies.models import Framework, Item
 from competencies.tasks.model import Task, TaskAlignment
-from competencies.tasks.vocabulary import AlignmentType, ContinuumStage, EvidenceKind, ExperienceType
+from competencies.tasks.vocabulary import (
+    AlignmentType,
+    ContinuumStage,
+    EvidenceKind,
+    ExperienceType,
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,9 +8,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.worklink-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   echo "Installing Worklink and its dependencies ..."
   .venv/bin/python -m pip install --quiet --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v '^WARNING: Location' || true
+  # The pinned versions CI and the container use; the sandbox LMS is an extra (demo and tests).
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e '.[test,sandbox]' 2>&1 \
+    | grep -v '^WARNING: Location' || true
   .venv/bin/python -c 'import lti_tool, competencies' && touch "$stamp"
 fi

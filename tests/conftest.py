@@ -18,10 +18,10 @@ from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
 from lti_tool.db import Database, make_engine
-from lti_tool import migrate
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -114,6 +114,28 @@ def fresh_database_url(tmp_path: Path, database_url: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """``WORKLINK_TEST_REDIS_URL`` (default: database 15 on loopback), answering a ping.
+
+    Without a Redis the test is skipped with the reason, unless ``WORKLINK_REQUIRE_REDIS`` is
+    set (CI starts Redis and sets it): then it fails, so a Redis test never passes unseen.
+    """
+    import redis
+
+    url = os.environ.get("WORKLINK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+        client.close()
+    except redis.RedisError as exc:
+        message = f"Redis is not reachable at {url}: {exc}"
+        if os.environ.get("WORKLINK_REQUIRE_REDIS"):
+            pytest.fail(message + " (WORKLINK_REQUIRE_REDIS is set)")
+        pytest.skip(message)
+    return url
 
 
 @pytest.fixture

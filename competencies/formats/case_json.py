@@ -9,9 +9,8 @@ package without a usable ``CFDocument``, is fatal. ``write`` (the other directio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,23 @@ from competencies.formats import register_reader
 from competencies.formats.case_identifiers import SOURCE_IDENTIFIER
 from competencies.formats.case_json_writer import write
 from competencies.formats.case_values import (
-    ValueReader, json_list, json_object, json_type, string,
+    ValueReader,
+    json_list,
+    json_object,
+    json_type,
+    string,
 )
 from competencies.package import (
-    AssociationRecord, AssociationType, Deviation, FrameworkPackage, FrameworkRecord, ItemRecord,
-    RubricCriterionRecord, RubricLevelRecord, RubricRecord, ScaleLevelRecord,
+    AssociationRecord,
+    AssociationType,
+    Deviation,
+    FrameworkPackage,
+    FrameworkRecord,
+    ItemRecord,
+    RubricCriterionRecord,
+    RubricLevelRecord,
+    RubricRecord,
+    ScaleLevelRecord,
 )
 
 __all__ = ["DEFAULT_MAX_BYTES", "read", "read_document", "write"]

@@ -14,7 +14,11 @@ from typing import Any
 
 from competencies.formats.case_identifiers import SOURCE_IDENTIFIER, case_uuid
 from competencies.package import (
-    AssociationRecord, AssociationType, FrameworkPackage, ItemRecord, RubricRecord,
+    AssociationRecord,
+    AssociationType,
+    FrameworkPackage,
+    ItemRecord,
+    RubricRecord,
 )
 
 _EXTENSION_TYPE = re.compile(r"ext:[a-zA-Z0-9.\-_]+")
@@ -29,7 +33,7 @@ def write(package: FrameworkPackage, *, base_uri: str | None = None,
     nodes that have none; without it they become ``urn:uuid:…``. ``now`` stands in for missing
     ``lastChangeDateTime`` values, which CASE requires.
     """
-    return _PackageWriter(package, base_uri, now or dt.datetime.now(dt.timezone.utc)).write()
+    return _PackageWriter(package, base_uri, now or dt.datetime.now(dt.UTC)).write()
 
 
 class _PackageWriter:
@@ -215,7 +219,7 @@ class _PackageWriter:
         return f"urn:uuid:{identifier}"
 
     def time(self, moment: dt.datetime | None) -> str:
-        moment = (moment or self.fallback_time).astimezone(dt.timezone.utc)
+        moment = (moment or self.fallback_time).astimezone(dt.UTC)
         return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

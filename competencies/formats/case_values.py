@@ -158,10 +158,10 @@ class ValueReader:
                 self.note(f"{where}.{key}", "a date without a time; read as midnight UTC")
             else:
                 self.note(f"{where}.{key}", "date-time without a time zone; read as UTC")
-            return moment.replace(tzinfo=dt.timezone.utc)
+            return moment.replace(tzinfo=dt.UTC)
         if not _ZONE.search(text):
             self.note(f"{where}.{key}", f"unusual time-zone form in {value!r}")
-        return moment.astimezone(dt.timezone.utc)
+        return moment.astimezone(dt.UTC)
 
 
 def string(value: Any) -> str | None:

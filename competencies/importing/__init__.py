@@ -22,7 +22,11 @@ from sqlalchemy.orm import Session
 from competencies import formats
 from competencies.importing.associations import resolve_waiting, store_associations
 from competencies.importing.items import (
-    StoredItem, held_elsewhere, load_existing, remove_missing, store_items,
+    StoredItem,
+    held_elsewhere,
+    load_existing,
+    remove_missing,
+    store_items,
 )
 from competencies.importing.report import ChangeCounts, ImportRejected, ImportReport
 from competencies.importing.rubrics import store_rubrics
@@ -31,7 +35,11 @@ from competencies.importing.tree import Tree, plan_tree, unique_records
 from competencies.models import Association, Framework, Item
 from competencies.orm import utcnow
 from competencies.package import (
-    AssociationRecord, Deviation, FrameworkPackage, FrameworkRecord, ItemRecord,
+    AssociationRecord,
+    Deviation,
+    FrameworkPackage,
+    FrameworkRecord,
+    ItemRecord,
 )
 
 __all__ = [
@@ -207,7 +215,7 @@ def _store_framework(session: Session, stored: Framework | None, package: Framew
     values = {name: getattr(record, name) for name in _FRAMEWORK_FIELDS}
     values["source_format"] = package.source_format
     if values["last_change"] is not None and values["last_change"].tzinfo is None:
-        values["last_change"] = values["last_change"].replace(tzinfo=dt.timezone.utc)
+        values["last_change"] = values["last_change"].replace(tzinfo=dt.UTC)
     if stored is None:
         stored = Framework(identifier=record.identifier, **values)
         session.add(stored)
@@ -231,7 +239,7 @@ def _zoned(records: list[R]) -> tuple[list[R], list[Deviation]]:
     for record in records:
         if record.last_change is not None and record.last_change.tzinfo is None:
             record = dataclasses.replace(
-                record, last_change=record.last_change.replace(tzinfo=dt.timezone.utc))
+                record, last_change=record.last_change.replace(tzinfo=dt.UTC))
             deviations.append(Deviation(f"{record.where or record.identifier}.last_change",
                                         "time without a zone; read as UTC"))
         result.append(record)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import collections
 import dataclasses
+import datetime as dt
 import re
 
 from competencies.package import Deviation

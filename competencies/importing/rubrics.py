@@ -54,7 +54,7 @@ def _apply(session: Session, rubric: Rubric, record: RubricRecord, ids: dict[str
     """Make ``rubric`` say what ``record`` says; True when something changed."""
     last_change = record.last_change
     if last_change is not None and last_change.tzinfo is None:
-        last_change = last_change.replace(tzinfo=dt.timezone.utc)  # as for items: read as UTC
+        last_change = last_change.replace(tzinfo=dt.UTC)  # as for items: read as UTC
     changed = _assign(rubric, title=record.title, description=record.description,
                       uri=record.uri, last_change=last_change)
     criteria = {criterion.identifier: criterion for criterion in rubric.criteria}

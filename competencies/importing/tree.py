@@ -10,7 +10,11 @@ import dataclasses
 from typing import TypeVar
 
 from competencies.package import (
-    AssociationRecord, AssociationType, Deviation, FrameworkPackage, ItemRecord,
+    AssociationRecord,
+    AssociationType,
+    Deviation,
+    FrameworkPackage,
+    ItemRecord,
 )
 
 R = TypeVar("R", ItemRecord, AssociationRecord)

@@ -14,7 +14,7 @@ from lti_tool.db import db_session
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_profile import ToolUrls
 from lti_tool.models import Deployment, DeploymentStatus
-from lti_tool.security import Principal, Role, bind_session, current_principal, require
+from lti_tool.security import Principal, Role, bind_session, require
 from lti_tool.web import error_page, session_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -22,7 +22,12 @@ from sqlalchemy.orm import Session
 from lti_tool.config import Config, DeploymentPolicy
 from lti_tool.lti.registrations import RegistrationError, add_registration
 from lti_tool.lti.tool_profile import (
-    CANVAS_CUSTOM_FIELDS, CLAIMS, CUSTOM_PARAMETERS, DESCRIPTION, SCOPES, ToolUrls,
+    CANVAS_CUSTOM_FIELDS,
+    CLAIMS,
+    CUSTOM_PARAMETERS,
+    DESCRIPTION,
+    SCOPES,
+    ToolUrls,
 )
 from lti_tool.models import DeploymentStatus, Registration
 

@@ -14,18 +14,17 @@ import secrets
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from lti_tool.db import UnitOfWork
-
-from lti_tool.config import Config, DeploymentPolicy
 from sqlalchemy.engine import Connection
 
+from lti_tool.config import Config, DeploymentPolicy
+from lti_tool.db import UnitOfWork
 from lti_tool.lti import claims as c
 from lti_tool.lti import validation
+from lti_tool.lti.directory import DeploymentInfo, Directory, PlatformRegistration
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.platform_keys import PlatformKeys
 from lti_tool.lti.provisioning import insert_ignore
-from lti_tool.lti.directory import DeploymentInfo, Directory, PlatformRegistration
 from lti_tool.lti.store import EphemeralStore
 from lti_tool.models import Deployment, DeploymentStatus
 

@@ -1,7 +1,6 @@
 """Every table the LTI shell owns; importing this registers them on the shared ``Base``."""
 
 import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
-
 from lti_tool.models.ephemeral import EphemeralValue
 from lti_tool.models.people import Course, Enrollment, ResourceLink, User
 from lti_tool.models.registration import Deployment, DeploymentStatus, Registration

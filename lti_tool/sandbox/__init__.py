@@ -18,7 +18,12 @@ from lti_tool.config import Config
 def init_app(app: Flask) -> None:
     """Mount the sandbox LMS under /sandbox, with its state file and its Worklink registration."""
     from lti_tool.sandbox import (  # noqa: F401  (importing registers the views)
-        deep_linking, grade_service, oidc_auth, pages, platform_storage, roster_service,
+        deep_linking,
+        grade_service,
+        oidc_auth,
+        pages,
+        platform_storage,
+        roster_service,
         service_token,
     )
     from lti_tool.sandbox.blueprint import bp

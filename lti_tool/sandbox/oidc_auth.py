@@ -13,12 +13,18 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
+from lti_tool.sandbox import gradebook
 from lti_tool.sandbox.blueprint import bp
 from lti_tool.sandbox.pages import error, person_from_hint, signed_in, the_course
 from lti_tool.sandbox.platform import (
-    COURSE_OFFERING, ROLE_URIS, Sandbox, SandboxLaunch, flask_request, read_message_hint, sandbox,
+    COURSE_OFFERING,
+    ROLE_URIS,
+    Sandbox,
+    SandboxLaunch,
+    flask_request,
+    read_message_hint,
+    sandbox,
 )
-from lti_tool.sandbox import gradebook
 from lti_tool.sandbox.store import custom_params, deep_link_request, placement
 
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"

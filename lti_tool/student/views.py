@@ -8,10 +8,10 @@ from sqlalchemy.engine import Connection
 from competencies.tasks.model import Task
 from competencies.tasks.versions import freeze
 from lti_tool.db import db_session
-from lti_tool.page_context import CourseView, PersonView
 from lti_tool.models import Course, User
-from lti_tool.task_view import task_view
+from lti_tool.page_context import CourseView, PersonView
 from lti_tool.security import Principal, Role, current_principal, require
+from lti_tool.task_view import task_view
 
 bp = Blueprint("student", __name__, url_prefix="/student")
 

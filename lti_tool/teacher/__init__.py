@@ -1,9 +1,9 @@
 """The teacher's pages."""
 
-from lti_tool.teacher.views import bp
+from lti_tool.teacher import coverage as _coverage  # noqa: F401  (registers /course/<id>/coverage)
+from lti_tool.teacher import picker as _picker  # noqa: F401  (registers /course/<id>/picker)
 from lti_tool.teacher import roster as _roster  # noqa: F401  (registers /course/<id>/roster)
 from lti_tool.teacher import tasks as _tasks  # noqa: F401  (registers /course/<id>/tasks…)
-from lti_tool.teacher import picker as _picker  # noqa: F401  (registers /course/<id>/picker)
-from lti_tool.teacher import coverage as _coverage  # noqa: F401  (registers /course/<id>/coverage)
+from lti_tool.teacher.views import bp
 
 __all__ = ["bp"]

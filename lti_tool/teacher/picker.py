@@ -17,15 +17,21 @@ from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage, ExperienceType
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
-from lti_tool.page_context import CourseView, PersonView
 from lti_tool.lti.custom_params import sign_task_reference
-from lti_tool.lti.deep_linking import (ContentItem, DeepLinkingError, DeepLinkingRequest,
-                                       LineItemSpec, build_response, deep_linking_request,
-                                       render_return_form)
+from lti_tool.lti.deep_linking import (
+    ContentItem,
+    DeepLinkingError,
+    DeepLinkingRequest,
+    LineItemSpec,
+    build_response,
+    deep_linking_request,
+    render_return_form,
+)
 from lti_tool.lti.keys import signing_key
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.services import lti_services
 from lti_tool.models import Course
+from lti_tool.page_context import CourseView, PersonView
 from lti_tool.placement import PlacementError, course_context
 from lti_tool.security import Principal, current_principal, require
 from lti_tool.teacher.views import TEACHING, bp

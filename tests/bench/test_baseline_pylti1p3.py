@@ -15,7 +15,6 @@ from bench.platform_simulator import PlatformSimulator, ToolEndpoints, simulated
 from bench.targets import floor_launcher
 from tests.loopback import serve_wsgi
 
-
 TOOL_KEY_PEM = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
     serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
 ).decode()

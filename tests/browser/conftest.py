@@ -71,7 +71,8 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     driver_path = _find("WORKLINK_CHROMEDRIVER", ("chromedriver",))
     if not (chromium and driver_path):
         missing = " and ".join(n for n, p in (("Chromium", chromium), ("chromedriver", driver_path)) if not p)
-        reason = f"{missing} not found (install chromium and chromium-driver, or set WORKLINK_CHROMIUM / WORKLINK_CHROMEDRIVER)"
+        reason = (f"{missing} not found (install chromium and chromium-driver, "
+                  "or set WORKLINK_CHROMIUM / WORKLINK_CHROMEDRIVER)")
         if os.environ.get("WORKLINK_REQUIRE_BROWSER"):
             pytest.fail(f"WORKLINK_REQUIRE_BROWSER is set but {reason}")
         pytest.skip(reason)

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from competencies.tasks import starters
 from lti_tool.db import make_engine
-from tests.lti_tool.task_launch_factories import SKILL, STANDARD, aligned_task, course_context
 from tests.browser.test_sandbox_launch import SCREENSHOTS, open_worklink_as
+from tests.lti_tool.task_launch_factories import SKILL, STANDARD, aligned_task, course_context
 
 pytestmark = pytest.mark.browser
 

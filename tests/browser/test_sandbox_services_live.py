@@ -48,7 +48,7 @@ def test_worklink_posts_a_grade_the_sandbox_gradebook_shows(live_server, connect
         LineItem().set_label("Workplace reflection").set_score_maximum(10).set_tag("reflection"))
     ags.put_grade(
         Grade().set_user_id("sandbox-student-bao").set_score_given(7).set_score_maximum(10)
-        .set_timestamp(dt.datetime.now(dt.timezone.utc).isoformat())
+        .set_timestamp(dt.datetime.now(dt.UTC).isoformat())
         .set_activity_progress("Completed").set_grading_progress("FullyGraded"), column)
 
     [result] = ags.get_grades(column)

@@ -14,11 +14,23 @@ from sqlalchemy.orm import Session
 from competencies.formats import case_json
 from competencies.importing import ImportRejected, ImportReport, import_file, import_package
 from competencies.models import (
-    Association, Evidence, Framework, Item, MasteryScale, RaterType, Rubric, RubricCriterion,
+    Association,
+    Evidence,
+    Framework,
+    Item,
+    MasteryScale,
+    RaterType,
+    Rubric,
+    RubricCriterion,
 )
 from competencies.package import ScaleLevelRecord
 from tests.competencies.formats.case_packages import (
-    DOC, association_id, case_item, child_of, item_id, small_package,
+    DOC,
+    association_id,
+    case_item,
+    child_of,
+    item_id,
+    small_package,
 )
 
 TABLES = (Framework, Item, Association, Rubric, MasteryScale)

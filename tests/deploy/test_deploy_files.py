@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import sys
 import re
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -50,7 +50,10 @@ def test_dockerfile_runs_gunicorn_as_a_non_root_user_without_secrets() -> None:
     assert any(line.startswith("FROM python:3.11-slim") for line in instructions)
     users = [line.split()[1] for line in instructions if line.startswith("USER ")]
     assert users and users[-1] not in ("root", "0")
-    assert "lti_tool.wsgi:app" in instructions[-1] and "pip install ." in dockerfile
+    assert "lti_tool.wsgi:app" in instructions[-1]
+    # The pinned versions CI tested, and no sandbox extra in production.
+    assert "pip install -c constraints.txt ." in dockerfile
+    assert "!constraints.txt" in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
     secretish = re.compile(r"(SECRET|PASSWORD|TOKEN|PRIVATE|DATABASE_URL|API_KEY)", re.I)
     assert [line for line in instructions
             if line.startswith(("ENV", "ARG", "LABEL")) and secretish.search(line)] == []

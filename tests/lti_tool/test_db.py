@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
@@ -145,7 +146,7 @@ def test_a_connection_that_died_inside_a_request_is_not_handed_to_the_next(
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
         _terminate_backend(fresh_database_url, pid)
-        with pytest.raises(Exception):
+        with pytest.raises(psycopg.OperationalError):
             cursor.execute("INSERT INTO ephemeral_value (key, value, expires_at) "
                            "VALUES ('k', 'v', 1)")
         work.close()  # the request's teardown: its rollback meets the dead connection

@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from competencies.tasks.model import Task, TaskVersion
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.models import ResourceLink
+from tests.competencies.tasks.task_factories import course as make_course
 from tests.competencies.tasks.task_factories import deployment, tenant
 from tests.lti_tool.lti.conftest import Flow
-from tests.lti_tool.task_launch_factories import STANDARD, SKILL, aligned_task, course_context
-from tests.competencies.tasks.task_factories import course as make_course
+from tests.lti_tool.task_launch_factories import SKILL, STANDARD, aligned_task, course_context
 
 
 @pytest.fixture

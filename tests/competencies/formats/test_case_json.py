@@ -30,7 +30,7 @@ def test_a_clean_case_1_1_package_reads_without_deviations() -> None:
     assert [item.human_coding_scheme for item in package.items] == [f"T.{n}" for n in range(1, 6)]
     assert package.associations[2].origin == item_id(3)
     assert package.associations[2].destination == item_id(1)
-    assert package.items[0].last_change == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    assert package.items[0].last_change == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.mark.shared_data
@@ -55,7 +55,7 @@ def test_ccss_math_pre_1_0_quirks_are_each_reported_where_they_are(shared_data: 
     framework = package.framework
     assert framework.identifier == "http://purl.org/ASN/resources/D10003FB"
     assert framework.subjects == ["Math"]
-    assert framework.last_change == dt.datetime(2016, 9, 28, 21, 43, 1, tzinfo=dt.timezone.utc)
+    assert framework.last_change == dt.datetime(2016, 9, 28, 21, 43, 1, tzinfo=dt.UTC)
     shapes = _shapes(package.deviations)
     assert shapes[("CFItems[].lastChangeDateTime",
                    "date-time without a time zone; read as UTC")] == 703
@@ -95,7 +95,7 @@ def test_sourced_id_string_numbers_and_zoneless_times_are_tolerated() -> None:
     read = _read(package)
     assert read.items[0].identifier == item_id(1)
     assert read.items[0].education_levels == ["09", "10"]
-    assert read.items[0].last_change == dt.datetime(2024, 3, 1, 10, tzinfo=dt.timezone.utc)
+    assert read.items[0].last_change == dt.datetime(2024, 3, 1, 10, tzinfo=dt.UTC)
     assert read.associations[0].sequence == 3
     assert {(d.where, d.fatal) for d in read.deviations} == {
         ("CFItems[0].sourcedId", False),

@@ -11,12 +11,18 @@ import pytest
 from competencies.formats import case_json, case_schema
 from competencies.formats.case_identifiers import case_uuid, is_case_uuid
 from competencies.package import (
-    AssociationRecord, FrameworkPackage, FrameworkRecord, ItemRecord, RubricCriterionRecord,
-    RubricLevelRecord, RubricRecord, ScaleLevelRecord,
+    AssociationRecord,
+    FrameworkPackage,
+    FrameworkRecord,
+    ItemRecord,
+    RubricCriterionRecord,
+    RubricLevelRecord,
+    RubricRecord,
+    ScaleLevelRecord,
 )
 from tests.competencies.formats.case_packages import small_package
 
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.fixture

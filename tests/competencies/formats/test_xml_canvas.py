@@ -36,7 +36,8 @@ def test_outcome_scoring_is_kept(package):
 
 
 def test_the_same_vendor_guid_is_the_same_item_as_in_the_csv(package, fixture_path: Path):
-    csv_ids = {i.extra["source_identifier"]: i.identifier for i in read_canvas_csv(fixture_path / "canvas-outcomes.csv").items}
+    csv_items = read_canvas_csv(fixture_path / "canvas-outcomes.csv").items
+    csv_ids = {i.extra["source_identifier"]: i.identifier for i in csv_items}
     safe = next(i for i in package.items if i.abbreviated_statement == "SAFE.1")
     assert safe.identifier == csv_ids["wbl-safe-1"]
 

@@ -23,8 +23,8 @@ from tests.competencies.formats.case_packages import (
     small_package,
 )
 from tests.competencies.framework_factories import ident, store, tree_package
-from tests.lti_tool.cli.conftest import Invoke
 from tests.loopback import LoopbackServer, QuietHandler
+from tests.lti_tool.cli.conftest import Invoke
 
 CCSS_MATH = "Common Core State Standards for Mathematics"
 

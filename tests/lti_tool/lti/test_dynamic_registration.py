@@ -388,6 +388,7 @@ def test_issuer_must_match_the_configuration_origin(
 
 def test_production_refuses_http_and_loopback_platforms(config: Config) -> None:
     import dataclasses
+
     from lti_tool.config import Mode
     production = dataclasses.replace(config, mode=Mode.PRODUCTION)
     with pytest.raises(dr.DynamicRegistrationError, match="https"):

@@ -9,6 +9,7 @@ from flask import Flask
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from sqlalchemy.orm import Session
 
+from lti_tool.lti.registrations import add_registration
 from lti_tool.lti.roster import (
     MEMBERSHIP_CONTAINER,
     CourseService,
@@ -18,7 +19,6 @@ from lti_tool.lti.roster import (
     course_roster,
     fetch_roster,
 )
-from lti_tool.lti.registrations import add_registration
 from lti_tool.lti.service_connector import SharedTokenServiceConnector
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.store import EphemeralStore

@@ -10,7 +10,6 @@ import jwt
 import pytest
 
 from lti_tool.sandbox.tool_keys import ToolKeysUnavailable
-
 from tests.lti_tool.sandbox.conftest import CLIENT_ID, DEPLOYMENT_ID, ISSUER
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"

@@ -10,9 +10,14 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from lti_tool.sandbox.platform import Sandbox
-
 from tests.lti_tool.sandbox.conftest import (
-    BASE, CLIENT_ID, DEPLOYMENT_ID, ISSUER, auth_request, frame_login_params, posted_fields,
+    BASE,
+    CLIENT_ID,
+    DEPLOYMENT_ID,
+    ISSUER,
+    auth_request,
+    frame_login_params,
+    posted_fields,
     sign_in,
 )
 

@@ -11,7 +11,6 @@ from lti_tool.config import Config
 from lti_tool.db import Database
 from lti_tool.lti.registrations import find_deployment, find_registration, registrations_for_issuer
 from lti_tool.sandbox.platform import Sandbox
-
 from tests.lti_tool.sandbox.conftest import CLIENT_ID, DEPLOYMENT_ID, ISSUER
 
 
