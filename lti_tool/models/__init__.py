@@ -2,11 +2,12 @@
 
 import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
 from lti_tool.models.ephemeral import EphemeralValue
+from lti_tool.models.grades import DeliveryState, GradeOutbox, LineItemBinding
 from lti_tool.models.people import Course, Enrollment, ResourceLink, User
 from lti_tool.models.registration import Deployment, DeploymentStatus, Registration
 from lti_tool.models.tool_key import KeyStatus, ToolKey
 
 __all__ = [
-    "Course", "Deployment", "DeploymentStatus", "Enrollment", "EphemeralValue", "KeyStatus",
-    "Registration", "ResourceLink", "ToolKey", "User",
+    "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment", "EphemeralValue",
+    "GradeOutbox", "KeyStatus", "LineItemBinding", "Registration", "ResourceLink", "ToolKey", "User",
 ]
