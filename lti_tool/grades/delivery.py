@@ -1,0 +1,208 @@
+"""Empty the grade outbox: claim due scores, send each to its platform, record what happened.
+
+A plain function, so any job engine can call it on a schedule (and the demo in-process):
+``deliver_due_scores`` takes a batch, sends it with a few threads (never more than one score
+per task and student at a time, see :mod:`outbox`), and returns what it did. Everything it
+learns is written to the row before the next is claimed, so a worker killed mid-batch leaves
+only rows in flight whose lease runs out, and they are sent again (a Moodle-style 409 then
+tells Worklink the first send had arrived).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import random
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy.orm import Session
+
+from competencies.orm import utcnow
+from lti_tool.config import Config
+from lti_tool.db import Database
+from lti_tool.grades import outbox
+from lti_tool.grades.ags_client import AgsClient, PlatformAccount, TokenRefused, Unreachable
+from lti_tool.grades.answers import (
+    RETRIED, Answer, AnswerKind, classify_score_answer, token_refused, transport_failure,
+)
+from lti_tool.grades.lineitems import Busy, line_item_url
+from lti_tool.grades.pacing import Pacing
+from lti_tool.lti import keys
+from lti_tool.lti.keys import SigningKey
+from lti_tool.lti.store import make_store
+from lti_tool.models import (
+    Course, DeliveryState, Deployment, DeploymentStatus, GradeOutbox, LineItemBinding, Registration,
+    ResourceLink, User,
+)
+
+MAX_ATTEMPTS = 12
+BACKOFF_BASE = 15.0
+BACKOFF_CAP = 3600.0
+PAUSE_HANDBACK = 2.0
+"""A platform paused longer than this hands its claimed rows back untried."""
+
+
+@dataclasses.dataclass
+class DeliveryReport:
+    counts: Counter[str] = dataclasses.field(default_factory=Counter)
+
+    def __getitem__(self, key: str) -> int:
+        return self.counts[key]
+
+
+def backoff(attempt: int, retry_after: float | None = None, *,
+            rng: Callable[[], float] = random.random) -> float:
+    """Seconds before the next attempt: exponential with jitter, never before ``Retry-After``."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** max(0, attempt - 1))
+    wait = ceiling / 2 + rng() * ceiling / 2
+    return float(max(wait, retry_after or 0.0))
+
+
+class Deliverer:
+    def __init__(self, database: Database, client: AgsClient, *, worker: str,
+                 pacing: Pacing | None = None, clock: Callable[[], dt.datetime] = utcnow,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.database = database
+        self.client = client
+        self.worker = worker
+        self.clock = clock
+        self.pacing = pacing or Pacing(lambda: clock().timestamp())
+        self.sleep = sleep
+
+    def deliver_due_scores(self, *, limit: int = 100, parallelism: int = 4) -> DeliveryReport:
+        report = DeliveryReport()
+        with self.database.session() as session:
+            claimed = outbox.claim(session, self.worker, now=self.clock(), limit=limit,
+                                   skip_registrations=self.pacing.paused())
+        if parallelism <= 1 or len(claimed) <= 1:
+            for row in claimed:
+                report.counts[self._deliver(row)] += 1
+        else:
+            with ThreadPoolExecutor(max_workers=parallelism,
+                                    thread_name_prefix="grades") as pool:
+                for state in pool.map(self._deliver, claimed):
+                    report.counts[state] += 1
+        return report
+
+    def _deliver(self, claimed: outbox.Claimed) -> str:
+        with self.database.session() as session:
+            outcome = self._attempt(session, claimed)
+            outbox.finish(session, claimed.id, self.worker, outcome, now=self.clock())
+        return outcome.state.value if outcome.counts_as_attempt or \
+            outcome.state is not DeliveryState.PENDING else "handed back"
+
+    def _attempt(self, session: Session, claimed: outbox.Claimed) -> outbox.Outcome:
+        row = session.get(GradeOutbox, claimed.id)
+        assert row is not None
+        link = session.get(ResourceLink, row.resource_link_id)
+        user = session.get(User, row.user_id)
+        registration = session.get(Registration, row.registration_id)
+        assert link is not None and user is not None and registration is not None
+        course = session.get(Course, row.course_id)
+        assert course is not None
+        deployment = session.get(Deployment, course.deployment_id)
+        assert deployment is not None
+        session.commit()  # nothing held open while the platform is asked
+        if deployment.status is not DeploymentStatus.ACTIVE:
+            return outbox.Outcome(DeliveryState.FAILED, problem_kind=AnswerKind.CONFIGURATION,
+                                  problem="Worklink's install in the LMS (deployment "
+                                  f"{deployment.deployment_id}) is {deployment.status.value}, "
+                                  "so no grades are sent for it. An administrator can enable "
+                                  "it again, then choose Send again.")
+        account = PlatformAccount(registration.id, registration.issuer, registration.client_id,
+                                  registration.auth_token_url, registration.auth_audience)
+        pacer = self.pacing[registration.id]
+        if pacer.pause_remaining() > PAUSE_HANDBACK:
+            return self._hand_back(pacer.pause_remaining())
+        try:
+            url = line_item_url(session, self.client, account, link,
+                                lineitems_url=course.lineitems_url,
+                                label=link.title or "Worklink task",
+                                maximum=row.score.get("scoreMaximum"), now=self.clock())
+            if isinstance(url, Busy):
+                return self._hand_back(1.0)
+            if isinstance(url, Answer):
+                return self._judge(claimed, url)
+            wait = pacer.reserve()
+            if wait > PAUSE_HANDBACK:
+                return self._hand_back(wait)
+            if wait > 0:
+                self.sleep(wait)
+            body = {"userId": user.sub, **row.score}
+            answer = self.client.post_score(account, url, body)
+            if answer.status == 401:
+                # An expired or revoked token: one fresh token, one more try, at once.
+                self.client.forget_token(account)
+                answer = self.client.post_score(account, url, body)
+        except Unreachable as exc:
+            return self._judge(claimed, transport_failure(str(exc)))
+        except TokenRefused as exc:
+            return self._judge(claimed, token_refused(exc.status, exc.body))
+        judged = classify_score_answer(answer.status, answer.body, resent=claimed.attempts > 0,
+                                       retry_after=answer.retry_after)
+        if judged.kind is AnswerKind.RATE_LIMITED:
+            pacer.throttled_for(backoff(1, judged.retry_after, rng=lambda: 0.0)
+                                if judged.retry_after is None else judged.retry_after)
+        else:
+            pacer.observe(answer.headers)
+        if judged.kind is AnswerKind.LINE_ITEM_GONE:
+            session.query(LineItemBinding).filter_by(resource_link_id=link.id).update(
+                {"url": None})
+            session.commit()
+        return self._judge(claimed, judged)
+
+    def _hand_back(self, seconds: float) -> outbox.Outcome:
+        return outbox.Outcome(DeliveryState.PENDING, counts_as_attempt=False,
+                              next_attempt_at=self.clock() + dt.timedelta(seconds=seconds))
+
+    def _judge(self, claimed: outbox.Claimed, answer: Answer) -> outbox.Outcome:
+        details: dict[str, Any] = dict(platform_status=answer.status,
+                                       platform_answer=answer.body or None)
+        if answer.kind in (AnswerKind.DELIVERED, AnswerKind.ALREADY_RECORDED):
+            return outbox.Outcome(DeliveryState.DELIVERED, **details)
+        if answer.kind is AnswerKind.NEWER_IN_LMS:
+            return outbox.Outcome(DeliveryState.SUPERSEDED, problem_kind=answer.kind,
+                                  problem=answer.words, **details)
+        attempt = claimed.attempts + 1
+        if answer.kind in RETRIED:
+            throttled = answer.kind is AnswerKind.RATE_LIMITED
+            if attempt < MAX_ATTEMPTS or throttled:
+                wait = answer.retry_after if throttled and answer.retry_after is not None \
+                    else backoff(attempt, answer.retry_after)
+                return outbox.Outcome(
+                    DeliveryState.PENDING, problem_kind=answer.kind, problem=answer.words,
+                    next_attempt_at=self.clock() + dt.timedelta(seconds=wait),
+                    counts_as_attempt=not throttled, **details)
+            return outbox.Outcome(
+                DeliveryState.FAILED, problem_kind=answer.kind,
+                problem=f"Worklink tried {attempt} times and gave up: {answer.words} "
+                        "Choose Send again when the LMS works again.", **details)
+        return outbox.Outcome(DeliveryState.FAILED, problem_kind=answer.kind,
+                              problem=answer.words, **details)
+
+
+def deliver_due_scores(database: Database, client: AgsClient, *, worker: str,
+                       limit: int = 100, parallelism: int = 4, pacing: Pacing | None = None,
+                       clock: Callable[[], dt.datetime] = utcnow) -> DeliveryReport:
+    """One pass: what a scheduled job calls."""
+    return Deliverer(database, client, worker=worker, pacing=pacing,
+                     clock=clock).deliver_due_scores(limit=limit, parallelism=parallelism)
+
+
+def build_deliverer(database: Database, config: Config, *, worker: str | None = None) -> Deliverer:
+    """The deliverer a worker process runs: tokens in Redis when configured, else the database."""
+
+    def signing() -> SigningKey:
+        with database.session() as session:
+            return keys.signing_key(session)
+
+    client = AgsClient(make_store(database, config.redis_url), signing,
+                       timeout=config.http_timeout_seconds * 2)
+    return Deliverer(database, client,
+                     worker=worker or f"{socket.gethostname()}:{os.getpid()}")

@@ -1,0 +1,118 @@
+"""The AGS score body, shaped as Canvas and Moodle accept it.
+
+- Moodle requires ``userId``, ``timestamp``, ``activityProgress`` and ``gradingProgress``, and
+  drops ``scoreGiven`` unless the score is ``FullyGraded``; so a score still awaiting moderation
+  goes without points (``Submitted`` + ``PendingManual``: Canvas then queues it for a grader).
+- Canvas re-stamps the submission time on every score post (late flags appear) unless
+  ``submitted_at`` is sent in its submission extension (canvas-lms #1799); it is the student's
+  real submission time, never "now". ``new_submission`` is false on a regrade, so a second
+  score does not count as a second attempt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
+SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
+
+
+class Grading(enum.StrEnum):
+    FINAL = "final"
+    """The rubric score is final: points go to the gradebook."""
+    AWAITING_MODERATION = "awaiting_moderation"
+    """An employer rated it; the teacher has not moderated yet: no points, a grader is needed."""
+    REOPENED = "reopened"
+    """Returned to the student for revision: the LMS shows the work as in progress again."""
+
+
+@dataclasses.dataclass(frozen=True)
+class CriterionLine:
+    criterion: str
+    level: str | None
+    """The level's name, or ``None`` for "not observed"."""
+    points: float | None
+    maximum: float
+    comment: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class GradebookScore:
+    """What the scoring side hands over: a score for one student on one placed task."""
+
+    resource_link_id: int
+    """The placed task (``ResourceLink.id``)."""
+    user_id: int
+    """The student (``User.id``)."""
+    source: str
+    """The submission version the score is for, e.g. ``submission:42/v2``."""
+    points: float | None
+    maximum: float
+    grading: Grading
+    criteria: Sequence[CriterionLine] = ()
+    rater: str | None = None
+    """Who rated, in words ("Ms Lee, employer; moderated by Mr Ortiz")."""
+    rated_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    """When the student handed the work in; sent to Canvas so the LMS keeps it."""
+    evidence_url: str | None = None
+    """A link to the work, opened without a session (Canvas fetches it itself)."""
+    comment: str | None = None
+    """An overall comment, put above the criterion lines."""
+
+
+def iso(moment: dt.datetime) -> str:
+    """ISO 8601 in UTC with whole seconds and an explicit offset (Moodle parses it strictly)."""
+    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def comment_text(score: GradebookScore) -> str:
+    lines = [score.comment.strip()] if score.comment and score.comment.strip() else []
+    for line in score.criteria:
+        if line.points is None:
+            rated = "not observed"
+        else:
+            rated = f"{line.level}: {_number(line.points)}/{_number(line.maximum)}" if line.level \
+                else f"{_number(line.points)}/{_number(line.maximum)}"
+        text = f"{line.criterion}: {rated}"
+        if line.comment and line.comment.strip():
+            text += f" ({' '.join(line.comment.split())})"
+        lines.append(text)
+    if score.rater:
+        lines.append(f"Rated by {score.rater}")
+    return "\n".join(lines)
+
+
+def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission: bool) -> dict[str, Any]:
+    """The score JSON without ``userId``, which the sender adds from the user's ``sub``."""
+    # scoreMaximum goes even without points: it is what a column made on demand is worth.
+    body: dict[str, Any] = {"timestamp": iso(timestamp), "scoreMaximum": score.maximum}
+    if score.grading is Grading.FINAL:
+        if score.points is None:
+            raise ValueError("a final score needs points")
+        body.update(scoreGiven=score.points, activityProgress="Completed",
+                    gradingProgress="FullyGraded")
+    elif score.grading is Grading.AWAITING_MODERATION:
+        body.update(activityProgress="Submitted", gradingProgress="PendingManual")
+    else:
+        body.update(activityProgress="InProgress", gradingProgress="NotReady")
+    text = comment_text(score)
+    if text:
+        body["comment"] = text
+    if score.submitted_at is not None:
+        body["submission"] = {"submittedAt": iso(score.submitted_at)}
+    canvas: dict[str, Any] = {"new_submission": new_submission}
+    if score.submitted_at is not None:
+        canvas["submitted_at"] = iso(score.submitted_at)
+    if score.evidence_url:
+        canvas.update(submission_type="online_url", submission_data=score.evidence_url)
+    body[CANVAS_SUBMISSION] = canvas
+    return body
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
