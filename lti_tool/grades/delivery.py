@@ -18,8 +18,8 @@ import socket
 import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,12 @@ from lti_tool.db import Database
 from lti_tool.grades import outbox
 from lti_tool.grades.ags_client import AgsClient, PlatformAccount, TokenRefused, Unreachable
 from lti_tool.grades.answers import (
-    RETRIED, Answer, AnswerKind, classify_score_answer, token_refused, transport_failure,
+    RETRIED,
+    Answer,
+    AnswerKind,
+    classify_score_answer,
+    token_refused,
+    transport_failure,
 )
 from lti_tool.grades.lineitems import Busy, line_item_url
 from lti_tool.grades.pacing import Pacing
@@ -37,8 +42,15 @@ from lti_tool.lti import keys
 from lti_tool.lti.keys import SigningKey
 from lti_tool.lti.store import make_store
 from lti_tool.models import (
-    Course, DeliveryState, Deployment, DeploymentStatus, GradeOutbox, LineItemBinding, Registration,
-    ResourceLink, User,
+    Course,
+    DeliveryState,
+    Deployment,
+    DeploymentStatus,
+    GradeOutbox,
+    LineItemBinding,
+    Registration,
+    ResourceLink,
+    User,
 )
 
 MAX_ATTEMPTS = 12

@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session, aliased
 from competencies.orm import utcnow
 from lti_tool.grades.payload import GradebookScore, score_body
 from lti_tool.models import (
-    Course, DeliveryState, Deployment, GradeOutbox, LineItemBinding, ResourceLink,
+    Course,
+    DeliveryState,
+    Deployment,
+    GradeOutbox,
+    LineItemBinding,
+    ResourceLink,
 )
 
 LEASE = dt.timedelta(minutes=5)
@@ -36,7 +41,7 @@ class UnknownPlacement(LookupError):
 
 
 def whole_second(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
 
 
 def enqueue(session: Session, score: GradebookScore, *, now: dt.datetime | None = None) -> GradeOutbox:

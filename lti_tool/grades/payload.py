@@ -67,7 +67,7 @@ class GradebookScore:
 
 def iso(moment: dt.datetime) -> str:
     """ISO 8601 in UTC with whole seconds and an explicit offset (Moodle parses it strictly)."""
-    return moment.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def comment_text(score: GradebookScore) -> str:

@@ -25,7 +25,7 @@ from lti_tool.lti.store import DatabaseStore
 from lti_tool.models import Course, ResourceLink, User
 from tests.lti_tool.lti.nrps_platform import install_tool_key
 
-START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
 
 class Clock:

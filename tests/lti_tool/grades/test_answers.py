@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lti_tool.grades.answers import AnswerKind, classify_score_answer, token_refused
 from lti_tool.grades.ags_client import scores_url
+from lti_tool.grades.answers import AnswerKind, classify_score_answer, token_refused
 
 
 @pytest.mark.parametrize(("status", "body", "kind"), [

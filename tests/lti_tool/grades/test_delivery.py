@@ -60,7 +60,7 @@ def test_the_column_is_made_once_from_the_rubric_and_reused(world: GradeWorld) -
     assert len(world.lms.accepted) == 4
     [item] = world.lms.lineitems.values()
     assert item == {"course": "course-1", "label": "Clinic shadow", "scoreMaximum": 12,
-                    "resourceId": "worklink-link-%d" % world.link_id, "tag": "worklink",
+                    "resourceId": f"worklink-link-{world.link_id}", "tag": "worklink",
                     "resourceLinkId": "rl-1"}
     with world.session() as session:
         binding = session.scalars(select(LineItemBinding)).one()

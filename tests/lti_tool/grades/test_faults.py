@@ -11,7 +11,13 @@ from lti_tool.grades import outbox
 from lti_tool.grades.delivery import MAX_ATTEMPTS
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import (
-    Course, DeliveryState, Deployment, DeploymentStatus, GradeOutbox, ResourceLink, User,
+    Course,
+    DeliveryState,
+    Deployment,
+    DeploymentStatus,
+    GradeOutbox,
+    ResourceLink,
+    User,
 )
 from tests.lti_tool.grades.conftest import GradeWorld
 from tests.lti_tool.grades.test_delivery import enqueue, row

@@ -50,7 +50,7 @@ def test_workers_in_parallel_deliver_each_score_once_and_in_order(world: GradeWo
         enqueue(world, *(world.score(n, points=points) for n in range(4)))
         errors: list[BaseException] = []
 
-        def work(name: str) -> None:
+        def work(name: str, errors: list[BaseException] = errors) -> None:
             try:
                 for _ in range(3):
                     world.deliverer(name, client=world.new_client()).deliver_due_scores(
