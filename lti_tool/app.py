@@ -23,10 +23,11 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     app.session_interface = LazyCookieSessionInterface()
     (database or Database(config.database_url)).init_app(app)
 
-    from lti_tool import security, web
+    from lti_tool import i18n, security, web
     from lti_tool.lti import init_app as init_lti
 
     security.init_app(app)
+    i18n.init_app(app)
     web.init_app(app)
     init_lti(app)
 

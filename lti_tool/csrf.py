@@ -10,6 +10,7 @@ import hashlib
 import hmac
 
 from flask import abort, current_app, request
+from flask_babel import gettext
 
 from lti_tool.security import current_principal
 
@@ -30,6 +31,6 @@ def check_csrf() -> None:
     """Refuse (403) a form posted without this session's token."""
     sent = request.form.get(FIELD, "")
     if not sent or not hmac.compare_digest(sent, csrf_token()):
-        abort(403, "This form has expired or did not come from Worklink. "
-                   "Reload the page and try again.")
+        abort(403, gettext("This form has expired or did not come from Worklink. "
+                           "Reload the page and try again."))
 

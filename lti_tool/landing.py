@@ -9,6 +9,7 @@ reading it back from the database would only cost time.
 from __future__ import annotations
 
 from flask import render_template
+from flask_babel import gettext
 from sqlalchemy.engine import Connection
 
 from lti_tool.db import db_session
@@ -40,7 +41,7 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
     if launch.is_deep_linking:
         if principal.is_staff and course is not None:
             return render_picker(course, user, launch), 200
-        return error_page(403, "Only the course's teachers can add Worklink tasks to it.")
+        return error_page(403, gettext("Only the course's teachers can add Worklink tasks to it."))
     if _may_open_a_task(launch, provisioned):
         try:
             task = task_for_launch(db_session(), launch, provisioned.resource_link_pk,

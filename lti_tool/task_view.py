@@ -14,7 +14,9 @@ from competencies.tasks.vocabulary import (
     ContinuumStage,
     EvidenceKind,
     ExperienceType,
+    LibraryScope,
 )
+from lti_tool.i18n import translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,4 +72,15 @@ def _label(kind: type, value: str) -> str:
         member = kind(value)
     except ValueError:
         return value
-    return str(getattr(member, "label", str(value).replace("_", " ").capitalize()))
+    return translate(str(getattr(member, "label", value)))
+
+
+def vocabulary_labels() -> dict[str, dict[str, str]]:
+    """Each stored vocabulary value with its label in the page's language, for templates."""
+    return {
+        "stage_labels": {s.value: translate(s.label) for s in ContinuumStage},
+        "experience_labels": {e.value: translate(e.label) for e in ExperienceType},
+        "evidence_labels": {e.value: translate(e.label) for e in EvidenceKind},
+        "scope_labels": {s.value: translate(s.label) for s in LibraryScope},
+        "alignment_labels": {a.value: translate(a.label) for a in AlignmentType},
+    }

@@ -1,25 +1,72 @@
-"""Pages every audience shares: errors with a clear message, and session-aware links."""
+"""Pages every audience shares: errors in Worklink's own words, and session-aware links."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, g, render_template, url_for
+from flask_babel import lazy_gettext
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from lti_tool.security import SESSION_PARAM, current_principal
 
-_TITLES = {
-    400: "This request could not be understood",
-    401: "Please open Worklink from your course",
-    403: "You do not have access to this page",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    413: "That file is too large",
-    422: "This launch could not be accepted",
+_OPEN_AGAIN = lazy_gettext("Open Worklink again from your course in the LMS.")
+
+_PAGES: dict[int, tuple[Any, Any, Any]] = {
+    # status: (title, what happened, what to do next). Werkzeug's stock descriptions talk about
+    # servers and passwords; a teacher or student needs to know what to do now.
+    400: (lazy_gettext("This request could not be understood"),
+          lazy_gettext("Worklink could not read what your browser sent."),
+          lazy_gettext("Go back, reload the page and try again.")),
+    401: (lazy_gettext("Please open Worklink from your course"),
+          lazy_gettext("Worklink does not know who you are on this page: your session ended, "
+                       "or the page was opened outside your course."),
+          _OPEN_AGAIN),
+    403: (lazy_gettext("You do not have access to this page"),
+          lazy_gettext("This page belongs to another course or to another role."),
+          lazy_gettext("Open Worklink from the course you want to work in. If you should have "
+                       "access, ask the course's teacher to check your role in the LMS.")),
+    404: (lazy_gettext("Page not found"),
+          lazy_gettext("There is nothing at this address: the link is old, or what it pointed "
+                       "to was removed."),
+          _OPEN_AGAIN),
+    405: (lazy_gettext("This page cannot be used that way"),
+          lazy_gettext("The page was asked for in a way it does not accept."),
+          lazy_gettext("Go back and use the page's own links and buttons.")),
+    409: (lazy_gettext("This changed in the meantime"),
+          lazy_gettext("Someone else changed this while you were working on it."),
+          lazy_gettext("Reload the page to see the latest version, then make your change again.")),
+    413: (lazy_gettext("That file is too large"),
+          lazy_gettext("What you sent is larger than Worklink accepts."),
+          lazy_gettext("Send a smaller file, or a link to where the file is kept.")),
+    422: (lazy_gettext("This launch could not be accepted"),
+          lazy_gettext("What your course platform sent could not be accepted."),
+          _OPEN_AGAIN),
+    429: (lazy_gettext("Too many requests"),
+          lazy_gettext("Worklink received too many requests from you in a short time."),
+          lazy_gettext("Wait a minute, then try again.")),
+    500: (lazy_gettext("Something went wrong in Worklink"),
+          lazy_gettext("Worklink hit an error it did not expect. It was not caused by anything "
+                       "you did, and what you saved before is kept."),
+          lazy_gettext("Reload the page in a minute. If it keeps happening, tell your school's "
+                       "Worklink administrator the time it happened.")),
+    502: (lazy_gettext("Worklink could not reach another service"),
+          lazy_gettext("A service Worklink depends on did not answer properly."),
+          lazy_gettext("Try again in a few minutes.")),
+    503: (lazy_gettext("Worklink is not available right now"),
+          lazy_gettext("Worklink is being updated or is too busy to answer."),
+          lazy_gettext("Try again in a few minutes.")),
+    504: (lazy_gettext("Worklink took too long to answer"),
+          lazy_gettext("A service Worklink depends on did not answer in time."),
+          lazy_gettext("Try again in a few minutes.")),
 }
+
+
+def error_words(status: int) -> tuple[str, str, str]:
+    """Title, explanation and next step for an HTTP status, in the page's language."""
+    title, message, hint = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
+    return str(title), str(message), str(hint)
 
 
 def session_url(endpoint: str, **values: Any) -> str:
@@ -40,10 +87,13 @@ def session_field() -> Markup:
     return Markup('<input type="hidden" name="{}" value="{}">').format(SESSION_PARAM, token)
 
 
-def error_page(status: int, message: str, *, title: str | None = None, hint: str | None = None) -> tuple[str, int]:
+def error_page(status: int, message: str | None = None, *, title: str | None = None,
+               hint: str | None = None) -> tuple[str, int]:
+    """An error page: Worklink's words for the status unless the caller has better ones."""
+    default_title, default_message, default_hint = error_words(status)
     return (
-        render_template("error.html", status=status, title=title or _TITLES.get(status, "Error"),
-                        message=message, hint=hint),
+        render_template("error.html", status=status, title=title or default_title,
+                        message=message or default_message, hint=hint or default_hint),
         status,
     )
 
@@ -56,4 +106,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
-        return error_page(status, exc.description or "")
+        # A description a view gave (abort(403, "…")) is ours; Werkzeug's class default is not.
+        own = exc.description if exc.description != type(exc).description else None
+        return error_page(status, own)
+
+    @app.get("/")
+    def root() -> str:
+        """What Worklink is and how to reach it: people arrive here from a bare address."""
+        return render_template("root.html")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from competencies.messages import N_
+
 
 class ContinuumStage(enum.StrEnum):
     """Where an experience sits on the WBL continuum (JFF; Colorado's about / through / at work)."""
@@ -19,10 +21,10 @@ class ContinuumStage(enum.StrEnum):
 
 
 _STAGE_LABELS = {
-    ContinuumStage.AWARENESS: "Career awareness",
-    ContinuumStage.EXPLORATION: "Career exploration",
-    ContinuumStage.PREPARATION: "Career preparation",
-    ContinuumStage.TRAINING: "Career training",
+    ContinuumStage.AWARENESS: N_("Career awareness"),
+    ContinuumStage.EXPLORATION: N_("Career exploration"),
+    ContinuumStage.PREPARATION: N_("Career preparation"),
+    ContinuumStage.TRAINING: N_("Career training"),
 }
 
 
@@ -45,13 +47,23 @@ class ExperienceType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _EXPERIENCE_LABELS.get(self, self.value.replace("_", " ").capitalize())
+        return _EXPERIENCE_LABELS[self]
 
 
 _EXPERIENCE_LABELS = {
-    ExperienceType.INDUSTRY_PROJECT: "Industry project or challenge",
-    ExperienceType.SCHOOL_BASED_ENTERPRISE: "School-based enterprise",
-    ExperienceType.OTHER: "Other",
+    ExperienceType.GUEST_SPEAKER: N_("Guest speaker"),
+    ExperienceType.WORKPLACE_TOUR: N_("Workplace tour"),
+    ExperienceType.JOB_SHADOW: N_("Job shadow"),
+    ExperienceType.INFORMATIONAL_INTERVIEW: N_("Informational interview"),
+    ExperienceType.INDUSTRY_PROJECT: N_("Industry project or challenge"),
+    ExperienceType.INTERNSHIP: N_("Internship"),
+    ExperienceType.SCHOOL_BASED_ENTERPRISE: N_("School-based enterprise"),
+    ExperienceType.APPRENTICESHIP: N_("Apprenticeship"),
+    ExperienceType.CAREER_FAIR: N_("Career fair"),
+    ExperienceType.MENTORING: N_("Mentoring"),
+    ExperienceType.CLINICAL_EXPERIENCE: N_("Clinical experience"),
+    ExperienceType.SERVICE_LEARNING: N_("Service learning"),
+    ExperienceType.OTHER: N_("Other"),
 }
 
 
@@ -66,7 +78,16 @@ class EvidenceKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return _EVIDENCE_LABELS[self]
+
+
+_EVIDENCE_LABELS = {
+    EvidenceKind.FILES: N_("Files"),
+    EvidenceKind.LINKS: N_("Links"),
+    EvidenceKind.REFLECTION: N_("Reflection"),
+    EvidenceKind.HOURS_LOG: N_("Hours log"),
+    EvidenceKind.SUPERVISOR_SIGN_OFF: N_("Supervisor sign-off"),
+}
 
 
 class AlignmentType(enum.StrEnum):
@@ -77,6 +98,11 @@ class AlignmentType(enum.StrEnum):
     BUILDS = "builds"
     """Practises a competency taught elsewhere."""
     INTRODUCES = "introduces"
+
+    @property
+    def label(self) -> str:
+        return {"teaches": N_("Teaches"), "assesses": N_("Assesses"), "builds": N_("Builds"),
+                "introduces": N_("Introduces")}[self.value]
 
 
 class LibraryScope(enum.StrEnum):
@@ -92,5 +118,5 @@ class LibraryScope(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"course": "This course", "deployment": "School or district",
-                "shared": "Shared template"}[self.value]
+        return {"course": N_("This course"), "deployment": N_("School or district"),
+                "shared": N_("Shared template")}[self.value]

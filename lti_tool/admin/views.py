@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.admin import deployments as operations
@@ -30,7 +31,8 @@ def signin_form() -> str | tuple[str, int]:
     """Ask before spending the link: chat apps and mail scanners open links on their own."""
     token = request.args.get("token", "")
     if not token:
-        return error_page(400, "This page needs the sign-in link printed by `worklink admin link`.")
+        return error_page(400, gettext(
+            "This page needs the sign-in link printed by `worklink admin link`."))
     return render_template("admin/signin.html", token=token)
 
 
@@ -39,9 +41,10 @@ def signin() -> WerkzeugResponse | tuple[str, int]:
     nonce = redeem(db_session(), current_app.config["SECRET_KEY"], request.form.get("token", ""))
     if nonce is None:
         return error_page(
-            403, "This sign-in link is not valid: it has been used, has expired, or was mangled.",
-            title="Sign-in link not accepted",
-            hint="Run `worklink admin link` on the server for a new one.",
+            403, gettext("This sign-in link is not valid: it has been used, has expired, or was "
+                         "mangled."),
+            title=gettext("Sign-in link not accepted"),
+            hint=gettext("Run `worklink admin link` on the server for a new one."),
         )
     principal = Principal(user_id=None, registration_id=0, course_id=None, role=Role.OPERATOR,
                           launch_id=f"admin-link:{nonce[:16]}")
@@ -91,7 +94,7 @@ def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:
     session = db_session()
     deployment = session.get(Deployment, deployment_pk)
     if deployment is None:
-        abort(404, "No such deployment.")
+        abort(404, gettext("No such deployment."))
     operations.set_status(deployment, status)
     session.commit()
     # This worker's launch path keeps active deployments for a few seconds; a disable here

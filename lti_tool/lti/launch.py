@@ -51,6 +51,9 @@ class Launch:
     memberships_url: str | None
     deep_linking_settings: dict[str, Any] | None
     return_url: str | None
+    locale: str | None
+    """The user's locale as the platform says it: LTI's ``launch_presentation.locale``, else
+    the OpenID Connect ``locale`` claim (Canvas sends both; Moodle the first)."""
     claims: dict[str, Any] = dataclasses.field(repr=False)
 
     @property
@@ -94,6 +97,8 @@ class Launch:
             memberships_url=_text(nrps.get("context_memberships_url")) if isinstance(nrps, dict) else None,
             deep_linking_settings=claims.get(c.DEEP_LINKING_SETTINGS),
             return_url=_text(presentation.get("return_url")) if isinstance(presentation, dict) else None,
+            locale=(_text(presentation.get("locale")) if isinstance(presentation, dict) else None)
+            or _text(claims.get("locale")),
             claims=claims,
         )
 

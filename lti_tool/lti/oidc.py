@@ -14,6 +14,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from flask_babel import gettext
 from sqlalchemy.engine import Connection
 
 from lti_tool.config import Config, DeploymentPolicy
@@ -108,10 +109,10 @@ def _unknown_platform(conn: Connection, directory: Directory, issuer: str,
     if directory.registrations_for_issuer(conn, issuer):
         return LaunchError(f"Worklink has no registration for client_id {client_id!r} at {issuer}.",
                            code="unknown_client", status=403,
-                           hint="An administrator can register it (see the README).")
+                           hint=gettext("An administrator can register it (see the README)."))
     return LaunchError(f"Worklink is not registered with the platform {issuer}.",
                        code="unknown_issuer", status=403,
-                       hint="An administrator can register it (see the README).")
+                       hint=gettext("An administrator can register it (see the README)."))
 
 
 def _origin(url: str) -> str:
@@ -135,8 +136,9 @@ def validate_launch(work: UnitOfWork, store: EphemeralStore, keys: PlatformKeys,
     # nothing, whichever worker it reaches.
     remembered = store.take("state:" + state)
     if remembered is None:
-        raise LaunchError("This launch has expired or was already used.", code="state_not_found",
-                          status=400, hint="Open Worklink again from your course.")
+        raise LaunchError(gettext("This launch has expired or was already used."),
+                          code="state_not_found", status=400,
+                          hint=gettext("Open Worklink again from your course."))
     token = validation.parse(id_token)
     kid = validation.check_header(token)
     payload = token.payload
@@ -183,10 +185,13 @@ def _deployment(work: UnitOfWork, directory: Directory, registration: PlatformRe
         deployment = directory.deployment(work.connection, registration.id, deployment_id)
         assert deployment is not None
     if deployment.status is DeploymentStatus.PENDING:
-        raise LaunchError("This installation of Worklink is waiting for an administrator to approve it.",
+        raise LaunchError(gettext("This installation of Worklink is waiting for an administrator "
+                                  "to approve it."),
                           code="deployment_pending", status=403,
-                          hint=f"Tell your Worklink administrator the deployment id: {deployment_id}.")
+                          hint=gettext("Tell your Worklink administrator the deployment id: "
+                                       "%(id)s.", id=deployment_id))
     if deployment.status is DeploymentStatus.DISABLED:
-        raise LaunchError("This installation of Worklink has been turned off by an administrator.",
+        raise LaunchError(gettext("This installation of Worklink has been turned off by an "
+                                  "administrator."),
                           code="deployment_disabled", status=403)
     return deployment

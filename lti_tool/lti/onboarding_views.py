@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, Response, jsonify, make_response, render_template, request
+from flask_babel import gettext
 
 from lti_tool.config import app_config
 from lti_tool.db import db_session
@@ -41,17 +42,18 @@ def dynamic_registration() -> Response | tuple[str, int]:
     configuration_url = request.args.get("openid_configuration", "").strip()
     if not configuration_url:
         return error_page(
-            400, "This address installs Worklink from an LMS: it needs the platform's "
-                 "openid_configuration parameter.",
-            title="Open this address from your LMS",
-            hint="Moodle: Site administration → Plugins → External tool → Manage tools → "
-                 "Tool URL. Canvas: Admin → Developer Keys → + Developer Key → LTI Registration.",
+            400, gettext("This address installs Worklink from an LMS: it needs the platform's "
+                         "openid_configuration parameter."),
+            title=gettext("Open this address from your LMS"),
+            hint=gettext("Moodle: Site administration → Plugins → External tool → Manage tools → "
+                         "Tool URL. Canvas: Admin → Developer Keys → + Developer Key → LTI "
+                         "Registration."),
         )
     try:
         outcome = register(db_session(), app_config(), configuration_url,
                            request.args.get("registration_token") or None)
     except DynamicRegistrationError as exc:
-        return error_page(exc.status, str(exc), title="Worklink could not be registered",
+        return error_page(exc.status, str(exc), title=gettext("Worklink could not be registered"),
                           hint=exc.hint)
     # A second client_id for an issuer already cached (hosted Canvas) must launch at once.
     lti_services().directory.forget()

@@ -111,7 +111,7 @@ def _identity_and_digest(launch: Launch) -> tuple[tuple[Any, ...], str]:
               (context.title, context.label) if context else None, launch.memberships_url,
               launch.lineitems_url, launch.lti_roles, launch.role.value,
               (link.title, link.description) if link else None, launch.custom,
-              launch.lineitem_url]
+              launch.lineitem_url, launch.locale]
     digest = hashlib.blake2b(json.dumps(values, sort_keys=True, default=str).encode(),
                              digest_size=16).hexdigest()
     return key, digest
@@ -136,7 +136,7 @@ def _write(work: UnitOfWork, launch: Launch) -> Provisioned:
     if launch.sub:
         user_id = upsert(work, User, {"registration_id": launch.registration_id, "sub": launch.sub}, {
             "name": launch.name, "given_name": launch.given_name, "family_name": launch.family_name,
-            "email": launch.email, "last_launch_at": now,
+            "email": launch.email, "last_launch_at": now, "launch_locale": launch.locale,
         })
     course_id = None
     link_pk = None

@@ -18,6 +18,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
+from flask_babel import gettext
 
 from lti_tool.lti import claims as c
 from lti_tool.lti.errors import LaunchError
@@ -116,10 +117,10 @@ def check_times(payload: dict[str, Any], *, skew: int, now: float | None = None)
     assert isinstance(exp, (int, float)) and isinstance(iat, (int, float))
     if exp <= now - skew:
         raise LaunchError("The id_token has expired (exp is in the past).", code="bad_exp",
-                          hint="Check that the platform's clock is right, then launch again.")
+                          hint=gettext("Check that the platform's clock is right, then launch again."))
     if iat > now + skew:
         raise LaunchError("The id_token was issued in the future (iat).", code="bad_iat",
-                          hint="Check that the platform's clock is right, then launch again.")
+                          hint=gettext("Check that the platform's clock is right, then launch again."))
     if exp <= iat:
         raise LaunchError("The id_token expires before it was issued.", code="bad_exp")
     nbf = payload.get("nbf")

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, make_response, render_template, request
+from flask_babel import gettext
 
 from lti_tool.config import app_config
 from lti_tool.db import db_session, db_work
@@ -95,8 +96,9 @@ def complete() -> Any:
     pending = services.store.take("pending:" + request.form.get("ticket", ""))
     db_work().commit()  # a wrong guess burns the ticket: no second try
     if pending is None or not secrets.compare_digest(pending["state"], request.form.get("state", "")):
-        raise LaunchError("This launch could not be confirmed as coming from your browser.",
-                          code="storage_mismatch", status=400, hint="Open Worklink again from your course.")
+        raise LaunchError(gettext("This launch could not be confirmed as coming from your browser."),
+                          code="storage_mismatch", status=400,
+                          hint=gettext("Open Worklink again from your course."))
     launch = Launch.from_claims(pending["claims"], launch_id=pending["launch_id"],
                                 registration_id=pending["registration_id"],
                                 deployment_pk=pending["deployment_pk"], client_id=pending["client_id"])

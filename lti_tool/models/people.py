@@ -29,6 +29,10 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_launch_at: Mapped[dt.datetime | None] = mapped_column()
+    launch_locale: Mapped[str | None] = mapped_column(String(35))
+    """The locale the platform sent with this person's last launch (``launch_presentation.locale``)."""
+    locale: Mapped[str | None] = mapped_column(String(35))
+    """The language this person chose with Worklink's switch; it wins over ``launch_locale``."""
 
     @property
     def display_name(self) -> str:

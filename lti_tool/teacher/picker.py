@@ -8,13 +8,14 @@ bound to, so a picker can only ever answer the request that opened it.
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
 
 from competencies.tasks import library
 from competencies.tasks.library import CourseContext, TaskError
 from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
-from competencies.tasks.vocabulary import ContinuumStage, ExperienceType
+from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.lti.custom_params import sign_task_reference
@@ -34,6 +35,7 @@ from lti_tool.models import Course
 from lti_tool.page_context import CourseView, PersonView
 from lti_tool.placement import PlacementError, course_context
 from lti_tool.security import Principal, current_principal, require
+from lti_tool.task_view import vocabulary_labels
 from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.web import error_page
 
@@ -76,7 +78,7 @@ def send_to_course(course_id: int) -> tuple[str, int]:
     chosen = request.form.getlist("task", type=int)
     if not chosen:
         return _page(session, course_id, principal.launch_id, Filters(),
-                     problem="Choose at least one task to add.", status=422)
+                     problem=gettext("Choose at least one task to add."), status=422)
     try:
         items = [_content_item(session, context, course, task_id) for task_id in chosen]
         response = build_response(dl, items, signing_key=signing_key(session),
@@ -122,8 +124,7 @@ def _page(session: Session, course_id: int, launch_id: str, filters: Filters, *,
     hits = search(session, context, filters, limit=50)
     return render_template("teacher/picker.html", course=course, dl=dl, hits=hits, filters=filters,
                            stages=list(ContinuumStage), problem=problem, graded=_graded(dl),
-                           stage_labels={s.value: s.label for s in ContinuumStage},
-                           experience_labels={e.value: e.label for e in ExperienceType}), status
+                           **vocabulary_labels()), status
 
 
 def _graded(dl: DeepLinkingRequest) -> bool:
@@ -131,7 +132,8 @@ def _graded(dl: DeepLinkingRequest) -> bool:
 
 
 def _added(count: int) -> str:
-    return f"Added {count} work-based learning task{'s' if count != 1 else ''} from Worklink."
+    return ngettext("Added %(num)s work-based learning task from Worklink.",
+                    "Added %(num)s work-based learning tasks from Worklink.", count)
 
 
 def _principal() -> Principal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import abort, render_template, request
+from sqlalchemy import select
 
 from lti_tool.config import app_config
 from lti_tool.db import db_work
@@ -15,7 +16,9 @@ from lti_tool.lti.roster import (
     has_role,
     with_worklink_status,
 )
+from lti_tool.landing import CourseView
 from lti_tool.lti.services import lti_services
+from lti_tool.models import Course
 from lti_tool.security import require
 from lti_tool.teacher.views import TEACHING, bp
 
@@ -45,6 +48,9 @@ def roster(course_id: int) -> str:
         if wanted:
             members = [m for m in members if has_role(m, wanted)]
         entries = with_worklink_status(work.connection, course_id, members)
-    return render_template("teacher/roster.html", course_id=course_id, entries=entries,
+    row = work.connection.execute(
+        select(Course.title, Course.label).where(Course.id == course_id)).first()
+    course = CourseView(course_id, row[0], row[1]) if row else None
+    return render_template("teacher/roster.html", course_id=course_id, course=course, entries=entries,
                            problem=problem, shown=shown if wanted else "",
                            launched=sum(1 for e in entries if e.launched))

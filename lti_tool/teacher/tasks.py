@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, redirect, render_template, request
+from flask_babel import gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -35,6 +36,7 @@ from lti_tool.db import db_session
 from lti_tool.models import Course, Deployment
 from lti_tool.security import require
 from lti_tool.teacher.views import TEACHING, bp
+from lti_tool.task_view import vocabulary_labels
 from lti_tool.web import error_page, session_url
 
 Page = str | tuple[str, int] | WerkzeugResponse
@@ -74,10 +76,7 @@ def _choices() -> dict[str, object]:
     return {"stages": list(ContinuumStage), "experiences": list(ExperienceType),
             "evidence_kinds": list(EvidenceKind), "scopes": list(LibraryScope),
             "alignment_types": list(AlignmentType), "clusters": _career_clusters(),
-            "stage_labels": {s.value: s.label for s in ContinuumStage},
-            "experience_labels": {e.value: e.label for e in ExperienceType},
-            "evidence_labels": {e.value: e.label for e in EvidenceKind},
-            "scope_labels": {s.value: s.label for s in LibraryScope}}
+            **vocabulary_labels()}
 
 
 @functools.cache
@@ -174,8 +173,8 @@ def task_alignments(course_id: int, task_id: int) -> Page:
         except ValueError as exc:  # TaskError, or an unknown alignment type
             session.rollback()
             problems.append(str(exc) if isinstance(exc, TaskError)
-                            else "Choose how the task is aligned: teaches, assesses, builds "
-                                 "or introduces.")
+                            else gettext("Choose how the task is aligned: teaches, assesses, "
+                                         "builds or introduces."))
     query = request.args.get("q", "").strip()
     hits = item_search.search(session, query, limit=20).entries if query else []
     status = 422 if problems else 200
@@ -225,6 +224,7 @@ def task_rubric(course_id: int, task_id: int) -> Page:
         "teacher/tasks/rubric.html", course=course, task=task, rubric=rubric,
         competencies=_competency_labels(task),
         rows=_builder_rows(rubric), problems=problems, starter_names=starters.names(),
+        starter_titles=_starter_titles(),
         saved=bool(request.args.get("saved")), max_levels=MAX_LEVELS,
         in_use=versions.is_in_use(session, task)), status
 
@@ -259,6 +259,12 @@ def preview_task(course_id: int, task_id: int, audience: str) -> Page:
     return render_template("teacher/tasks/preview.html", course=course, task=task,
                            audience=audience, rubric=rubric,
                            columns=column_labels(rubric) if rubric else [], **_choices())
+
+
+def _starter_titles() -> dict[str, str]:
+    """The starter rubrics' names in the page's language (the files are named in English)."""
+    return {"career-awareness-reflection": gettext("Career awareness reflection"),
+            "employability-skills": gettext("Employability skills")}
 
 
 def _draft() -> Any:
@@ -337,5 +343,6 @@ def _enum(kind: Any, value: str | None, problems: list[str]) -> Any:
     try:
         return kind(value)
     except ValueError:
-        problems.append(f"“{value}” is not a filter this library knows; it was ignored.")
+        problems.append(gettext("“%(value)s” is not a filter this library knows; it was ignored.",
+                                value=value))
         return None

@@ -1,0 +1,166 @@
+"""Which language a page speaks, and the switch a person uses to change it.
+
+Flask-Babel translates; the catalogues live in ``lti_tool/translations``. A page's locale is,
+in order: the language the person chose with the switch (kept on their user row, so it follows
+them into every course and launch), the locale their LMS sent with the last launch (LTI's
+``launch_presentation.locale``, or the OpenID ``locale`` claim Canvas also sends), the
+browser's ``Accept-Language``, then English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale
+from flask import Blueprint, Flask, abort, g, redirect, request
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_timezone,
+    gettext,
+)
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from lti_tool.security import current_principal
+
+SUPPORTED = ("en", "es")
+"""The languages Worklink has catalogues for; English is the source language."""
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+"""Each language in its own words, as the switch shows it (never translated)."""
+
+bp = Blueprint("i18n", __name__)
+
+
+def best_supported(tag: str | None) -> str | None:
+    """The supported language for a BCP 47 or POSIX tag (``es-419``, ``es_MX``), if any."""
+    if not tag or not isinstance(tag, str):
+        return None
+    try:
+        language = Locale.parse(tag.replace("-", "_").split(".")[0]).language
+    except (ValueError, TypeError):
+        language = tag.replace("_", "-").split("-")[0].lower()
+    return language if language in SUPPORTED else None
+
+
+def _user_locales(user_id: int) -> tuple[str | None, str | None]:
+    from lti_tool.db import db_work
+    from lti_tool.models import User
+
+    # The request's own connection: the ORM session's when the page opened one, else the unit
+    # of work's (the launch path), so asking costs no second connection.
+    connection = g.db_session.connection() if "db_session" in g else db_work().connection
+    row = connection.execute(
+        select(User.locale, User.launch_locale).where(User.id == user_id)).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def select_locale() -> str:
+    """The locale of this request (Flask-Babel asks once per request)."""
+    forced = g.get("worklink_locale")
+    if forced:
+        return str(forced)
+    principal = current_principal()
+    if principal is not None and principal.user_id is not None:
+        try:
+            chosen, launched = _user_locales(principal.user_id)
+        except SQLAlchemyError:
+            # The error page of a failed database still has to speak: the browser's language.
+            chosen = launched = None
+        for tag in (chosen, launched):
+            language = best_supported(tag)
+            if language:
+                return language
+    return request.accept_languages.best_match(SUPPORTED) or "en"
+
+
+def page_language() -> str:
+    return str(get_locale() or "en")
+
+
+def language_return_path() -> str:
+    """Where the switch brings the person back: this page, or their home after a launch POST."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    principal = current_principal()
+    if principal is not None and principal.course_id is not None:
+        from flask import url_for
+
+        from lti_tool.security import Role
+
+        if principal.is_staff:
+            return url_for("teacher.home", course_id=principal.course_id)
+        if principal.role is Role.STUDENT:
+            return url_for("student.home", course_id=principal.course_id)
+    return "/"
+
+
+def format_number(value: float | int | None) -> str:
+    """A number as the page's locale writes it (1.5 in English, 1,5 in Spanish)."""
+    if value is None:
+        return ""
+    return str(format_decimal(value, format="#,##0.##"))
+
+
+def format_moment(value: dt.datetime | None) -> str:
+    """A date and time in the page's locale, with its zone."""
+    if value is None:
+        return ""
+    return str(format_datetime(value, "medium")) + " " + str(get_timezone())
+
+
+def format_day(value: dt.datetime | dt.date | None) -> str:
+    if value is None:
+        return ""
+    return str(format_date(value, "medium"))
+
+
+def translate(text: str | None) -> str:
+    """Translate text the domain marked with ``N_`` (vocabulary labels, for example)."""
+    return gettext(text) if text else ""
+
+
+@bp.post("/language")
+def choose_language() -> Any:
+    """The language switch: remembers the choice on the person's user row, then goes back."""
+    from lti_tool.csrf import check_csrf
+    from lti_tool.db import db_session
+    from lti_tool.models import User
+
+    principal = current_principal()
+    if principal is None or principal.user_id is None:
+        abort(401)
+    check_csrf()
+    language = request.form.get("language", "")
+    if language not in SUPPORTED:
+        abort(400, gettext("Choose one of the languages Worklink offers."))
+    session = db_session()
+    session.execute(update(User).where(User.id == principal.user_id).values(locale=language))
+    session.commit()
+    return redirect(_local(request.form.get("next", "")), code=303)
+
+
+def _local(target: str) -> str:
+    """Only a path on this site: the switch must not become an open redirect."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale, default_translation_directories="translations")
+    from lti_tool.csrf import csrf_token
+
+    app.jinja_env.globals.update(page_language=page_language, language_names=LANGUAGE_NAMES,
+                                 translate=translate, language_return_path=language_return_path,
+                                 csrf_token=csrf_token, session_principal=current_principal)
+    app.jinja_env.filters.update(translate=translate, number=format_number, when=format_moment,
+                                 day=format_day)
+    app.register_blueprint(bp)
