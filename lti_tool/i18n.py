@@ -121,6 +121,18 @@ def format_day(value: dt.datetime | dt.date | None) -> str:
     return str(format_date(value, "medium"))
 
 
+ANONYMOUS = "Anonymous user"
+"""What ``display_name`` says for a launch without personal data (marked in the models)."""
+
+
+def person_name(person: Any) -> str:
+    """A person's name for the header; the stand-in for an anonymous launch is translated."""
+    if person is None:
+        return gettext("Anonymous user")
+    name = str(person.display_name)
+    return gettext("Anonymous user") if name == ANONYMOUS else name
+
+
 def translate(text: str | None) -> str:
     """Translate text the domain marked with ``N_`` (vocabulary labels, for example)."""
     return gettext(text) if text else ""
@@ -160,7 +172,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(page_language=page_language, language_names=LANGUAGE_NAMES,
                                  translate=translate, language_return_path=language_return_path,
-                                 csrf_token=csrf_token, session_principal=current_principal)
+                                 csrf_token=csrf_token, session_principal=current_principal,
+                                 person_name=person_name)
     app.jinja_env.filters.update(translate=translate, number=format_number, when=format_moment,
                                  day=format_day)
     app.register_blueprint(bp)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lti_tool.config import app_config
 from lti_tool.db import db_work
+from lti_tool.landing import CourseView
 from lti_tool.lti.roster import (
     RosterUnavailable,
     class_roster,
@@ -16,7 +17,6 @@ from lti_tool.lti.roster import (
     has_role,
     with_worklink_status,
 )
-from lti_tool.landing import CourseView
 from lti_tool.lti.services import lti_services
 from lti_tool.models import Course
 from lti_tool.security import require

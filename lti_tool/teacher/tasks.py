@@ -35,8 +35,8 @@ from lti_tool.csrf import check_csrf, csrf_token
 from lti_tool.db import db_session
 from lti_tool.models import Course, Deployment
 from lti_tool.security import require
-from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.task_view import vocabulary_labels
+from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.web import error_page, session_url
 
 Page = str | tuple[str, int] | WerkzeugResponse

@@ -1,7 +1,7 @@
 """user locale: the launch's locale and the language a person chose
 
-Revision ID: 0007_user_locale
-Revises: 0006_framework_source_digest
+Revision ID: 0008_user_locale
+Revises: 0007_grade_outbox
 """
 from collections.abc import Sequence
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0007_user_locale'
-down_revision: str | None = '0006_framework_source_digest'
+revision: str = '0008_user_locale'
+down_revision: str | None = '0007_grade_outbox'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
