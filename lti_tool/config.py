@@ -15,6 +15,8 @@ from pathlib import Path
 
 from flask import current_app
 
+from lti_tool.outbound.addresses import AddressPolicy
+
 
 class Mode(enum.StrEnum):
     DEV = "dev"
@@ -61,6 +63,10 @@ class Config:
     launch_lifetime_seconds: int = 8 * 3600
     key_rotation_overlap_days: int = 7
     tool_name: str = "Worklink"
+    proxy_hops: int = 0
+    """Reverse proxies in front of Worklink whose X-Forwarded-For names the client (rate limits)."""
+    outbound_policy: AddressPolicy = AddressPolicy()
+    """Private networks and hosts outbound fetches may reach (``WORKLINK_OUTBOUND_ALLOW``)."""
 
     @property
     def is_production(self) -> bool:
@@ -105,8 +111,10 @@ class Config:
             secret_key = _dev_secret(instance_dir)
         if database_url is None:
             database_url = f"sqlite:///{instance_dir / 'worklink.db'}"
+        # A new deployment in production waits for an operator; the demo lets it in at once.
+        default_policy = "pending" if mode is Mode.PRODUCTION else "accept"
         try:
-            policy = DeploymentPolicy(get("UNKNOWN_DEPLOYMENTS", "accept"))
+            policy = DeploymentPolicy(get("UNKNOWN_DEPLOYMENTS", default_policy))
         except ValueError:
             raise ConfigError("WORKLINK_UNKNOWN_DEPLOYMENTS must be 'accept' or 'pending'") from None
         return cls(
@@ -122,7 +130,24 @@ class Config:
             jwks_cache_min_seconds=_int(get("JWKS_CACHE_MIN_SECONDS"), 300),
             jwks_cache_max_seconds=_int(get("JWKS_CACHE_MAX_SECONDS"), 86_400),
             key_rotation_overlap_days=_int(get("KEY_ROTATION_OVERLAP_DAYS"), 7),
+            proxy_hops=_int(get("PROXY_HOPS"), 0),
+            outbound_policy=_outbound_policy(mode, get("OUTBOUND_ALLOW")),
         )
+
+
+def _outbound_policy(mode: Mode, listed: str | None) -> AddressPolicy:
+    # Dev and test reach the sandbox LMS (and the tests' fake platforms) on loopback; that
+    # default is an allowance nobody gets in production, even by asking.
+    if listed is None and mode is not Mode.PRODUCTION:
+        listed = "127.0.0.0/8,::1"
+    try:
+        policy = AddressPolicy.parse((listed or "").split(","))
+    except ValueError as exc:
+        raise ConfigError(f"WORKLINK_OUTBOUND_ALLOW: {exc}") from None
+    if mode is Mode.PRODUCTION and policy.allows_loopback:
+        raise ConfigError("WORKLINK_OUTBOUND_ALLOW may not list loopback addresses in production: "
+                          "no LMS lives on the Worklink server itself")
+    return policy
 
 
 def _flag(value: str | None) -> bool:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
+from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.db import Database, make_engine
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -83,6 +84,8 @@ def config(tmp_path: Path, database_url: str) -> Config:
         database_url=database_url,
         base_url="https://worklink.test",
         instance_dir=tmp_path,
+        # The fake platforms listen on 127.0.0.1: an allowance production never has.
+        outbound_policy=AddressPolicy.parse(["127.0.0.1"]),
     )
 
 
