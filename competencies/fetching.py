@@ -1,26 +1,42 @@
 """Fetch a CASE package from a CASE provider's REST API (``/ims/case/v1p1/CFPackages/{id}``).
 
-A provider is a server someone else runs: the fetch has a timeout, stops reading past a byte
-limit, insists on JSON and names what went wrong in words an administrator can act on.
+A provider is a server someone else runs. The domain decides what to ask for and what an answer
+means; the HTTP itself is a :class:`Fetch` the caller hands in (the shell's outbound client,
+which checks the address it connects to, bounds the answer and times it out), so the domain
+never opens a socket.
 """
 
 from __future__ import annotations
 
-import urllib.error
+import dataclasses
 import urllib.parse
-import urllib.request
-from typing import Any
+from collections.abc import Mapping
+from typing import Protocol
 
 from competencies.formats import case_json
 from competencies.package import FrameworkPackage
 
 CASE_VERSIONS = ("v1p1", "v1p0")
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-_READ_BLOCK = 64 * 1024
 
 
 class FetchError(Exception):
     """The package could not be fetched; the message says why, for a person to read."""
+
+
+@dataclasses.dataclass(frozen=True)
+class FetchedDocument:
+    status: int
+    content_type: str
+    """The media type alone, lower case: ``application/json``."""
+    body: bytes
+
+
+class Fetch(Protocol):
+    def __call__(self, url: str, *, headers: Mapping[str, str], max_bytes: int,
+                 timeout: float) -> FetchedDocument:
+        """GET ``url``; raise :class:`FetchError` when no whole answer arrives (an address the
+        shell does not connect to, no answer, more than ``max_bytes``, too slow)."""
 
 
 def package_url(base_url: str, identifier: str, version: str = "v1p1") -> str:
@@ -34,50 +50,31 @@ def package_url(base_url: str, identifier: str, version: str = "v1p1") -> str:
     return f"{base_url.rstrip('/')}/ims/case/{version}/CFPackages/{quoted}"
 
 
-def fetch_package_json(base_url: str, identifier: str, *, version: str = "v1p1",
+def fetch_package_json(fetch: Fetch, base_url: str, identifier: str, *, version: str = "v1p1",
                        timeout: float = 10.0, max_bytes: int = DEFAULT_MAX_BYTES,
                        token: str | None = None) -> bytes:
     """The raw CFPackage body; raises :class:`FetchError` for anything but a JSON 200."""
     url = package_url(base_url, identifier, version)
-    headers = {"Accept": "application/json", "User-Agent": "Worklink CASE importer"}
+    headers = {"Accept": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            content_type = response.headers.get_content_type()
-            if not (content_type == "application/json" or content_type.endswith("+json")):
-                raise FetchError(f"{url} answered with {content_type}, not JSON; is this the "
-                                 "CASE API root of the provider?")
-            length = response.headers.get("Content-Length")
-            if length is not None and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"{url} announces {int(length):,} bytes, over the limit of "
-                                 f"{max_bytes:,}; nothing was read")
-            return _read_limited(response, url, max_bytes)
-    except urllib.error.HTTPError as error:
-        raise FetchError(_http_problem(url, error.code)) from None
-    except urllib.error.URLError as error:
-        raise FetchError(f"could not reach {url}: {error.reason}") from None
-    except TimeoutError:
-        raise FetchError(f"{url} did not answer within {timeout:g} seconds") from None
+    answer = fetch(url, headers=headers, max_bytes=max_bytes, timeout=timeout)
+    if answer.status != 200:
+        raise FetchError(_http_problem(url, answer.status))
+    content_type = answer.content_type
+    if not (content_type == "application/json" or content_type.endswith("+json")):
+        raise FetchError(f"{url} answered with {content_type}, not JSON; is this the "
+                         "CASE API root of the provider?")
+    return answer.body
 
 
-def fetch_package(base_url: str, identifier: str, *, version: str = "v1p1",
+def fetch_package(fetch: Fetch, base_url: str, identifier: str, *, version: str = "v1p1",
                   timeout: float = 10.0, max_bytes: int = DEFAULT_MAX_BYTES,
                   token: str | None = None) -> FrameworkPackage:
     """Fetch and read a CFPackage; reading problems are deviations in the package."""
-    body = fetch_package_json(base_url, identifier, version=version, timeout=timeout,
+    body = fetch_package_json(fetch, base_url, identifier, version=version, timeout=timeout,
                               max_bytes=max_bytes, token=token)
     return case_json.read(body, max_bytes=max_bytes)
-
-
-def _read_limited(response: Any, url: str, max_bytes: int) -> bytes:
-    body = bytearray()
-    while block := response.read(_READ_BLOCK):
-        body += block
-        if len(body) > max_bytes:
-            raise FetchError(f"{url} sent more than {max_bytes:,} bytes; stopped reading")
-    return bytes(body)
 
 
 def _http_problem(url: str, status: int) -> str:
@@ -88,4 +85,5 @@ def _http_problem(url: str, status: int) -> str:
     return f"{url}: the provider answered {status}"
 
 
-__all__ = ["FetchError", "fetch_package", "fetch_package_json", "package_url"]
+__all__ = ["Fetch", "FetchError", "FetchedDocument", "fetch_package", "fetch_package_json",
+           "package_url"]

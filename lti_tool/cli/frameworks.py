@@ -20,7 +20,9 @@ from competencies.importing import ImportRejected, ImportReport, import_file, im
 from competencies.models import Framework
 from competencies.package import FrameworkPackage
 from competencies.paging import Page
-from lti_tool.cli.context import database_session
+from lti_tool.cli.context import database_session, load_config
+from lti_tool.outbound.configured import client_for
+from lti_tool.outbound.documents import document_fetcher
 
 WRITERS: dict[str, Callable[[FrameworkPackage], bytes]] = {
     "case": lambda package: json.dumps(case_json.write(package), indent=2,
@@ -188,7 +190,8 @@ def _fetch(url: str) -> FrameworkPackage:
             "a URL must be a CASE package: https://<provider>/ims/case/v1p1/CFPackages/<id>",
             param_hint="SOURCE")
     identifier = urllib.parse.unquote(match["id"])
-    return fetching.fetch_package(match["base"], identifier, version=match["version"])
+    fetch = document_fetcher(client_for(load_config()))
+    return fetching.fetch_package(fetch, match["base"], identifier, version=match["version"])
 
 
 @contextmanager

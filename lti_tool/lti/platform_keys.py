@@ -15,18 +15,18 @@ import json
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from typing import Any
+
+import requests
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.store import EphemeralStore
+from lti_tool.outbound.client import OutboundClient, OutboundRefused, OutboundTooLarge
 
 REFETCH_GAP = 10.0
-USER_AGENT = "Worklink-LTI/0.1 (+https://github.com/worklink)"
 
 
 @dataclasses.dataclass
@@ -37,9 +37,10 @@ class _KeySet:
 
 
 class PlatformKeys:
-    def __init__(self, store: EphemeralStore, *, floor: int, ceiling: int, timeout: float,
-                 max_bytes: int) -> None:
+    def __init__(self, store: EphemeralStore, client: OutboundClient, *, floor: int,
+                 ceiling: int, timeout: float, max_bytes: int) -> None:
         self.store = store
+        self.client = client
         self.floor = floor
         self.ceiling = ceiling
         self.timeout = timeout
@@ -93,19 +94,24 @@ class PlatformKeys:
         return key_set
 
     def _fetch(self, url: str) -> _KeySet:
-        request = urllib.request.Request(url, headers={"Accept": "application/json",
-                                                       "User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read(self.max_bytes + 1)
-                cache_control = response.headers.get("Cache-Control", "")
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            raise LaunchError(f"The platform's public keys could not be fetched from {url}: {exc}.",
-                              code="jwks_unreachable", status=502) from None
-        self.fetch_count += 1
-        if len(body) > self.max_bytes:
+            response = self.client.get(url, headers={"Accept": "application/json"},
+                                       max_bytes=self.max_bytes, timeout=self.timeout)
+        except OutboundRefused as exc:
+            raise LaunchError(f"The platform's public keys are not fetched from {url}: {exc}.",
+                              code="jwks_refused", status=502) from None
+        except OutboundTooLarge:
             raise LaunchError(f"The platform's key set at {url} is larger than {self.max_bytes} bytes.",
-                              code="jwks_too_large", status=502)
+                              code="jwks_too_large", status=502) from None
+        except requests.RequestException as exc:
+            raise LaunchError(f"The platform's public keys could not be fetched from {url}: "
+                              f"{type(exc).__name__}.", code="jwks_unreachable", status=502) from None
+        self.fetch_count += 1
+        if not response.ok:
+            raise LaunchError(f"The platform's key set at {url} answered HTTP {response.status_code}.",
+                              code="jwks_unreachable", status=502)
+        body = response.content
+        cache_control = response.headers.get("Cache-Control", "")
         try:
             jwks = json.loads(body)
             keys = parse_jwks(jwks)

@@ -30,6 +30,7 @@ from lti_tool.lti.service_connector import SharedTokenServiceConnector
 from lti_tool.lti.store import EphemeralStore
 from lti_tool.lti.tool_conf import DatabaseToolConf
 from lti_tool.models import Course, Deployment, Enrollment, Registration, User
+from lti_tool.outbound.client import OutboundClient, OutboundRefused
 from lti_tool.security import Role
 
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
@@ -161,6 +162,8 @@ def _get(connector: SharedTokenServiceConnector, token: str, url: str,
     try:
         response = connector._requests_session.get(url, timeout=timeout, headers={
             "Authorization": "Bearer " + token, "Accept": MEMBERSHIP_CONTAINER})
+    except OutboundRefused as exc:
+        raise RosterUnavailable(f"Worklink does not fetch the member list from there: {exc}.") from exc
     except requests.RequestException as exc:
         raise RosterUnavailable(f"The course platform did not answer ({type(exc).__name__}).") from exc
     if response.status_code in (401, 403):
@@ -232,8 +235,9 @@ def course_service(conn: Connection, course_id: int) -> CourseService | None:
     return None if row is None else CourseService(*row)
 
 
-def class_roster(conn: Connection, store: EphemeralStore, service: CourseService, *,
-                 refresh: bool = False, timeout: float = 10.0) -> list[Member]:
+def class_roster(conn: Connection, store: EphemeralStore, client: OutboundClient,
+                 service: CourseService, *, refresh: bool = False,
+                 timeout: float = 10.0) -> list[Member]:
     """The course's roster, cached; the platform is asked only when the cache has none."""
     url = service.memberships_url
     if not url:
@@ -250,7 +254,7 @@ def class_roster(conn: Connection, store: EphemeralStore, service: CourseService
                     service.issuer, service.client_id)
             except LookupError as exc:
                 raise RosterUnavailable(str(exc)) from exc
-        connector = SharedTokenServiceConnector(registration, store, timeout=timeout)
+        connector = SharedTokenServiceConnector(registration, store, client, timeout=timeout)
         return fetch_roster(connector, url, timeout=timeout)
 
     return course_roster(store, service.course_id, fetch, refresh=refresh)

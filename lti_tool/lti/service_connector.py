@@ -18,19 +18,20 @@ from pylti1p3.exception import LtiServiceException
 from pylti1p3.registration import Registration as PyltiRegistration
 from pylti1p3.service_connector import ServiceConnector
 
-from lti_tool.lti.platform_keys import USER_AGENT
 from lti_tool.lti.store import EphemeralStore
+from lti_tool.outbound.client import OutboundClient
 
-# Canvas rejects service requests without a User-Agent (since January 2026).
 TOKEN_MARGIN_SECONDS = 60
 DEFAULT_TOKEN_LIFETIME = 3600
 
 
 class SharedTokenServiceConnector(ServiceConnector):
-    def __init__(self, registration: PyltiRegistration, store: EphemeralStore, *,
-                 timeout: float = 10.0) -> None:
-        session = requests.Session()
-        session.headers["User-Agent"] = USER_AGENT
+    def __init__(self, registration: PyltiRegistration, store: EphemeralStore,
+                 client: OutboundClient, *, timeout: float = 10.0) -> None:
+        # pylti1p3's own calls (AGS, NRPS) go through the outbound client's session too: the
+        # address is checked and pinned, the answer bounded, and the User-Agent Canvas
+        # requires (since January 2026) is on every request.
+        session: requests.Session = client.session()
         super().__init__(registration, requests_session=session)
         self.store = store
         self.timeout = timeout

@@ -12,6 +12,8 @@ from lti_tool.lti.directory import Directory
 from lti_tool.lti.platform_keys import PlatformKeys
 from lti_tool.lti.provisioning import ProvisioningMemory
 from lti_tool.lti.store import EphemeralStore, make_store
+from lti_tool.outbound.client import OutboundClient
+from lti_tool.outbound.configured import client_for
 
 
 @dataclasses.dataclass
@@ -20,14 +22,17 @@ class LtiServices:
     platform_keys: PlatformKeys
     directory: Directory
     provisioning: ProvisioningMemory
+    outbound: OutboundClient
+    """Every fetch from a platform goes through this client (see :mod:`lti_tool.outbound`)."""
 
 
 def build(config: Config, database: Database) -> LtiServices:
     store = make_store(database, config.redis_url)
-    keys = PlatformKeys(store, floor=config.jwks_cache_min_seconds,
+    outbound = client_for(config)
+    keys = PlatformKeys(store, outbound, floor=config.jwks_cache_min_seconds,
                         ceiling=config.jwks_cache_max_seconds,
                         timeout=config.http_timeout_seconds, max_bytes=config.jwks_max_bytes)
-    return LtiServices(store, keys, Directory(), ProvisioningMemory())
+    return LtiServices(store, keys, Directory(), ProvisioningMemory(), outbound)
 
 
 def lti_services(app: Flask | None = None) -> LtiServices:

@@ -37,7 +37,8 @@ def roster(course_id: int) -> str:
     problem = None
     entries = []
     try:
-        members = class_roster(work.connection, lti_services().store, service,
+        members = class_roster(work.connection, lti_services().store, lti_services().outbound,
+                               service,
                                refresh=request.args.get("refresh") == "1",
                                timeout=app_config().http_timeout_seconds)
     except RosterUnavailable as exc:

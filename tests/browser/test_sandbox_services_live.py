@@ -36,7 +36,8 @@ def connector(live_server) -> Iterator[SharedTokenServiceConnector]:
     with database.session() as session:
         registration = DatabaseToolConf(session).find_registration_by_params(
             f"{live_server.url}/sandbox", "worklink-sandbox")
-    yield SharedTokenServiceConnector(registration, build(live_server.config, database).store)
+    services = build(live_server.config, database)
+    yield SharedTokenServiceConnector(registration, services.store, services.outbound)
     database.engine.dispose()
 
 

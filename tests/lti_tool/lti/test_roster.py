@@ -43,13 +43,14 @@ def store(app: Flask) -> EphemeralStore:
 
 
 @pytest.fixture
-def connector(db: Session, lms: NrpsPlatform, store: EphemeralStore) -> SharedTokenServiceConnector:
+def connector(db: Session, lms: NrpsPlatform, store: EphemeralStore,
+              app: Flask) -> SharedTokenServiceConnector:
     add_registration(db, name="Roster LMS", issuer=ISSUER, client_id=CLIENT_ID,
                      auth_login_url=ISSUER + "/auth", auth_token_url=lms.token_url,
                      key_set={"keys": []}, deployment_ids=["d-1"])
     install_tool_key(db)
     registration = DatabaseToolConf(db).find_registration_by_params(ISSUER, CLIENT_ID)
-    return SharedTokenServiceConnector(registration, store, timeout=2)
+    return SharedTokenServiceConnector(registration, store, lti_services(app).outbound, timeout=2)
 
 
 def test_every_page_is_read_through_the_link_header(lms: NrpsPlatform,
@@ -175,14 +176,15 @@ def test_the_roster_is_cached_per_course(lms: NrpsPlatform, connector: SharedTok
     assert lms.pages_served == 9
 
 
-def test_a_course_without_the_service_says_so(db: Session, store: EphemeralStore) -> None:
+def test_a_course_without_the_service_says_so(db: Session, store: EphemeralStore,
+                                               app: Flask) -> None:
     service = CourseService(course_id=1, memberships_url=None, issuer=ISSUER, client_id=CLIENT_ID)
     with pytest.raises(RosterUnavailable, match="did not offer its member list"):
-        class_roster(db.connection(), store, service)
+        class_roster(db.connection(), store, lti_services(app).outbound, service)
 
 
 def test_a_refused_token_request_gives_a_clear_message(db: Session, lms: NrpsPlatform,
-                                                       store: EphemeralStore) -> None:
+                                                       store: EphemeralStore, app: Flask) -> None:
     add_registration(db, name="Wrong token URL", issuer=ISSUER, client_id="other",
                      auth_login_url=ISSUER + "/auth", auth_token_url=lms.url + "/nowhere",
                      key_set={"keys": []}, deployment_ids=["d-1"])
@@ -190,4 +192,4 @@ def test_a_refused_token_request_gives_a_clear_message(db: Session, lms: NrpsPla
     service = CourseService(course_id=2, memberships_url=lms.memberships_url, issuer=ISSUER,
                             client_id="other")
     with pytest.raises(RosterUnavailable, match="access token"):
-        class_roster(db.connection(), store, service)
+        class_roster(db.connection(), store, lti_services(app).outbound, service)

@@ -101,9 +101,11 @@ def test_service_tokens_are_shared_and_requested_once(db: Session, app: Flask,
     scopes = ["https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"]
     with app.test_request_context():
         first = SharedTokenServiceConnector(
-            tool_conf.find_registration_by_params("https://moodle.test", "abc"), store)
+            tool_conf.find_registration_by_params("https://moodle.test", "abc"), store,
+            lti_services(app).outbound)
         second = SharedTokenServiceConnector(  # another request, days later, another worker
-            tool_conf.find_registration_by_params("https://moodle.test", "abc"), store)
+            tool_conf.find_registration_by_params("https://moodle.test", "abc"), store,
+            lti_services(app).outbound)
         assert first.get_access_token(scopes) == "token-1"
         assert second.get_access_token(scopes) == "token-1"
         assert second.get_access_token(["other-scope"]) == "token-2"
