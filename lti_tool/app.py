@@ -20,6 +20,11 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         SESSION_COOKIE_HTTPONLY=True,
     )
     app.extensions["worklink.config"] = config
+    if config.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (per-client rate limits) from exactly as many proxies as there are.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)  # type: ignore[method-assign]
     app.session_interface = LazyCookieSessionInterface()
     (database or Database(config.database_url)).init_app(app)
 

@@ -9,9 +9,8 @@ posts its own client registration to the platform's ``registration_endpoint``, a
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import json
-import socket
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_tool.config import Config, DeploymentPolicy
-from lti_tool.lti.registrations import RegistrationError, add_registration
+from lti_tool.lti.registrations import (
+    RegistrationError, add_registration, find_deployment, find_registration,
+)
 from lti_tool.lti.tool_profile import (
     CANVAS_CUSTOM_FIELDS,
     CLAIMS,
@@ -29,13 +30,16 @@ from lti_tool.lti.tool_profile import (
     SCOPES,
     ToolUrls,
 )
-from lti_tool.models import DeploymentStatus, Registration
+from lti_tool.models import Deployment, DeploymentStatus, Registration
+from lti_tool.outbound.addresses import AddressRefused, HostUnresolved
+from lti_tool.outbound.client import OutboundClient, OutboundRefused, OutboundTooLarge
+
+log = logging.getLogger(__name__)
 
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 CANVAS = "https://canvas.instructure.com/lti"
 MAX_DOCUMENT_BYTES = 256 * 1024
-USER_AGENT = "Worklink (LTI 1.3 tool; dynamic registration)"
 
 # Instructure-hosted Canvas names one issuer per environment for every school, while the
 # OpenID configuration URL it hands out is on the school's own <school>.instructure.com host.
@@ -83,15 +87,25 @@ class RegistrationOutcome:
     deployment_id: str | None
     deployment_status: DeploymentStatus | None
     platform: PlatformConfiguration
+    updated: bool = False
+    """The platform re-ran registration for a client Worklink knew (Moodle's "Update")."""
 
 
 def register(
-    session: Session, config: Config, openid_configuration: str, registration_token: str | None
+    session: Session, config: Config, client: OutboundClient, openid_configuration: str,
+    registration_token: str | None,
 ) -> RegistrationOutcome:
-    """Run the whole exchange and store the registration; commits, or stores nothing."""
-    platform = fetch_platform_configuration(config, openid_configuration, registration_token)
+    """Run the whole exchange and store the registration; commits, or stores nothing.
+
+    A platform that registers a client_id Worklink already has for its issuer is updating it
+    (Moodle's "Update" on an existing tool re-runs registration and keeps its client id; a
+    Canvas admin may re-run it too): its endpoints are updated in place, its deployments and
+    everything they own are kept, and a disabled registration stays disabled.
+    """
+    platform = fetch_platform_configuration(config, client, openid_configuration,
+                                            registration_token)
     document = tool_registration(config, platform)
-    answer = _post_json(config, platform.registration_endpoint, document, registration_token)
+    answer = _post_json(client, platform.registration_endpoint, document, registration_token)
     client_id = answer.get("client_id")
     if not isinstance(client_id, (str, int)) or str(client_id) == "":
         raise DynamicRegistrationError(
@@ -100,58 +114,64 @@ def register(
     tool_part = answer.get(TOOL_CONFIGURATION)
     deployment_id = tool_part.get("deployment_id") if isinstance(tool_part, dict) else None
     deployment_ids = [str(deployment_id)] if deployment_id not in (None, "") else []
+    # /lti/register is public by nature (the LMS admin opens it from the LMS), so a deployment
+    # it creates is trusted exactly as much as one first seen in a launch.
+    new_status = (DeploymentStatus.PENDING
+                  if config.unknown_deployment_policy is DeploymentPolicy.PENDING
+                  else DeploymentStatus.ACTIVE)
+    values = dict(
+        name=_registration_name(platform),
+        auth_login_url=platform.authorization_endpoint,
+        auth_token_url=platform.token_endpoint,
+        key_set_url=platform.jwks_uri,
+        auth_audience=_audience(platform),
+        product=platform.product or "other",
+    )
     try:
-        registration = add_registration(
-            session,
-            name=_registration_name(platform),
-            issuer=platform.issuer,
-            client_id=str(client_id),
-            auth_login_url=platform.authorization_endpoint,
-            auth_token_url=platform.token_endpoint,
-            key_set_url=platform.jwks_uri,
-            auth_audience=_audience(platform),
-            product=platform.product or "other",
-            deployment_ids=deployment_ids,
-        )
-        status = None
-        if registration.deployments:
-            # /lti/register is public by nature (the LMS admin opens it from the LMS), so a
-            # deployment it creates is trusted exactly as much as one first seen in a launch.
-            status = (DeploymentStatus.PENDING
-                      if config.unknown_deployment_policy is DeploymentPolicy.PENDING
-                      else DeploymentStatus.ACTIVE)
-            registration.deployments[0].status = status
+        registration = find_registration(session, platform.issuer, str(client_id))
+        updated = registration is not None
+        if registration is None:
+            registration = add_registration(session, issuer=platform.issuer,
+                                            client_id=str(client_id), **values)
+        else:
+            for name, value in values.items():
+                setattr(registration, name, value)
+            registration.key_set = None  # the platform now names its key set URL
+        deployment = None
+        if deployment_ids:
+            deployment = find_deployment(session, registration, deployment_ids[0]) \
+                if updated else None
+            if deployment is None:
+                deployment = Deployment(deployment_id=deployment_ids[0], status=new_status)
+                registration.deployments.append(deployment)
         session.commit()
-    except RegistrationError as exc:
-        session.rollback()
-        raise DynamicRegistrationError(
-            f"Worklink already knows this platform registration: {exc}.", status=409,
-            hint="Remove the duplicate tool in the LMS, or the old registration in Worklink.",
-        ) from None
-    except IntegrityError:
+    except (RegistrationError, IntegrityError):
         session.rollback()
         raise DynamicRegistrationError(
             "This platform registration was stored by another request at the same moment.",
-            status=409,
+            status=409, hint="Run the registration again from the LMS.",
         ) from None
-    return RegistrationOutcome(registration, deployment_ids[0] if deployment_ids else None,
-                               status, platform)
+    if updated:
+        log.info("registration %s (%s, client_id %s) updated by the platform",
+                 registration.id, registration.issuer, registration.client_id)
+    return RegistrationOutcome(registration, deployment.deployment_id if deployment else None,
+                               deployment.status if deployment else None, platform, updated)
 
 
 def fetch_platform_configuration(
-    config: Config, url: str, registration_token: str | None
+    config: Config, client: OutboundClient, url: str, registration_token: str | None
 ) -> PlatformConfiguration:
     """GET the OpenID configuration (Canvas wants the registration token here too)."""
-    check_url(config, url, "OpenID configuration URL")
-    headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+    check_url(config, client, url, "OpenID configuration URL")
+    headers = {"Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
-    document = _read_json(config, "GET", url, headers=headers)
-    return parse_platform_configuration(config, url, document)
+    document = _read_json(client, "GET", url, headers=headers)
+    return parse_platform_configuration(config, client, url, document)
 
 
 def parse_platform_configuration(
-    config: Config, url: str, document: dict[str, Any]
+    config: Config, client: OutboundClient, url: str, document: dict[str, Any]
 ) -> PlatformConfiguration:
     def required(name: str) -> str:
         value = document.get(name)
@@ -166,7 +186,7 @@ def parse_platform_configuration(
     product_part = product_part if isinstance(product_part, dict) else {}
     product = product_part.get("product_family_code")
     product = product.strip().lower() if isinstance(product, str) and product.strip() else None
-    check_issuer(config, issuer, url, product)
+    check_issuer(config, client, issuer, url, product)
     endpoints = {
         name: required(name)
         for name in (
@@ -174,7 +194,7 @@ def parse_platform_configuration(
         )
     }
     for name, endpoint in endpoints.items():
-        check_url(config, endpoint, name)
+        check_url(config, client, endpoint, name)
     scopes = document.get("scopes_supported")
     placements: dict[str, tuple[str, ...]] = {}
     for message in product_part.get("messages_supported") or []:
@@ -195,7 +215,8 @@ def parse_platform_configuration(
     )
 
 
-def check_issuer(config: Config, issuer: str, configuration_url: str, product: str | None) -> None:
+def check_issuer(config: Config, client: OutboundClient, issuer: str, configuration_url: str,
+                 product: str | None) -> None:
     """The configuration must come from the issuer it names (DR 1.0 §3.5.1).
 
     Otherwise any server could hand out a configuration naming someone else's issuer.
@@ -203,7 +224,7 @@ def check_issuer(config: Config, issuer: str, configuration_url: str, product: s
     parts = urlsplit(issuer)
     if parts.query or parts.fragment:
         raise DynamicRegistrationError(f"The platform issuer {issuer!r} has a query or fragment.")
-    check_url(config, issuer, "issuer", resolve=False)
+    check_url(config, client, issuer, "issuer", resolve=False)
     origin = urlsplit(configuration_url)
     if (parts.scheme, parts.netloc.lower()) == (origin.scheme, origin.netloc.lower()):
         return
@@ -220,9 +241,14 @@ def check_issuer(config: Config, issuer: str, configuration_url: str, product: s
     )
 
 
-def check_url(config: Config, url: str, label: str, *, resolve: bool = True) -> None:
-    """https (http only outside production), no fragment, and never a loopback or
-    link-local target in production: this URL came from an anonymous request."""
+def check_url(config: Config, client: OutboundClient, url: str, label: str, *,
+              resolve: bool = True) -> None:
+    """https (http only outside production), no fragment, and an address the outbound policy
+    allows: this URL came from an anonymous request.
+
+    The endpoints stored here are fetched later (launches, services), and each fetch is judged
+    again where it connects; checking now tells the LMS admin at once instead.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise DynamicRegistrationError(f"The platform's {label} is not a web address: {url!r}.")
@@ -230,8 +256,19 @@ def check_url(config: Config, url: str, label: str, *, resolve: bool = True) -> 
         raise DynamicRegistrationError(f"The platform's {label} must use https: {url}.")
     if parts.fragment:
         raise DynamicRegistrationError(f"The platform's {label} must not have a fragment: {url}.")
-    if config.is_production and resolve:
-        _refuse_internal_host(parts.hostname, label)
+    if resolve:
+        try:
+            client.policy.resolve(parts.hostname, parts.port or 443)
+        except AddressRefused as exc:
+            raise DynamicRegistrationError(
+                f"The platform's {label} points at an address Worklink does not connect to: "
+                f"{exc.reason}.",
+                hint="An on-premises LMS on a private network must be allowed by the Worklink "
+                     "operator (WORKLINK_OUTBOUND_ALLOW).") from None
+        except HostUnresolved:
+            raise DynamicRegistrationError(
+                f"The platform's {label} host {parts.hostname} does not resolve.", status=502,
+            ) from None
 
 
 def tool_registration(config: Config, platform: PlatformConfiguration) -> dict[str, Any]:
@@ -322,37 +359,50 @@ def _audience(platform: PlatformConfiguration) -> str | None:
 
 
 def _post_json(
-    config: Config, url: str, document: dict[str, Any], registration_token: str | None
+    client: OutboundClient, url: str, document: dict[str, Any], registration_token: str | None
 ) -> dict[str, Any]:
-    headers = {"Accept": "application/json", "Content-Type": "application/json",
-               "User-Agent": USER_AGENT}
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
-    return _read_json(config, "POST", url, headers=headers, body=json.dumps(document))
+    return _read_json(client, "POST", url, headers=headers, body=json.dumps(document))
 
 
 def _read_json(
-    config: Config, method: str, url: str, *, headers: dict[str, str], body: str | None = None
+    client: OutboundClient, method: str, url: str, *, headers: dict[str, str],
+    body: str | None = None,
 ) -> dict[str, Any]:
+    """The answer as a JSON object; a failure is described, and what the remote server said
+    is never shown (the page is anonymous: it must not read internal services for anyone)."""
     what = "registration endpoint" if method == "POST" else "OpenID configuration"
     try:
-        with requests.request(method, url, headers=headers, data=body, stream=True,
-                              allow_redirects=False, timeout=config.http_timeout_seconds) as reply:
-            content = _bounded_body(reply, what)
-            status = reply.status_code
+        reply = client.request(method, url, headers=headers, data=body,
+                               max_bytes=MAX_DOCUMENT_BYTES)
+    except OutboundRefused as exc:
+        raise DynamicRegistrationError(
+            f"The platform's {what} points at an address Worklink does not connect to.",
+            hint=str(exc)) from None
+    except OutboundTooLarge:
+        raise DynamicRegistrationError(
+            f"The platform's {what} sent more than {MAX_DOCUMENT_BYTES // 1024} KiB.", status=502,
+        ) from None
     except requests.RequestException as exc:
         raise DynamicRegistrationError(
             f"Worklink could not reach the platform's {what} at {url}.", status=502,
             hint=f"{type(exc).__name__}: check that the LMS is reachable from the Worklink server.",
         ) from None
-    if status >= 300:
-        detail = content[:300].decode("utf-8", "replace").strip()
+    if reply.status_code >= 300:
+        # For the operator's log, not the page.
+        log.warning("dynamic registration: %s %s answered HTTP %s: %.200r", method, url,
+                    reply.status_code, reply.content)
         raise DynamicRegistrationError(
-            f"The platform's {what} answered HTTP {status}.", status=502,
-            hint=(f"The platform said: {detail}" if detail else None),
+            f"The platform's {what} answered HTTP {reply.status_code}.", status=502,
+            hint="The Worklink server's log has the platform's answer."
+                 if reply.status_code != 401 else
+                 "The registration token was refused: it may have expired. Start the "
+                 "registration again from the LMS.",
         )
     try:
-        parsed = json.loads(content)
+        parsed = json.loads(reply.content)
     except ValueError:
         raise DynamicRegistrationError(
             f"The platform's {what} did not send JSON.", status=502
@@ -361,34 +411,3 @@ def _read_json(
         raise DynamicRegistrationError(f"The platform's {what} did not send a JSON object.",
                                        status=502)
     return parsed
-
-
-def _bounded_body(reply: requests.Response, what: str) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in reply.iter_content(16 * 1024):
-        size += len(chunk)
-        if size > MAX_DOCUMENT_BYTES:
-            raise DynamicRegistrationError(
-                f"The platform's {what} sent more than {MAX_DOCUMENT_BYTES // 1024} KiB.",
-                status=502,
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _refuse_internal_host(host: str, label: str) -> None:
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError:
-        raise DynamicRegistrationError(f"The platform's {label} host {host} does not resolve.",
-                                       status=502) from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        # Private ranges stay allowed (an on-premises Moodle); loopback and link-local
-        # (cloud metadata services) never name an LMS.
-        if address.is_loopback or address.is_link_local or address.is_unspecified \
-                or address.is_multicast:
-            raise DynamicRegistrationError(
-                f"The platform's {label} points at an internal address ({address})."
-            )

@@ -8,14 +8,24 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_babel import gettext
 
 from lti_tool.config import app_config
-from lti_tool.db import db_session
+from lti_tool.db import db_session, db_work
 from lti_tool.lti.canvas_config import canvas_configuration
 from lti_tool.lti.dynamic_registration import DynamicRegistrationError, register
 from lti_tool.lti.keys import public_jwks
 from lti_tool.lti.services import lti_services
+from lti_tool.rate_limit import RateLimit
 from lti_tool.web import error_page
 
 bp = Blueprint("onboarding", __name__, url_prefix="/lti")
+
+CLOSE_AFTER_SECONDS = 15
+"""The registration dialog stays this long (with a visible countdown) before it asks the LMS
+to close it: long enough to read what happened, and to keep it open."""
+
+REGISTRATIONS_PER_CLIENT = 10
+REGISTRATION_WINDOW_SECONDS = 600
+"""An LMS admin registers once, maybe again after a mistake; anything more is someone using
+the anonymous page to make Worklink fetch URLs for them."""
 
 
 @bp.get("/jwks.json")
@@ -49,8 +59,19 @@ def dynamic_registration() -> Response | tuple[str, int]:
                          "Tool URL. Canvas: Admin → Developer Keys → + Developer Key → LTI "
                          "Registration."),
         )
+    limit = RateLimit(lti_services().store, "register", limit=REGISTRATIONS_PER_CLIENT,
+                      window=REGISTRATION_WINDOW_SECONDS)
+    allowed = limit.allow(request.remote_addr or "unknown")
+    db_work().commit()  # the count holds whatever happens next
+    if not allowed:
+        body, status = error_page(
+            429, "This address has started too many registrations in the last few minutes.",
+            title="Too many registrations", hint="Wait a few minutes, then start again from the LMS.")
+        response = make_response(body, status)
+        response.headers["Retry-After"] = str(limit.retry_after())
+        return response
     try:
-        outcome = register(db_session(), app_config(), configuration_url,
+        outcome = register(db_session(), app_config(), lti_services().outbound, configuration_url,
                            request.args.get("registration_token") or None)
     except DynamicRegistrationError as exc:
         return error_page(exc.status, str(exc), title=gettext("Worklink could not be registered"),
@@ -60,6 +81,7 @@ def dynamic_registration() -> Response | tuple[str, int]:
     nonce = secrets.token_urlsafe(16)
     response = make_response(render_template(
         "onboarding/registered.html", outcome=outcome, script_nonce=nonce,
+        close_after=CLOSE_AFTER_SECONDS,
         pending_policy=app_config().unknown_deployment_policy.value == "pending",
     ))
     # The only inline script Worklink serves: it tells the LMS to close the dialog.

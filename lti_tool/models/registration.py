@@ -42,6 +42,8 @@ class Registration(Base):
     product: Mapped[str | None] = mapped_column(String(100))
     """canvas, moodle, sandbox…: lets the code name platform quirks."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column()
+    """Set by an operator: no launch or service call for this registration until enabled."""
 
     deployments: Mapped[list[Deployment]] = relationship(
         back_populates="registration", cascade="all, delete-orphan"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from lti_tool.config import Config, DeploymentPolicy
 from lti_tool.lti import dynamic_registration as dr
 from lti_tool.models import DeploymentStatus, Registration
+from lti_tool.outbound.configured import client_for
 from tests.loopback import LoopbackServer, QuietHandler
 
 TOKEN = "registration-token-123"
@@ -276,7 +277,7 @@ def test_pending_policy_holds_the_new_deployment_for_an_operator(
 ) -> None:
     import dataclasses
     pending = dataclasses.replace(config, unknown_deployment_policy=DeploymentPolicy.PENDING)
-    outcome = dr.register(db, pending, moodle.configuration_url, TOKEN)
+    outcome = dr.register(db, pending, client_for(pending), moodle.configuration_url, TOKEN)
     assert outcome.deployment_status is DeploymentStatus.PENDING
     assert outcome.registration.deployments[0].status is DeploymentStatus.PENDING
 
@@ -290,13 +291,14 @@ def test_a_wrong_registration_token_is_a_clear_error_and_stores_nothing(
     assert _stored(db) == []
 
 
-def test_a_platform_refusal_is_reported_with_its_reason(
+def test_a_platform_refusal_is_reported_without_echoing_its_body(
     client: FlaskClient, db: Session, canvas: FakePlatform
 ) -> None:
+    """The anonymous page must not read out what an (internal) server answered."""
     canvas.registration_status = 422
     response = _register(client, canvas)
     assert response.status_code == 502
-    assert b"HTTP 422" in response.data and b"refused" in response.data
+    assert b"HTTP 422" in response.data and b"refused" not in response.data
     assert _stored(db) == []
 
 
@@ -338,13 +340,46 @@ def test_a_configuration_naming_another_issuer_is_refused(
     assert moodle.posted == [] and _stored(db) == []
 
 
-def test_registering_the_same_client_twice_is_refused_and_keeps_the_first(
+def test_moodles_update_of_a_known_tool_updates_the_registration(
+    client: FlaskClient, db: Session, moodle: FakePlatform
+) -> None:
+    """Moodle's "Update" re-runs registration with the same client id: no 409, one row."""
+    assert _register(client, moodle).status_code == 200
+    (first,) = _stored(db)
+    first.deployments[0].status = DeploymentStatus.DISABLED  # the operator's decision
+    db.commit()
+    document = moodle.openid_configuration()
+    document["jwks_uri"] = f"{moodle.origin}/mod/lti/certs.php?v=2"
+    moodle.override_config = document
+    again = _register(client, moodle)
+    assert again.status_code == 200, again.data
+    assert b"updated" in again.data
+    (registration,) = _stored(db)
+    assert registration.id == first.id
+    assert registration.key_set_url == f"{moodle.origin}/mod/lti/certs.php?v=2"
+    assert [(d.deployment_id, d.status) for d in registration.deployments] == \
+        [("7", DeploymentStatus.DISABLED)]
+
+
+def test_an_update_leaves_a_disabled_registration_disabled(
     client: FlaskClient, db: Session, moodle: FakePlatform
 ) -> None:
     assert _register(client, moodle).status_code == 200
-    again = _register(client, moodle)
-    assert again.status_code == 409 and b"already knows" in again.data
-    assert len(_stored(db)) == 1
+    (registration,) = _stored(db)
+    registration.disabled_at = registration.created_at
+    db.commit()
+    assert _register(client, moodle).status_code == 200
+    (registration,) = _stored(db)
+    assert registration.disabled_at is not None
+
+
+def test_a_new_client_id_for_a_known_issuer_is_a_second_registration(
+    client: FlaskClient, db: Session, moodle: FakePlatform
+) -> None:
+    assert _register(client, moodle).status_code == 200
+    moodle.client_id = "moodle-client-2"
+    assert _register(client, moodle).status_code == 200
+    assert sorted(r.client_id for r in _stored(db)) == ["moodle-client-1", "moodle-client-2"]
 
 
 def test_without_openid_configuration_the_page_explains_where_to_start(client: FlaskClient) -> None:
@@ -380,19 +415,113 @@ def test_issuer_must_match_the_configuration_origin(
     config: Config, issuer: str, url: str, product: str, accepted: bool
 ) -> None:
     if accepted:
-        dr.check_issuer(config, issuer, url, product)
+        dr.check_issuer(config, client_for(config), issuer, url, product)
     else:
         with pytest.raises(dr.DynamicRegistrationError):
-            dr.check_issuer(config, issuer, url, product)
+            dr.check_issuer(config, client_for(config), issuer, url, product)
 
 
-def test_production_refuses_http_and_loopback_platforms(config: Config) -> None:
-    import dataclasses
-
-    from lti_tool.config import Mode
-    production = dataclasses.replace(config, mode=Mode.PRODUCTION)
+def test_production_refuses_http_and_loopback_platforms(production: Config) -> None:
+    client = client_for(production)
     with pytest.raises(dr.DynamicRegistrationError, match="https"):
-        dr.check_url(production, "http://moodle.example/openid", "OpenID configuration URL")
-    with pytest.raises(dr.DynamicRegistrationError, match="internal address"):
-        dr.check_url(production, "https://127.0.0.1/openid", "OpenID configuration URL")
-    dr.check_url(config, "http://127.0.0.1/openid", "OpenID configuration URL")  # tests and dev
+        dr.check_url(production, client, "http://moodle.example/openid", "OpenID configuration URL")
+    with pytest.raises(dr.DynamicRegistrationError, match="loopback"):
+        dr.check_url(production, client, "https://127.0.0.1/openid", "OpenID configuration URL")
+
+
+@pytest.fixture
+def production(tmp_path: Any, database_url: str) -> Config:
+    """The configuration a production server starts with: nothing allowed beyond the rules."""
+    return Config.from_env({
+        "WORKLINK_MODE": "production", "WORKLINK_SECRET_KEY": "x" * 40,
+        "WORKLINK_DATABASE_URL": database_url, "WORKLINK_BASE_URL": "https://worklink.test",
+        "WORKLINK_INSTANCE_DIR": str(tmp_path),
+    })
+
+
+@pytest.fixture
+def production_client(production: Config, connection: Any) -> FlaskClient:
+    from lti_tool.app import create_app
+    from lti_tool.db import Database
+    return create_app(production, database=Database(production.database_url,
+                                                    bind=connection)).test_client()
+
+
+class _Listener:
+    """A TCP port on 127.0.0.1 that records whether anything connected to it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.sock.close()
+
+
+@pytest.mark.parametrize("template", [
+    "https://[::ffff:127.0.0.1]:{port}/mod/lti/openid-configuration.php",  # IPv4-mapped
+    "https://[::ffff:7f00:1]:{port}/openid",                                # the same, in hex
+    "https://[::127.0.0.1]:{port}/openid",                                  # IPv4-compatible
+    "https://127.0.0.1:{port}/openid",
+    "https://[::1]:{port}/openid",
+    "https://169.254.169.254/latest/meta-data/",                          # cloud metadata
+    "https://10.1.2.3/openid",                                              # private, not allowed
+    "https://[2002:7f00:1::]:{port}/openid",                                # 6to4 around 127.0.0.1
+])
+def test_the_registration_page_refuses_internal_addresses_in_production(
+    production_client: FlaskClient, db: Session, template: str
+) -> None:
+    """An anonymous visitor points the registration page at the Worklink server itself."""
+    listener = _Listener()
+    try:
+        url = template.format(port=listener.port)
+        response = production_client.get("/lti/register?" + urlencode(
+            {"openid_configuration": url}))
+    finally:
+        listener.close()
+    assert response.status_code == 400, response.data
+    assert b"does not connect to" in response.data
+    assert listener.connections == 0
+    assert _stored(db) == []
+
+
+def test_the_ipv4_mapped_loopback_of_the_issue_is_refused(
+    production_client: FlaskClient, db: Session
+) -> None:
+    response = production_client.get("/lti/register?" + urlencode(
+        {"openid_configuration": "https://[::ffff:127.0.0.1]:8444/"}))
+    assert response.status_code == 400
+    assert b"IPv4-mapped" in response.data
+
+
+def test_the_registration_page_is_rate_limited_per_client_address(
+    client: FlaskClient, db: Session
+) -> None:
+    from lti_tool.lti.onboarding_views import REGISTRATIONS_PER_CLIENT
+    query = "/lti/register?" + urlencode({"openid_configuration": "http://127.0.0.1:9/x"})
+    answers = [client.get(query, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code
+               for _ in range(REGISTRATIONS_PER_CLIENT + 1)]
+    assert answers[:-1] == [502] * REGISTRATIONS_PER_CLIENT  # each one tried (nothing listens)
+    assert answers[-1] == 429
+    other = client.get(query, environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    assert other.status_code == 502
