@@ -39,3 +39,20 @@ def test_unknown_deployment_policy_is_read_and_checked(tmp_path: Path) -> None:
     assert Config.from_env(env).unknown_deployment_policy is DeploymentPolicy.PENDING
     with pytest.raises(ConfigError, match="accept' or 'pending"):
         Config.from_env({**env, "WORKLINK_UNKNOWN_DEPLOYMENTS": "maybe"})
+
+
+def test_production_holds_unknown_deployments_and_the_demo_accepts_them(tmp_path: Path) -> None:
+    production = {"WORKLINK_MODE": "production", "WORKLINK_SECRET_KEY": "s" * 40,
+                  "WORKLINK_DATABASE_URL": "postgresql://x/y", "WORKLINK_BASE_URL": "https://w.test",
+                  "WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    assert Config.from_env(production).unknown_deployment_policy is DeploymentPolicy.PENDING
+    assert Config.from_env({**production, "WORKLINK_UNKNOWN_DEPLOYMENTS": "accept"}) \
+        .unknown_deployment_policy is DeploymentPolicy.ACCEPT
+    dev = {"WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    assert Config.from_env(dev).unknown_deployment_policy is DeploymentPolicy.ACCEPT
+
+
+def test_proxy_hops_are_read(tmp_path: Path) -> None:
+    env = {"WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    assert Config.from_env(env).proxy_hops == 0
+    assert Config.from_env({**env, "WORKLINK_PROXY_HOPS": "1"}).proxy_hops == 1
