@@ -159,6 +159,9 @@ def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, po
         "WORKLINK_BASE_URL": f"http://127.0.0.1:{port}",
         "WORKLINK_DATABASE_URL": database_url,
         "WORKLINK_INSTANCE_DIR": str(workdir / f"{name}-instance"),
+        # The platform simulator's keys are on 127.0.0.1, which production reaches only when
+        # told to explicitly.
+        "WORKLINK_OUTBOUND_ALLOW": "127.0.0.1",
     }
     if redis:
         env["WORKLINK_REDIS_URL"] = BENCH_REDIS_URL

@@ -19,6 +19,7 @@ import pytest
 
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
+from lti_tool.outbound.addresses import AddressPolicy
 from tests.loopback import serve_wsgi
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -49,7 +50,8 @@ def live_server(tmp_path: Path, fresh_database_url: str) -> Iterator[LiveServer]
     url = next(served)
     config = Config(mode=Mode.TEST, secret_key="browser-test-secret-key-not-for-production",
                     database_url=fresh_database_url, base_url=url,
-                    instance_dir=tmp_path / "instance", sandbox=True)
+                    instance_dir=tmp_path / "instance", sandbox=True,
+                    outbound_policy=AddressPolicy.parse(["127.0.0.1"]))
     holder["app"] = create_app(config)
     try:
         yield LiveServer(url=url, config=config)
