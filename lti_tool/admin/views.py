@@ -7,14 +7,16 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.admin import deployments as operations
+from lti_tool.admin import registrations as registration_operations
 from lti_tool.admin.signin import redeem
 from lti_tool.config import app_config
 from lti_tool.csrf import check_csrf as _check_csrf
 from lti_tool.csrf import csrf_token
 from lti_tool.db import db_session
+from lti_tool.lti.registrations import RegistrationError
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_profile import ToolUrls
-from lti_tool.models import Deployment, DeploymentStatus
+from lti_tool.models import Deployment, DeploymentStatus, Registration
 from lti_tool.security import Principal, Role, bind_session, require
 from lti_tool.web import error_page, session_url
 
@@ -23,7 +25,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 @bp.app_context_processor
 def _admin_helpers() -> dict[str, object]:
-    return {"admin_csrf_token": csrf_token}
+    return {"admin_csrf_token": csrf_token, "admin_pending_count": _pending_count}
+
+
+def _pending_count() -> int:
+    """Shown in every admin page's navigation: deployments waiting for an operator."""
+    return len(operations.pending_deployments(db_session()))
 
 
 @bp.get("/signin")
@@ -81,12 +88,57 @@ def disable(deployment_pk: int) -> Response:
     return _set_status(deployment_pk, DeploymentStatus.DISABLED)
 
 
+@bp.post("/registrations/<int:registration_pk>/disable")
+@require(Role.OPERATOR, course_param=None)
+def disable_registration(registration_pk: int) -> Response:
+    return _set_enabled(registration_pk, False)
+
+
+@bp.post("/registrations/<int:registration_pk>/enable")
+@require(Role.OPERATOR, course_param=None)
+def enable_registration(registration_pk: int) -> Response:
+    return _set_enabled(registration_pk, True)
+
+
+@bp.post("/registrations/<int:registration_pk>/remove")
+@require(Role.OPERATOR, course_param=None)
+def remove_registration(registration_pk: int) -> Response | tuple[str, int]:
+    _check_csrf()
+    session = db_session()
+    registration = session.get(Registration, registration_pk) or abort(404)
+    try:
+        registration_operations.remove(session, registration)
+    except RegistrationError as exc:
+        session.rollback()
+        return error_page(409, str(exc), title="This platform is in use",
+                          hint="Nothing was removed. Turn it off on the Platforms page instead.")
+    session.commit()
+    lti_services().directory.forget()
+    return _back_to("admin.registrations")
+
+
 @bp.get("/urls")
 @require(Role.OPERATOR, course_param=None)
 def urls() -> str:
     config = app_config()
     return render_template("admin/urls.html", urls=ToolUrls.from_config(config),
                            policy=config.unknown_deployment_policy.value)
+
+
+def _set_enabled(registration_pk: int, enabled: bool) -> Response:
+    _check_csrf()
+    session = db_session()
+    registration = session.get(Registration, registration_pk) or abort(404)
+    registration_operations.set_enabled(registration, enabled)
+    session.commit()
+    lti_services().directory.forget()
+    return _back_to("admin.registrations")
+
+
+def _back_to(endpoint: str) -> Response:
+    response = make_response("", 303)
+    response.headers["Location"] = session_url(endpoint)
+    return response
 
 
 def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:

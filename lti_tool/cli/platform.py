@@ -1,4 +1,5 @@
-"""``worklink platform``: register a platform by hand, list registrations, approve deployments."""
+"""``worklink platform``: register a platform by hand, list, turn off and on, remove; approve
+deployments."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from lti_tool.admin.deployments import (
     find_registration_by_reference,
     registrations_with_deployments,
     set_status_by_id,
 )
+from lti_tool.admin import registrations as operations
 from lti_tool.cli.context import database_session
 from lti_tool.lti.registrations import RegistrationError, add_registration
-from lti_tool.models import DeploymentStatus
+from lti_tool.models import DeploymentStatus, Registration
 
 PRODUCTS = ("canvas", "moodle", "other")
 
@@ -71,11 +74,61 @@ def list_() -> None:
             return
         for r in registrations:
             product = r.product or "other"
-            click.echo(f"{r.id}\t{r.name}\t{product}\t{r.issuer}\tclient_id {r.client_id}")
+            state = (f"\tOFF since {r.disabled_at:%Y-%m-%d %H:%M} UTC" if r.disabled_at else "")
+            click.echo(f"{r.id}\t{r.name}\t{product}\t{r.issuer}\tclient_id {r.client_id}{state}")
             if not r.deployments:
                 click.echo("\t(no deployments yet)")
             for d in sorted(r.deployments, key=lambda d: d.id):
                 click.echo(f"\tdeployment {d.deployment_id}\t{d.status.value}")
+
+
+@platform.command("disable")
+@click.argument("registration")
+def disable_registration(registration: str) -> None:
+    """Refuse every launch and service call of REGISTRATION (an id, name or client_id)."""
+    with database_session() as session:
+        found = _find(session, registration)
+        operations.set_enabled(found, False)
+        session.commit()
+        click.echo(f"{found.name} (id {found.id}) is off: its launches are refused; "
+                   "`worklink platform enable` turns it back on")
+
+
+@platform.command("enable")
+@click.argument("registration")
+def enable_registration(registration: str) -> None:
+    """Let REGISTRATION (an id, name or client_id) launch again."""
+    with database_session() as session:
+        found = _find(session, registration)
+        operations.set_enabled(found, True)
+        session.commit()
+        click.echo(f"{found.name} (id {found.id}) is on")
+
+
+@platform.command("remove")
+@click.argument("registration")
+def remove_registration(registration: str) -> None:
+    """Delete REGISTRATION and its deployments, if nothing else belongs to it yet.
+
+    A registration people have launched from keeps their courses and work: it is refused
+    here (turn it off instead).
+    """
+    with database_session() as session:
+        found = _find(session, registration)
+        name, ident = found.name, found.id
+        try:
+            operations.remove(session, found)
+        except RegistrationError as exc:
+            raise click.ClickException(str(exc)) from None
+        session.commit()
+        click.echo(f"removed {name} (id {ident}) and its deployments")
+
+
+def _find(session: Session, reference: str) -> Registration:
+    try:
+        return find_registration_by_reference(session, reference)
+    except RegistrationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @platform.group()

@@ -29,6 +29,8 @@ class PlatformRegistration:
     auth_login_url: str
     key_set_url: str | None
     key_set: dict[str, Any] | None
+    disabled: bool
+    """An operator turned the registration off: its launches are refused."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,4 +96,5 @@ class Directory:
 
 
 _COLUMNS = (Registration.id, Registration.issuer, Registration.client_id,
-            Registration.auth_login_url, Registration.key_set_url, Registration.key_set)
+            Registration.auth_login_url, Registration.key_set_url, Registration.key_set,
+            Registration.disabled_at.is_not(None))

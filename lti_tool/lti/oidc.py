@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import secrets
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -32,6 +33,8 @@ from lti_tool.models import Deployment, DeploymentStatus
 STATE_TTL = 600
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
                 "lti_deployment_id")
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,14 +97,22 @@ def _registration_for_login(conn: Connection, directory: Directory, issuer: str,
         registration = directory.registration(conn, issuer, client_id)
         if registration is None:
             raise _unknown_platform(conn, directory, issuer, client_id)
-        return registration
+        return _enabled(registration)
     candidates = directory.registrations_for_issuer(conn, issuer)
     if len(candidates) == 1:
-        return candidates[0]
+        return _enabled(candidates[0])
     if not candidates:
         raise _unknown_platform(conn, directory, issuer, None)
     raise LaunchError(f"{issuer} has several Worklink registrations and its login request does not "
                       "say which (client_id).", code="ambiguous_registration", status=400)
+
+
+def _enabled(registration: PlatformRegistration) -> PlatformRegistration:
+    if registration.disabled:
+        raise LaunchError("Worklink has been turned off for this platform by its administrator.",
+                          code="registration_disabled", status=403,
+                          hint="Ask your LMS administrator, who can ask Worklink's operator.")
+    return registration
 
 
 def _unknown_platform(conn: Connection, directory: Directory, issuer: str,
@@ -149,6 +160,7 @@ def validate_launch(work: UnitOfWork, store: EphemeralStore, keys: PlatformKeys,
     registration = directory.registration(work.connection, issuer, client_id)
     if registration is None:
         raise _unknown_platform(work.connection, directory, issuer, client_id)
+    _enabled(registration)
     if registration.id != remembered["registration_id"]:
         raise LaunchError("The id_token comes from a different platform or client than the login "
                           "that started this launch.", code="state_mismatch")
@@ -182,6 +194,10 @@ def _deployment(work: UnitOfWork, directory: Directory, registration: PlatformRe
                       {"status": status})
         # Kept even when the launch goes on to fail: the admin must see the pending install.
         work.commit()
+        if status is DeploymentStatus.PENDING:
+            log.warning("new deployment %r of registration %s waits for an operator: "
+                        "worklink platform deployments approve %s %r", deployment_id,
+                        registration.id, registration.id, deployment_id)
         deployment = directory.deployment(work.connection, registration.id, deployment_id)
         assert deployment is not None
     if deployment.status is DeploymentStatus.PENDING:

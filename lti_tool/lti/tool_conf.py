@@ -56,6 +56,8 @@ class DatabaseToolConf(ToolConfAbstract):  # type: ignore[type-arg]
         registration = find_registration(self.session, iss, client_id)
         if registration is None:
             raise LookupError(f"no registration for client_id {client_id!r} at {iss}")
+        if registration.disabled_at is not None:
+            raise LookupError("Worklink's operator has turned this platform's registration off")
         return self._to_pylti(registration)
 
     def find_deployment(self, iss: str, deployment_id: str) -> PyltiDeployment | None:

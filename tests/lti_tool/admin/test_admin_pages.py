@@ -160,3 +160,82 @@ def test_the_urls_page_lists_what_to_paste(
                 "https://worklink.test/lti/login", "https://worklink.test/lti/launch",
                 "https://worklink.test/lti/jwks.json"):
         assert url in page
+
+
+def _csrf(page: bytes) -> str:
+    found = re.search(rb'name="csrf_token" value="([0-9a-f]+)"', page)
+    assert found is not None
+    return found.group(1).decode()
+
+
+def test_every_admin_page_counts_the_deployments_waiting(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    session = _sign_in(client, db, config)
+    for path in ("/admin/", "/admin/urls", "/admin/deployments/pending"):
+        assert b"(1 waiting)" in client.get(f"{path}?_wl={session}").data
+    pending.status = DeploymentStatus.ACTIVE
+    db.commit()
+    assert b"waiting)" not in client.get(f"/admin/?_wl={session}").data
+
+
+def test_the_operator_turns_a_registration_off_and_on(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    session = _sign_in(client, db, config)
+    registration = pending.registration
+    page = client.get(f"/admin/?_wl={session}")
+    response = client.post(f"/admin/registrations/{registration.id}/disable?_wl={session}",
+                           data={"csrf_token": _csrf(page.data)})
+    assert response.status_code == 303
+    db.refresh(registration)
+    assert registration.disabled_at is not None
+    page = client.get(f"/admin/?_wl={session}")
+    assert b"launches are refused" in page.data
+    client.post(f"/admin/registrations/{registration.id}/enable?_wl={session}",
+                data={"csrf_token": _csrf(page.data)})
+    db.refresh(registration)
+    assert registration.disabled_at is None
+
+
+def test_turning_off_needs_the_form_token(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    session = _sign_in(client, db, config)
+    response = client.post(f"/admin/registrations/{pending.registration_id}/disable?_wl={session}")
+    assert response.status_code in (400, 403)
+    db.refresh(pending.registration)
+    assert pending.registration.disabled_at is None
+
+
+def test_an_unused_registration_is_removed_with_its_deployments(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    session = _sign_in(client, db, config)
+    registration_id, deployment_pk = pending.registration_id, pending.id
+    page = client.get(f"/admin/?_wl={session}")
+    response = client.post(f"/admin/registrations/{registration_id}/remove?_wl={session}",
+                           data={"csrf_token": _csrf(page.data)})
+    assert response.status_code == 303
+    db.expire_all()
+    assert db.get(Registration, registration_id) is None
+    assert db.get(Deployment, deployment_pk) is None
+
+
+def test_a_registration_in_use_is_not_removed(
+    client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    """Removing it would cascade into the courses and people that launched from it."""
+    from lti_tool.models import Course, User
+    registration = pending.registration
+    db.add(User(registration_id=registration.id, sub="teacher-1"))
+    db.add(Course(deployment_id=pending.id, context_id="course-1"))
+    db.commit()
+    session = _sign_in(client, db, config)
+    page = client.get(f"/admin/?_wl={session}")
+    response = client.post(f"/admin/registrations/{registration.id}/remove?_wl={session}",
+                           data={"csrf_token": _csrf(page.data)})
+    assert response.status_code == 409
+    assert b"1 courses" in response.data and b"1 people" in response.data
+    db.expire_all()
+    assert db.get(Registration, registration.id) is not None

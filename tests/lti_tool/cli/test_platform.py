@@ -79,3 +79,38 @@ def test_an_unknown_registration_is_a_clear_error(worklink: Invoke) -> None:
 def test_list_on_an_empty_database_says_how_to_start(worklink: Invoke) -> None:
     result = worklink("platform", "list")
     assert result.exit_code == 0 and "worklink platform add" in result.output
+
+
+def test_disable_and_enable_a_registration(worklink: Invoke) -> None:
+    worklink(*MOODLE, "--jwks-url", "https://moodle.example/jwks", "--deployment", "1")
+    off = worklink("platform", "disable", "Moodle at Riverside")
+    assert off.exit_code == 0 and "is off" in off.output
+    assert "client_id abc123\tOFF since" in worklink("platform", "list").output
+    on = worklink("platform", "enable", "abc123")
+    assert on.exit_code == 0
+    assert "OFF since" not in worklink("platform", "list").output
+
+
+def test_remove_an_unused_registration(worklink: Invoke) -> None:
+    worklink(*MOODLE, "--jwks-url", "https://moodle.example/jwks", "--deployment", "1")
+    removed = worklink("platform", "remove", "abc123")
+    assert removed.exit_code == 0 and "removed Moodle at Riverside" in removed.output
+    assert "no platforms registered" in worklink("platform", "list").output
+
+
+def test_remove_refuses_a_registration_people_launched_from(
+        worklink: Invoke, fresh_database_url: str) -> None:
+    from lti_tool.db import Database
+    from lti_tool.models import Registration, User
+    from sqlalchemy import select
+    worklink(*MOODLE, "--jwks-url", "https://moodle.example/jwks", "--deployment", "1")
+    database = Database(fresh_database_url)
+    with database.session() as session:
+        registration = session.scalars(select(Registration)).one()
+        session.add(User(registration_id=registration.id, sub="student-1"))
+        session.commit()
+    database.engine.dispose()
+    refused = worklink("platform", "remove", "abc123")
+    assert refused.exit_code == 1
+    assert "in use (1 people)" in refused.output and "worklink platform disable" in refused.output
+    assert "Moodle at Riverside" in worklink("platform", "list").output

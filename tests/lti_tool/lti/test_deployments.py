@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -62,3 +63,29 @@ def test_anonymous_launches_can_be_allowed(config: Config, connection: Connectio
     app = _app(config, connection, allow_anonymous_launch=True)
     response = Flow(app.test_client(), platform).launch(sub=REMOVE)
     assert response.status_code == 200
+
+
+def test_a_registration_turned_off_refuses_login_and_launch(
+        flow: Flow, db: Session, registration: Registration) -> None:
+    state, nonce = flow.login()  # a login that began before the operator turned it off
+    registration.disabled_at = registration.created_at
+    db.commit()
+    from lti_tool.lti.services import lti_services
+    lti_services(flow.client.application).directory.forget()  # as the admin page does
+    response = flow.post(flow.platform.sign(flow.platform.claims(nonce)), state)
+    assert response.status_code == 403
+    assert response.headers["X-Worklink-Error"] == "registration_disabled"
+    login = flow.client.get("/lti/login", query_string={
+        "iss": registration.issuer, "login_hint": "u", "client_id": registration.client_id,
+        "target_link_uri": "https://worklink.test/lti/launch"})
+    assert login.status_code == 403 and b"turned off" in login.data
+
+
+def test_a_pending_deployment_is_logged_for_the_operator(
+        config: Config, connection: Connection, platform: Platform, registration: Registration,
+        caplog: pytest.LogCaptureFixture) -> None:
+    app = _app(config, connection, unknown_deployment_policy=DeploymentPolicy.PENDING)
+    with caplog.at_level("WARNING", logger="lti_tool.lti.oidc"):
+        Flow(app.test_client(), platform).launch(lti_deployment_id="install-9")
+    assert any("'install-9'" in r.getMessage() and "waits for an operator" in r.getMessage()
+               for r in caplog.records)

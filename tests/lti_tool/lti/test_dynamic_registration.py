@@ -525,3 +525,39 @@ def test_the_registration_page_is_rate_limited_per_client_address(
     assert answers[-1] == 429
     other = client.get(query, environ_base={"REMOTE_ADDR": "198.51.100.8"})
     assert other.status_code == 502
+
+
+def test_the_dialog_stays_long_enough_to_read_before_it_closes(
+    client: FlaskClient, moodle: FakePlatform
+) -> None:
+    """It used to post the close message as the page loaded: the admin never saw the result."""
+    from lti_tool.lti.onboarding_views import CLOSE_AFTER_SECONDS
+    assert CLOSE_AFTER_SECONDS >= 5
+    page = _register(client, moodle).get_data(as_text=True)
+    assert f'This window closes in <span id="seconds">{CLOSE_AFTER_SECONDS}</span> seconds' in page
+    assert 'id="stay"' in page  # and it can be kept open
+    script = page.split("<script", 1)[1].split("</script>", 1)[0]
+    # close() runs only from the countdown's end and the button, never on its own at load.
+    calls = [line.strip() for line in script.splitlines() if "close()" in line
+             and not line.strip().startswith(("function close", "//"))]
+    assert calls == ['if (left <= 0) { window.clearInterval(timer); close(); }']
+    assert 'addEventListener("click", close)' in script
+
+
+def test_behind_a_proxy_the_limit_counts_the_forwarded_client(
+    config: Config, connection: Any, db: Session
+) -> None:
+    import dataclasses
+    from lti_tool.app import create_app
+    from lti_tool.db import Database
+    from lti_tool.lti.onboarding_views import REGISTRATIONS_PER_CLIENT
+    behind = dataclasses.replace(config, proxy_hops=1)
+    client = create_app(behind, database=Database(config.database_url, bind=connection)).test_client()
+    query = "/lti/register?" + urlencode({"openid_configuration": "http://127.0.0.1:9/x"})
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(REGISTRATIONS_PER_CLIENT):
+        client.get(query, environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.5"})
+    assert client.get(query, environ_base=proxy,
+                      headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429
+    assert client.get(query, environ_base=proxy,
+                      headers={"X-Forwarded-For": "203.0.113.6"}).status_code == 502
