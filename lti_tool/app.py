@@ -36,6 +36,10 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     web.init_app(app)
     init_lti(app)
 
+    from lti_tool.jobs import init_app as init_jobs
+
+    init_jobs(app)
+
     from lti_tool.admin import bp as admin_bp
     from lti_tool.student import bp as student_bp
     from lti_tool.teacher import bp as teacher_bp

@@ -36,6 +36,17 @@ def app_config() -> Config:
     return current_app.extensions["worklink.config"]  # type: ignore[no-any-return]
 
 
+class JobsMode(enum.StrEnum):
+    """Where background jobs (roster refreshes, purges) run."""
+
+    THREADS = "threads"
+    """A consumer in the web process's own threads: the demo needs no second command."""
+    WORKER = "worker"
+    """Queued for ``worklink worker`` processes (production)."""
+    IMMEDIATE = "immediate"
+    """Run at once in the caller's thread (the test suite's default)."""
+
+
 class ConfigError(Exception):
     """The environment does not describe a Worklink that can start."""
 
@@ -63,6 +74,8 @@ class Config:
     launch_lifetime_seconds: int = 8 * 3600
     key_rotation_overlap_days: int = 7
     tool_name: str = "Worklink"
+    jobs: JobsMode = JobsMode.IMMEDIATE
+    """``WORKLINK_JOBS``; the default follows the mode: threads in dev, worker in production."""
     proxy_hops: int = 0
     """Reverse proxies in front of Worklink whose X-Forwarded-For names the client (rate limits)."""
     outbound_policy: AddressPolicy = AddressPolicy()
@@ -130,9 +143,20 @@ class Config:
             jwks_cache_min_seconds=_int(get("JWKS_CACHE_MIN_SECONDS"), 300),
             jwks_cache_max_seconds=_int(get("JWKS_CACHE_MAX_SECONDS"), 86_400),
             key_rotation_overlap_days=_int(get("KEY_ROTATION_OVERLAP_DAYS"), 7),
+            jobs=_jobs_mode(mode, get("JOBS")),
             proxy_hops=_int(get("PROXY_HOPS"), 0),
             outbound_policy=_outbound_policy(mode, get("OUTBOUND_ALLOW")),
         )
+
+
+def _jobs_mode(mode: Mode, value: str | None) -> JobsMode:
+    default = {Mode.PRODUCTION: JobsMode.WORKER, Mode.DEV: JobsMode.THREADS}.get(
+        mode, JobsMode.IMMEDIATE)
+    try:
+        return JobsMode(value) if value else default
+    except ValueError:
+        raise ConfigError("WORKLINK_JOBS must be one of "
+                          + ", ".join(m.value for m in JobsMode)) from None
 
 
 def _outbound_policy(mode: Mode, listed: str | None) -> AddressPolicy:

@@ -7,15 +7,18 @@ the access token (shared across workers, see :mod:`lti_tool.lti.service_connecto
 session (with the User-Agent Canvas requires); ``requests`` parses the Link header, several rels
 and all, without touching the URL.
 
-A roster is cached in the ephemeral store per course for a few minutes, so the teacher's page
-does not call the LMS on every view.
+A course's roster is fetched by a background job (:mod:`lti_tool.jobs.roster_refresh`) and kept
+in the ephemeral store with the time it was fetched: the teacher's page reads that and never
+waits on the LMS, whose member list may run to many slow pages.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -35,7 +38,11 @@ from lti_tool.security import Role
 
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MEMBERSHIP_CONTAINER = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
-CACHE_SECONDS = 300
+CACHE_SECONDS = 12 * 3600
+"""How long a fetched roster is kept for the teacher's page."""
+STALE_SECONDS = 300
+"""A roster older than this is shown, and refreshed in the background."""
+PROBLEM_SECONDS = 300
 MAX_PAGES = 1000
 """A platform whose next links never end (or loop) stops here rather than hanging the page."""
 
@@ -187,16 +194,45 @@ def _members(response: requests.Response) -> list[Member]:
 
 # --- the per-course cache ------------------------------------------------------------------
 
-def course_roster(store: EphemeralStore, course_id: int, fetch: Callable[[], list[Member]], *,
-                  refresh: bool = False, ttl: int = CACHE_SECONDS) -> list[Member]:
-    """The course's whole roster from the store, or from ``fetch()`` (then kept for ``ttl``)."""
-    key = f"roster:{course_id}"
-    cached = None if refresh else store.get(key)
-    if cached is not None:
-        return [_member_from_cache(m) for m in cached["members"]]
-    members: list[Member] = fetch()
-    store.put(key, {"members": [_member_to_cache(m) for m in members]}, ttl)
-    return members
+@dataclasses.dataclass(frozen=True)
+class CachedRoster:
+    members: list[Member]
+    fetched_at: float
+    """When the platform was asked (Unix time)."""
+
+    @property
+    def fetched_at_utc(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.fetched_at, dt.UTC)
+
+    def is_stale(self, now: float | None = None) -> bool:
+        return (now or time.time()) - self.fetched_at > STALE_SECONDS
+
+
+def cached_roster(store: EphemeralStore, course_id: int) -> CachedRoster | None:
+    cached = store.get(f"roster:{course_id}")
+    if cached is None or "fetched_at" not in cached:
+        return None
+    return CachedRoster([_member_from_cache(m) for m in cached["members"]],
+                        float(cached["fetched_at"]))
+
+
+def keep_roster(store: EphemeralStore, course_id: int, members: Sequence[Member], *,
+                fetched_at: float | None = None, ttl: int = CACHE_SECONDS) -> None:
+    store.put(f"roster:{course_id}", {
+        "members": [_member_to_cache(m) for m in members],
+        "fetched_at": fetched_at or time.time(),
+    }, ttl)
+    store.take(f"roster-problem:{course_id}")
+
+
+def roster_problem(store: EphemeralStore, course_id: int) -> str | None:
+    """Why the last refresh failed, for a few minutes after it did."""
+    found = store.get(f"roster-problem:{course_id}")
+    return str(found["message"]) if found else None
+
+
+def keep_problem(store: EphemeralStore, course_id: int, message: str) -> None:
+    store.put(f"roster-problem:{course_id}", {"message": message}, PROBLEM_SECONDS)
 
 
 def _member_to_cache(member: Member) -> list[Any]:
@@ -222,6 +258,10 @@ class CourseService:
     client_id: str
 
 
+NO_SERVICE = ("The course platform did not offer its member list to Worklink (no Names and Role "
+              "Provisioning Service in the launch). An LMS administrator can turn it on in the "
+              "tool's settings.")
+
 _COURSE_SERVICE = (
     select(Course.id, Course.memberships_url, Registration.issuer, Registration.client_id)
     .join(Deployment, Deployment.id == Course.deployment_id)
@@ -235,29 +275,24 @@ def course_service(conn: Connection, course_id: int) -> CourseService | None:
     return None if row is None else CourseService(*row)
 
 
-def class_roster(conn: Connection, store: EphemeralStore, client: OutboundClient,
-                 service: CourseService, *, refresh: bool = False,
-                 timeout: float = 10.0) -> list[Member]:
-    """The course's roster, cached; the platform is asked only when the cache has none."""
-    url = service.memberships_url
-    if not url:
-        raise RosterUnavailable("The course platform did not offer its member list to Worklink "
-                                "(no Names and Role Provisioning Service in the launch). An LMS "
-                                "administrator can turn it on in the tool's settings.")
+def service_connector(session: Session, store: EphemeralStore, client: OutboundClient,
+                      service: CourseService, *,
+                      timeout: float = 10.0) -> SharedTokenServiceConnector:
+    """The connector for the course's registration (read now; no database needed after)."""
+    try:
+        registration = DatabaseToolConf(session).find_registration_by_params(
+            service.issuer, service.client_id)
+    except LookupError as exc:
+        raise RosterUnavailable(str(exc)) from exc
+    return SharedTokenServiceConnector(registration, store, client, timeout=timeout)
 
-    def fetch() -> list[Member]:
-        # pylti1p3's registration comes through an ORM session; it joins the caller's
-        # transaction on the same connection and is closed before the caller commits.
-        with Session(bind=conn) as session:
-            try:
-                registration = DatabaseToolConf(session).find_registration_by_params(
-                    service.issuer, service.client_id)
-            except LookupError as exc:
-                raise RosterUnavailable(str(exc)) from exc
-        connector = SharedTokenServiceConnector(registration, store, client, timeout=timeout)
-        return fetch_roster(connector, url, timeout=timeout)
 
-    return course_roster(store, service.course_id, fetch, refresh=refresh)
+def fetch_class_roster(connector: SharedTokenServiceConnector, service: CourseService, *,
+                       timeout: float = 10.0) -> list[Member]:
+    """Every member of the course, from the platform (many pages, maybe slow: a job's work)."""
+    if not service.memberships_url:
+        raise RosterUnavailable(NO_SERVICE)
+    return fetch_roster(connector, service.memberships_url, timeout=timeout)
 
 
 # --- joined with who has used Worklink -----------------------------------------------------

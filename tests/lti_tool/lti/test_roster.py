@@ -15,8 +15,12 @@ from lti_tool.lti.roster import (
     CourseService,
     MemberStatus,
     RosterUnavailable,
-    class_roster,
-    course_roster,
+    cached_roster,
+    fetch_class_roster,
+    keep_problem,
+    keep_roster,
+    roster_problem,
+    service_connector,
     fetch_roster,
 )
 from lti_tool.lti.service_connector import SharedTokenServiceConnector
@@ -162,25 +166,30 @@ def test_an_unreachable_platform_gives_a_clear_message(lms: NrpsPlatform,
         fetch_roster(connector, lms.memberships_url)
 
 
-def test_the_roster_is_cached_per_course(lms: NrpsPlatform, connector: SharedTokenServiceConnector,
-                                         store: EphemeralStore) -> None:
-    def fetch() -> list:  # type: ignore[type-arg]
-        return fetch_roster(connector, lms.memberships_url)
+def test_the_roster_is_kept_per_course_with_when_it_was_fetched(
+        lms: NrpsPlatform, connector: SharedTokenServiceConnector, store: EphemeralStore) -> None:
+    members = fetch_roster(connector, lms.memberships_url)
+    keep_roster(store, 9001, members, fetched_at=1_700_000_000)
+    kept = cached_roster(store, 9001)
+    assert kept is not None and kept.members == members
+    assert kept.fetched_at_utc.isoformat() == "2023-11-14T22:13:20+00:00"
+    assert kept.is_stale() and cached_roster(store, 9002) is None
+    keep_roster(store, 9001, members)
+    kept = cached_roster(store, 9001)
+    assert kept is not None and not kept.is_stale()
 
-    first = course_roster(store, 9001, fetch)
-    again = course_roster(store, 9001, fetch)
-    assert again == first and lms.pages_served == 3
-    course_roster(store, 9002, fetch)
-    assert lms.pages_served == 6
-    course_roster(store, 9001, fetch, refresh=True)
-    assert lms.pages_served == 9
+
+def test_a_failure_is_kept_until_the_next_roster_arrives(store: EphemeralStore) -> None:
+    keep_problem(store, 9003, "The course platform answered 500.")
+    assert roster_problem(store, 9003) == "The course platform answered 500."
+    keep_roster(store, 9003, [])
+    assert roster_problem(store, 9003) is None
 
 
-def test_a_course_without_the_service_says_so(db: Session, store: EphemeralStore,
-                                               app: Flask) -> None:
+def test_a_course_without_the_service_says_so(connector: SharedTokenServiceConnector) -> None:
     service = CourseService(course_id=1, memberships_url=None, issuer=ISSUER, client_id=CLIENT_ID)
     with pytest.raises(RosterUnavailable, match="did not offer its member list"):
-        class_roster(db.connection(), store, lti_services(app).outbound, service)
+        fetch_class_roster(connector, service)
 
 
 def test_a_refused_token_request_gives_a_clear_message(db: Session, lms: NrpsPlatform,
@@ -191,5 +200,20 @@ def test_a_refused_token_request_gives_a_clear_message(db: Session, lms: NrpsPla
     install_tool_key(db)
     service = CourseService(course_id=2, memberships_url=lms.memberships_url, issuer=ISSUER,
                             client_id="other")
+    connector = service_connector(db, store, lti_services(app).outbound, service)
     with pytest.raises(RosterUnavailable, match="access token"):
-        class_roster(db.connection(), store, lti_services(app).outbound, service)
+        fetch_class_roster(connector, service)
+
+
+def test_a_registration_turned_off_reads_no_roster(db: Session, lms: NrpsPlatform,
+                                                   store: EphemeralStore, app: Flask) -> None:
+    registration = add_registration(
+        db, name="Off", issuer=ISSUER, client_id="off", auth_login_url=ISSUER + "/auth",
+        auth_token_url=lms.token_url, key_set={"keys": []}, deployment_ids=["d-1"])
+    from competencies.orm import utcnow
+    registration.disabled_at = utcnow()
+    service = CourseService(course_id=3, memberships_url=lms.memberships_url, issuer=ISSUER,
+                            client_id="off")
+    with pytest.raises(RosterUnavailable, match="turned this platform's registration off"):
+        service_connector(db, store, lti_services(app).outbound, service)
+    assert lms.requests == []

@@ -1,0 +1,37 @@
+"""Expired launch state leaves the database store (a periodic task, every minute).
+
+OIDC states nobody completed, used nonces, cached keys and tokens past their time: the database
+backend keeps rows until something deletes them (Redis expires its keys itself).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from huey import Huey, crontab
+
+from lti_tool.lti.store import DatabaseStore
+
+if TYPE_CHECKING:
+    from lti_tool.jobs.engine import JobContext
+
+log = logging.getLogger(__name__)
+
+
+def purge_expired(context: JobContext) -> int:
+    store = context.services.store
+    if not isinstance(store, DatabaseStore):
+        return 0
+    removed = store.purge_expired()
+    if removed:
+        log.info("expired launch values removed: %d", removed)
+    return removed
+
+
+def register(huey: Huey, context: JobContext) -> Any:
+    @huey.periodic_task(crontab(minute="*"), name="purge_expired")
+    def purge_task() -> int:
+        return purge_expired(context)
+
+    return purge_task

@@ -1,0 +1,124 @@
+"""Roster refreshes run in the job engine: a real huey consumer on SQLite storage (and on Redis
+when WORKLINK_TEST_REDIS_URL is set) fetches from a fake LMS while the page never waits on it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from huey.signals import SIGNAL_COMPLETE, SIGNAL_ERROR
+from sqlalchemy.orm import Session
+
+from lti_tool.app import create_app
+from lti_tool.config import Config, JobsMode
+from lti_tool.db import make_engine
+from lti_tool.jobs import jobs
+from lti_tool.jobs.engine import start_in_process
+from tests.lti_tool.lti.nrps_platform import NrpsPlatform, people
+from tests.lti_tool.teacher.test_roster_view import Classroom
+
+
+@pytest.fixture
+def lms() -> Iterator[NrpsPlatform]:
+    server = NrpsPlatform(people(40), page_size=10)
+    yield server
+    server.close()
+
+
+def _finished(app: Flask) -> threading.Event:
+    """Set when the queue's consumer finishes (or fails) a task."""
+    done = threading.Event()
+
+    @jobs(app).huey.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)
+    def _(signal: str, task: Any, exc: Any = None) -> None:
+        done.set()
+
+    return done
+
+
+def _live_classroom(config: Config, lms: NrpsPlatform) -> Iterator[Classroom]:
+    app = create_app(config)
+    engine = make_engine(config.database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        yield Classroom(app, session, lms, app.test_client())
+    consumer = app.extensions.get("worklink.jobs_consumer")
+    if consumer is not None:
+        consumer.stop(graceful=True)
+    engine.dispose()
+    app.extensions["worklink.db"].engine.dispose()
+
+
+@pytest.fixture
+def on_sqlite_queue(config: Config, fresh_database_url: str, tmp_path: Path,
+                    lms: NrpsPlatform) -> Iterator[Classroom]:
+    """Production's shape: the web app only queues; the consumer is started by the test."""
+    yield from _live_classroom(dataclasses.replace(
+        config, database_url=fresh_database_url, jobs=JobsMode.WORKER,
+        instance_dir=tmp_path / "instance"), lms)
+
+
+def test_the_first_visit_waits_and_a_consumer_on_sqlite_fills_it(
+        on_sqlite_queue: Classroom) -> None:
+    classroom = on_sqlite_queue
+    first = classroom.view().get_data(as_text=True)
+    assert 'id="roster-waiting"' in first and 'http-equiv="refresh"' in first
+    assert classroom.lms.pages_served == 0  # the request did not wait on the platform
+    huey = jobs(classroom.app).huey
+    assert huey.pending_count() == 1
+    assert (classroom.app.extensions["worklink.config"].instance_dir / "jobs.db").exists()
+    classroom.view()  # a second tab: the refresh is not queued twice
+    assert huey.pending_count() == 1
+
+    done = _finished(classroom.app)
+    consumer = start_in_process(jobs(classroom.app))
+    try:
+        assert done.wait(30), "the consumer did not run the refresh"
+    finally:
+        consumer.stop(graceful=True)
+    page = " ".join(classroom.view().get_data(as_text=True).split())
+    assert "42 people listed by the course platform" in page
+    assert 'id="roster-fetched"' in page and "Fetched from the course platform at" in page
+    assert 'http-equiv="refresh"' not in page
+    assert classroom.lms.pages_served == 5
+
+
+REDIS_URL = os.environ.get("WORKLINK_TEST_REDIS_URL")
+
+
+@pytest.fixture
+def on_redis_with_threads(config: Config, fresh_database_url: str, tmp_path: Path,
+                          lms: NrpsPlatform) -> Iterator[Classroom]:
+    """The demo's shape on Redis: the consumer runs in the app's own threads."""
+    if not REDIS_URL:
+        pytest.skip("WORKLINK_TEST_REDIS_URL is not set (scripts/test sets it where Redis runs)")
+    import redis
+    client = redis.Redis.from_url(REDIS_URL)
+
+    def clean() -> None:  # what this test writes or reads (the database is shared; tokens are refetched)
+        for key in [*client.scan_iter("huey.*worklink*"), *client.scan_iter("worklink:roster*"),
+                    *client.scan_iter("worklink:token:*")]:
+            client.delete(key)
+
+    clean()
+    yield from _live_classroom(dataclasses.replace(
+        config, database_url=fresh_database_url, jobs=JobsMode.THREADS, redis_url=REDIS_URL,
+        instance_dir=tmp_path / "instance"), lms)
+    clean()
+    client.close()
+
+
+def test_a_consumer_in_the_app_threads_on_redis_refreshes_the_roster(
+        on_redis_with_threads: Classroom) -> None:
+    classroom = on_redis_with_threads
+    done = _finished(classroom.app)
+    classroom.view()
+    assert done.wait(30), "the in-process consumer did not run the refresh"
+    page = " ".join(classroom.view().get_data(as_text=True).split())
+    assert "42 people listed by the course platform" in page and "Fetched from" in page
+    assert not (classroom.app.extensions["worklink.config"].instance_dir / "jobs.db").exists()
