@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
-from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.db import Database, make_engine
+from lti_tool.outbound.addresses import AddressPolicy
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOW_LEVEL = {"urllib.request", "http.client", "urllib3", "httpx", "aiohttp", "socket"}
+LOW_LEVEL = {"urllib.request", "http.client", "urllib3", "httpx", "aiohttp"}
 REQUESTS_CALLS = {"get", "post", "put", "patch", "delete", "head", "options", "request", "Session"}
 
 

@@ -16,7 +16,6 @@ from competencies.orm import Base, utcnow
 from lti_tool.lti.registrations import RegistrationError
 from lti_tool.models import Deployment, Registration
 
-
 _PLAIN_NAMES = {"lms_user": "people", "course": "courses", "wbl_task": "tasks"}
 
 

@@ -10,12 +10,12 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
+from lti_tool.admin import registrations as operations
 from lti_tool.admin.deployments import (
     find_registration_by_reference,
     registrations_with_deployments,
     set_status_by_id,
 )
-from lti_tool.admin import registrations as operations
 from lti_tool.cli.context import database_session
 from lti_tool.lti.registrations import RegistrationError, add_registration
 from lti_tool.models import DeploymentStatus, Registration

@@ -14,7 +14,10 @@ import click
 
 from lti_tool.cli.context import load_config, open_database
 from lti_tool.config import JobsMode
-from lti_tool.jobs.engine import JobContext, build, make_huey
+from lti_tool.grades.delivery import build_deliverer
+from lti_tool.jobs.context import JobContext
+from lti_tool.jobs.engine import build, make_huey
+from lti_tool.jobs.grade_delivery import deliver_grades
 from lti_tool.jobs.purge import purge_expired
 from lti_tool.lti import services
 
@@ -33,6 +36,8 @@ def worker(threads: int, once: bool) -> None:
         context = JobContext(config, database, services.build(config, database))
         if once:
             click.echo(f"expired launch values removed: {purge_expired(context)}")
+            for state, count in deliver_grades(build_deliverer(database, config)).items():
+                click.echo(f"grades {state}: {count}")
             return
         # The queue the web app fills, whatever WORKLINK_JOBS says about the web process.
         jobs = build(context, make_huey(dataclasses.replace(config, jobs=JobsMode.WORKER)))

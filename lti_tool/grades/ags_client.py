@@ -20,11 +20,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import jwt
 import requests
-from requests.adapters import HTTPAdapter
 
 from lti_tool.lti.keys import SigningKey
-from lti_tool.lti.platform_keys import USER_AGENT
 from lti_tool.lti.store import EphemeralStore
+from lti_tool.outbound.client import OutboundClient, OutboundRefused
 
 SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 SCORE_SCOPES = (SCOPE + "lineitem", SCOPE + "score")
@@ -90,8 +89,9 @@ def scores_url(lineitem_url: str) -> str:
 
 class AgsClient:
     def __init__(self, store: EphemeralStore, signing_key: Callable[[], SigningKey], *,
-                 timeout: float = 10.0, pool_size: int = 8) -> None:
+                 outbound: OutboundClient, timeout: float = 10.0, pool_size: int = 8) -> None:
         self.store = store
+        self.outbound = outbound
         self.signing_key = signing_key
         self.timeout = timeout
         self.pool_size = pool_size
@@ -106,12 +106,9 @@ class AgsClient:
     def http(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
-            # Canvas refuses service requests without a User-Agent (since January 2026).
-            session.headers["User-Agent"] = USER_AGENT
-            adapter = HTTPAdapter(pool_maxsize=self.pool_size, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            # The outbound client's: the address checked and pinned, the answer bounded, and
+            # the User-Agent Canvas requires on service requests (since January 2026).
+            session = self._local.session = self.outbound.session(pool_maxsize=self.pool_size)
         return session
 
     def _call(self, method: str, url: str, **kwargs: Any) -> HttpAnswer:
@@ -119,6 +116,8 @@ class AgsClient:
             response = self.http.request(method, url, timeout=self.timeout,
                                          allow_redirects=False, **kwargs)
             body = response.text
+        except OutboundRefused as exc:
+            raise Unreachable(str(exc)) from None
         except requests.Timeout:
             raise Unreachable(f"no answer within {self.timeout:g} s") from None
         except requests.ConnectionError as exc:

@@ -52,6 +52,7 @@ from lti_tool.models import (
     ResourceLink,
     User,
 )
+from lti_tool.outbound.configured import client_for
 
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = 15.0
@@ -215,6 +216,6 @@ def build_deliverer(database: Database, config: Config, *, worker: str | None = 
             return keys.signing_key(session)
 
     client = AgsClient(make_store(database, config.redis_url), signing,
-                       timeout=config.http_timeout_seconds * 2)
+                       outbound=client_for(config), timeout=config.http_timeout_seconds * 2)
     return Deliverer(database, client,
                      worker=worker or f"{socket.gethostname()}:{os.getpid()}")

@@ -14,7 +14,8 @@ import atexit
 from flask import Flask, current_app
 
 from lti_tool.config import JobsMode
-from lti_tool.jobs.engine import Jobs, JobContext, build, start_in_process
+from lti_tool.jobs.context import JobContext
+from lti_tool.jobs.engine import Jobs, build, start_in_process
 
 
 def init_app(app: Flask) -> None:

@@ -15,19 +15,9 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
 
 from lti_tool.config import Config, JobsMode
-from lti_tool.db import Database
-from lti_tool.lti.services import LtiServices
+from lti_tool.jobs.context import JobContext
 
 QUEUE_NAME = "worklink"
-
-
-@dataclasses.dataclass(frozen=True)
-class JobContext:
-    """What a task may use: the same configuration, database and clients as the web app."""
-
-    config: Config
-    database: Database
-    services: LtiServices
 
 
 @dataclasses.dataclass
@@ -38,6 +28,8 @@ class Jobs:
     """``refresh_roster(course_id)`` queues a roster refresh (see jobs/roster_refresh.py)."""
     purge_expired: Any
     """Periodic: removes expired launch state from the database store (jobs/purge.py)."""
+    deliver_grades: Any
+    """Periodic: sends the scores waiting in the grade outbox (jobs/grade_delivery.py)."""
 
 
 def make_huey(config: Config) -> Huey:
@@ -52,11 +44,11 @@ def make_huey(config: Config) -> Huey:
 
 def build(context: JobContext, huey: Huey | None = None) -> Jobs:
     """The queue with every task registered on it (the worker builds the very same)."""
-    from lti_tool.jobs import purge, roster_refresh
+    from lti_tool.jobs import grade_delivery, purge, roster_refresh
 
     huey = huey or make_huey(context.config)
     return Jobs(huey, context, roster_refresh.register(huey, context),
-                purge.register(huey, context))
+                purge.register(huey, context), grade_delivery.register(huey, context))
 
 
 class InProcessConsumer(Consumer):  # type: ignore[misc]

@@ -8,19 +8,21 @@ this; a failure is kept for the page to show, and the previous roster stays.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from huey import Huey
 from sqlalchemy.orm import Session
 
+from lti_tool.jobs.context import JobContext
 from lti_tool.lti.roster import (
-    RosterUnavailable, course_service, fetch_class_roster, keep_problem, keep_roster,
+    RosterUnavailable,
+    course_service,
+    fetch_class_roster,
+    keep_problem,
+    keep_roster,
     service_connector,
 )
 from lti_tool.lti.store import EphemeralStore
-
-if TYPE_CHECKING:
-    from lti_tool.jobs.engine import JobContext
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 
 from lti_tool.config import Config, DeploymentPolicy
 from lti_tool.lti.registrations import (
-    RegistrationError, add_registration, find_deployment, find_registration,
+    RegistrationError,
+    add_registration,
+    find_deployment,
+    find_registration,
 )
 from lti_tool.lti.tool_profile import (
     CANVAS_CUSTOM_FIELDS,

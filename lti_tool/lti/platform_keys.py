@@ -18,7 +18,6 @@ import time
 from typing import Any
 
 import requests
-
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 

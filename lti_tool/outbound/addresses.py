@@ -142,7 +142,7 @@ class AddressPolicy:
             addresses = list(dict.fromkeys(
                 ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos))
             if not addresses:
-                raise HostUnresolved(f"{host} does not resolve")
+                raise HostUnresolved(f"{host} does not resolve") from None
         for address in addresses:
             self.judge(host, address)
         return addresses[0]

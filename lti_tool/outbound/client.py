@@ -19,8 +19,8 @@ then each hop goes through the same adapter and is judged again.
 from __future__ import annotations
 
 import time
-from http.cookiejar import DefaultCookiePolicy
 from collections.abc import Mapping
+from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,7 +88,8 @@ class OutboundSession(requests.Session):
     """
 
     def __init__(self, policy: AddressPolicy, *, user_agent: str, timeout: float,
-                 total_seconds: float, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+                 total_seconds: float, max_bytes: int = DEFAULT_MAX_BYTES,
+                 pool_maxsize: int = 10) -> None:
         super().__init__()
         self.trust_env = False  # an environment proxy would connect somewhere unchecked
         # One platform's cookies are nothing another request should carry.
@@ -99,7 +100,7 @@ class OutboundSession(requests.Session):
         self.total_seconds = total_seconds
         self.max_bytes = max_bytes
         self.follow_redirects = False
-        adapter = PinnedAddressAdapter(policy)
+        adapter = PinnedAddressAdapter(policy, pool_maxsize=pool_maxsize)
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
@@ -153,9 +154,11 @@ class OutboundClient:
         self.max_bytes = max_bytes
         self._session = self.session()
 
-    def session(self) -> OutboundSession:
+    def session(self, *, pool_maxsize: int = 10) -> OutboundSession:
+        """A session of its own (per thread, or for a library that takes one)."""
         return OutboundSession(self.policy, user_agent=self.user_agent, timeout=self.timeout,
-                               total_seconds=self.total_seconds, max_bytes=self.max_bytes)
+                               total_seconds=self.total_seconds, max_bytes=self.max_bytes,
+                               pool_maxsize=pool_maxsize)
 
     def request(self, method: str, url: str, *, headers: Mapping[str, str] | None = None,
                 data: Any = None, max_bytes: int | None = None, timeout: float | None = None,

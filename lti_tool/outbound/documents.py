@@ -8,7 +8,10 @@ import requests
 
 from competencies.fetching import Fetch, FetchedDocument, FetchError
 from lti_tool.outbound.client import (
-    OutboundClient, OutboundRefused, OutboundTooLarge, OutboundTooSlow,
+    OutboundClient,
+    OutboundRefused,
+    OutboundTooLarge,
+    OutboundTooSlow,
 )
 
 

@@ -15,7 +15,12 @@ from lti_tool.landing import CourseView
 from lti_tool.jobs import jobs
 from lti_tool.jobs.roster_refresh import claim_refresh
 from lti_tool.lti.roster import (
-    NO_SERVICE, cached_roster, course_service, has_role, roster_problem, with_worklink_status,
+    NO_SERVICE,
+    cached_roster,
+    course_service,
+    has_role,
+    roster_problem,
+    with_worklink_status,
 )
 from lti_tool.lti.services import lti_services
 from lti_tool.models import Course

@@ -12,7 +12,11 @@ from collections.abc import Mapping
 import pytest
 
 from competencies.fetching import (
-    FetchedDocument, FetchError, fetch_package, fetch_package_json, package_url,
+    FetchedDocument,
+    FetchError,
+    fetch_package,
+    fetch_package_json,
+    package_url,
 )
 from tests.competencies.formats.case_packages import DOC, small_package
 

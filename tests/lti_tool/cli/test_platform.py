@@ -100,9 +100,10 @@ def test_remove_an_unused_registration(worklink: Invoke) -> None:
 
 def test_remove_refuses_a_registration_people_launched_from(
         worklink: Invoke, fresh_database_url: str) -> None:
+    from sqlalchemy import select
+
     from lti_tool.db import Database
     from lti_tool.models import Registration, User
-    from sqlalchemy import select
     worklink(*MOODLE, "--jwks-url", "https://moodle.example/jwks", "--deployment", "1")
     database = Database(fresh_database_url)
     with database.session() as session:

@@ -23,9 +23,14 @@ from lti_tool.lti import keys
 from lti_tool.lti.registrations import add_registration
 from lti_tool.lti.store import DatabaseStore
 from lti_tool.models import Course, ResourceLink, User
+from lti_tool.outbound.addresses import AddressPolicy
+from lti_tool.outbound.client import OutboundClient
 from tests.lti_tool.lti.nrps_platform import install_tool_key
 
 START = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+OUTBOUND = OutboundClient(AddressPolicy.parse(["127.0.0.1"]),
+                          user_agent="Worklink/test (+https://worklink.test)")
+"""The simulated platform listens on 127.0.0.1: an allowance production never has by default."""
 
 
 class Clock:
@@ -81,7 +86,7 @@ def make_client(database: Database, timeout: float = 2.0) -> AgsClient:
         with database.session() as session:
             return keys.signing_key(session)
 
-    return AgsClient(DatabaseStore(database), signing, timeout=timeout)
+    return AgsClient(DatabaseStore(database), signing, outbound=OUTBOUND, timeout=timeout)
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from sqlalchemy import select
 from bench.ags_platform import CANVAS_SUBMISSION, SCORE
 from lti_tool.grades import outbox
 from lti_tool.grades.payload import Grading
-from lti_tool.lti.platform_keys import USER_AGENT
 from lti_tool.models import DeliveryState, GradeOutbox, LineItemBinding, ResourceLink
-from tests.lti_tool.grades.conftest import START, GradeWorld
+from tests.lti_tool.grades.conftest import OUTBOUND, START, GradeWorld
 
 
 def enqueue(world: GradeWorld, *scores: object) -> list[int]:
@@ -46,7 +45,7 @@ def test_a_final_score_arrives_with_points_comment_and_the_canvas_submission(wor
         "new_submission": True, "submitted_at": "2026-10-31T06:00:00+00:00",
         "submission_type": "online_url", "submission_data": "https://worklink.test/evidence/abc"}
     assert body["submission"] == {"submittedAt": "2026-10-31T06:00:00+00:00"}
-    assert accepted.headers == {"user_agent": USER_AGENT, "content_type": SCORE,
+    assert accepted.headers == {"user_agent": OUTBOUND.user_agent, "content_type": SCORE,
                                 "accept": "application/json"}
     delivered = row(world, row_id)
     assert delivered.state is DeliveryState.DELIVERED and delivered.delivered_at == START

@@ -25,7 +25,7 @@ class DyingClient(AgsClient):
 
     def __init__(self, world: GradeWorld, survive: int) -> None:
         base = make_client(world.database)
-        super().__init__(base.store, base.signing_key, timeout=2)
+        super().__init__(base.store, base.signing_key, outbound=base.outbound, timeout=2)
         self.left = survive
 
     def post_score(self, account: PlatformAccount, lineitem_url: str, body: object) -> HttpAnswer:

@@ -548,6 +548,7 @@ def test_behind_a_proxy_the_limit_counts_the_forwarded_client(
     config: Config, connection: Any, db: Session
 ) -> None:
     import dataclasses
+
     from lti_tool.app import create_app
     from lti_tool.db import Database
     from lti_tool.lti.onboarding_views import REGISTRATIONS_PER_CLIENT

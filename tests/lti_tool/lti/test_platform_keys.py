@@ -59,14 +59,18 @@ def test_cache_lifetime_follows_cache_control_within_floor_and_ceiling() -> None
 
 
 def test_an_unreachable_key_set_gives_a_clear_error(app: Flask) -> None:
-    keys = PlatformKeys(lti_services(app).store, lti_services(app).outbound, floor=60, ceiling=600, timeout=0.5, max_bytes=1000)
+    services = lti_services(app)
+    keys = PlatformKeys(services.store, services.outbound, floor=60, ceiling=600, timeout=0.5,
+                        max_bytes=1000)
     with app.test_request_context(), pytest.raises(LaunchError) as error:
         keys.key_for(kid="k", key_set_url="http://127.0.0.1:9/jwks.json", inline=None)
     assert error.value.code == "jwks_unreachable"
 
 
 def test_an_oversized_key_set_is_refused(app: Flask, jwks_server: JwksServer) -> None:
-    keys = PlatformKeys(lti_services(app).store, lti_services(app).outbound, floor=60, ceiling=600, timeout=2, max_bytes=100)
+    services = lti_services(app)
+    keys = PlatformKeys(services.store, services.outbound, floor=60, ceiling=600, timeout=2,
+                        max_bytes=100)
     with app.test_request_context(), pytest.raises(LaunchError) as error:
         keys.key_for(kid="k", key_set_url=jwks_server.url, inline=None)
     assert error.value.code == "jwks_too_large"

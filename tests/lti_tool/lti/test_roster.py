@@ -17,11 +17,11 @@ from lti_tool.lti.roster import (
     RosterUnavailable,
     cached_roster,
     fetch_class_roster,
+    fetch_roster,
     keep_problem,
     keep_roster,
     roster_problem,
     service_connector,
-    fetch_roster,
 )
 from lti_tool.lti.service_connector import SharedTokenServiceConnector
 from lti_tool.lti.services import lti_services

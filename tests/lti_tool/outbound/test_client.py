@@ -11,7 +11,10 @@ import requests
 from lti_tool.config import Config
 from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.outbound.client import (
-    OutboundClient, OutboundRefused, OutboundTooLarge, OutboundTooSlow,
+    OutboundClient,
+    OutboundRefused,
+    OutboundTooLarge,
+    OutboundTooSlow,
 )
 from lti_tool.outbound.configured import client_for, user_agent
 from tests.loopback import LoopbackServer, QuietHandler
