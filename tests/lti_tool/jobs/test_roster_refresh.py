@@ -32,12 +32,14 @@ def lms() -> Iterator[NrpsPlatform]:
 
 
 def _finished(app: Flask) -> threading.Event:
-    """Set when the queue's consumer finishes (or fails) a task."""
+    """Set when the queue's consumer finishes (or fails) a roster refresh (the periodic tasks
+    of the same consumer may finish first)."""
     done = threading.Event()
 
     @jobs(app).huey.signal(SIGNAL_COMPLETE, SIGNAL_ERROR)
     def _(signal: str, task: Any, exc: Any = None) -> None:
-        done.set()
+        if task.name == "refresh_roster":
+            done.set()
 
     return done
 
