@@ -11,9 +11,9 @@ from flask import abort, render_template, request
 from sqlalchemy import select
 
 from lti_tool.db import db_work
-from lti_tool.landing import CourseView
 from lti_tool.jobs import jobs
 from lti_tool.jobs.roster_refresh import claim_refresh
+from lti_tool.landing import CourseView
 from lti_tool.lti.roster import (
     NO_SERVICE,
     cached_roster,
