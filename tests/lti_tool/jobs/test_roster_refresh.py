@@ -45,10 +45,14 @@ def _finished(app: Flask) -> threading.Event:
 
 
 def _live_classroom(config: Config, lms: NrpsPlatform) -> Iterator[Classroom]:
-    app = create_app(config)
     engine = make_engine(config.database_url)
     with Session(engine, expire_on_commit=False) as session:
-        yield Classroom(app, session, lms, app.test_client())
+        # The course is in place before the app (and a consumer of its own, whose periodic
+        # tasks write to the same SQLite file) starts.
+        classroom = Classroom(None, session, lms, None)  # type: ignore[arg-type]
+        app = classroom.app = create_app(config)
+        classroom.client = app.test_client()
+        yield classroom
     consumer = app.extensions.get("worklink.jobs_consumer")
     if consumer is not None:
         consumer.stop(graceful=True)
