@@ -18,11 +18,10 @@ from flask import Blueprint, Flask, abort, g, redirect, request
 from flask_babel import (
     Babel,
     format_date,
-    format_datetime,
     format_decimal,
     get_locale,
-    get_timezone,
     gettext,
+    ngettext,
 )
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -108,11 +107,10 @@ def format_number(value: float | int | None) -> str:
     return str(format_decimal(value, format="#,##0.##"))
 
 
-def format_moment(value: dt.datetime | None) -> str:
-    """A date and time in the page's locale, with its zone."""
-    if value is None:
-        return ""
-    return str(format_datetime(value, "medium")) + " " + str(get_timezone())
+def points_text(value: float) -> str:
+    """“1 point”, “2,5 puntos”: a rubric value in words, its number in the locale's way."""
+    return str(ngettext("%(points)s point", "%(points)s points", value,
+                        points=format_number(value)))
 
 
 def format_day(value: dt.datetime | dt.date | None) -> str:
@@ -173,7 +171,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(page_language=page_language, language_names=LANGUAGE_NAMES,
                                  translate=translate, language_return_path=language_return_path,
                                  csrf_token=csrf_token, session_principal=current_principal,
-                                 person_name=person_name)
-    app.jinja_env.filters.update(translate=translate, number=format_number, when=format_moment,
+                                 person_name=person_name, points=points_text)
+    from lti_tool.course_time import known_zones, page_zone_name, when
+
+    app.jinja_env.globals.update(page_zone_name=page_zone_name, known_zones=known_zones)
+
+    app.jinja_env.filters.update(translate=translate, number=format_number, when=when,
                                  day=format_day)
     app.register_blueprint(bp)

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.models import Framework, Item
+from competencies.tasks.library import rubric_of
 from competencies.tasks.model import Task, TaskAlignment
+from competencies.tasks.rubric import Rubric
 from competencies.tasks.vocabulary import (
     AlignmentType,
     ContinuumStage,
@@ -43,6 +45,8 @@ class TaskView:
     experience: str
     evidence: list[str]
     alignments: list[FrameworkAlignments]
+    rubric: Rubric | None = None
+    """What the work is scored against, shown the same wherever the task is shown."""
 
 
 def task_view(session: Session, task: Task) -> TaskView:
@@ -63,7 +67,7 @@ def task_view(session: Session, task: Task) -> TaskView:
     return TaskView(
         task=task, stage=_label(ContinuumStage, task.stage), experience=experience or "",
         evidence=[_label(EvidenceKind, kind) for kind in task.evidence],
-        alignments=list(groups.values()),
+        alignments=list(groups.values()), rubric=rubric_of(task),
     )
 
 

@@ -89,7 +89,25 @@ class Rubric:
 
     @property
     def needs_rescaling(self) -> bool:
+        """True when the lowest level of every criterion together is worth more than nothing."""
         return self.minimum > 0
+
+    def worth(self, criterion: Criterion, level: Level) -> float:
+        """What choosing ``level`` adds to the score: the one definition every page shows.
+
+        Without rescaling it is the level's points times the criterion's weight. With it, the
+        rescaled score ``(raw - min) / (max - min) * max`` is a sum over criteria of
+        ``(points - lowest) * weight * max / (max - min)``, so each level's share is exactly that:
+        the lowest level of a criterion is worth 0 and the scores add up as shown.
+        """
+        if not self.needs_rescaling or self.maximum <= self.minimum:
+            return _round(level.points * criterion.weight)
+        factor = self.maximum / (self.maximum - self.minimum)
+        return _round((level.points - criterion.worst) * criterion.weight * factor)
+
+    def best_worth(self, criterion: Criterion) -> float:
+        """What the criterion's best level adds: the criterion's share of the maximum."""
+        return max(self.worth(criterion, level) for level in criterion.levels)
 
     def problems(self) -> list[str]:
         """What stops this rubric being used, in words; empty when it is sound."""

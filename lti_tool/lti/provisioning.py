@@ -147,6 +147,9 @@ def _write(work: UnitOfWork, launch: Launch) -> Provisioned:
             course_values["memberships_url"] = launch.memberships_url
         if launch.lineitems_url:
             course_values["lineitems_url"] = launch.lineitems_url
+        zone = _platform_zone(launch)
+        if zone:
+            course_values["platform_time_zone"] = zone
         course_id = upsert(work, Course, {"deployment_id": launch.deployment_pk,
                                           "context_id": launch.context.id}, course_values)
         if user_id is not None:
@@ -164,3 +167,12 @@ def _write(work: UnitOfWork, launch: Launch) -> Provisioned:
                 {"course_id": course_id, "resource_link_id": launch.resource_link.id},
                 link_values, "task_id")
     return Provisioned(user_id, course_id, link_pk, link_task_id)
+
+
+def _platform_zone(launch: Launch) -> str | None:
+    """The zone a teacher's launch names; a student's zone says nothing about the course."""
+    from lti_tool.course_time import TIME_ZONE_PARAM, valid_zone
+
+    if launch.role.value not in ("teacher", "teaching_assistant", "admin"):
+        return None
+    return valid_zone(str(launch.custom.get(TIME_ZONE_PARAM) or ""))

@@ -42,6 +42,9 @@ CANVAS_CUSTOM_FIELDS: dict[str, str] = {
     # and the key for Canvas's REST API. No user-level fields: ``sub`` identifies the user
     # and the privacy level already brings names and email; a login id adds PII, no value.
     "canvas_course_id": "$Canvas.course.id",
+    # The launching person's time zone (an IANA name): a teacher's becomes the course's zone
+    # until a teacher sets one (lti_tool.course_time). Not personal data.
+    "time_zone": "$Person.address.timezone",
 }
 
 

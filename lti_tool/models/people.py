@@ -58,6 +58,11 @@ class Course(Base):
     """NRPS context memberships URL from the last launch."""
     lineitems_url: Mapped[str | None] = mapped_column(String(1000))
     """AGS line items URL from the last launch."""
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    """The IANA zone the course's dates are typed and shown in, as a teacher set it (or as the
+    first teacher's browser said); see :mod:`lti_tool.course_time`."""
+    platform_time_zone: Mapped[str | None] = mapped_column(String(64))
+    """The zone the platform sent with a teacher's last launch (Canvas: ``$Person.address.timezone``)."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     enrollments: Mapped[list[Enrollment]] = relationship(back_populates="course")

@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, redirect, render_template, request
+from flask import abort, g, redirect, render_template, request
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -21,7 +21,7 @@ from competencies.tasks import library, starters, versions
 from competencies.tasks.draft import InvalidTask, TaskError, parse_draft
 from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
 from competencies.tasks.model import Task
-from competencies.tasks.rubric import Criterion, Level, Rubric, RubricError, column_labels
+from competencies.tasks.rubric import Criterion, Level, Rubric, RubricError
 from competencies.tasks.rubric_form import MAX_LEVELS, parse_rubric
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import (
@@ -31,11 +31,12 @@ from competencies.tasks.vocabulary import (
     ExperienceType,
     LibraryScope,
 )
+from lti_tool import course_time
 from lti_tool.csrf import check_csrf, csrf_token
 from lti_tool.db import db_session
 from lti_tool.models import Course, Deployment
-from lti_tool.security import require
-from lti_tool.task_view import vocabulary_labels
+from lti_tool.security import current_principal, require
+from lti_tool.task_view import task_view, vocabulary_labels
 from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.web import error_page, session_url
 
@@ -257,8 +258,7 @@ def preview_task(course_id: int, task_id: int, audience: str) -> Page:
     task = library.get_visible(session, context, task_id)
     rubric = library.rubric_of(task)
     return render_template("teacher/tasks/preview.html", course=course, task=task,
-                           audience=audience, rubric=rubric,
-                           columns=column_labels(rubric) if rubric else [], **_choices())
+                           audience=audience, rubric=rubric, view=task_view(session, task), **_choices())
 
 
 def _starter_titles() -> dict[str, str]:
@@ -268,7 +268,15 @@ def _starter_titles() -> dict[str, str]:
 
 
 def _draft() -> Any:
-    return parse_draft(request.form.to_dict(), request.form.getlist("evidence"))
+    """The task form as a draft, its dates read in the course's time zone."""
+    principal = current_principal()
+    if principal is not None and principal.course_id is not None:
+        # A course with no zone yet takes the zone of the browser typing its first dates.
+        course_time.adopt_browser_zone(db_session(), principal.course_id,
+                                       request.form.get("browser_time_zone"))
+        g.pop("course_zone", None)
+    return parse_draft(request.form.to_dict(), request.form.getlist("evidence"),
+                       tz=course_time.page_zone())
 
 
 def _form_again(course: Course, task: Task | None, problems: list[str]) -> tuple[str, int]:
@@ -285,8 +293,8 @@ def _fields(task: Task) -> dict[str, str]:
         "experience_type": task.experience_type, "experience_other": task.experience_other or "",
         "career_cluster": task.career_cluster or "", "pathway": task.pathway or "",
         "expected_hours": f"{task.expected_hours:g}" if task.expected_hours is not None else "",
-        "opens_at": task.opens_at.strftime("%Y-%m-%dT%H:%M") if task.opens_at else "",
-        "due_at": task.due_at.strftime("%Y-%m-%dT%H:%M") if task.due_at else "",
+        "opens_at": course_time.as_local_input(task.opens_at, course_time.page_zone()),
+        "due_at": course_time.as_local_input(task.due_at, course_time.page_zone()),
         "employer_scored": "on" if task.employer_scored else "", "scope": task.scope,
     }
 

@@ -13,7 +13,9 @@
     if (!data || data.subject !== "lti.frameResize") { return; }
     var height = Number(data.height);
     if (!isFinite(height) || height <= 0) { return; }
-    frame.style.height = Math.min(Math.ceil(height), 20000) + "px";
+    // The height is the page's; the frame's own border comes on top of it (border-box sizing).
+    var border = frame.offsetHeight - frame.clientHeight;
+    frame.style.height = (Math.min(Math.ceil(height), 20000) + border) + "px";
     frame.setAttribute("data-resized", "true");
   });
 })();

@@ -176,7 +176,7 @@ def test_a_starter_rubric_can_be_used(flow: Flow, teacher: int) -> None:
     response = flow.client.post(url + "/starter", data={"starter": "employability-skills",
                                                         "csrf_token": _csrf(flow, url)})
     assert response.status_code == 302
-    assert "Maximum score: 20" in flow.client.get(url).get_data(as_text=True)
+    assert "Maximum score: 15" in flow.client.get(url).get_data(as_text=True)
 
 
 def test_alignments_are_found_by_code_and_added(flow: Flow, teacher: int, db: Session) -> None:

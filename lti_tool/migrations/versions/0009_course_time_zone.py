@@ -1,0 +1,27 @@
+"""course time zone: the zone a teacher set, and the one the platform sent
+
+Revision ID: 0009_course_time_zone
+Revises: 0008_user_locale
+"""
+from collections.abc import Sequence
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = '0009_course_time_zone'
+down_revision: str | None = '0008_user_locale'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('time_zone', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('platform_time_zone', sa.String(length=64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('course', schema=None) as batch_op:
+        batch_op.drop_column('platform_time_zone')
+        batch_op.drop_column('time_zone')

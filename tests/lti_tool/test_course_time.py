@@ -1,0 +1,71 @@
+"""Dates are typed and shown in the course's time zone, stored in UTC, shown with their zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from competencies.tasks.model import Task
+from lti_tool.course_time import format_moment
+from lti_tool.models import Course
+from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.teacher.test_tasks import _course_id, _create, _csrf
+
+
+def _set_zone(flow: Flow, course: int, zone: str) -> int:
+    home = f"/teacher/course/{course}"
+    return flow.client.post(home + "/time-zone", data={"csrf_token": _csrf(flow, home),
+                                                      "time_zone": zone}).status_code
+
+
+def test_a_5_pm_pacific_deadline_is_stored_as_1_am_utc_and_shown_as_5_pm_pst(
+        flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor")
+    course = _course_id(db)
+    assert _set_zone(flow, course, "America/Los_Angeles") == 303
+    task_id = _create(flow, course, due_at="2026-12-10T17:00")
+    db.expire_all()
+    task = db.get(Task, task_id)
+    assert task is not None and task.due_at == dt.datetime(2026, 12, 11, 1, 0, tzinfo=dt.UTC)
+    preview = flow.client.get(f"/teacher/course/{course}/tasks/{task_id}/preview/student")
+    # CLDR puts a narrow no-break space before “PM”.
+    assert "Dec 10, 2026, 5:00\u202fPM PST" in preview.get_data(as_text=True)
+    form = flow.client.get(f"/teacher/course/{course}/tasks/{task_id}").get_data(as_text=True)
+    assert 'name="due_at" type="datetime-local" aria-describedby="time-zone-hint" value="2026-12-10T17:00"' in form
+    assert "America/Los_Angeles" in form
+
+
+def test_a_course_without_a_zone_takes_the_teachers_browser_zone(flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor")
+    course = _course_id(db)
+    task_id = _create(flow, course, due_at="2026-12-10T17:00",
+                      browser_time_zone="America/New_York")
+    db.expire_all()
+    assert db.get(Course, course).time_zone == "America/New_York"  # type: ignore[union-attr]
+    task = db.get(Task, task_id)
+    assert task is not None and task.due_at == dt.datetime(2026, 12, 10, 22, 0, tzinfo=dt.UTC)
+
+
+def test_an_unknown_zone_is_refused_and_nothing_changes(flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor")
+    course = _course_id(db)
+    assert _set_zone(flow, course, "Mars/Olympus_Mons") == 422
+    db.expire_all()
+    assert db.get(Course, course).time_zone is None  # type: ignore[union-attr]
+
+
+def test_the_platform_zone_comes_from_a_teacher_launch_only(flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor", lti_custom={"time_zone": "America/Chicago"})
+    flow.launch(role="Learner", lti_custom={"time_zone": "Asia/Tokyo"})
+    course = db.get(Course, _course_id(db))
+    assert course is not None and course.platform_time_zone == "America/Chicago"
+
+
+def test_spanish_names_the_zone_in_words() -> None:
+    moment = dt.datetime(2026, 12, 11, 1, 0, tzinfo=dt.UTC)
+    text = format_moment(moment, ZoneInfo("America/Los_Angeles"), "es")
+    assert re.match(r"10 dic 2026, 17:00 \(hora estándar del Pacífico\)", text), text
+    assert format_moment(moment, ZoneInfo("America/Los_Angeles"), "en") == "Dec 10, 2026, 5:00\u202fPM PST"
