@@ -1,7 +1,7 @@
 """course time zone: the zone a teacher set, and the one the platform sent
 
-Revision ID: 0009_course_time_zone
-Revises: 0008_user_locale
+Revision ID: 0010_course_time_zone
+Revises: 0009_registration_disabled_at
 """
 from collections.abc import Sequence
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0009_course_time_zone'
-down_revision: str | None = '0008_user_locale'
+revision: str = '0010_course_time_zone'
+down_revision: str | None = '0009_registration_disabled_at'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
