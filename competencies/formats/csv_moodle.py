@@ -3,6 +3,20 @@
 One row has ``Is framework`` = 1 and carries the framework, its scale and the taxonomy of each
 level; every other row is a competency whose ``Parent id number`` names its parent (empty: top).
 Rule configurations point at ``Exported id`` values, not id numbers, as Moodle's exporter writes them.
+
+Columns are found by name, in either spelling Moodle has used ("Id number", "Shortname",
+"Cross referenced competency id numbers" in older files and fixtures; "ID number", "Short
+name", "Cross-referenced competency ID numbers" now), and the two columns older files lack
+(cross references, exported id) are optional. ``Taxonomy`` is a comma list, or JSON
+(``{"1":"domain","2":"competency"}`` or a list) as some exports write it.
+
+**Identity.** A competency's id number is unique only within its framework, so its identifier
+is derived from the id number within the framework; the framework's own id number is unique
+only within one Moodle site, so the framework is identified by its id number and short name
+together. A UUID (in the id number, or in ``Exported id`` as Worklink writes it) is kept as it
+is. Worklink's export writes each item's identifier as its exported id and two columns Moodle
+ignores (``Worklink item type``, ``Worklink education levels``), so its own files read back
+unchanged.
 """
 
 from __future__ import annotations
@@ -13,15 +27,19 @@ from pathlib import Path
 from typing import Any
 
 from competencies.formats import register_reader
-from competencies.formats.case_identifiers import case_uuid
+from competencies.formats.case_identifiers import case_uuid, is_case_uuid
+from competencies.formats.completeness import Shape
 from competencies.formats.moodle_rules import RULE_ALL, RULE_POINTS, read_rule, write_rule
 from competencies.formats.spreadsheet import (
     DEFAULT_MAX_BYTES,
     SOURCE_IDENTIFIER,
     Row,
     SheetRefused,
+    compact_header,
+    normalise_header,
     open_sheet,
     parent_first,
+    refused,
     rejected,
     stable_identifier,
     write_csv,
@@ -37,15 +55,42 @@ from competencies.package import (
 )
 
 FORMAT = "moodle-csv"
-HEADER = ("Parent id number", "Id number", "Shortname", "Description", "Description format", "Scale values",
-          "Scale configuration", "Rule type (optional)", "Rule outcome (optional)", "Rule config (optional)",
-          "Cross referenced competency id numbers", "Exported id (optional)", "Is framework", "Taxonomy")
 PARENT, IDNUMBER, SHORTNAME, DESCRIPTION, FORMAT_COLUMN, SCALE_VALUES, SCALE_CONFIG, RULE_TYPE, RULE_OUTCOME, \
     RULE_CONFIG, RELATED, EXPORTED_ID, IS_FRAMEWORK, TAXONOMY = (
         "parent id number", "id number", "shortname", "description", "description format", "scale values",
         "scale configuration", "rule type", "rule outcome", "rule config",
         "cross referenced competency id numbers", "exported id", "is framework", "taxonomy")
+ITEM_TYPE, EDUCATION_LEVELS = "worklink item type", "worklink education levels"
 REQUIRED = (PARENT, IDNUMBER, SHORTNAME, IS_FRAMEWORK)
+HEADER = ("Parent ID number", "ID number", "Short name", "Description", "Description format",
+                  "Scale values", "Scale configuration", "Rule type (optional)", "Rule outcome (optional)",
+                  "Rule config (optional)", "Cross-referenced competency ID numbers",
+                  "Exported ID (optional)", "Is framework", "Taxonomy", "Worklink item type",
+                  "Worklink education levels")
+"""What :func:`write` writes: Moodle's current names (its importer maps columns by position and
+ignores the two Worklink columns after ``Taxonomy``)."""
+_NAMES = {compact_header(name): name
+          for name in (PARENT, IDNUMBER, SHORTNAME, DESCRIPTION, FORMAT_COLUMN, SCALE_VALUES, SCALE_CONFIG,
+                       RULE_TYPE, RULE_OUTCOME, RULE_CONFIG, RELATED, EXPORTED_ID, IS_FRAMEWORK, TAXONOMY,
+                       ITEM_TYPE, EDUCATION_LEVELS)}
+_NAMES["crossreferencedcompetencyidnumbers"] = RELATED
+
+
+def _header_name(raw: str) -> str:
+    """Either Moodle spelling of a column → one name (``"Short name"``, ``"Shortname"`` → shortname)."""
+    return _NAMES.get(compact_header(raw), normalise_header(raw))
+
+
+def _taxonomy_last(header: Sequence[str], cells: Sequence[str]) -> bool:
+    # A competency row's Taxonomy cell is always empty, so a full-width competency row ending in
+    # an empty cell has nothing more to lose.
+    names = [_header_name(name) for name in header]
+    if not names or names[-1] != TAXONOMY or IS_FRAMEWORK not in names:
+        return False
+    return cells[names.index(IS_FRAMEWORK)].strip() in ("", "0") and not cells[-1].strip()
+
+
+SHAPE = Shape(last_cell_whole=_taxonomy_last)
 TAXONOMY_TERMS = frozenset({"behaviour", "competency", "concept", "domain", "indicator", "level", "outcome",
                             "practice", "proficiency", "skill", "value"})
 FORMAT_PLAIN = 2
@@ -59,9 +104,10 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
     deviations: list[Deviation] = []
     try:
         header, rows, _ = open_sheet(source, max_bytes=max_bytes, required=REQUIRED,
-                                         kind="Moodle", deviations=deviations)
-    except SheetRefused as refused:
-        return _rejected(refused.where, refused.message)
+                                     kind="Moodle", deviations=deviations, shape=SHAPE,
+                                     header_names=_header_name)
+    except SheetRefused as refusal:
+        return refused(FORMAT, refusal)
 
     framework_row: Row | None = None
     competency_rows: dict[str, Row] = {}
@@ -83,15 +129,18 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
     if framework_row is None:
         return _rejected("file", "no row has 'Is framework' = 1, so there is no framework", deviations)
 
+    framework_idnumber, framework_name = framework_row.get(IDNUMBER), framework_row.get(SHORTNAME)
     framework = FrameworkRecord(
-        identifier=stable_identifier(FORMAT, framework_row.get(IDNUMBER) or framework_row.get(SHORTNAME)),
-        title=framework_row.get(SHORTNAME) or framework_row.get(IDNUMBER),
+        identifier=framework_idnumber.lower() if is_case_uuid(framework_idnumber.lower())
+        else stable_identifier(FORMAT, f"{framework_idnumber}\x1f{framework_name}"),
+        title=framework_name or framework_idnumber,
         description=framework_row.get(DESCRIPTION) or None,
     )
     scale = _scale(framework_row, deviations)
-    taxonomy = [term.strip() for term in framework_row.get(TAXONOMY).split(",") if term.strip()]
+    taxonomy = _taxonomy(framework_row, deviations)
     parents = _parents(competency_rows, deviations)
-    identifiers = {idnumber: stable_identifier(framework.identifier, idnumber) for idnumber in competency_rows}
+    identifiers = {idnumber: _identifier(framework.identifier, idnumber, row)
+                   for idnumber, row in competency_rows.items()}
     exported = {row.get(EXPORTED_ID): identifiers[idnumber]
                 for idnumber, row in competency_rows.items() if row.get(EXPORTED_ID)}
 
@@ -115,15 +164,45 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
                             deviations=deviations, source_format=FORMAT)
 
 
+def _identifier(framework_identifier: str, idnumber: str, row: Row) -> str:
+    exported = row.get(EXPORTED_ID).lower()
+    if is_case_uuid(exported):
+        return exported  # written by Worklink: the identifier the item already has
+    return stable_identifier(framework_identifier, idnumber)
+
+
+def _taxonomy(row: Row, deviations: list[Deviation]) -> list[str]:
+    """The term of each level, top first, from a comma list or JSON (an object by level, or a list)."""
+    text = row.get(TAXONOMY)
+    if text[:1] in ("{", "["):
+        try:
+            parsed = json.loads(text)
+            if isinstance(parsed, dict):
+                by_level = sorted(parsed.items(), key=lambda pair: int(pair[0]))
+                return [str(term).strip() for _, term in by_level]
+            if isinstance(parsed, list):
+                return [str(term).strip() for term in parsed]
+        except (ValueError, TypeError):
+            pass
+        deviations.append(Deviation(row.where(TAXONOMY), "looks like JSON but is not a taxonomy object "
+                                    "or list; read as a comma list"))
+    return [term.strip() for term in text.split(",") if term.strip()]
+
+
 def _item(row: Row, identifier: str, item_type: str | None) -> ItemRecord:
-    extra: dict[str, Any] = {SOURCE_IDENTIFIER: row.get(IDNUMBER)}
+    idnumber = row.get(IDNUMBER)
+    extra: dict[str, Any] = {SOURCE_IDENTIFIER: idnumber}
     if row.get(FORMAT_COLUMN):
         extra["description_format"] = row.get(FORMAT_COLUMN)
-    if row.get(EXPORTED_ID):
+    if row.get(EXPORTED_ID) and row.get(EXPORTED_ID).lower() != identifier:
         extra["exported_id"] = row.get(EXPORTED_ID)
+    levels = [level.strip() for level in row.get(EDUCATION_LEVELS).split(",") if level.strip()]
     return ItemRecord(identifier=identifier, full_statement=row.get(DESCRIPTION) or row.get(SHORTNAME),
-                      human_coding_scheme=row.get(IDNUMBER), abbreviated_statement=row.get(SHORTNAME),
-                      item_type=item_type, extra=extra, where=f"line {row.line}")
+                      # An id number that is a UUID is an identifier Worklink wrote, not a code.
+                      human_coding_scheme=None if is_case_uuid(idnumber.lower()) else idnumber,
+                      abbreviated_statement=row.get(SHORTNAME),
+                      item_type=row.get(ITEM_TYPE) or item_type, education_levels=levels,
+                      extra=extra, where=f"line {row.line}")
 
 
 def _parents(rows: dict[str, Row], deviations: list[Deviation]) -> dict[str, str]:
@@ -227,7 +306,9 @@ def write(package: FrameworkPackage) -> bytes:
             related.setdefault(link.origin, []).append(link.destination)
     order = parent_first(list(items), {child: [p] for child, p in parent.items()})
     idnumbers = _idnumbers(order, items)
-    exported_ids = {identifier: str(position) for position, identifier in enumerate(order, start=1)}
+    # The item's identifier as its exported id: Moodle uses the column only to match rule
+    # configurations, and it brings the identifier back when the file is read again.
+    exported_ids = {identifier: identifier for identifier in order}
     depth = {identifier: _depth(identifier, parent) for identifier in order}
 
     scale = sorted(package.scale or DEFAULT_SCALE, key=lambda level: level.points)
@@ -237,20 +318,24 @@ def write(package: FrameworkPackage) -> bytes:
         "", framework.identifier,
         framework.title[:100], framework.description or "", FORMAT_PLAIN,
         ",".join(level.label.replace(",", ";") for level in scale), _scale_configuration(scale),
-        "", "", "", "", "", 1, ",".join(_taxonomy(order, items, depth)),
+        "", "", "", "", "", 1, ",".join(_taxonomy_terms(order, items, depth)), "", "",
     ]]
     for identifier in order:
         item = items[identifier]
         rule_type, rule_outcome, rule_config = write_rule(item.extra.get("rule"), exported_ids)
+        own_scale = [ScaleLevelRecord(label, points, bool(proficient))
+                     for label, points, proficient in item.extra.get("scale") or []]
         rows.append([
             idnumbers[parent[identifier]] if identifier in parent else "",
             idnumbers[identifier],
             _shortname(item),
             item.full_statement,
             item.extra.get("description_format", FORMAT_PLAIN),
-            "", "", rule_type, rule_outcome, rule_config,
+            ",".join(level.label.replace(",", ";") for level in own_scale),
+            _scale_configuration(own_scale) if own_scale else "",
+            rule_type, rule_outcome, rule_config,
             ",".join(idnumbers[other].replace(",", "%2C") for other in related.get(identifier, [])),
-            exported_ids[identifier], "", "",
+            exported_ids[identifier], "", "", item.item_type or "", ",".join(item.education_levels),
         ])
     return write_csv(HEADER, rows)
 
@@ -287,7 +372,7 @@ def _scale_configuration(scale: Sequence[ScaleLevelRecord]) -> str:
     return json.dumps(entries, separators=(",", ":"))
 
 
-def _taxonomy(order: Sequence[str], items: dict[str, ItemRecord], depth: dict[str, int]) -> list[str]:
+def _taxonomy_terms(order: Sequence[str], items: dict[str, ItemRecord], depth: dict[str, int]) -> list[str]:
     levels = max(depth.values(), default=0)
     terms = []
     for level in range(1, levels + 1):

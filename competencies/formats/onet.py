@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from competencies.formats import register_reader
+from competencies.formats import completeness, register_reader
 from competencies.formats.case_identifiers import case_uuid
+from competencies.formats.completeness import Shape
 from competencies.formats.spreadsheet import (
     DEFAULT_MAX_BYTES,
     Row,
@@ -69,18 +70,44 @@ def read_files(sources: Iterable[bytes | Path], *, max_bytes: int = DEFAULT_MAX_
             build.deviations.append(Deviation("file", f"{error}; skipped"))
             continue
         text = decode_text(data, build.deviations)
+        del data
         first_line = text.split("\n", 1)[0]
-        header, rows = read_rows(text, delimiter="\t" if "\t" in first_line else ",",
-                                deviations=build.deviations)
+        delimiter = "\t" if "\t" in first_line else ","
+        header, rows = read_rows(text, delimiter=delimiter, deviations=build.deviations)
         kind = _kind(header)
         if kind is None:
-            build.deviations.append(Deviation(f"{name}, line 1", "not an O*NET file this reader knows "
+            build.deviations.append(Deviation(_at(name, "line 1"), "not an O*NET file this reader knows "
                                               f"(columns: {', '.join(header[:6])}); skipped"))
+            continue
+        cut = completeness.check(text, delimiter=delimiter, shape=SHAPE)
+        if cut:
+            build.deviations += [dataclasses.replace(problem, where=_at(name, problem.where))
+                                 for problem in cut]
             continue
         getattr(build, kind)(rows, name)
     if release is None:
         build.deviations.append(Deviation("release", "O*NET release not given; the credit line names none"))
     return build.package(release)
+
+
+def _at(name: str, where: str) -> str:
+    return f"{name}, {where}" if name else where
+
+
+_CLOSED_VALUES = {
+    "domain source": {"incumbent", "occupational expert", "analyst", "analyst - transition"},
+    "in demand": {"y", "n"}, "hot technology": {"y", "n"}, "recommend suppress": {"y", "n", "n/a"},
+}
+
+
+def _closed_last(header: Sequence[str], cells: Sequence[str]) -> bool:
+    # O*NET's rating and task files end in a column with a fixed vocabulary (Domain Source,
+    # In Demand): a value from it cannot be the stump of a cut.
+    values = _CLOSED_VALUES.get(header[-1].strip().lower())
+    return values is not None and cells[-1].strip().lower() in values
+
+
+SHAPE = Shape(last_cell_whole=_closed_last)
 
 
 def _kind(header: Sequence[str]) -> str | None:
@@ -112,7 +139,7 @@ class _Build:
                 item = self._occupation(code)
                 item.abbreviated_statement = row.get("title")
                 item.full_statement = row.get("description") or row.get("title")
-                item.where = f"{name}, line {row.line}"
+                item.where = _at(name, f"line {row.line}")
                 self.missing_occupations.pop(code, None)
 
     def tasks(self, rows: Iterable[Row], name: str) -> None:
@@ -121,12 +148,12 @@ class _Build:
             if not code:
                 continue
             if not task_id or not row.get("task"):
-                self.deviations.append(Deviation(f"{name}, line {row.line}", "task without an id or text; skipped"))
+                self.deviations.append(Deviation(_at(name, f"line {row.line}"), "task without an id or text; skipped"))
                 continue
             identifier = case_uuid(f"onet-task\x1f{task_id}")
             self.items[identifier] = ItemRecord(
                 identifier=identifier, full_statement=row.get("task"), human_coding_scheme=task_id,
-                item_type="Task", where=f"{name}, line {row.line}",
+                item_type="Task", where=_at(name, f"line {row.line}"),
                 extra=_present({"occupation": code, "task_type": row.get("task type"),
                                 "incumbents_responding": _number(row.get("incumbents responding")),
                                 "date": row.get("date"), "domain_source": row.get("domain source")}))
@@ -138,7 +165,7 @@ class _Build:
             if not code:
                 continue
             value = _number(row.get("data value"))
-            where = f"{name}, line {row.line}"
+            where = _at(name, f"line {row.line}")
             if not element_id or scale not in SCALES or not isinstance(value, float):
                 self.deviations.append(Deviation(f"{where}, column 'Data Value'" if element_id and scale in SCALES
                                                  else where, "rating without element, IM/LV scale or number; "
@@ -159,13 +186,13 @@ class _Build:
             if not code:
                 continue
             if not commodity or not row.get("example"):
-                self.deviations.append(Deviation(f"{name}, line {row.line}", "technology without commodity code "
+                self.deviations.append(Deviation(_at(name, f"line {row.line}"), "technology without commodity code "
                                                  "or example; skipped"))
                 continue
             identifier = case_uuid(f"onet-commodity\x1f{commodity}")
             item = self.items.get(identifier) or ItemRecord(
                 identifier=identifier, full_statement=row.get("commodity title") or commodity,
-                human_coding_scheme=commodity, item_type="Technology", where=f"{name}, line {row.line}")
+                human_coding_scheme=commodity, item_type="Technology", where=_at(name, f"line {row.line}"))
             self.items[identifier] = item
             examples = item.extra.setdefault("occupations", {}).setdefault(code, [])
             examples.append(_present({"example": row.get("example"), "hot_technology": _flag(row.get("hot technology")),
@@ -176,15 +203,15 @@ class _Build:
         for row in rows:
             element_id = row.get("element id")
             if not element_id or not row.get("element name"):
-                self.deviations.append(Deviation(f"{name}, line {row.line}", "element without id or name; skipped"))
+                self.deviations.append(Deviation(_at(name, f"line {row.line}"), "element without id or name; skipped"))
                 continue
-            item = self._element(element_id, row.get("element name"), f"{name}, line {row.line}")
+            item = self._element(element_id, row.get("element name"), _at(name, f"line {row.line}"))
             item.full_statement = row.get("description") or item.full_statement
 
     def _code(self, row: Row, name: str) -> str | None:
         code = row.get(CODE)
         if not _SOC_CODE.match(code):
-            self.deviations.append(Deviation(f"{name}, line {row.line}, column 'O*NET-SOC Code'",
+            self.deviations.append(Deviation(_at(name, f"line {row.line}, column 'O*NET-SOC Code'"),
                                              f"{code!r} is not an O*NET-SOC code like 15-1252.00; row skipped"))
             return None
         return code
@@ -215,6 +242,12 @@ class _Build:
         for code in self.missing_occupations:
             self.deviations.append(Deviation(f"occupation {code}", "named by a rating or task but not in an "
                                              "Occupation Data file; its title is the code"))
+        titles = {item.human_coding_scheme: item.abbreviated_statement for item in self.items.values()
+                  if item.item_type == "Occupation" and item.abbreviated_statement != item.human_coding_scheme}
+        for item in self.items.values():
+            # Kept on the task, so a page can name the occupation without another query.
+            if item.item_type == "Task" and item.extra.get("occupation") in titles:
+                item.extra["occupation_title"] = titles[item.extra["occupation"]]
         elements = {item.human_coding_scheme: item.identifier for item in self.items.values()
                     if item.item_type not in ("Occupation", "Task", "Technology")}
         for item in self.items.values():

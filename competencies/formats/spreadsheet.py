@@ -10,10 +10,11 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from competencies.formats import register_reader
+from competencies.formats import completeness, register_reader
+from competencies.formats.completeness import Shape
 from competencies.formats.case_identifiers import case_uuid, is_case_uuid
 from competencies.package import Deviation, FrameworkPackage, FrameworkRecord
 
@@ -29,7 +30,8 @@ class SourceTooLarge(ValueError):
 
 
 def source_bytes(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, str]:
-    """The bytes to read and a name for reports; a file over the limit is refused before it is read."""
+    """The bytes to read and the file's name ("" for bytes); a file over the limit is refused
+    before it is read."""
     if isinstance(source, Path):
         size = source.stat().st_size
         if size > max_bytes:
@@ -37,30 +39,58 @@ def source_bytes(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
         return source.read_bytes(), source.name
     if len(source) > max_bytes:
         raise SourceTooLarge(f"the upload is {len(source):,} bytes, over the {max_bytes:,} byte limit")
-    return source, "upload"
+    return source, ""
+
+
+_COPY_SUFFIX = re.compile(r"\s*\(\d+\)$")
+
+
+def title_from_name(name: str) -> str:
+    """A framework title from a file name, the last resort when the file names none:
+    ``"Health Science outcomes (1).csv"`` → ``"Health Science outcomes"`` (browsers number
+    repeated downloads; the copy is the same framework)."""
+    return _COPY_SUFFIX.sub("", Path(name).stem).strip()
+
+
+def untitled(kind: str, deviations: list[Deviation]) -> str:
+    """The title of a framework read from bytes with no name and no title inside: said so."""
+    deviations.append(Deviation("file", f"the file names no title and came without a file name; "
+                                f"titled '{kind}' (rename it after the import)"))
+    return kind
 
 
 class SheetRefused(Exception):
-    """The spreadsheet cannot be read at all: ``where`` and ``message`` say why."""
+    """The spreadsheet cannot be read at all: ``deviations`` say why (each fatal)."""
 
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(message)
-        self.where = where
-        self.message = message
+    def __init__(self, deviations: Sequence[Deviation]) -> None:
+        super().__init__(deviations[0].message)
+        self.deviations = list(deviations)
 
 
 def open_sheet(source: bytes | Path, *, max_bytes: int, required: Sequence[str], kind: str,
-               deviations: list[Deviation]) -> tuple[list[str], Iterator[Row], str]:
-    """Header, rows and a name for reports, or :class:`SheetRefused` (too large, or missing
-    the ``required`` columns of a ``kind`` sheet); decoding problems go to ``deviations``."""
+               deviations: list[Deviation], shape: Shape = Shape(), delimiter: str = ",",
+               header_names: Callable[[str], str] | None = None,
+               ) -> tuple[list[str], Iterator[Row], str]:
+    """Header, rows and the file's name, or :class:`SheetRefused` (too large, not whole, or
+    missing the ``required`` columns of a ``kind`` sheet); decoding problems go to ``deviations``.
+
+    The text is checked whole (:mod:`completeness`) before a single row is read.
+    """
     try:
         data, name = source_bytes(source, max_bytes=max_bytes)
     except SourceTooLarge as error:
-        raise SheetRefused("file", str(error)) from None
-    header, rows = read_rows(decode_text(data, deviations), deviations=deviations)
+        raise SheetRefused([Deviation("file", str(error), fatal=True)]) from None
+    text = decode_text(data, deviations)
+    del data
+    header, rows = read_rows(text, delimiter=delimiter, deviations=deviations,
+                             header_names=header_names)
     missing = missing_columns(header, required)
     if missing:
-        raise SheetRefused("line 1", f"missing {kind} columns: {', '.join(missing)}")
+        raise SheetRefused([Deviation("line 1", f"missing {kind} columns: {', '.join(missing)}",
+                                      fatal=True)])
+    cut = completeness.check(text, delimiter=delimiter, shape=shape)
+    if cut:
+        raise SheetRefused(cut)
     return header, rows, name
 
 
@@ -69,6 +99,14 @@ def rejected(source_format: str, where: str, message: str,
     """A package that says only why nothing could be read."""
     return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                             deviations=[*deviations, Deviation(where, message, fatal=True)],
+                            source_format=source_format)
+
+
+def refused(source_format: str, refusal: SheetRefused,
+            deviations: Sequence[Deviation] = ()) -> FrameworkPackage:
+    """A package that carries a :class:`SheetRefused`'s reasons."""
+    return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
+                            deviations=[*deviations, *refusal.deviations],
                             source_format=source_format)
 
 
@@ -102,8 +140,9 @@ def normalise_header(name: str) -> str:
     return _OPTIONAL_SUFFIX.sub("", name.strip().lstrip("\ufeff")).strip().lower()
 
 
-def read_rows(text: str, *, delimiter: str = ",",
-              deviations: list[Deviation] | None = None) -> tuple[list[str], Iterator[Row]]:
+def read_rows(text: str, *, delimiter: str = ",", deviations: list[Deviation] | None = None,
+              header_names: Callable[[str], str] | None = None,
+              ) -> tuple[list[str], Iterator[Row]]:
     """The header (normalised) and the data rows with the line each starts on.
 
     A row the csv module cannot parse (a cell over its 128 KiB limit, say) ends the reading with a
@@ -114,7 +153,7 @@ def read_rows(text: str, *, delimiter: str = ",",
         raw_header = next(reader)
     except (StopIteration, csv.Error):
         return [], iter(())
-    header = [normalise_header(name) for name in raw_header]
+    header = [(header_names or normalise_header)(name) for name in raw_header]
 
     def rows() -> Iterator[Row]:
         line = reader.line_num + 1
@@ -136,6 +175,12 @@ def read_rows(text: str, *, delimiter: str = ",",
 
 def missing_columns(header: Sequence[str], required: Sequence[str]) -> list[str]:
     return [column for column in required if column not in header]
+
+
+def compact_header(name: str) -> str:
+    """``"Is Child Of"``, ``"isChildOf"``, ``"is_child_of"`` → ``"ischildof"``: layouts written
+    by hand or by different versions of a tool spell the same column differently."""
+    return re.sub(r"[^a-z0-9*]", "", normalise_header(name))
 
 
 def stable_identifier(scope: str, local_id: str) -> str:
@@ -180,6 +225,20 @@ def write_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+LAYOUTS = (
+    ("Canvas outcomes", "vendor_guid, object_type, title (parent_guids, description, display_name, "
+                        "calculation_method, calculation_int, workflow_state and ratings optional)"),
+    ("Moodle competency framework", "Parent ID number, ID number, Short name, Is framework "
+                                    "(the other tool_lpimportcsv columns optional)"),
+    ("OpenSALT smartLevel", "fullStatement, smartLevel"),
+    ("OpenSALT spreadsheet template", "fullStatement, Is Child Of (Identifier, HumanCodingScheme, "
+                                      "sequenceNumber and the association columns optional)"),
+    ("OpenSALT generic item CSV", "fullStatement with parent or humanCodingScheme"),
+    ("O*NET occupations", "O*NET-SOC Code, Title, Description"),
+)
+"""Every CSV layout the header can name, and the columns it must have, for the refusal message."""
+
+
 def read_any_csv(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> FrameworkPackage:
     """Pick the CSV reader from the header row: Canvas, Moodle, OpenSALT or O*NET's occupation list."""
     # Imported here: each of these modules imports this one.
@@ -190,20 +249,25 @@ def read_any_csv(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     except SourceTooLarge as error:
         return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                                 deviations=[Deviation("file", str(error), fatal=True)])
-    header, _ = read_rows(decode_text(data[:65536], []).split("\n", 1)[0] + "\n")
+    header, _ = read_rows(decode_text(data[:65536], []).split("\n", 1)[0] + "\n",
+                          header_names=compact_header)
     columns = set(header)
-    if "vendor_guid" in columns:
-        return csv_canvas.read(data, max_bytes=max_bytes)
-    if "is framework" in columns:
-        return csv_moodle.read(data, max_bytes=max_bytes)
-    if "smartlevel" in columns:
-        return csv_opensalt.read(data, max_bytes=max_bytes)
-    if "o*net-soc code" in columns:
-        return onet.read(data, max_bytes=max_bytes)
+    # The reader gets the path when there is one: a title may come from the file's name.
+    given = source if isinstance(source, Path) else data
+    if "vendorguid" in columns:
+        return csv_canvas.read(given, max_bytes=max_bytes)
+    if "isframework" in columns:
+        return csv_moodle.read(given, max_bytes=max_bytes)
+    if "fullstatement" in columns:
+        return csv_opensalt.read(given, max_bytes=max_bytes)
+    if "o*netsoccode" in columns:
+        return onet.read(given, max_bytes=max_bytes)
+    known = "; ".join(f"{name}: {columns_}" for name, columns_ in LAYOUTS)
     return FrameworkPackage(
         framework=FrameworkRecord(identifier="", title=""), source_format="csv",
-        deviations=[Deviation("line 1", "the header matches no known CSV (Canvas outcomes: vendor_guid; Moodle: "
-                              "Is framework; OpenSALT: smartLevel; O*NET: O*NET-SOC Code)", fatal=True)])
+        deviations=[Deviation("line 1", f"the header ({', '.join(header[:8]) or 'empty'}) matches no "
+                              f"known CSV layout. Known layouts and the columns each needs: {known}",
+                              fatal=True)])
 
 
 register_reader("csv", read_any_csv, [".csv"])

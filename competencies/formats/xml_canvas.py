@@ -56,13 +56,18 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
                          reading.deviations)
     roots = {item for item, parent in reading.parents.items() if parent is None}
     top = [item for item in reading.items if item.identifier in roots]
-    # Named like the CSV reader names it, so the XML and the CSV of one tree are one framework.
-    framework_id = case_uuid(f"canvas-outcomes\x1f{' '.join(sorted(i.extra[SOURCE_IDENTIFIER] for i in top))}")
-    framework = FrameworkRecord(
-        identifier=framework_id,
-        title=title or (top[0].abbreviated_statement or "" if len(top) == 1 else
-                        Path(source.name).stem if isinstance(source, Path) else "Canvas outcomes"),
-    )
+    framework_title = title or (top[0].abbreviated_statement or "" if len(top) == 1 else
+                                Path(source.name).stem if isinstance(source, Path) else "Canvas outcomes")
+    # Identified by its title and top-level guids, and each item's guid only within it: a guid is
+    # unique in one Canvas account, not across accounts (as in the CSV reader).
+    tops = " ".join(sorted(i.extra[SOURCE_IDENTIFIER] for i in top))
+    framework_id = case_uuid(f"canvas-outcomes\x1f{' '.join(framework_title.casefold().split())}\x1f{tops}")
+    framework = FrameworkRecord(identifier=framework_id, title=framework_title)
+    scoped = {item.identifier: stable_identifier(framework_id, item.identifier) for item in reading.items}
+    for item in reading.items:
+        item.identifier = scoped[item.identifier]
+    reading.parents = {scoped[child]: scoped[parent] if parent else None
+                       for child, parent in reading.parents.items()}
     links = [AssociationRecord(identifier=case_uuid(f"{FORMAT}\x1f{child}\x1f{parent or framework_id}"),
                                association_type=AssociationType.IS_CHILD_OF.value, origin=child,
                                destination=parent or framework_id, sequence=position)
@@ -100,13 +105,14 @@ class _Reading:
     def _add(self, element: etree._Element, kind: str, title: str, parent: str | None, path: str,
              where: str) -> str | None:
         vendor_guid, migration_id = _text(element, "vendor_guid"), element.get("identifier", "").strip()
+        # Provisional: read() scopes every identifier to the framework once it is known.
         if vendor_guid:
-            identifier = stable_identifier("canvas-vendor-guid", vendor_guid)
+            identifier = vendor_guid
         elif migration_id:
-            identifier = stable_identifier("canvas-migration-id", migration_id)
+            identifier = f"migration id {migration_id}"
         else:
             self.deviations.append(Deviation(where, "no identifier attribute; one is derived from its place"))
-            identifier = stable_identifier("canvas-xml-position", f"{path}\x1f{title}")
+            identifier = f"position {path}\x1f{title}"
         if identifier in self.parents:
             self.deviations.append(Deviation(where, f"identifier {vendor_guid or migration_id!r} repeats; "
                                              "not imported again"))

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from competencies import formats
+from competencies.importing import removals
 from competencies.importing.associations import resolve_waiting, store_associations
 from competencies.importing.items import (
     StoredItem,
@@ -62,7 +63,8 @@ _FRAMEWORK_FIELDS = tuple(
 
 def import_file(session: Session, path: Path, fmt: str | None = None,
                 on_progress: Progress | None = None, *,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
+                max_bytes: int = DEFAULT_MAX_BYTES, allow_removals: bool = False,
+                removal_share: float = removals.DEFAULT_SHARE) -> ImportReport:
     """Read ``path`` with the reader for ``fmt`` (or its extension) and import it."""
     path = Path(path)
     size = path.stat().st_size
@@ -81,7 +83,8 @@ def import_file(session: Session, path: Path, fmt: str | None = None,
     package = reader(path)  # readers take the path: reports name the file, O*NET reads its name
     if not package.source_format:
         package.source_format = name
-    report = import_package(session, package, on_progress=on_progress)
+    report = import_package(session, package, on_progress=on_progress,
+                            allow_removals=allow_removals, removal_share=removal_share)
     stored = session.get(Framework, report.framework_id)
     if stored is not None:
         stored.source_digest = digest
@@ -122,7 +125,11 @@ def _same_file(session: Session, digest: str) -> ImportReport | None:
 
 
 def import_package(session: Session, package: FrameworkPackage, *,
-                   on_progress: Progress | None = None) -> ImportReport:
+                   on_progress: Progress | None = None, allow_removals: bool = False,
+                   removal_share: float = removals.DEFAULT_SHARE) -> ImportReport:
+    """Store ``package``; :class:`ImportRejected` (nothing written) when it cannot be, or when
+    it would remove more than ``removal_share`` of the framework's current items and
+    ``allow_removals`` is not set."""
     framework = package.framework
     report = ImportReport(framework_identifier=framework.identifier,
                           source_format=package.source_format,
@@ -147,6 +154,12 @@ def import_package(session: Session, package: FrameworkPackage, *,
     stored = session.scalar(select(Framework).where(Framework.identifier == framework.identifier))
     framework_id = stored.id if stored is not None else None
     existing = load_existing(session, framework_id) if framework_id is not None else {}
+    if not allow_removals:
+        guard = removals.too_many_removals(existing, {item.identifier for item in items},
+                                           share=removal_share)
+        if guard is not None:
+            report.deviations.append(guard)
+            raise ImportRejected(report)
     try:
         # Everything below writes; the savepoint undoes all of it if anything fails.
         with session.begin_nested():
@@ -191,6 +204,8 @@ def _write(session: Session, package: FrameworkPackage, stored: Framework | None
     report.deviations += notes
     report.deviations += store_scale(session, stored.id, f"{framework.title} scale",
                                      package.scale)
+    if report.framework == "unchanged" and report.changed:
+        report.framework = "updated"  # the framework's own fields are as they were; its items not
     session.flush()
 
 

@@ -21,6 +21,10 @@ class ChangeCounts:
     skipped: int = 0
     """In the source but not stored (a repeated identifier, an association to nothing…)."""
 
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated + self.retired + self.deleted
+
 
 @dataclasses.dataclass
 class ImportReport:
@@ -37,12 +41,24 @@ class ImportReport:
     """Set when the file was byte for byte the one imported then: nothing was read or written."""
 
     @property
+    def changed(self) -> bool:
+        """Whether anything stored differs now: the framework's fields or any row under it."""
+        return self.framework in ("created", "updated") or any(
+            counts.changed for counts in (self.items, self.associations, self.rubrics))
+
+    @property
     def fatal(self) -> list[Deviation]:
         return [deviation for deviation in self.deviations if deviation.fatal]
 
     def summary(self) -> list[str]:
         """A few lines a person reads: the counts, then each kind of deviation with examples."""
-        lines = [f"framework {self.framework_identifier!r}: {self.framework or 'rejected'}"]
+        state = self.framework or "rejected"
+        if state == "updated":
+            changes = [f"{counts.changed:,} {name} changed" for name, counts in (
+                ("items", self.items), ("associations", self.associations), ("rubrics", self.rubrics))
+                if counts.changed]
+            state += f" ({', '.join(changes) or 'its own details changed'})"
+        lines = [f"framework {self.framework_identifier!r}: {state}"]
         if self.same_file_as is not None:
             lines.append(f"the same file as imported at {self.same_file_as:%Y-%m-%d %H:%M} UTC: "
                          "not read again")

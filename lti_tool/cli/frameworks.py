@@ -17,6 +17,7 @@ from competencies import browse, builtin, crosswalk, fetching, search
 from competencies.exporting import FrameworkNotFound, load_package
 from competencies.formats import case_json, csv_canvas, csv_moodle
 from competencies.importing import ImportRejected, ImportReport, import_file, import_package
+from competencies.importing.removals import DEFAULT_SHARE
 from competencies.models import Framework
 from competencies.package import FrameworkPackage
 from competencies.paging import Page
@@ -46,18 +47,26 @@ def frameworks() -> None:
 @click.option("--format", "fmt", help="The reader to use (default: by the file's extension).")
 @click.option("--dry-run", is_flag=True, help="Read and check everything; store nothing.")
 @click.option("--verbose", "-v", is_flag=True, help="List every deviation, not a summary.")
-def import_(source: str, fmt: str | None, dry_run: bool, verbose: bool) -> None:
+@click.option("--allow-removals", is_flag=True,
+              help="Confirm that a re-import may retire or delete more than --removal-limit of "
+                   "the framework's items (refused otherwise: a cut-off file looks like that).")
+@click.option("--removal-limit", type=click.FloatRange(0, 100), default=100 * DEFAULT_SHARE,
+              show_default=True, metavar="PERCENT",
+              help="The share of a framework's items a re-import may remove unconfirmed.")
+def import_(source: str, fmt: str | None, dry_run: bool, verbose: bool, allow_removals: bool,
+            removal_limit: float) -> None:
     """Import a framework from FILE, or from a CASE provider's CFPackages URL."""
+    guard = {"allow_removals": allow_removals, "removal_share": removal_limit / 100}
     with database_session() as session, _progress_bar() as on_progress:
         try:
             if source.startswith(("http://", "https://")):
                 package = _fetch(source)
-                report = import_package(session, package, on_progress=on_progress)
+                report = import_package(session, package, on_progress=on_progress, **guard)
             else:
                 path = Path(source)
                 if not path.is_file():
                     raise click.BadParameter(f"no file {source!r}", param_hint="SOURCE")
-                report = import_file(session, path, fmt, on_progress)
+                report = import_file(session, path, fmt, on_progress, **guard)
         except ImportRejected as rejected:
             session.rollback()
             _echo_report(rejected.report, verbose, err=True)
@@ -177,7 +186,9 @@ def crosswalk_(code: str, to_framework: str | None, types: tuple[str, ...],
 def builtin_() -> None:
     """Import the frameworks Worklink ships (Employability Skills, 2024 Career Clusters)."""
     with database_session() as session:
-        reports = [import_package(session, builtin.load(name)) for name in builtin.names()]
+        # Shipped with Worklink: a new version that drops items means to.
+        reports = [import_package(session, builtin.load(name), allow_removals=True)
+                   for name in builtin.names()]
         session.commit()
     for report in reports:
         _echo_report(report, verbose=False)

@@ -50,7 +50,7 @@ def tree_package(key: str, title: str, nodes: list[Node],
 
 
 def store(session: Session, package: FrameworkPackage) -> int:
-    """Import ``package``; its framework's id."""
-    report = import_package(session, package)
+    """Import ``package`` (removals allowed: callers re-store trimmed packages); its framework's id."""
+    report = import_package(session, package, allow_removals=True)
     assert report.framework_id is not None
     return report.framework_id

@@ -36,8 +36,8 @@ from tests.competencies.formats.case_packages import (
 TABLES = (Framework, Item, Association, Rubric, MasteryScale)
 
 
-def _import(db: Session, package: dict[str, Any]) -> ImportReport:
-    return import_package(db, case_json.read(json.dumps(package).encode()))
+def _import(db: Session, package: dict[str, Any], **options: Any) -> ImportReport:
+    return import_package(db, case_json.read(json.dumps(package).encode()), **options)
 
 
 def _counts(db: Session) -> dict[str, int]:
@@ -106,7 +106,7 @@ def test_an_item_dropped_by_the_source_is_deleted(db: Session) -> None:
     _import(db, small_package())
     package = small_package()
     del package["CFItems"][4], package["CFAssociations"][4]
-    report = _import(db, package)
+    report = _import(db, package, allow_removals=True)
     assert (report.items.deleted, report.associations.deleted) == (1, 1)
     assert _counts(db)["item"] == 4
 
@@ -118,11 +118,11 @@ def test_an_item_with_evidence_is_retired_not_deleted_and_comes_back(db: Session
     db.flush()
     package = small_package()
     del package["CFItems"][4], package["CFAssociations"][4]
-    report = _import(db, package)
+    report = _import(db, package, allow_removals=True)
     five = _item(db, 5)
     assert (report.items.retired, report.items.deleted) == (1, 0)
     assert five.retired and five.retired_at is not None
-    assert _import(db, package).items.retired == 0  # already retired: nothing to do
+    assert _import(db, package, allow_removals=True).items.retired == 0  # already retired: nothing to do
     report = _import(db, small_package())
     assert report.items.updated == 1 and not _item(db, 5).retired
 
@@ -143,7 +143,7 @@ def test_an_item_another_framework_points_to_is_retired(db: Session) -> None:
     assert (stored.destination_item_id, stored.destination_framework) == (_item(db, 4).id, DOC)
     package = small_package()
     del package["CFItems"][3], package["CFAssociations"][3]
-    assert _import(db, package).items.retired == 1
+    assert _import(db, package, allow_removals=True).items.retired == 1
 
 
 def test_a_crosswalk_to_a_framework_imported_later_is_resolved_then(db: Session) -> None:
@@ -315,7 +315,7 @@ def test_a_dropped_item_is_removed_even_when_a_new_item_joins_its_level(db: Sess
     package = small_package()
     package["CFItems"][4] = case_item(6)  # 5 goes, 6 comes, both under item 3
     package["CFAssociations"][4] = child_of(6, item_id(6), item_id(3), 1)
-    report = _import(db, package)
+    report = _import(db, package, allow_removals=True)
     assert (report.items.created, report.items.deleted) == (1, 1)
     assert db.scalar(select(func.count()).where(Item.identifier == item_id(5))) == 0
 
@@ -325,7 +325,7 @@ def test_an_association_kept_for_a_dropped_item_is_reported_as_pointing_nowhere(
     _import(db, small_package())
     package = small_package()
     del package["CFItems"][4]  # item 5 goes; its isChildOf stays in the package
-    report = _import(db, package)
+    report = _import(db, package, allow_removals=True)
     assert report.items.deleted == 1
     assert [d.where for d in report.deviations] == ["CFAssociations[4]"]
     assert "in neither this framework nor any imported one" in report.deviations[0].message

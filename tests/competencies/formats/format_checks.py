@@ -7,7 +7,8 @@ from competencies.package import AssociationType, FrameworkPackage
 
 def parents_by_code(package: FrameworkPackage, code: str = "human_coding_scheme") -> dict[str, list[str]]:
     """Child label → parent labels (the framework shows as 'ROOT'), to compare trees across formats."""
-    label = {item.identifier: getattr(item, code) or item.abbreviated_statement for item in package.items}
+    label = {item.identifier: getattr(item, code) or item.abbreviated_statement or item.full_statement
+             for item in package.items}
     label[package.framework.identifier] = "ROOT"
     tree: dict[str, list[str]] = {}
     for link in package.associations:

@@ -88,9 +88,10 @@ def test_written_points_rule_names_exported_ids_and_moodle_outcome_code(package)
 
 def test_written_header_is_moodles_and_framework_row_comes_first(package):
     lines = csv_moodle.write(package).decode().splitlines()
-    assert lines[0].startswith('Parent id number,Id number,Shortname,Description,Description format')
+    assert lines[0].startswith('Parent ID number,ID number,Short name,Description,Description format')
+    assert lines[0].endswith(",Is framework,Taxonomy,Worklink item type,Worklink education levels")
     assert lines[1].startswith(f",{package.framework.identifier},Employability on placement,")
-    assert lines[1].endswith(',1,"domain,skill"')  # one taxonomy term per level the tree has
+    assert lines[1].endswith(',1,"domain,skill",,')  # one taxonomy term per level the tree has
 
 
 def test_a_canvas_file_can_be_written_for_moodle(fixture_path):

@@ -92,6 +92,6 @@ def test_identifiers_are_stable_across_reads():
     assert csv_opensalt.read(data).framework.identifier == csv_opensalt.read(data).framework.identifier
 
 
-def test_without_the_tree_column_nothing_is_read():
+def test_without_a_tree_column_nothing_is_read():
     package = csv_opensalt.read(b"identifier,fullStatement\nx,y\n")
-    assert package.deviations[-1].fatal and "smartlevel" in package.deviations[-1].message
+    assert package.deviations[-1].fatal and "smartLevel, Is Child Of" in package.deviations[-1].message

@@ -35,11 +35,14 @@ def test_outcome_scoring_is_kept(package):
     assert safe.extra["display_name"] == "Safety briefing"
 
 
-def test_the_same_vendor_guid_is_the_same_item_as_in_the_csv(package, fixture_path: Path):
-    csv_items = read_canvas_csv(fixture_path / "canvas-outcomes.csv").items
-    csv_ids = {i.extra["source_identifier"]: i.identifier for i in csv_items}
+def test_a_vendor_guid_names_an_item_only_within_its_framework(package, fixture_path: Path):
+    """Canvas guids are unique in one account: the same guid in another framework is another."""
+    csv_package = read_canvas_csv(fixture_path / "canvas-outcomes.csv")
+    csv_ids = {i.extra["source_identifier"]: i.identifier for i in csv_package.items}
     safe = next(i for i in package.items if i.abbreviated_statement == "SAFE.1")
-    assert safe.identifier == csv_ids["wbl-safe-1"]
+    assert safe.extra["source_identifier"] == "wbl-safe-1"
+    assert safe.identifier != csv_ids["wbl-safe-1"]
+    assert package.framework.identifier != csv_package.framework.identifier
 
 
 @pytest.mark.parametrize(("where", "message"), [

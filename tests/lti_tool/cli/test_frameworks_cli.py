@@ -141,7 +141,7 @@ def test_csv_exports_go_to_standard_output(worklink: Invoke) -> None:
     moodle = worklink("frameworks", "export", "Employability Skills Framework",
                       "--format", "moodle-csv")
     assert canvas.stdout.startswith("vendor_guid,object_type,title")
-    assert moodle.stdout.startswith("Parent id number,Id number,Shortname")
+    assert moodle.stdout.startswith("Parent ID number,ID number,Short name")
 
 
 def test_show_gives_metadata_attribution_and_top_level(worklink: Invoke,
