@@ -74,7 +74,8 @@ def load_package(session: Session, framework_identifier: str) -> FrameworkPackag
     return FrameworkPackage(
         framework=FrameworkRecord(
             identifier=framework.identifier, title=framework.title, creator=framework.creator,
-            publisher=framework.publisher, version=framework.version,
+            publisher=framework.publisher, jurisdiction=framework.jurisdiction,
+            version=framework.version,
             description=framework.description, licence=framework.licence,
             attribution=framework.attribution, source_url=framework.source_url,
             language=framework.language, adoption_status=framework.adoption_status,

@@ -123,6 +123,8 @@ class FrameworkRecord:
     title: str
     creator: str | None = None
     publisher: str | None = None
+    jurisdiction: str | None = None
+    """Whose standards these are (ASN), kept apart from the publisher of the file."""
     version: str | None = None
     description: str | None = None
     licence: str | None = None

@@ -14,6 +14,7 @@ from lxml import etree
 
 from competencies.formats import register_reader
 from competencies.formats.case_identifiers import case_uuid
+from competencies.formats.spreadsheet import untitled
 from competencies.formats.xml_safety import DEFAULT_MAX_BYTES, parse_xml
 from competencies.package import (
     AssociationRecord,
@@ -29,6 +30,8 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 ASN = "http://purl.org/ASN/schema/core/"
 DCTERMS = "http://purl.org/dc/terms/"
+DC = "http://purl.org/dc/elements/1.1/"
+"""ASN documents name their title and publisher with the DC elements (``dc:title``), not dcterms."""
 GEMQ = "http://purl.org/gem/qualifiers/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -39,11 +42,12 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
         root = parse_xml(source, max_bytes=max_bytes)
     except ValueError as error:
         return _rejected("document", str(error))
-    return read_root(root)
+    return read_root(root, name=source.name if isinstance(source, Path) else "")
 
 
-def read_root(root: etree._Element) -> FrameworkPackage:
-    """Read an already (safely) parsed ``rdf:RDF`` element."""
+def read_root(root: etree._Element, *, name: str = "") -> FrameworkPackage:
+    """Read an already (safely) parsed ``rdf:RDF`` element (``name``: the file's, for a title
+    when the document has none)."""
     deviations: list[Deviation] = []
     if root.tag != f"{{{RDF}}}RDF":
         return _rejected(f"line {root.sourceline}", f"root element is <{root.tag}>, not rdf:RDF")
@@ -62,7 +66,7 @@ def read_root(root: etree._Element) -> FrameworkPackage:
                 "profile, not a standards document") if vocabulary else "there is nothing to import"
         return _rejected("document", f"no asn:Statement in the file; {what}", deviations)
 
-    framework = _framework(documents, statements, deviations)
+    framework = _framework(documents, statements, deviations, name)
     ids: dict[str, str] = {}
     items: list[ItemRecord] = []
     for node in statements:
@@ -95,27 +99,36 @@ def read_root(root: etree._Element) -> FrameworkPackage:
 
 
 def _framework(documents: list[etree._Element], statements: list[etree._Element],
-               deviations: list[Deviation]) -> FrameworkRecord:
+               deviations: list[Deviation], name: str) -> FrameworkRecord:
+    fallback = Path(name).stem if name else ""
     if not documents:
-        deviations.append(Deviation("document", "no asn:StandardDocument; the framework is named after "
-                                    "the top statements"))
+        deviations.append(Deviation("document", "no asn:StandardDocument; the framework is identified by "
+                                    "the top statements and titled after the file"))
         tops = sorted(node.get(f"{{{RDF}}}about", "") for node in statements
                       if not _values(node, GEMQ, "isChildOf"))
-        return FrameworkRecord(identifier=case_uuid(f"{FORMAT}\x1f{' '.join(tops)}"), title="ASN statements")
+        return FrameworkRecord(identifier=case_uuid(f"{FORMAT}\x1f{' '.join(tops)}"),
+                               title=fallback or untitled("ASN statements", deviations))
     if len(documents) > 1:
         deviations.append(Deviation(f"line {documents[1].sourceline}", "a second StandardDocument; only the "
                                     "first names the framework"))
     document = documents[0]
     about = document.get(f"{{{RDF}}}about", "")
     jurisdiction = _first(document, ASN, "jurisdiction")
+    title = _first(document, DC, "title") or _first(document, DCTERMS, "title")
+    if not title:
+        title = fallback or untitled("ASN standards document", deviations)
+        deviations.append(Deviation(f"line {document.sourceline}", f"the StandardDocument has no dc:title; "
+                                    f"titled {title!r}"))
+    publisher = _first(document, DC, "publisher") or _first(document, DCTERMS, "publisher")
     return FrameworkRecord(
-        identifier=case_uuid(about or f"{FORMAT}\x1f{_first(document, DCTERMS, 'title')}"),
+        identifier=case_uuid(about or f"{FORMAT}\x1f{title}"),
         uri=about or None, source_url=_first(document, DCTERMS, "source") or about or None,
-        title=_first(document, DCTERMS, "title") or "ASN standards document",
+        title=title,
         description=_description(document) or None, licence=_first(document, DCTERMS, "rights"),
-        publisher=_last_segment(jurisdiction) if jurisdiction else None,
+        # The jurisdiction says whose standards these are; the publisher who issued the document.
+        publisher=publisher, jurisdiction=_last_segment(jurisdiction) if jurisdiction else None,
         subjects=[_last_segment(value) for value in _values(document, DCTERMS, "subject")],
-        language=_lang(document))
+        language=_lang(document) or _first(document, DC, "language"))
 
 
 def _tree(nodes: list[etree._Element], ids: dict[str, str], documents: set[str], framework_id: str,

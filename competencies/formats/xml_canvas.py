@@ -41,7 +41,7 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
             xml_asn,  # .xml files may be ASN too; keep one entry for the extension
         )
 
-        return xml_asn.read_root(root)
+        return xml_asn.read_root(root, name=source.name if isinstance(source, Path) else "")
     reading = _Reading()
     if etree.QName(root).localname != "learningOutcomes":
         return _rejected(f"line {root.sourceline}", f"root element is <{etree.QName(root).localname}>, "

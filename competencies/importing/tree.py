@@ -7,6 +7,7 @@ package unusable (repeated identifiers, isChildOf cycles).
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import TypeVar
 
 from competencies.package import (
@@ -87,10 +88,42 @@ def plan_tree(framework_identifier: str, items: list[ItemRecord],
         sequence[child] = association.sequence
         edge_at[child] = where
     depth = _depths(parent, edge_at, deviations)
+    _place_unnumbered(items, parent, sequence)
     levels: list[list[str]] = [[] for _ in range(max(depth.values(), default=-1) + 1)]
     for identifier in parent:  # source order within each level
         levels[depth[identifier]].append(identifier)
     return Tree(parent=parent, sequence=sequence, levels=levels), deviations
+
+
+def natural_key(text: str | None) -> tuple[tuple[int, int, str], ...]:
+    """``"CON.10"`` after ``"CON.2"``: runs of digits compare as numbers, the rest as text."""
+    return tuple((0, int(run), "") if run.isdigit() else (1, 0, run.casefold())
+                 for run in _RUNS.findall(text or ""))
+
+
+def _place_unnumbered(items: list[ItemRecord], parent: dict[str, str | None],
+                      sequence: dict[str, int | None]) -> None:
+    """Give the children of a parent that the source left unnumbered their numeric-aware order.
+
+    Only where no sibling has a sequence: the source's numbers are never overridden. Siblings
+    are ordered by list enumeration, then code, then their order in the source, so ``1.2``
+    comes before ``1.10`` (as OpenSALT's own ordering tests expect), where a text sort would not.
+    """
+    siblings: dict[str | None, list[tuple[int, ItemRecord]]] = {}
+    for index, item in enumerate(items):
+        siblings.setdefault(parent[item.identifier], []).append((index, item))
+    for group in siblings.values():
+        if any(sequence.get(item.identifier) is not None for _, item in group):
+            continue
+        if not any(item.list_enumeration or item.human_coding_scheme for _, item in group):
+            continue  # nothing to order by: the source's order stands
+        ordered = sorted(group, key=lambda pair: (natural_key(pair[1].list_enumeration),
+                                                  natural_key(pair[1].human_coding_scheme), pair[0]))
+        for position, (_, item) in enumerate(ordered, start=1):
+            sequence[item.identifier] = position
+
+
+_RUNS = re.compile(r"\d+|\D+")
 
 
 def _depths(parent: dict[str, str | None], edge_at: dict[str, str],

@@ -19,6 +19,9 @@ class Framework(Base):
     title: Mapped[str] = mapped_column(Text)
     creator: Mapped[str | None] = mapped_column(Text)
     publisher: Mapped[str | None] = mapped_column(Text)
+    jurisdiction: Mapped[str | None] = mapped_column(Text)
+    """Whose standards these are (ASN's ``asn:jurisdiction``, e.g. ``CCSS``), which need not be
+    who published the file."""
     version: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(Text)
     licence: Mapped[str | None] = mapped_column(Text)

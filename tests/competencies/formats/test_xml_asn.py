@@ -19,8 +19,24 @@ def test_standard_document_names_the_framework(package):
     framework = package.framework
     assert framework.title == "Workplace Readiness Standards (test)"
     assert framework.uri == "http://example.org/asn/D1000001"
-    assert framework.publisher == "XX" and framework.subjects == ["careerEducation"]
+    assert framework.publisher == "Example State Department of Education"
+    assert framework.jurisdiction == "XX" and framework.subjects == ["careerEducation"]
     assert framework.licence == "CC BY 4.0 (test fixture)"
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ('<dcterms:title xmlns:dcterms="http://purl.org/dc/terms/">Dcterms title</dcterms:title>', "Dcterms title"),
+    ("", "standards-2024"),
+])
+def test_without_dc_title_the_title_is_dcterms_then_the_file_name(tmp_path, title, expected):
+    path = tmp_path / "standards-2024.rdf"
+    path.write_text(
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:asn="http://purl.org/ASN/schema/core/" xmlns:dcterms="http://purl.org/dc/terms/">'
+        f'<asn:StandardDocument rdf:about="http://example.org/D2">{title}</asn:StandardDocument>'
+        '<asn:Statement rdf:about="http://example.org/S2"><dcterms:description>One</dcterms:description>'
+        '</asn:Statement></rdf:RDF>', encoding="utf-8")
+    assert xml_asn.read(path).framework.title == expected
 
 
 def test_statements_become_items_with_code_label_grades_and_uri(package):
@@ -38,7 +54,7 @@ def test_tree_is_read_from_is_child_of_and_has_child(package):
 
 
 def test_bad_statements_are_reported_and_skipped(package):
-    assert deviation_at(package, "line 47, asn:Statement", "has no dcterms:description; skipped")
+    assert deviation_at(package, "line 49, asn:Statement", "has no dcterms:description; skipped")
     assert deviation_at(package, "gemq:isChildOf", "S9999999 is not in the file; placed at the top")
     assert len(package.items) == 4 and not any(d.fatal for d in package.deviations)
 
