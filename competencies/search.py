@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, column, func, literal_column, select, tabl
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
+from competencies.labels import label_columns, readable
 from competencies.models import Framework, Item
 from competencies.paging import Page, bounds
 
@@ -50,6 +51,15 @@ class Hit:
     retired: bool
     framework_identifier: str
     framework_title: str
+    item_type: str | None = None
+    abbreviated: str | None = None
+    occupation: str | None = None
+    occupation_title: str | None = None
+
+    def readable(self) -> tuple[str | None, str]:
+        """The code to show (None: none) and the text a person reads (see competencies.labels)."""
+        return readable(self.code, self.statement, self.item_type, self.abbreviated,
+                        self.occupation, self.occupation_title)
 
 
 def looks_like_code(query: str) -> bool:
@@ -156,7 +166,7 @@ def _ranked_page(session: Session, candidates: Subquery, higher_is_better: bool,
 
 def _hits() -> Any:
     return (select(Item.id, Item.identifier, Item.human_coding_scheme, Item.full_statement,
-                   Item.retired, Framework.identifier, Framework.title)
+                   Item.retired, Framework.identifier, Framework.title, *label_columns())
             .join(Framework, Framework.id == Item.framework_id))
 
 

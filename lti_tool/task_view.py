@@ -7,6 +7,7 @@ import dataclasses
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.labels import label_columns, readable
 from competencies.models import Framework, Item
 from competencies.tasks.library import rubric_of
 from competencies.tasks.model import Task, TaskAlignment
@@ -51,17 +52,17 @@ class TaskView:
 
 def task_view(session: Session, task: Task) -> TaskView:
     rows = session.execute(
-        select(Framework.id, Framework.title, Framework.attribution, Item.human_coding_scheme,
-               Item.full_statement, TaskAlignment.alignment_type)
+        select(Framework.id, Framework.title, Framework.attribution, TaskAlignment.alignment_type,
+               Item.human_coding_scheme, Item.full_statement, *label_columns())
         .join(Item, TaskAlignment.item_id == Item.id)
         .join(Framework, Item.framework_id == Framework.id)
         .where(TaskAlignment.task_id == task.id)
         .order_by(Framework.title, TaskAlignment.position, Item.human_coding_scheme)
     ).all()
     groups: dict[int, FrameworkAlignments] = {}
-    for framework_id, title, attribution, code, statement, how in rows:
+    for framework_id, title, attribution, how, *item in rows:
         group = groups.setdefault(framework_id, FrameworkAlignments(title, attribution, []))
-        group.items.append(AlignedItem(code, statement, _label(AlignmentType, how)))
+        group.items.append(AlignedItem(*readable(*item), _label(AlignmentType, how)))
     experience = (task.experience_other if task.experience_type == ExperienceType.OTHER.value
                   and task.experience_other else _label(ExperienceType, task.experience_type))
     return TaskView(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.labels import label_columns, readable
 from competencies.models import Framework, Item
 from competencies.tasks.model import Task, TaskAlignment
 
@@ -72,15 +73,15 @@ def course_coverage(session: Session, task_ids: Sequence[int]) -> Coverage:
         else:
             parents.add(parent_id)
     neighbourhood = select(Item.id, Item.framework_id, Item.human_coding_scheme,
-                           Item.full_statement).where(
+                           Item.full_statement, *label_columns()).where(
         Item.retired.is_(False),
         (Item.parent_id.in_(parents)) | (Item.id.in_(cells))
         | (Item.parent_id.is_(None) & Item.framework_id.in_(roots)),
     ).order_by(Item.framework_id, Item.path, Item.sequence, Item.human_coding_scheme)
     rows: dict[int, list[CoverageRow]] = {}
-    for item_id, framework_id, code, statement in session.execute(neighbourhood):
+    for item_id, framework_id, *item in session.execute(neighbourhood):
         row_cells = tuple(cells.get(item_id, [None] * len(tasks)))
-        rows.setdefault(framework_id, []).append(CoverageRow(item_id, code, statement, row_cells))
+        rows.setdefault(framework_id, []).append(CoverageRow(item_id, *readable(*item), row_cells))
     frameworks = session.execute(select(Framework.id, Framework.title, Framework.attribution)
                                  .where(Framework.id.in_(rows)).order_by(Framework.title)).all()
     return Coverage(tasks=tasks, frameworks=[

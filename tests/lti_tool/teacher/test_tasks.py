@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.formats import onet
+from competencies.importing import import_package
 from competencies.models import Item
 from competencies.tasks import library, versions
 from competencies.tasks.model import Task, TaskVersion
 from lti_tool.models import Course, Deployment
+from lti_tool.task_view import task_view
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import draft
 from tests.lti_tool.lti.conftest import Flow
@@ -245,3 +249,34 @@ def _registration_id(db: Session, course: Course) -> int:
     deployment = db.get(Deployment, course.deployment_id)
     assert deployment is not None
     return deployment.registration_id
+
+
+def test_onet_tasks_read_as_task_occupation_and_soc_code_not_bare_numbers(
+        flow: Flow, teacher: int, db: Session, fixture_onet: Path) -> None:
+    """Issue 12: a student saw "91001" where the task's occupation belongs."""
+    import_package(db, onet.read_files([fixture_onet / "onet-tasks.txt",
+                                        fixture_onet / "onet-occupations.txt"], release="30.3"))
+    db.commit()
+    task_id = _create(flow, teacher)
+    url = f"/teacher/course/{teacher}/tasks/{task_id}/alignments"
+    label = ("Task: Take a patient&#39;s temperature, pulse and blood pressure and record them. "
+             "(Licensed Practical and Licensed Vocational Nurses, 29-2061.00)")
+    found = flow.client.get(url, query_string={"q": "temperature"}).get_data(as_text=True)
+    assert label in found and "<strong>91001</strong>" not in found
+    item = db.scalar(select(Item).where(Item.human_coding_scheme == "91001"))
+    assert item is not None
+    added = flow.client.post(url, data={"item_id": item.id, "alignment_type": "assesses",
+                                        "weight": "1", "csrf_token": _csrf(flow, url + "?q=nurse")})
+    assert added.status_code == 302
+    preview = flow.client.get(f"/teacher/course/{teacher}/tasks/{task_id}/preview/student")
+    shown = preview.get_data(as_text=True)
+    assert label in shown and ">91001<" not in shown
+    task = db.get(Task, task_id)
+    assert task is not None
+    [group] = task_view(db, task).alignments  # what the student's own task page lists
+    assert [(i.code, i.statement) for i in group.items] == [(None, label.replace("&#39;", "'"))]
+
+
+@pytest.fixture
+def fixture_onet() -> Path:
+    return Path(__file__).resolve().parents[2] / "competencies" / "fixtures"
