@@ -11,11 +11,12 @@ row, the whole text is checked, and any of these refuses the file with the place
    header unless the layout allows a variable tail (Canvas's ratings pairs).
 3. **The last line ends.** A file normally ends with a line break, and a cut almost never falls
    just after one. A file without it is whole only if its last row *proves* it is: it has all
-   its cells and its last cell is a quoted cell closed at the very end of the file, or a value
-   the layout fixes (``last_cell_whole``: O*NET's ``Domain Source`` vocabulary, Moodle's empty
-   ``Taxonomy`` on competency rows, a full date and time). Anything else, such as a bare
-   statement that may have lost its end, is refused with a message saying how to mark the
-   file whole (end it with a line break: Google Sheets' CSV download leaves it off).
+   its cells and its last cell holds a value the layout fixes (``last_cell_whole``: O*NET's
+   ``Domain Source`` vocabulary, Moodle's empty ``Taxonomy`` on competency rows, a full date
+   and time, Canvas's empty ratings). Anything else, such as a bare statement that may have
+   lost its end, is refused with a message saying how to mark the file whole (end it with a
+   line break: Google Sheets' CSV download leaves it off). Not even a closing quote at the
+   very end proves it: the cut may fall between the two quotes of an escaped pair.
 
 What no check on the text can see: a cut that falls exactly at a line break leaves a file that is
 whole in form. That case is caught on re-import by the removal guard
@@ -67,8 +68,8 @@ def check(text: str, *, delimiter: str = ",", shape: Shape = Shape()) -> list[De
     line = reader.line_num + 1
     try:
         for cells in reader:
+            last = (line, cells)  # blank or not: a cut can leave just a few delimiters
             if any(cell.strip() for cell in cells):
-                last = (line, cells)
                 if len(cells) < named:
                     problems.append(_short(line, cells, header, named))
                 elif not shape.variable_tail and any(cell.strip() for cell in cells[width:]):
@@ -84,6 +85,8 @@ def check(text: str, *, delimiter: str = ",", shape: Shape = Shape()) -> list[De
     if last is None:
         return problems
     last_line, cells = last
+    if not cells:
+        cells = [""]
     tail = _tail(text, last_line)
     open_at = _open_quote(tail, delimiter)
     if open_at is not None:
@@ -122,8 +125,8 @@ def _proves_whole(tail: str, header: Sequence[str], cells: Sequence[str], named:
     needed = len(header) if shape.variable_tail else named
     if len(cells) < needed:
         return False
-    if tail.endswith('"') and _open_quote(tail[:-1], delimiter) is not None:
-        return True  # the last cell is quoted and its closing quote is the file's last byte
+    # A closing quote at the very end proves nothing: the cut may fall between the two quotes
+    # of an escaped pair ("say ""hi""" cut to "say "). Only a value the layout fixes does.
     return shape.last_cell_whole is not None and shape.last_cell_whole(header, cells)
 
 

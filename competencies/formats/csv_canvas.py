@@ -83,8 +83,9 @@ def looks_like_code(text: str | None) -> bool:
 def _no_ratings(header: Sequence[str], cells: Sequence[str]) -> bool:
     # A last row that reaches the header's full width with nothing in its ratings cells cannot
     # have lost a rating to a cut: a cut before the first rating leaves fewer cells.
-    start = header.index("ratings") if "ratings" in header else len(header)
-    return not any(cell.strip() for cell in cells[start:])
+    if "ratings" not in header:
+        return False  # the last cell is a named one (a title, a state…): it may have lost its end
+    return not any(cell.strip() for cell in cells[header.index("ratings"):])
 
 
 SHAPE = Shape(variable_tail=True, named_until="ratings", last_cell_whole=_no_ratings)

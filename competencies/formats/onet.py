@@ -103,8 +103,11 @@ _CLOSED_VALUES = {
 def _closed_last(header: Sequence[str], cells: Sequence[str]) -> bool:
     # O*NET's rating and task files end in a column with a fixed vocabulary (Domain Source,
     # In Demand): a value from it cannot be the stump of a cut.
+    # A value that begins another ("Analyst" of "Analyst - Transition") proves nothing.
     values = _CLOSED_VALUES.get(header[-1].strip().lower())
-    return values is not None and cells[-1].strip().lower() in values
+    value = cells[-1].lower()
+    return values is not None and value in values and not any(
+        other != value and other.startswith(value) for other in values)
 
 
 SHAPE = Shape(last_cell_whole=_closed_last)
