@@ -192,15 +192,17 @@ def _taxonomy(row: Row, deviations: list[Deviation]) -> list[str]:
 def _item(row: Row, identifier: str, item_type: str | None) -> ItemRecord:
     idnumber = row.get(IDNUMBER)
     extra: dict[str, Any] = {SOURCE_IDENTIFIER: idnumber}
-    if row.get(FORMAT_COLUMN):
-        extra["description_format"] = row.get(FORMAT_COLUMN)
-    if row.get(EXPORTED_ID) and row.get(EXPORTED_ID).lower() != identifier:
-        extra["exported_id"] = row.get(EXPORTED_ID)
+    if row.get(FORMAT_COLUMN) not in ("", str(FORMAT_PLAIN)):
+        extra["description_format"] = row.get(FORMAT_COLUMN)  # plain is what the writer assumes
+    # The exported id is the source site's own row id, meaningless here: not kept.
     levels = [level.strip() for level in row.get(EDUCATION_LEVELS).split(",") if level.strip()]
-    return ItemRecord(identifier=identifier, full_statement=row.get(DESCRIPTION) or row.get(SHORTNAME),
+    shortname = row.get(SHORTNAME)
+    return ItemRecord(identifier=identifier, full_statement=row.get(DESCRIPTION) or shortname,
                       # An id number that is a UUID is an identifier Worklink wrote, not a code.
                       human_coding_scheme=None if is_case_uuid(idnumber.lower()) else idnumber,
-                      abbreviated_statement=row.get(SHORTNAME),
+                      # A short name that only repeats the code (as the writer gives an item
+                      # with no short statement) is no statement.
+                      abbreviated_statement=None if shortname == idnumber else shortname,
                       item_type=row.get(ITEM_TYPE) or item_type, education_levels=levels,
                       extra=extra, where=f"line {row.line}")
 
