@@ -148,7 +148,11 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
     associations: list[AssociationRecord] = []
     for idnumber, row in competency_rows.items():
         depth = _depth(idnumber, parents)
-        item = _item(row, identifiers[idnumber], taxonomy[depth - 1] if depth <= len(taxonomy) else None)
+        # Worklink's own column, when there, says each item's type exactly (even none); Moodle's
+        # taxonomy gives only one term per level.
+        level_type = taxonomy[depth - 1] if depth <= len(taxonomy) else None
+        item = _item(row, identifiers[idnumber], row.get(ITEM_TYPE) or None if ITEM_TYPE in header
+                     else level_type)
         item.extra.update(_rule(row, exported, deviations))
         competency_scale = _scale(row, deviations) if row.get(SCALE_VALUES) else []
         if competency_scale:
@@ -202,8 +206,9 @@ def _item(row: Row, identifier: str, item_type: str | None) -> ItemRecord:
                       human_coding_scheme=None if is_case_uuid(idnumber.lower()) else idnumber,
                       # A short name that only repeats the code (as the writer gives an item
                       # with no short statement) is no statement.
-                      abbreviated_statement=None if shortname == idnumber else shortname,
-                      item_type=row.get(ITEM_TYPE) or item_type, education_levels=levels,
+                      abbreviated_statement=None if shortname in (idnumber, (row.get(DESCRIPTION))[:100])
+                      else shortname,
+                      item_type=item_type, education_levels=levels,
                       extra=extra, where=f"line {row.line}")
 
 
