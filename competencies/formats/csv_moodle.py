@@ -336,7 +336,9 @@ def write(package: FrameworkPackage) -> bytes:
             idnumbers[parent[identifier]] if identifier in parent else "",
             idnumbers[identifier],
             _shortname(item),
-            item.full_statement,
+            # A statement the short name already says whole is left out, as Moodle's own files do.
+            "" if item.abbreviated_statement == item.full_statement == _shortname(item)
+            else item.full_statement,
             item.extra.get("description_format", FORMAT_PLAIN),
             ",".join(level.label.replace(",", ";") for level in own_scale),
             _scale_configuration(own_scale) if own_scale else "",
