@@ -22,8 +22,9 @@ UUID is kept (Worklink's own exports write the identifiers it holds). The framew
 - the file's one top-level group, when there is exactly one (Canvas has no framework object; a
   top group is what holds a framework there): its title, description and guid name the
   framework, and its guid (with its title, unless the guid is a UUID) identifies it;
-- otherwise a framework titled after the file, identified by that title and the guids of the
-  top-level rows.
+- otherwise a framework titled after the file, identified by that title and the guid of the
+  first top-level row (a copy cut short keeps its first row, so it meets the removal guard
+  rather than becoming a second framework).
 
 So re-importing a file (or a later export of the same Canvas folder) updates the framework in
 place, and two unrelated files that happen to use the same guids import as two frameworks.
@@ -132,9 +133,11 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
         kept = [entry for entry in kept if entry is not framework_row]
     else:
         framework_title = title or title_from_name(name) or untitled("Canvas outcomes", deviations)
-        tops = " ".join(sorted(guid for _, guid, _ in top))
+        # The first top-level row anchors the framework: a copy cut short keeps it (so it meets
+        # the removal guard instead of becoming a second framework), an unrelated file does not.
+        anchor = top[0][1] if top else kept[0][1]
         framework = FrameworkRecord(
-            identifier=case_uuid(f"canvas-outcomes\x1f{_key(framework_title)}\x1f{tops}"),
+            identifier=case_uuid(f"canvas-outcomes\x1f{_key(framework_title)}\x1f{anchor}"),
             title=framework_title)
 
     by_guid = {guid: stable_identifier(framework.identifier, guid) for _, guid, _ in kept}

@@ -17,7 +17,8 @@ each is repaired or kept and reported, never fatal.
 
 **Identity.** A UUID identifier is kept; anything else (an identifier like "Math.Fractions", or
 for a row without one its smartLevel, code or statement) is derived within the framework, which
-is identified by its title (the file's name: these sheets carry none) and its top-level rows.
+is identified by its title (the file's name: these sheets carry none) and its first top-level
+row.
 """
 
 from __future__ import annotations
@@ -127,9 +128,11 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, title: str
 
     parents = _smart_parents(found, deviations) if smart else _named_parents(found, deviations)
     framework_title = title or title_from_name(name) or untitled("OpenSALT items", deviations)
-    tops = " ".join(sorted(entry.key for entry in found if parents[entry.key][0] is None))
+    # The first top-level row anchors the framework: a copy cut short keeps it (and so meets the
+    # removal guard instead of becoming a second framework); an unrelated file does not.
+    anchor = next((entry.key for entry in found if parents[entry.key][0] is None), found[0].key)
     framework = FrameworkRecord(identifier=case_uuid(f"{FORMAT}\x1f{' '.join(framework_title.casefold().split())}"
-                                                     f"\x1f{tops}"), title=framework_title)
+                                                     f"\x1f{anchor}"), title=framework_title)
     identifiers = {entry.key: stable_identifier(framework.identifier, entry.key) for entry in found}
     items = []
     for entry in found:

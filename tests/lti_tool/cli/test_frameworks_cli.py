@@ -274,3 +274,23 @@ def test_which_onet_skills_a_real_ccss_standard_is_associated_with(
         ["W.11-12.2 exactMatchOf 2.A.1.c", "Writing"],
         ["W.11-12.2 isRelatedTo 2.A.1.a", "Reading Comprehension"],
     ]
+
+
+def test_a_cut_off_spreadsheet_is_refused_and_a_large_removal_needs_confirming(
+        worklink: Invoke, fresh_database_url: str, tmp_path: Path) -> None:
+    """Issue 13: a spreadsheet cut by a failed download used to import with exit status 0."""
+    source = Path(__file__).resolve().parents[2] / "competencies" / "fixtures" / "opensalt-template.csv"
+    whole = tmp_path / "health.csv"
+    whole.write_bytes(source.read_bytes())
+    assert worklink("frameworks", "import", str(whole)).exit_code == 0
+    before = _rows(fresh_database_url)
+    data = source.read_bytes()
+    whole.write_bytes(data[:len(data) * 6 // 10])
+    cut = worklink("frameworks", "import", str(whole))
+    assert cut.exit_code == 1 and "FATAL line " in cut.stderr and "nothing was stored" in cut.stderr
+    whole.write_bytes(b"".join(data.splitlines(keepends=True)[:4]))  # cut at a line break
+    trimmed = worklink("frameworks", "import", str(whole))
+    assert trimmed.exit_code == 1 and "--allow-removals" in trimmed.stderr
+    assert _rows(fresh_database_url) == before
+    confirmed = worklink("frameworks", "import", "--allow-removals", str(whole))
+    assert confirmed.exit_code == 0 and ": updated (4 items changed" in confirmed.stdout
