@@ -50,8 +50,13 @@ class Shape:
     last_cell_whole: LastCellCheck | None = None
 
 
-def check(text: str, *, delimiter: str = ",", shape: Shape = Shape()) -> list[Deviation]:
+ANY = Shape()
+"""A layout that promises nothing beyond its header."""
+
+
+def check(text: str, *, delimiter: str = ",", shape: Shape | None = None) -> list[Deviation]:
     """Fatal deviations, one per place, that show ``text`` is not a whole file; empty if it is."""
+    shape = shape or ANY
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from competencies.formats import completeness, register_reader
-from competencies.formats.completeness import Shape
 from competencies.formats.case_identifiers import case_uuid, is_case_uuid
+from competencies.formats.completeness import Shape
 from competencies.package import Deviation, FrameworkPackage, FrameworkRecord
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -68,7 +68,7 @@ class SheetRefused(Exception):
 
 
 def open_sheet(source: bytes | Path, *, max_bytes: int, required: Sequence[str], kind: str,
-               deviations: list[Deviation], shape: Shape = Shape(), delimiter: str = ",",
+               deviations: list[Deviation], shape: Shape = completeness.ANY, delimiter: str = ",",
                header_names: Callable[[str], str] | None = None,
                ) -> tuple[list[str], Iterator[Row], str]:
     """Header, rows and the file's name, or :class:`SheetRefused` (too large, not whole, or

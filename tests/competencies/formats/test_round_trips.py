@@ -17,7 +17,11 @@ from hypothesis import strategies as st
 
 from competencies.formats import case_json, csv_canvas, csv_moodle
 from competencies.package import (
-    AssociationRecord, AssociationType, FrameworkPackage, FrameworkRecord, ItemRecord,
+    AssociationRecord,
+    AssociationType,
+    FrameworkPackage,
+    FrameworkRecord,
+    ItemRecord,
     ScaleLevelRecord,
 )
 
