@@ -83,3 +83,14 @@ def test_the_summary_never_says_unchanged_when_items_changed(db: Session, tmp_pa
     report = import_file(db, _copy(tmp_path, "opensalt-generic-items.csv", changed))
     assert report.framework == "updated" and report.items.updated == 1
     assert report.summary()[0].endswith(": updated (1 items changed)")
+
+
+def test_unnumbered_children_are_ordered_by_code_with_digits_as_numbers(db: Session) -> None:
+    """OpenSALT's own ordering tests expect 1.2 before 1.10; a text sort puts 1.10 first."""
+    from competencies import browse
+
+    report = import_file(db, FIXTURES / "opensalt-generic-items.csv")
+    assert report.framework_id is not None
+    [top] = browse.top_level(db, report.framework_id).entries
+    codes = [node.code for node in browse.children(db, top.item_id).entries]
+    assert codes == ["CON.1", "CON.2", "CON.3", "CON.10"]

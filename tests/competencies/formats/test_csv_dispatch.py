@@ -45,3 +45,20 @@ def test_no_input_makes_a_reader_raise(header, body, reader):
     """Whatever the rows hold, the answer is a package with a report, never an exception."""
     package = reader(header + body)
     assert package.items or package.deviations
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("opensalt-template.csv", "opensalt-csv"), ("opensalt-generic-items.csv", "opensalt-csv"),
+    ("opensalt-smartlevel.csv", "opensalt-csv"), ("moodle-framework-current.csv", "moodle-csv")])
+def test_every_known_layout_is_recognised(fixture_path: Path, fixture, expected):
+    package = read_any_csv(fixture_path / fixture)
+    assert package.source_format == expected and not any(d.fatal for d in package.deviations)
+
+
+def test_an_unknown_header_lists_every_layout_and_its_columns():
+    [problem] = read_any_csv(b"name,colour\nx,y\n").deviations
+    for expected in ("Canvas outcomes: vendor_guid, object_type, title",
+                     "Moodle competency framework: Parent ID number", "OpenSALT smartLevel",
+                     "OpenSALT spreadsheet template: fullStatement, Is Child Of",
+                     "OpenSALT generic item CSV", "O*NET occupations: O*NET-SOC Code"):
+        assert expected in problem.message

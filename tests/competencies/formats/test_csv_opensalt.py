@@ -10,7 +10,7 @@ import pytest
 
 from competencies.formats import csv_opensalt
 from competencies.package import AssociationType
-from tests.competencies.formats.format_checks import deviation_at
+from tests.competencies.formats.format_checks import deviation_at, parents_by_code
 
 HEADER = ("identifier,fullStatement,humanCodingScheme,smartLevel,listEnumeration,abbreviatedStatement,"
           "conceptKeywords,notes,language,educationLevel,CFItemType,license,lastChangeDateTime\n")
@@ -95,3 +95,34 @@ def test_identifiers_are_stable_across_reads():
 def test_without_a_tree_column_nothing_is_read():
     package = csv_opensalt.read(b"identifier,fullStatement\nx,y\n")
     assert package.deviations[-1].fatal and "smartLevel, Is Child Of" in package.deviations[-1].message
+
+
+def test_the_spreadsheet_template_reads_is_child_of_codes_and_associations(fixture_path: Path):
+    package = csv_opensalt.read(fixture_path / "opensalt-template.csv")
+    assert not any(d.fatal for d in package.deviations)
+    assert package.framework.title == "opensalt-template"
+    tree = parents_by_code(package)
+    assert tree["HS.S.1"] == ["HS.S"] and tree["HS.C.2"] == ["HS.C"]  # named, then by code prefix
+    assert tree["HS.C.2.a"] == ["HS.C.2"] and tree["HS.S"] == ["ROOT"]
+    code = {item.identifier: item.human_coding_scheme for item in package.items}
+    others = sorted((a.association_type, code[a.origin], code[a.destination])
+                    for a in package.associations if a.association_type != AssociationType.IS_CHILD_OF)
+    assert others == [("isRelatedTo", "HS.S.1", "HS.C.2"), ("precedes", "HS.S.2", "HS.S.1")]
+    hazards = next(i for i in package.items if i.human_coding_scheme == "HS.S.1")
+    assert (hazards.abbreviated_statement, hazards.education_levels, hazards.item_type) == \
+        ("Hazards", ["11", "12"], "Standard")
+
+
+def test_the_generic_item_csv_reads_parent_codes(fixture_path: Path):
+    package = csv_opensalt.read(fixture_path / "opensalt-generic-items.csv")
+    assert not any(d.fatal for d in package.deviations)
+    tree = parents_by_code(package)
+    assert tree == {"CON": ["ROOT"], "CON.1": ["CON"], "CON.2": ["CON"], "CON.2.1": ["CON.2"],
+                    "CON.10": ["CON"], "CON.3": ["CON"]}
+
+
+def test_two_sheets_without_identifiers_never_share_items(fixture_path: Path):
+    first = csv_opensalt.read(fixture_path / "opensalt-generic-items.csv")
+    second = csv_opensalt.read((fixture_path / "opensalt-generic-items.csv").read_bytes(),
+                               title="Another district's sheet")
+    assert not {i.identifier for i in first.items} & {i.identifier for i in second.items}
