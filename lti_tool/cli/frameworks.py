@@ -125,6 +125,7 @@ def show(identifier: str, code: str | None, limit: int) -> None:
         for label, value in [
             ("title", framework.title), ("identifier", framework.identifier),
             ("creator", framework.creator), ("publisher", framework.publisher),
+            ("jurisdiction", framework.jurisdiction),
             ("version", framework.version), ("licence", framework.licence),
             ("source", framework.source_url), ("format", framework.source_format),
             ("items", str(summary.item_count)),
