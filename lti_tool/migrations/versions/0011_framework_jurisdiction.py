@@ -1,7 +1,7 @@
 """framework jurisdiction
 
-Revision ID: 0008_framework_jurisdiction
-Revises: 0007_grade_outbox
+Revision ID: 0011_framework_jurisdiction
+Revises: 0010_course_time_zone
 Create Date: 2026-12-06 23:00:00.000000
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0008_framework_jurisdiction'
-down_revision: str | None = '0007_grade_outbox'
+revision: str = '0011_framework_jurisdiction'
+down_revision: str | None = '0010_course_time_zone'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
