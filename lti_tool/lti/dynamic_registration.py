@@ -157,6 +157,10 @@ def register(
     if updated:
         log.info("registration %s (%s, client_id %s) updated by the platform",
                  registration.id, registration.issuer, registration.client_id)
+    if deployment is not None and deployment.status is DeploymentStatus.PENDING:
+        log.warning("new deployment %r of registration %s waits for an operator: "
+                    "worklink platform deployments approve %s %r", deployment.deployment_id,
+                    registration.id, registration.id, deployment.deployment_id)
     return RegistrationOutcome(registration, deployment.deployment_id if deployment else None,
                                deployment.status if deployment else None, platform, updated)
 

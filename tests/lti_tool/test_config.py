@@ -56,3 +56,16 @@ def test_proxy_hops_are_read(tmp_path: Path) -> None:
     env = {"WORKLINK_INSTANCE_DIR": str(tmp_path)}
     assert Config.from_env(env).proxy_hops == 0
     assert Config.from_env({**env, "WORKLINK_PROXY_HOPS": "1"}).proxy_hops == 1
+
+
+def test_jobs_run_in_the_demo_process_and_in_workers_in_production(tmp_path: Path) -> None:
+    from lti_tool.config import JobsMode
+    dev = {"WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    assert Config.from_env(dev).jobs is JobsMode.THREADS
+    production = {"WORKLINK_MODE": "production", "WORKLINK_SECRET_KEY": "s" * 40,
+                  "WORKLINK_DATABASE_URL": "postgresql://x/y", "WORKLINK_BASE_URL": "https://w.test",
+                  "WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    assert Config.from_env(production).jobs is JobsMode.WORKER
+    assert Config.from_env({**dev, "WORKLINK_JOBS": "worker"}).jobs is JobsMode.WORKER
+    with pytest.raises(ConfigError, match="WORKLINK_JOBS"):
+        Config.from_env({**dev, "WORKLINK_JOBS": "later"})

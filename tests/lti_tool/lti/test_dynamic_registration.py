@@ -273,13 +273,16 @@ def test_canvas_registration_asks_for_canvas_placements_and_privacy(
 
 
 def test_pending_policy_holds_the_new_deployment_for_an_operator(
-    config: Config, db: Session, moodle: FakePlatform
+    config: Config, db: Session, moodle: FakePlatform, caplog: pytest.LogCaptureFixture
 ) -> None:
     import dataclasses
     pending = dataclasses.replace(config, unknown_deployment_policy=DeploymentPolicy.PENDING)
-    outcome = dr.register(db, pending, client_for(pending), moodle.configuration_url, TOKEN)
+    with caplog.at_level("WARNING", logger="lti_tool.lti.dynamic_registration"):
+        outcome = dr.register(db, pending, client_for(pending), moodle.configuration_url, TOKEN)
     assert outcome.deployment_status is DeploymentStatus.PENDING
     assert outcome.registration.deployments[0].status is DeploymentStatus.PENDING
+    assert any("'7'" in r.getMessage() and "waits for an operator" in r.getMessage()
+               for r in caplog.records)
 
 
 def test_a_wrong_registration_token_is_a_clear_error_and_stores_nothing(
