@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
+from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.db import make_engine
 from lti_tool.lti import claims as c
 from lti_tool.lti.custom_params import sign_task_reference
@@ -90,7 +91,9 @@ def main() -> None:
         migrate.upgrade(engine)
         engine.dispose()
         app = create_app(Config(mode=Mode.TEST, secret_key=SECRET, database_url=url,
-                                base_url="https://worklink.test", instance_dir=Path(tmp)))
+                                base_url="https://worklink.test", instance_dir=Path(tmp),
+                                # The loopback platform: an allowance production never has.
+                                outbound_policy=AddressPolicy.parse(["127.0.0.1"])))
         stored = {"iss": "https://canvas.instructure.com", "aud": "10000000042", "sub": "teacher-1",
                   c.MESSAGE_TYPE: c.DEEP_LINKING_REQUEST, c.DEPLOYMENT_ID: "d-1",
                   c.DEEP_LINKING_SETTINGS: SETTINGS}
