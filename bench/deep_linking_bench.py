@@ -30,7 +30,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
-from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.db import make_engine
 from lti_tool.lti import claims as c
 from lti_tool.lti.custom_params import sign_task_reference
@@ -44,6 +43,7 @@ from lti_tool.lti.deep_linking import (
 )
 from lti_tool.lti.keys import SigningKey
 from lti_tool.lti.services import lti_services
+from lti_tool.outbound.addresses import AddressPolicy
 
 RUNS = 500
 GOAL_MS = 5.0

@@ -37,10 +37,10 @@ from bench.databases import recreate_postgres
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
-from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.db import make_engine
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Course, Deployment, Enrollment, User
+from lti_tool.outbound.addresses import AddressPolicy
 from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
 from tests.lti_tool.lti.nrps_platform import LIS, NrpsPlatform, install_tool_key, people
 
