@@ -6,8 +6,10 @@ from competencies.models.framework import Framework
 from competencies.models.item import Item
 from competencies.models.rubric import Rubric, RubricCriterion, RubricLevel, criterion_item
 from competencies.models.scale import MasteryScale, ScaleLevel
+from competencies.models.standing import CourseMasteryPolicy, MasteryStanding
 
 __all__ = [
-    "Association", "Evidence", "Framework", "Item", "MasteryScale", "RaterType", "Rubric",
-    "RubricCriterion", "RubricLevel", "ScaleLevel", "criterion_item",
+    "Association", "CourseMasteryPolicy", "Evidence", "Framework", "Item", "MasteryScale",
+    "MasteryStanding", "RaterType", "Rubric", "RubricCriterion", "RubricLevel", "ScaleLevel",
+    "criterion_item",
 ]

@@ -48,3 +48,14 @@ class Evidence(Base):
     )
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
+    """The weight of the alignment (criterion or task to this item) the evidence came through."""
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
+    """The course the rating was made in; null for imported evidence."""
+    submission_ref: Mapped[str | None] = mapped_column(String(200), index=True)
+    """The submission (version) rated, e.g. ``submission:42/v2``: its final ratings replace
+    the evidence an earlier decision on it gave."""
+    superseded_at: Mapped[dt.datetime | None] = mapped_column()
+    """Set when a moderated change replaced this evidence; superseded evidence never counts."""
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence.id", ondelete="SET NULL"))

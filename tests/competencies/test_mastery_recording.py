@@ -1,0 +1,143 @@
+"""Final criterion ratings become evidence with provenance, and mastery follows, counted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from competencies.mastery.recording import (
+    FinalRatings,
+    RatedCriterion,
+    UnknownCriterion,
+    record_final_ratings,
+)
+from competencies.mastery.standing import recompute
+from competencies.models import (
+    CourseMasteryPolicy,
+    Evidence,
+    Framework,
+    Item,
+    MasteryStanding,
+    RaterType,
+)
+from tests.competencies.tasks.task_factories import course, deployment, tenant
+
+T0 = dt.datetime(2026, 10, 1, 9, 0, tzinfo=dt.UTC)
+_serial = itertools.count(1)
+
+
+def items(db: Session, *codes: str) -> dict[str, Item]:
+    n = next(_serial)
+    framework = Framework(identifier=f"fw-{n}", title="Employability Skills")
+    db.add(framework)
+    db.flush()
+    made = {code: Item(framework_id=framework.id, identifier=f"fw-{n}-{code}",
+                       human_coding_scheme=code, full_statement=f"Statement {code}")
+            for code in codes}
+    db.add_all(made.values())
+    db.flush()
+    return made
+
+
+def snapshot(found: dict[str, Item]) -> dict[str, Any]:
+    """Safety is aligned to two items; Communication to none (so the task's alignment counts)."""
+    return {
+        "rubric": {"title": "R", "criteria": [
+            {"name": "Safety", "weight": 2.0, "items": [found["S1"].identifier, found["S2"].identifier],
+             "levels": []},
+            {"name": "Communication", "weight": 1.0, "items": [], "levels": []},
+            {"name": "Initiative", "weight": 1.0, "items": [found["S1"].identifier], "levels": []},
+        ]},
+        "alignments": [{"item": found["T1"].identifier, "weight": 0.5}],
+    }
+
+
+def rated(name: str, points: float | None, *, at: dt.datetime = T0,
+          rater: RaterType = RaterType.EMPLOYER) -> RatedCriterion:
+    return RatedCriterion(name, points, 4, rater, "Ana Ruiz", at, artifacts=("a-1", "a-2"),
+                          comment="Good")
+
+
+@pytest.fixture
+def setting(db: Session) -> tuple[int, dict[str, Item]]:
+    where = course(db, deployment(db, tenant(db)))
+    return where.course_id, items(db, "S1", "S2", "T1")
+
+
+def final(course_id: int, found: dict[str, Item], *criteria: RatedCriterion,
+          submission: str = "submission:1/v1") -> FinalRatings:
+    return FinalRatings(course_id, "student-7", submission, snapshot(found), criteria)
+
+
+def standing(db: Session, course_id: int, item: Item) -> MasteryStanding:
+    return db.scalars(select(MasteryStanding).where(MasteryStanding.course_id == course_id,
+                                                    MasteryStanding.item_id == item.id)).one()
+
+
+def test_each_rating_is_evidence_for_each_aligned_item_with_its_provenance(
+        db: Session, setting: tuple[int, dict[str, Item]]) -> None:
+    course_id, found = setting
+    rows = record_final_ratings(db, final(course_id, found, rated("Safety", 3),
+                                          rated("Communication", 2), rated("Initiative", None)))
+    got = sorted((r.item_id, r.score, r.weight, r.source) for r in rows)
+    assert got == sorted([
+        (found["S1"].id, 3, 2.0, "rubric-criterion:Safety"),
+        (found["S2"].id, 3, 2.0, "rubric-criterion:Safety"),
+        # Communication is aligned to nothing: it counts for the task's alignment.
+        (found["T1"].id, 2, 0.5, "rubric-criterion:Communication"),
+    ])  # "not observed" gives no evidence
+    first = rows[0]
+    assert (first.rater_type, first.rater_name, first.rated_at, first.artifact,
+            first.submission_ref, first.scale_max) == (
+        RaterType.EMPLOYER, "Ana Ruiz", T0, "a-1,a-2", "submission:1/v1", 4)
+
+
+def test_mastery_is_computed_with_the_course_s_method(db: Session,
+                                                      setting: tuple[int, dict[str, Item]]) -> None:
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method="highest"))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 4), submission="s:1"))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 1, at=T0 + dt.timedelta(days=1)),
+                                   submission="s:2"))
+    s1 = standing(db, course_id, found["S1"])
+    assert (s1.value, s1.level, s1.proficient, s1.evidence_count) == (4, "Advanced", True, 2)
+
+
+def test_a_moderated_change_supersedes_what_it_replaces_and_nothing_counts_twice(
+        db: Session, setting: tuple[int, dict[str, Item]]) -> None:
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method="average"))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 4), rated("Communication", 4)))
+    # The teacher moderates: Safety down to 2 with a reason; Communication not observed now.
+    record_final_ratings(db, final(course_id, found, rated("Safety", 2, rater=RaterType.TEACHER),
+                                   rated("Communication", None)))
+    s1 = standing(db, course_id, found["S1"])
+    assert (s1.value, s1.evidence_count) == (2, 1)
+    t1 = standing(db, course_id, found["T1"])
+    assert (t1.value, t1.evidence_count, t1.level) == (None, 0, None)
+    old = db.scalars(select(Evidence).where(Evidence.superseded_at.is_not(None))).all()
+    assert len(old) == 3 and all(e.superseded_by_id is not None for e in old)
+
+
+def test_a_criterion_the_rubric_lacks_is_refused_and_nothing_is_stored(
+        db: Session, setting: tuple[int, dict[str, Item]]) -> None:
+    course_id, found = setting
+    with pytest.raises(UnknownCriterion, match="Punctuality"):
+        record_final_ratings(db, final(course_id, found, rated("Safety", 3), rated("Punctuality", 2)))
+    assert db.scalars(select(Evidence)).all() == []
+
+
+def test_recompute_touches_only_the_pairs_it_is_given(db: Session,
+                                                      setting: tuple[int, dict[str, Item]]) -> None:
+    course_id, found = setting
+    record_final_ratings(db, final(course_id, found, rated("Safety", 3)))
+    before = standing(db, course_id, found["S2"]).computed_at
+    later = T0 + dt.timedelta(days=9)
+    recompute(db, course_id, [("student-7", found["S1"].id)], now=later)
+    assert standing(db, course_id, found["S1"]).computed_at == later
+    assert standing(db, course_id, found["S2"]).computed_at == before
