@@ -13,6 +13,7 @@ from lti_tool.config import app_config
 from lti_tool.csrf import check_csrf as _check_csrf
 from lti_tool.csrf import csrf_token
 from lti_tool.db import db_session
+from lti_tool.grades.status import tenants_sync
 from lti_tool.lti.registrations import RegistrationError
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_profile import ToolUrls
@@ -155,3 +156,10 @@ def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:
     response = make_response("", 303)
     response.headers["Location"] = session_url("admin.pending")
     return response
+
+
+@bp.get("/grades")
+@require(Role.OPERATOR, course_param=None)
+def grades() -> str:
+    """Grades on their way to every tenant's LMS: what is stuck, and where."""
+    return render_template("admin/grades.html", tenants=tenants_sync(db_session()))
