@@ -119,6 +119,9 @@ class AgsPlatform:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as two writes; with Nagle on, a kept-alive connection
+            # waits for the client's delayed ACK (40 ms) between them on every answer.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:  # noqa: N802
                 platform._handle(self, "GET")

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
@@ -57,6 +58,10 @@ from lti_tool.outbound.configured import client_for
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = 15.0
 BACKOFF_CAP = 3600.0
+THROTTLE_PAUSE = 1.0
+"""How long a platform that throttled without ``Retry-After`` (Canvas's 403) is left alone."""
+BUSY_PAUSE = 0.2
+"""How long a score waits while another worker finds or makes its gradebook column."""
 PAUSE_HANDBACK = 2.0
 """A platform paused longer than this hands its claimed rows back untried."""
 
@@ -111,16 +116,16 @@ class Deliverer:
             outcome.state is not DeliveryState.PENDING else "handed back"
 
     def _attempt(self, session: Session, claimed: outbox.Claimed) -> outbox.Outcome:
-        row = session.get(GradeOutbox, claimed.id)
-        assert row is not None
-        link = session.get(ResourceLink, row.resource_link_id)
-        user = session.get(User, row.user_id)
-        registration = session.get(Registration, row.registration_id)
-        assert link is not None and user is not None and registration is not None
-        course = session.get(Course, row.course_id)
-        assert course is not None
-        deployment = session.get(Deployment, course.deployment_id)
-        assert deployment is not None
+        # One statement for everything the send needs: this runs once per score.
+        row, link, user, registration, course, deployment = session.execute(
+            select(GradeOutbox, ResourceLink, User, Registration, Course, Deployment)
+            .join(ResourceLink, ResourceLink.id == GradeOutbox.resource_link_id)
+            .join(User, User.id == GradeOutbox.user_id)
+            .join(Registration, Registration.id == GradeOutbox.registration_id)
+            .join(Course, Course.id == GradeOutbox.course_id)
+            .join(Deployment, Deployment.id == Course.deployment_id)
+            .where(GradeOutbox.id == claimed.id)
+        ).one()
         session.commit()  # nothing held open while the platform is asked
         if deployment.status is not DeploymentStatus.ACTIVE:
             return outbox.Outcome(DeliveryState.FAILED, problem_kind=AnswerKind.CONFIGURATION,
@@ -139,7 +144,7 @@ class Deliverer:
                                 label=link.title or "Worklink task",
                                 maximum=row.score.get("scoreMaximum"), now=self.clock())
             if isinstance(url, Busy):
-                return self._hand_back(1.0)
+                return self._hand_back(BUSY_PAUSE)
             if isinstance(url, Answer):
                 return self._judge(claimed, url)
             wait = pacer.reserve()
@@ -160,8 +165,8 @@ class Deliverer:
         judged = classify_score_answer(answer.status, answer.body, resent=claimed.attempts > 0,
                                        retry_after=answer.retry_after)
         if judged.kind is AnswerKind.RATE_LIMITED:
-            pacer.throttled_for(backoff(1, judged.retry_after, rng=lambda: 0.0)
-                                if judged.retry_after is None else judged.retry_after)
+            pacer.throttled_for(THROTTLE_PAUSE if judged.retry_after is None
+                                else judged.retry_after)
         else:
             pacer.observe(answer.headers)
         if judged.kind is AnswerKind.LINE_ITEM_GONE:
@@ -186,8 +191,11 @@ class Deliverer:
         if answer.kind in RETRIED:
             throttled = answer.kind is AnswerKind.RATE_LIMITED
             if attempt < MAX_ATTEMPTS or throttled:
-                wait = answer.retry_after if throttled and answer.retry_after is not None \
-                    else backoff(attempt, answer.retry_after)
+                if throttled:
+                    # A leaky bucket refills in seconds: no exponential wait, just its pause.
+                    wait = THROTTLE_PAUSE if answer.retry_after is None else answer.retry_after
+                else:
+                    wait = backoff(attempt, answer.retry_after)
                 return outbox.Outcome(
                     DeliveryState.PENDING, problem_kind=answer.kind, problem=answer.words,
                     next_attempt_at=self.clock() + dt.timedelta(seconds=wait),
