@@ -1,0 +1,149 @@
+"""Grades to a slow, throttling LMS: 1,000 final scores across 5 courses through the outbox.
+
+    .venv/bin/python -m bench.grades_bench                      # SQLite file, 8 threads
+    .venv/bin/python -m bench.grades_bench --db postgresql      # a fresh worklink_bench_grades DB
+    .venv/bin/python -m bench.grades_bench --parallelism 4 --latency 0.05
+
+Two runs against ``bench.ags_platform`` on 127.0.0.1, each answering every request after
+``--latency`` seconds:
+
+1. no throttling: the total is compared with what the platform's latency allows,
+   ``latency × scores ÷ parallelism`` (goal: at most 1.2×);
+2. a Canvas-style leaky bucket that lets fewer requests through than the threads could send:
+   throttled answers are counted in the first and second half of the run (goal: none in the
+   second, once the pacer has learned the bucket) and the total compared with what the bucket
+   allows (``scores ÷ leak rate``).
+
+Both print the token requests made (goal: one per registration and scope set).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import tempfile
+import time
+from pathlib import Path
+
+from bench.ags_platform import AgsPlatform
+from bench.databases import fresh_database
+from lti_tool import migrate
+from lti_tool.db import Database, make_engine
+from lti_tool.grades import outbox
+from lti_tool.grades.ags_client import AgsClient
+from lti_tool.grades.delivery import Deliverer
+from lti_tool.grades.payload import CriterionLine, GradebookScore, Grading
+from lti_tool.lti import keys
+from lti_tool.lti.registrations import add_registration
+from lti_tool.lti.store import DatabaseStore
+from lti_tool.models import Course, DeliveryState, GradeOutbox, ResourceLink, User
+
+COURSES = 5
+
+
+def prepare(url: str, lms: AgsPlatform, scores: int) -> Database:
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    database = Database(url)
+    with database.session() as session:
+        keys.ensure_keys(session)
+        registration = add_registration(
+            session, name="Bench LMS", issuer="https://lms.bench.test", client_id="bench",
+            auth_login_url="https://lms.bench.test/auth", auth_token_url=lms.token_url,
+            key_set={"keys": []}, deployment_ids=["d"], product="canvas")
+        session.flush()
+        links = []
+        for c in range(COURSES):
+            course = Course(deployment_id=registration.deployments[0].id, context_id=f"c{c}",
+                            title=f"Course {c}", lineitems_url=lms.lineitems_url(f"c{c}"))
+            session.add(course)
+            session.flush()
+            link = ResourceLink(course_id=course.id, resource_link_id=f"rl{c}", title=f"Task {c}")
+            session.add(link)
+            links.append(link)
+        users = [User(registration_id=registration.id, sub=f"student-{n}") for n in range(scores)]
+        session.add_all(users)
+        session.flush()
+        now = dt.datetime.now(dt.UTC)
+        for n, user in enumerate(users):
+            outbox.enqueue(session, GradebookScore(
+                resource_link_id=links[n % COURSES].id, user_id=user.id, source=f"s:{n}",
+                points=float(n % 12), maximum=12, grading=Grading.FINAL, rated_at=now,
+                submitted_at=now - dt.timedelta(days=1),
+                criteria=[CriterionLine("Safety", "Proficient", 3, 4)]), now=now)
+        session.commit()
+    return database
+
+
+def client_for(database: Database) -> AgsClient:
+    def signing() -> keys.SigningKey:
+        with database.session() as session:
+            return keys.signing_key(session)
+
+    return AgsClient(DatabaseStore(database), signing, timeout=10, pool_size=32)
+
+
+def left(database: Database) -> int:
+    with database.session() as session:
+        return session.query(GradeOutbox).filter(
+            GradeOutbox.state.in_((DeliveryState.PENDING, DeliveryState.IN_FLIGHT))).count()
+
+
+def run(database: Database, lms: AgsPlatform, parallelism: int, scores: int) -> dict[str, float]:
+    client = client_for(database)
+    deliverer = Deliverer(database, client, worker="bench")
+    throttled_at_half = None
+    started = time.perf_counter()
+    while left(database):
+        deliverer.deliver_due_scores(limit=parallelism * 8, parallelism=parallelism)
+        if throttled_at_half is None and len(lms.accepted) >= scores // 2:
+            throttled_at_half = lms.throttled
+        if not lms.accepted and time.perf_counter() - started > 120:
+            raise SystemExit("nothing was delivered in two minutes")
+    total = time.perf_counter() - started
+    return {"seconds": total, "accepted": len(lms.accepted), "throttled": lms.throttled,
+            "throttled_first_half": throttled_at_half or 0,
+            "throttled_second_half": lms.throttled - (throttled_at_half or 0),
+            "token_requests": lms.token_requests, "lineitems": len(lms.lineitems)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/worklink_bench_grades")
+    parser.add_argument("--scores", type=int, default=1000)
+    parser.add_argument("--parallelism", type=int, default=8)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--bucket", type=float, nargs=2, default=(40.0, 60.0),
+                        metavar=("CAPACITY", "LEAK_PER_S"))
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="worklink-grades-") as workdir:
+        for name, bucket in (("no throttling", None), ("leaky bucket", tuple(args.bucket))):
+            with AgsPlatform(latency=args.latency, bucket=bucket) as lms:  # type: ignore[arg-type]
+                url = fresh_database(args.db, Path(workdir), args.pg_url,
+                                     sqlite_name=f"grades-{len(name)}.db")
+                database = prepare(url, lms, args.scores)
+                figures = run(database, lms, args.parallelism, args.scores)
+                database.dispose()
+            if bucket is None:
+                allowed = args.latency * args.scores / args.parallelism
+                limit = f"latency × scores ÷ parallelism = {allowed:.2f} s"
+            else:
+                allowed = max(args.latency * args.scores / args.parallelism,
+                              (args.scores - bucket[0]) / bucket[1])
+                limit = f"the bucket's leak ({bucket[1]:g}/s after {bucket[0]:g} at once) = {allowed:.2f} s"
+            print(f"== {name}: {args.scores} scores, {COURSES} courses, {args.latency * 1000:g} ms "
+                  f"per answer, {args.parallelism} threads, {args.db}")
+            print(f"   total {figures['seconds']:.2f} s; the platform allows {limit}; "
+                  f"ratio {figures['seconds'] / allowed:.2f} (goal <= 1.2)")
+            print(f"   delivered {figures['accepted']:.0f}; token requests "
+                  f"{figures['token_requests']:.0f} (goal 1); line items made "
+                  f"{figures['lineitems']:.0f} (one per course)")
+            if bucket is not None:
+                print(f"   throttled answers: {figures['throttled_first_half']:.0f} in the first "
+                      f"half, {figures['throttled_second_half']:.0f} in the second (goal 0)")
+
+
+if __name__ == "__main__":
+    main()
