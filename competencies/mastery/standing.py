@@ -11,7 +11,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session
 
 from competencies.mastery.calculation import Calculation, CalculationMethod, calculator
@@ -57,11 +58,15 @@ def recompute(session: Session, course_id: int, pairs: Iterable[tuple[str, int]]
     calculation, scale = policy or course_policy(session, course_id)
     compute = calculator(calculation, scale)
     top = scale.points_possible
+    # Per learner, ``item_id IN (…)``: a row-value IN would not use the indexes on SQLite.
+    by_learner: defaultdict[str, list[int]] = defaultdict(list)
+    for learner, item in wanted:
+        by_learner[learner].append(item)
     rows = session.execute(
         select(Evidence.learner_ref, Evidence.item_id, Evidence.score, Evidence.scale_max,
                Evidence.rated_at, Evidence.rater_type)
         .where(Evidence.course_id == course_id, Evidence.superseded_at.is_(None),
-               tuple_(Evidence.learner_ref, Evidence.item_id).in_(wanted))
+               _pairs(Evidence.learner_ref, Evidence.item_id, by_learner))
         .order_by(Evidence.rated_at, Evidence.id)
     ).all()
     grouped: defaultdict[tuple[str, int], list[EvidencePoint]] = defaultdict(list)
@@ -72,7 +77,7 @@ def recompute(session: Session, course_id: int, pairs: Iterable[tuple[str, int]]
         (s.learner_ref, s.item_id): s for s in session.scalars(
             select(MasteryStanding).where(
                 MasteryStanding.course_id == course_id,
-                tuple_(MasteryStanding.learner_ref, MasteryStanding.item_id).in_(wanted)))
+                _pairs(MasteryStanding.learner_ref, MasteryStanding.item_id, by_learner)))
     }
     standings = []
     for key in wanted:
@@ -93,3 +98,8 @@ def recompute(session: Session, course_id: int, pairs: Iterable[tuple[str, int]]
         standings.append(standing)
     session.flush()
     return standings
+
+
+def _pairs(learner: InstrumentedAttribute[str], item: InstrumentedAttribute[int],
+           by_learner: dict[str, list[int]]) -> ColumnElement[bool]:
+    return or_(*((learner == ref) & item.in_(items) for ref, items in by_learner.items()))

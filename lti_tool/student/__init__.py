@@ -1,5 +1,6 @@
 """The student's pages."""
 
+from lti_tool.student import competencies as _competencies  # noqa: F401  (registers /course/<id>/competencies)
 from lti_tool.student.views import bp
 
 __all__ = ["bp"]

@@ -2,6 +2,7 @@
 
 from lti_tool.teacher import coverage as _coverage  # noqa: F401  (registers /course/<id>/coverage)
 from lti_tool.teacher import grades as _grades  # noqa: F401  (registers /course/<id>/grades)
+from lti_tool.teacher import mastery as _mastery  # noqa: F401  (registers /course/<id>/mastery)
 from lti_tool.teacher import picker as _picker  # noqa: F401  (registers /course/<id>/picker)
 from lti_tool.teacher import roster as _roster  # noqa: F401  (registers /course/<id>/roster)
 from lti_tool.teacher import tasks as _tasks  # noqa: F401  (registers /course/<id>/tasks…)
