@@ -16,7 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.models import (
-    Framework, Item, MasteryStanding, RubricCriterion, criterion_item,
+    Framework,
+    Item,
+    MasteryStanding,
+    RubricCriterion,
+    criterion_item,
 )
 from competencies.tasks.model import Task, TaskAlignment
 

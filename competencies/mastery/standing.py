@@ -12,8 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from competencies.mastery.calculation import Calculation, CalculationMethod, calculator
 from competencies.mastery.evidence import Evidence as EvidencePoint
