@@ -7,6 +7,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from lti_tool.db import database
+    from lti_tool.lti import notices as _notices  # noqa: F401  (registers /lti/notices on bp)
     from lti_tool.lti import services
     from lti_tool.lti.views import bp
 
