@@ -179,5 +179,6 @@ def gradebook_page() -> ResponseReturnValue:
             (r.user_sub, column.id): r
             for column in columns for r in gradebook.results(conn, the.id, column.id)
         }
+        handed_in = gradebook.submissions(conn, the.id)
     return render_template("sandbox/gradebook.html", me=me, course=the, columns=columns,
-                           students=students, cells=cells)
+                           students=students, cells=cells, handed_in=handed_in)

@@ -105,6 +105,21 @@ score = Table(
     Column("timestamp_epoch", Float, nullable=False),
     UniqueConstraint("lineitem_id", "user_sub"),
 )
+score_submission = Table(
+    # Canvas's submission extension as the last score carried it (a table of its own, so a
+    # sandbox file made before it existed gains it from create_all).
+    "score_submission", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lineitem_id", ForeignKey("lineitem.id", ondelete="CASCADE"), nullable=False),
+    Column("user_sub", String(64), nullable=False),
+    Column("submitted_at", String(40), nullable=True),
+    Column("new_submission", Boolean, nullable=True),
+    Column("submission_type", String(40), nullable=True),
+    Column("submission_data", Text, nullable=True),
+    # How many scores asked for a new submission (attempt), as Canvas counts them.
+    Column("submissions", Integer, nullable=False, default=0),
+    UniqueConstraint("lineitem_id", "user_sub"),
+)
 deep_link_request = Table(
     "deep_link_request", metadata,
     Column("data", String(64), primary_key=True),
