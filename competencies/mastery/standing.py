@@ -18,16 +18,18 @@ from competencies.mastery.calculation import Calculation, CalculationMethod, cal
 from competencies.mastery.evidence import Evidence as EvidencePoint
 from competencies.mastery.evidence import RaterType
 from competencies.mastery.scale import MasteryScale
+from competencies.messages import N_
 from competencies.models import CourseMasteryPolicy, Evidence, MasteryStanding, ScaleLevel
 from competencies.orm import utcnow
 from competencies.package import ScaleLevelRecord
 
 DEFAULT_SCALE = MasteryScale.of([
-    ScaleLevelRecord("Not yet", 0, color="E0E0E0"),
-    ScaleLevelRecord("Beginning", 1, color="F6C9A8"),
-    ScaleLevelRecord("Developing", 2, color="F3E08A"),
-    ScaleLevelRecord("Proficient", 3, proficient=True, color="9ED8A6"),
-    ScaleLevelRecord("Advanced", 4, proficient=True, color="5BAE8C"),
+    # Stored in English; pages translate them (marked for the catalogue with N_).
+    ScaleLevelRecord(N_("Not yet"), 0, color="E0E0E0"),
+    ScaleLevelRecord(N_("Beginning"), 1, color="F6C9A8"),
+    ScaleLevelRecord(N_("Developing"), 2, color="F3E08A"),
+    ScaleLevelRecord(N_("Proficient"), 3, proficient=True, color="9ED8A6"),
+    ScaleLevelRecord(N_("Advanced"), 4, proficient=True, color="5BAE8C"),
 ])
 DEFAULT_CALCULATION = Calculation(CalculationMethod.WEIGHTED_AVERAGE)
 """Canvas's default for new outcomes (its "weighted average", 65% on the latest)."""

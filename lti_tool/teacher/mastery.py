@@ -6,13 +6,16 @@ import csv
 import io
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from competencies.mastery.heatmap import Heatmap, Student, course_columns, course_heatmap
 from competencies.mastery.standing import course_policy
 from competencies.models import Evidence, Item
+from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool.db import db_session
+from lti_tool.i18n import translate
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.security import require
 from lti_tool.teacher.views import TEACHING, bp
@@ -42,13 +45,15 @@ def mastery(course_id: int) -> str | Response:
     every = course_columns(session, course_id)
     return render_template(
         "teacher/mastery.html", course=course, heatmap=heatmap, wanted=wanted, sort=sort,
-        rows=_rows(heatmap, labels), labels=labels, short=abbreviations(labels),
+        rows=_rows(heatmap, labels), labels=labels,
+        short=abbreviations([translate(label) for label in labels]),
         csv_url=session_url("teacher.mastery", course_id=course_id, format="csv", sort=sort,
                             **{k: v for k, v in wanted.items() if v}),
         level_class={label: _level_class(i, len(labels)) for i, label in enumerate(labels)},
         frameworks=sorted({c.framework for c in every}),
         pathways=sorted({p for c in every for p in c.pathways}),
-        stages=sorted({s for c in every for s in c.stages}))
+        stages=sorted({s for c in every for s in c.stages}),
+        stage_names={stage.value: translate(stage.label) for stage in ContinuumStage})
 
 
 def _level_class(index: int, count: int) -> str:
@@ -70,8 +75,9 @@ def abbreviations(labels: list[str]) -> dict[str, str]:
 def _rows(heatmap: Heatmap, labels: list[str]) -> list[Markup]:
     """Each student's row as markup, built here: Jinja would spend most of the page's time
     on 75,000 cells of a large class, and each cell is one of a handful of shapes."""
-    shapes = {label: (_level_class(i, len(labels)), escape(short))
-              for i, (label, short) in enumerate(abbreviations(labels).items())}
+    shown = abbreviations([translate(label) for label in labels])
+    shapes = {label: (_level_class(i, len(labels)), escape(shown[translate(label)]))
+              for i, label in enumerate(labels)}
     columns = [c.item_id for c in heatmap.columns]
     empty = '<td class="lv-none">—</td>'
     nothing: dict[int, tuple[float | None, str | None, bool]] = {}
@@ -96,12 +102,14 @@ def _rows(heatmap: Heatmap, labels: list[str]) -> list[Markup]:
 def _csv(heatmap: Heatmap, course: Course) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Student", *(f"{c.code} {c.statement}".strip() for c in heatmap.columns)])
+    writer.writerow([gettext("Student"),
+                     *(f"{c.code} {c.statement}".strip() for c in heatmap.columns)])
     for student in heatmap.students:
         row = [student.name]
         for column in heatmap.columns:
             cell = heatmap.cell(student.ref, column.item_id)
-            row.append("" if cell is None or cell[0] is None else f"{cell[0]:g} {cell[1]}")
+            row.append("" if cell is None or cell[0] is None
+                       else f"{cell[0]:g} {translate(cell[1])}")
         writer.writerow(row)
     name = f"mastery-{course.context_id}.csv".replace('"', "")
     return Response(out.getvalue(), mimetype="text/csv",

@@ -78,13 +78,14 @@ def course3(app: Flask, db: Session) -> Course3:
 def test_each_student_s_grade_is_shown_in_words_with_a_count(client: FlaskClient,
                                                             course3: Course3) -> None:
     page = client.get(f"/teacher/course/{course3.course.id}/grades", headers=course3.headers())
-    text = " ".join(page.get_data(as_text=True).split())
+    html = page.get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())  # what a reader sees, cell by cell
     assert page.status_code == 200
-    assert "2 grades not yet in the LMS gradebook" in text
-    assert "Ana Student</td> <td>10 / 12</td> <td>In the gradebook</td> <td>Sent 2026-11-03 14:00 UTC" in text
-    assert "awaiting moderation</td> <td>Waiting to retry</td> <td>The LMS had a problem (503)" in text
-    assert "Cy Student</td> <td>6 / 12</td> <td>Not sent</td> <td>The LMS cannot grade this person" in text
-    assert text.count(">Send again</button>") == 1
+    assert "2 grades are not yet in the LMS gradebook." in text
+    assert "Ana Student 10 / 12 In the gradebook Sent 2026-11-03 14:00 UTC" in text
+    assert "awaiting moderation Waiting to retry The LMS had a problem (503)" in text
+    assert "Cy Student 6 / 12 Not sent The LMS cannot grade this person" in text
+    assert html.count(">Send again</button>") == 1
     assert "the LMS column is worth 10 points, the rubric 12" in text
 
 

@@ -152,6 +152,6 @@ def test_a_student_sees_their_own_competencies_with_the_employer_s_words(
     assert response.status_code == 200
     assert "ESF.1 Works safely" in page and "Construction" in page
     assert "<strong>Developing</strong> (2 of 4)" in page
-    assert 'rated by Dana (site lead) (employer) : “Hard hat every day”' in page
+    assert 'rated by Dana (site lead) (employer): “Hard hat every day”' in page
     assert 'aria-label="Proficient: 3 of 4"' in page  # units, as a picture with words
     assert "Ana" not in page  # nobody else's
