@@ -95,12 +95,15 @@ def run(database: Database, lms: AgsPlatform, parallelism: int, scores: int) -> 
     deliverer = Deliverer(database, client, worker="bench")
     throttled_at_half = None
     started = time.perf_counter()
+    progress, progress_at = 0, time.perf_counter()
     while left(database):
         deliverer.deliver_due_scores(limit=parallelism * 8, parallelism=parallelism)
         if throttled_at_half is None and len(lms.accepted) >= scores // 2:
             throttled_at_half = lms.throttled
-        if not lms.accepted and time.perf_counter() - started > 120:
-            raise SystemExit("nothing was delivered in two minutes")
+        if len(lms.accepted) > progress:
+            progress, progress_at = len(lms.accepted), time.perf_counter()
+        elif time.perf_counter() - progress_at > 60:
+            raise SystemExit(f"stuck: nothing delivered for a minute ({progress} of {scores})")
     total = time.perf_counter() - started
     return {"seconds": total, "accepted": len(lms.accepted), "throttled": lms.throttled,
             "throttled_first_half": throttled_at_half or 0,

@@ -147,9 +147,9 @@ class Deliverer:
                 return self._hand_back(BUSY_PAUSE)
             if isinstance(url, Answer):
                 return self._judge(claimed, url)
-            wait = pacer.reserve()
-            if wait > PAUSE_HANDBACK:
-                return self._hand_back(wait)
+            wait = pacer.reserve(max_wait=PAUSE_HANDBACK)
+            if wait is None:
+                return self._hand_back(max(pacer.pause_remaining(), PAUSE_HANDBACK))
             if wait > 0:
                 self.sleep(wait)
             body = {"userId": user.sub, **row.score}

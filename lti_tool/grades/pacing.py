@@ -3,10 +3,11 @@
 Canvas throttles with a cost-based leaky bucket: every answer says how much is left
 (``X-Rate-Limit-Remaining``) and what the request cost (``X-Request-Cost``), and parallel
 requests pay extra; an empty bucket answers 403 "Rate Limit Exceeded" (or 429). The pacer
-learns from those headers: it spaces requests out as the bucket runs low, before the platform
-has to refuse one, and a throttled answer pauses that platform alone for ``Retry-After``
-(or a backoff) and doubles its spacing. Spacing shrinks again slowly while the bucket stays
-full (additive increase, multiplicative decrease, as TCP does with a congested link).
+learns the bucket from those headers: how full it gets, and how fast it refills (what is left
+now, minus what was left before, plus what was spent since, over the time between). It then
+spends a full bucket freely and, as it runs low, spaces requests towards the refill rate,
+before the platform has to refuse one. A throttled answer pauses that platform alone for
+``Retry-After`` (or a second) and widens its spacing.
 No maintained Python library learns a remote leaky bucket from its headers (the rate
 limiters on PyPI enforce a limit you already know), hence this small class.
 """
@@ -15,12 +16,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 
 LOW_WATER = 0.3
 """Below this share of the fullest bucket seen, requests are spaced further apart."""
 HIGH_WATER = 0.6
 MAX_INTERVAL = 5.0
+WINDOW = 40
+"""Answers remembered to measure how fast the bucket refills."""
 
 
 class Pacer:
@@ -30,15 +34,21 @@ class Pacer:
         """Seconds between the starts of two requests to this platform."""
         self.paused_until = 0.0
         self.fullest = 0.0
+        self.leak: float | None = None
+        """The bucket's refill, in cost units per second, once measured."""
         self.throttled = 0
         self._next_start = 0.0
+        self._seen: deque[tuple[float, float, float]] = deque(maxlen=WINDOW)
         self._lock = threading.Lock()
 
-    def reserve(self) -> float:
-        """Take the next turn; returns how long to wait before sending."""
+    def reserve(self, max_wait: float = float("inf")) -> float | None:
+        """Take the next turn and return how long to wait before sending; ``None`` (and no
+        turn taken) when that would be longer than ``max_wait``."""
         with self._lock:
             now = self.clock()
             start = max(now, self._next_start, self.paused_until)
+            if start - now > max_wait:
+                return None
             self._next_start = start + self.interval
             return start - now
 
@@ -50,17 +60,41 @@ class Pacer:
         remaining = _number(headers.get("X-Rate-Limit-Remaining"))
         if remaining is None:
             return
+        cost = _number(headers.get("X-Request-Cost")) or 1.0
         with self._lock:
+            now = self.clock()
             self.fullest = max(self.fullest, remaining)
-            if self.fullest <= 0:
-                return
-            share = remaining / self.fullest
-            cost = _number(headers.get("X-Request-Cost")) or 1.0
-            if share < LOW_WATER:
-                floor = min(MAX_INTERVAL, max(0.001, cost / max(self.fullest, 1.0)))
-                self.interval = min(MAX_INTERVAL, max(self.interval * 1.5, floor))
-            elif share > HIGH_WATER and self.interval > 0:
-                self.interval = max(0.0, self.interval * 0.97 - 0.0005)
+            self._seen.append((now, remaining, cost))
+            self._measure_leak()
+            share = remaining / self.fullest if self.fullest > 0 else 1.0
+            if self.leak:
+                # A bucket above HIGH_WATER may be spent freely; below it, requests are spaced
+                # towards the rate it refills at, a little slower once it runs low.
+                steady = cost / self.leak
+                if share >= HIGH_WATER:
+                    self.interval = 0.0
+                elif share >= LOW_WATER:
+                    self.interval = steady * (HIGH_WATER - share) / (HIGH_WATER - LOW_WATER)
+                else:
+                    self.interval = steady * 1.2
+            elif share < LOW_WATER:
+                self.interval = min(MAX_INTERVAL, max(self.interval * 1.5, 0.005))
+
+    def _measure_leak(self) -> None:
+        """Refill = (rise in what is left + what was spent) ÷ time, over answers while the bucket
+        was not full (a full bucket hides its refill)."""
+        if len(self._seen) < WINDOW // 2:
+            return
+        points = [p for p in self._seen if p[1] < self.fullest * 0.9]
+        if len(points) < WINDOW // 2:
+            return
+        (t0, r0, _), (t1, r1, _) = points[0], points[-1]
+        if t1 - t0 <= 0:
+            return
+        spent = sum(cost for _, _, cost in points[1:])
+        measured = (r1 - r0 + spent) / (t1 - t0)
+        if measured > 0:
+            self.leak = measured if self.leak is None else 0.7 * self.leak + 0.3 * measured
 
     def throttled_for(self, seconds: float) -> None:
         with self._lock:

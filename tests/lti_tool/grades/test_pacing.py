@@ -21,26 +21,30 @@ def test_a_full_bucket_lets_requests_go_without_waiting() -> None:
         assert pacer.reserve() == 0.0
 
 
-def test_a_draining_bucket_spaces_requests_out_before_any_refusal() -> None:
+def test_the_pacer_measures_the_refill_and_spaces_requests_to_it() -> None:
+    """A bucket of 100 refilling 50 per second, drained by requests of cost 1 every 10 ms."""
     tick = Tick()
     pacer = Pacer(tick)
-    pacer.observe({"X-Rate-Limit-Remaining": "700"})
-    pacer.observe({"X-Rate-Limit-Remaining": "150", "X-Request-Cost": "10"})
-    first = pacer.interval
-    pacer.observe({"X-Rate-Limit-Remaining": "100", "X-Request-Cost": "10"})
-    assert 0 < first < pacer.interval
-    pacer.reserve()
+    level = 100.0
+    for _ in range(60):
+        tick.now += 0.01
+        level = min(100.0, level + 0.5) - 1.0
+        pacer.observe({"X-Rate-Limit-Remaining": f"{level:.2f}", "X-Request-Cost": "1"})
+    assert pacer.leak is not None and abs(pacer.leak - 50) < 1
+    assert pacer.interval == 0.0  # still more than half full: spend it
+    pacer.observe({"X-Rate-Limit-Remaining": "10", "X-Request-Cost": "1"})
+    assert abs(pacer.interval - 1.2 / 50) < 0.002  # low: a little slower than the refill
+    assert pacer.reserve() == 0.0
     assert pacer.reserve() > 0  # the second request of the same instant waits its turn
 
 
-def test_spacing_relaxes_again_while_the_bucket_stays_full() -> None:
-    pacer = Pacer(Tick())
-    pacer.observe({"X-Rate-Limit-Remaining": "700"})
-    pacer.observe({"X-Rate-Limit-Remaining": "50"})
-    tight = pacer.interval
-    for _ in range(50):
-        pacer.observe({"X-Rate-Limit-Remaining": "650"})
-    assert pacer.interval < tight / 2
+def test_a_turn_too_far_off_is_not_taken() -> None:
+    tick = Tick()
+    pacer = Pacer(tick)
+    pacer.throttled_for(30)
+    assert pacer.reserve(max_wait=2) is None
+    tick.now += 30
+    assert pacer.reserve(max_wait=2) == 0.0
 
 
 def test_a_throttle_pauses_that_platform_alone_for_retry_after() -> None:
