@@ -7,6 +7,9 @@
 Two runs against ``bench.ags_platform`` on 127.0.0.1, each answering every request after
 ``--latency`` seconds:
 
+The delivery worker runs in a process of its own (forked), the simulated platform in this one,
+as they would on separate machines.
+
 1. no throttling: the total is compared with what the platform's latency allows,
    ``latency × scores ÷ parallelism`` (goal: at most 1.2×);
 2. a Canvas-style leaky bucket that lets fewer requests through than the threads could send:
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import tempfile
 import time
 from pathlib import Path
@@ -90,21 +94,35 @@ def left(database: Database) -> int:
             GradeOutbox.state.in_((DeliveryState.PENDING, DeliveryState.IN_FLIGHT))).count()
 
 
-def run(database: Database, lms: AgsPlatform, parallelism: int, scores: int) -> dict[str, float]:
-    client = client_for(database)
-    deliverer = Deliverer(database, client, worker="bench")
+def deliver_all(url: str, parallelism: int, scores: int) -> None:
+    """The worker: its own process, as in production (the platform's CPU is not Worklink's)."""
+    database = Database(url)
+    deliverer = Deliverer(database, client_for(database), worker="bench")
+    progress, progress_at = scores, time.perf_counter()
+    while (waiting := left(database)):
+        deliverer.deliver_due_scores(limit=parallelism * 32, parallelism=parallelism)
+        if waiting < progress:
+            progress, progress_at = waiting, time.perf_counter()
+        elif time.perf_counter() - progress_at > 60:
+            raise SystemExit(f"stuck: nothing delivered for a minute ({waiting} left)")
+    database.dispose()
+
+
+def run(url: str, database: Database, lms: AgsPlatform, parallelism: int,
+        scores: int) -> dict[str, float]:
+    database.dispose()  # the worker process opens its own connections
+    worker = multiprocessing.get_context("fork").Process(
+        target=deliver_all, args=(url, parallelism, scores))
     throttled_at_half = None
     started = time.perf_counter()
-    progress, progress_at = 0, time.perf_counter()
-    while left(database):
-        deliverer.deliver_due_scores(limit=parallelism * 8, parallelism=parallelism)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.05)
         if throttled_at_half is None and len(lms.accepted) >= scores // 2:
             throttled_at_half = lms.throttled
-        if len(lms.accepted) > progress:
-            progress, progress_at = len(lms.accepted), time.perf_counter()
-        elif time.perf_counter() - progress_at > 60:
-            raise SystemExit(f"stuck: nothing delivered for a minute ({progress} of {scores})")
     total = time.perf_counter() - started
+    if worker.exitcode != 0:
+        raise SystemExit(f"the delivery worker failed (exit {worker.exitcode})")
     return {"seconds": total, "accepted": len(lms.accepted), "throttled": lms.throttled,
             "throttled_first_half": throttled_at_half or 0,
             "throttled_second_half": lms.throttled - (throttled_at_half or 0),
@@ -127,7 +145,7 @@ def main() -> None:
                 url = fresh_database(args.db, Path(workdir), args.pg_url,
                                      sqlite_name=f"grades-{len(name)}.db")
                 database = prepare(url, lms, args.scores)
-                figures = run(database, lms, args.parallelism, args.scores)
+                figures = run(url, database, lms, args.parallelism, args.scores)
                 database.dispose()
             if bucket is None:
                 allowed = args.latency * args.scores / args.parallelism

@@ -98,6 +98,7 @@ class AgsClient:
         self.token_requests = 0
         self._local = threading.local()
         self._locks: dict[str, threading.Lock] = {}
+        self._known: dict[str, tuple[str, float]] = {}
         self._locks_guard = threading.Lock()
 
     # -- HTTP --------------------------------------------------------------------------------
@@ -135,8 +136,13 @@ class AgsClient:
 
     def token(self, account: PlatformAccount, scopes: Sequence[str] = SCORE_SCOPES) -> str:
         key = self._token_key(account, scopes)
+        # This process's copy first: the shared store is asked once per token, not per score.
+        known = self._known.get(key)
+        if known is not None and known[1] > time.time():
+            return known[0]
         cached = self.store.get(key)
         if cached is not None and cached["expires"] > time.time():
+            self._known[key] = (str(cached["token"]), float(cached["expires"]))
             return str(cached["token"])
         with self._lock_for(key):
             # Another thread may have fetched it while this one waited for the lock.
@@ -145,11 +151,15 @@ class AgsClient:
                 return str(cached["token"])
             token, lifetime = self._request_token(account, scopes)
             ttl = max(lifetime - TOKEN_MARGIN_SECONDS, 1)
-            self.store.put(key, {"token": token, "expires": time.time() + ttl}, ttl)
+            expires = time.time() + ttl
+            self.store.put(key, {"token": token, "expires": expires}, ttl)
+            self._known[key] = (token, expires)
             return token
 
     def forget_token(self, account: PlatformAccount, scopes: Sequence[str] = SCORE_SCOPES) -> None:
-        self.store.take(self._token_key(account, scopes))
+        key = self._token_key(account, scopes)
+        self._known.pop(key, None)
+        self.store.take(key)
 
     def _lock_for(self, key: str) -> threading.Lock:
         with self._locks_guard:
