@@ -91,6 +91,8 @@ class Deliverer:
         self.worker = worker
         self.clock = clock
         self.pacing = pacing or Pacing(lambda: clock().timestamp())
+        self._columns: dict[int, str] = {}
+        """Line item URL per placed task, as this process last sent to it."""
         self.sleep = sleep
 
     def deliver_due_scores(self, *, limit: int = 100, parallelism: int = 4) -> DeliveryReport:
@@ -139,10 +141,14 @@ class Deliverer:
         if pacer.pause_remaining() > PAUSE_HANDBACK:
             return self._hand_back(pacer.pause_remaining())
         try:
-            url = line_item_url(session, self.client, account, link,
-                                lineitems_url=course.lineitems_url,
-                                label=link.title or "Worklink task",
-                                maximum=row.score.get("scoreMaximum"), now=self.clock())
+            url = self._columns.get(link.id)
+            if url is None:
+                url = line_item_url(session, self.client, account, link,
+                                    lineitems_url=course.lineitems_url,
+                                    label=link.title or "Worklink task",
+                                    maximum=row.score.get("scoreMaximum"), now=self.clock())
+            else:
+                session.commit()
             if isinstance(url, Busy):
                 return self._hand_back(BUSY_PAUSE)
             if isinstance(url, Answer):
@@ -158,6 +164,18 @@ class Deliverer:
                 # An expired or revoked token: one fresh token, one more try, at once.
                 self.client.forget_token(account)
                 answer = self.client.post_score(account, url, body)
+            if answer.status == 404 and self._columns.pop(link.id, None) is not None:
+                # The column this process remembered may have been replaced (Send again after
+                # a deletion): ask the database once more before calling the column gone.
+                fresh = line_item_url(session, self.client, account, link,
+                                      lineitems_url=course.lineitems_url,
+                                      label=link.title or "Worklink task",
+                                      maximum=row.score.get("scoreMaximum"), now=self.clock())
+                if isinstance(fresh, str) and fresh != url:
+                    url = fresh
+                    answer = self.client.post_score(account, url, body)
+            if 200 <= answer.status < 300:
+                self._columns[link.id] = url
         except Unreachable as exc:
             return self._judge(claimed, transport_failure(str(exc)))
         except TokenRefused as exc:

@@ -112,19 +112,20 @@ def test_a_newer_grade_in_the_lms_is_not_overwritten(world: GradeWorld) -> None:
 
 
 def test_a_column_deleted_in_the_lms_is_parked_and_send_again_makes_a_new_one(world: GradeWorld) -> None:
+    worker = world.deliverer()  # one worker throughout: it remembers the column it used
     enqueue(world, world.score(0))
-    world.deliverer().deliver_due_scores()
+    worker.deliver_due_scores()
     world.lms.delete_lineitem(1)
     [row_id] = enqueue(world, world.score(1))
-    world.deliverer().deliver_due_scores()
+    worker.deliver_due_scores()
     parked = row(world, row_id)
     assert (parked.state, parked.problem_kind) == (DeliveryState.FAILED, "line_item_gone")
     assert "deleted" in (parked.problem or "")
     world.clock.advance(3600)
-    assert world.deliverer().deliver_due_scores().counts == {}  # parked: no retry loop
+    assert worker.deliver_due_scores().counts == {}  # parked: no retry loop
     with world.session() as session:
         outbox.send_again(session, row_id, now=world.clock.now)
-    world.deliverer().deliver_due_scores()
+    worker.deliver_due_scores()
     assert row(world, row_id).state is DeliveryState.DELIVERED
     assert list(world.lms.lineitems) == [2] and world.lms.accepted[-1].lineitem == 2
 
