@@ -1,7 +1,7 @@
 """evidence provenance and mastery standing
 
-Revision ID: 0009_evidence_provenance
-Revises: 0008_user_locale
+Revision ID: 0012_evidence_provenance
+Revises: 0011_framework_jurisdiction
 Create Date: 2026-12-06 22:52:22.068987
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import competencies.orm
 
 
-revision: str = '0009_evidence_provenance'
-down_revision: str | None = '0008_user_locale'
+revision: str = '0012_evidence_provenance'
+down_revision: str | None = '0011_framework_jurisdiction'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
