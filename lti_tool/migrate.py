@@ -16,6 +16,9 @@ def metadata() -> MetaData:
     """The metadata of every table, domain and shell."""
     import competencies.models  # noqa: F401  (registers the domain tables)
     import competencies.tasks  # noqa: F401  (and the work-based-learning task tables)
+    import competencies.audit  # noqa: F401  (the audit log)
+    import competencies.partners  # noqa: F401  (partners, placements, employer links)
+    import competencies.scoring  # noqa: F401  (ratings and final scores)
     import lti_tool.models  # noqa: F401
     from competencies.orm import Base
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 
@@ -145,9 +145,24 @@ class Rubric:
         if problems:
             raise RubricError(" ".join(problems))
 
-    def score(self, chosen: Mapping[str, str], *, rescale: bool = True) -> RubricScore:
-        """The score for one chosen level label per criterion name; every criterion is rated."""
+    def score(self, chosen: Mapping[str, str], *, rescale: bool = True,
+              not_observed: Collection[str] = ()) -> RubricScore:
+        """The score for one chosen level label per criterion name; every criterion is rated,
+        or named in ``not_observed`` (a rater had no chance to see it: state WBL evaluation
+        forms allow that), which leaves it out of both the score and the maximum."""
         self.check()
+        unknown = set(not_observed) - {c.name for c in self.criteria}
+        if unknown:
+            raise RubricError("This rubric has no criterion "
+                              + ", ".join(f"“{u}”" for u in sorted(unknown)) + ".")
+        counted = tuple(c for c in self.criteria if c.name not in not_observed)
+        if not counted:
+            raise RubricError("At least one criterion must be rated; every one is marked "
+                              "“not observed”.")
+        if len(counted) < len(self.criteria):
+            part = Rubric(self.title, counted, self.description)
+            return part.score({k: v for k, v in chosen.items() if k not in not_observed},
+                              rescale=rescale)
         ratings: list[Rating] = []
         missing: list[str] = []
         for criterion in self.criteria:

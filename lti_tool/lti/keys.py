@@ -30,6 +30,9 @@ KEY_SIZE = 2048
 ALGORITHM = "RS256"
 DEFAULT_OVERLAP = dt.timedelta(days=Config.key_rotation_overlap_days)
 _PUBLIC_MEMBERS = ("kty", "n", "e")
+LTI = "lti"
+"""The purpose of the keys platforms verify (published in the JWKS); other purposes, such as
+employer links, get keys of their own that rotate the same way and are never published."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +44,7 @@ class SigningKey:
     pem: str
 
 
-def new_key(status: KeyStatus, *, now: dt.datetime | None = None) -> ToolKey:
+def new_key(status: KeyStatus, *, now: dt.datetime | None = None, purpose: str = LTI) -> ToolKey:
     """A fresh RSA key pair as an unsaved row; the kid is its RFC 7638 thumbprint."""
     private_key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
     pem = private_key.private_bytes(
@@ -55,6 +58,7 @@ def new_key(status: KeyStatus, *, now: dt.datetime | None = None) -> ToolKey:
     now = now or utcnow()
     return ToolKey(
         kid=kid,
+        purpose=purpose,
         private_pem=pem,
         public_jwk={**public, "kid": kid, "alg": ALGORITHM, "use": "sig"},
         status=status,
@@ -63,21 +67,23 @@ def new_key(status: KeyStatus, *, now: dt.datetime | None = None) -> ToolKey:
     )
 
 
-def ensure_keys(session: Session) -> bool:
+def ensure_keys(session: Session, purpose: str = LTI) -> bool:
     """Create a current and a next key where missing; commits, and says whether it created any."""
     _serialise_key_changes(session)
     present = set(session.scalars(
-        select(ToolKey.status).where(ToolKey.status.in_((KeyStatus.CURRENT, KeyStatus.NEXT)))
+        select(ToolKey.status).where(ToolKey.status.in_((KeyStatus.CURRENT, KeyStatus.NEXT)),
+                                     ToolKey.purpose == purpose)
     ))
     missing = [s for s in (KeyStatus.CURRENT, KeyStatus.NEXT) if s not in present]
     for status in missing:
-        session.add(new_key(status))
+        session.add(new_key(status, purpose=purpose))
     session.commit()
     return bool(missing)
 
 
 def rotate(
-    session: Session, overlap: dt.timedelta = DEFAULT_OVERLAP, *, now: dt.datetime | None = None
+    session: Session, overlap: dt.timedelta = DEFAULT_OVERLAP, *, now: dt.datetime | None = None,
+    purpose: str = LTI,
 ) -> ToolKey:
     """next → current, current → retired until now + overlap, a new next; commits.
 
@@ -87,31 +93,35 @@ def rotate(
     now = now or utcnow()
     _serialise_key_changes(session)
     session.execute(
-        delete(ToolKey).where(ToolKey.status == KeyStatus.RETIRED, ToolKey.retire_after <= now)
+        delete(ToolKey).where(ToolKey.status == KeyStatus.RETIRED, ToolKey.retire_after <= now,
+                              ToolKey.purpose == purpose)
     )
-    for key in session.scalars(select(ToolKey).where(ToolKey.status == KeyStatus.CURRENT)):
+    for key in session.scalars(select(ToolKey).where(ToolKey.status == KeyStatus.CURRENT,
+                                                     ToolKey.purpose == purpose)):
         key.status = KeyStatus.RETIRED
         key.retire_after = now + overlap
     promoted = session.scalars(
-        select(ToolKey).where(ToolKey.status == KeyStatus.NEXT)
+        select(ToolKey).where(ToolKey.status == KeyStatus.NEXT, ToolKey.purpose == purpose)
         .order_by(ToolKey.created_at.desc(), ToolKey.id.desc())
     ).first()
     if promoted is None:
         # Nothing was pre-published (a fresh database, or keys deleted by hand).
-        promoted = new_key(KeyStatus.NEXT, now=now)
+        promoted = new_key(KeyStatus.NEXT, now=now, purpose=purpose)
         session.add(promoted)
     promoted.status = KeyStatus.CURRENT
     promoted.activated_at = now
-    session.add(new_key(KeyStatus.NEXT, now=now))
+    session.add(new_key(KeyStatus.NEXT, now=now, purpose=purpose))
     session.commit()
     return promoted
 
 
-def published_keys(session: Session, *, now: dt.datetime | None = None) -> list[ToolKey]:
+def published_keys(session: Session, *, now: dt.datetime | None = None,
+                   purpose: str = LTI) -> list[ToolKey]:
     """Current, next, and retired keys still inside their overlap window."""
     now = now or utcnow()
     return list(session.scalars(
         select(ToolKey)
+        .where(ToolKey.purpose == purpose)
         .where(or_(
             ToolKey.status.in_((KeyStatus.CURRENT, KeyStatus.NEXT)),
             (ToolKey.status == KeyStatus.RETIRED) & (ToolKey.retire_after > now),
@@ -128,8 +138,9 @@ def public_jwks(session: Session, *, now: dt.datetime | None = None) -> dict[str
     return {"keys": [_public_only(k.public_jwk) for k in keys]}
 
 
-def all_keys(session: Session) -> list[ToolKey]:
-    return list(session.scalars(select(ToolKey).order_by(ToolKey.created_at, ToolKey.id)))
+def all_keys(session: Session, purpose: str = LTI) -> list[ToolKey]:
+    return list(session.scalars(select(ToolKey).where(ToolKey.purpose == purpose)
+                                .order_by(ToolKey.created_at, ToolKey.id)))
 
 
 # --- the per-process cache of parsed keys ------------------------------------------------
@@ -142,12 +153,12 @@ _parse_lock = threading.Lock()
 _MAX_PARSED = 16
 
 
-def signing_key(session: Session) -> SigningKey:
+def signing_key(session: Session, purpose: str = LTI) -> SigningKey:
     """The current key as a parsed ``cryptography`` object; creates the keys on first use."""
-    kid = _current_kid(session)
+    kid = _current_kid(session, purpose)
     if kid is None:
-        ensure_keys(session)
-        kid = _current_kid(session)
+        ensure_keys(session, purpose)
+        kid = _current_kid(session, purpose)
         if kid is None:  # pragma: no cover - ensure_keys just committed one
             raise RuntimeError("no current tool key after ensure_keys")
     cached = _parsed.get(kid)
@@ -158,7 +169,7 @@ def signing_key(session: Session) -> SigningKey:
         if cached is None:
             pem = session.scalar(select(ToolKey.private_pem).where(ToolKey.kid == kid))
             if pem is None:  # rotated away between the two reads: ask again
-                return signing_key(session)
+                return signing_key(session, purpose)
             cached = _parse(kid, pem)
             if len(_parsed) >= _MAX_PARSED:
                 _parsed.clear()
@@ -172,11 +183,11 @@ def forget_parsed_keys() -> None:
         _parsed.clear()
 
 
-def _current_kid(session: Session) -> str | None:
+def _current_kid(session: Session, purpose: str = LTI) -> str | None:
     # Two workers starting on an empty database can both create a current key; the newest
     # one signs, and both are published, so either verifies.
     return session.scalar(
-        select(ToolKey.kid).where(ToolKey.status == KeyStatus.CURRENT)
+        select(ToolKey.kid).where(ToolKey.status == KeyStatus.CURRENT, ToolKey.purpose == purpose)
         .order_by(ToolKey.activated_at.desc(), ToolKey.id.desc()).limit(1)
     )
 

@@ -26,6 +26,10 @@ class ToolKey(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(60), default="lti", server_default="lti",
+                                         index=True)
+    """What the key signs: ``lti`` (published in the JWKS for platforms) or another purpose,
+    such as one tenant's employer links (``employer-link:<registration id>``), never published."""
     private_pem: Mapped[str] = mapped_column(Text)
     public_jwk: Mapped[dict[str, Any]] = mapped_column()
     status: Mapped[KeyStatus] = mapped_column(Enum(KeyStatus, native_enum=False, length=20,

@@ -1,0 +1,185 @@
+"""The teacher's moderation: accept an employer's rating, adjust it criterion by criterion with
+a reason, send it back with a note, or score the rubric directly.
+
+Whatever the path, the result is the placement's one :class:`FinalScore`, each criterion saying
+who rated it, when and on which artifacts; an adjusted criterion keeps the employer's level
+beside the teacher's, with the reason. A later decision replaces the final score in place and
+the audit log keeps what it was.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from competencies.audit import Actor, record
+from competencies.orm import utcnow
+from competencies.partners.model import Placement
+from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
+from competencies.scoring.ratings import (
+    Choice,
+    ScoringError,
+    check_choices,
+    check_comment,
+    score_of,
+)
+from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks.model import TaskVersion
+from competencies.tasks.rubric import Rubric
+
+
+@dataclasses.dataclass(frozen=True)
+class Adjustment:
+    level: str | None
+    """The teacher's level; ``None`` for "not observed"."""
+    reason: str
+
+
+def pending(session: Session, course_id: int) -> list[RubricRating]:
+    """Employer ratings of the course waiting for the teacher, oldest first."""
+    return list(session.scalars(
+        select(RubricRating).join(Placement, Placement.id == RubricRating.placement_id)
+        .where(Placement.course_id == course_id,
+               RubricRating.status == RatingStatus.PENDING.value)
+        .order_by(RubricRating.submitted_at, RubricRating.id)))
+
+
+def final_score(session: Session, placement_id: int) -> FinalScore | None:
+    return session.scalar(select(FinalScore).where(FinalScore.placement_id == placement_id))
+
+
+def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Actor,
+           adjustments: Mapping[str, Adjustment] | None = None,
+           artifact_ids: Sequence[str] = (), *, commit: bool = True) -> FinalScore:
+    """The employer's rating, with the teacher's adjustments, becomes the final score."""
+    adjustments = adjustments or {}
+    if rating.status != RatingStatus.PENDING.value:
+        raise ScoringError("Only a submitted rating waiting for moderation can be accepted.")
+    check_choices(rubric, {name: Choice(a.level) for name, a in adjustments.items()})
+    for name, asked in adjustments.items():
+        if not asked.reason.strip():
+            raise ScoringError(f"Give a reason for changing “{name}”; nothing was saved.")
+        check_comment(asked.reason, where=f"the reason for “{name}”")
+    rows = {c.criterion: c for c in rating.criteria}
+    now = utcnow()
+    finals: list[FinalCriterion] = []
+    levels: dict[str, str | None] = {}
+    for criterion in rubric.criteria:
+        row = rows[criterion.name]
+        employer_level = row.level
+        adjustment: Adjustment | None = adjustments.get(criterion.name)
+        if adjustment is not None and adjustment.level == employer_level:
+            adjustment = None  # "changed" to what it was: nothing to record
+        level = adjustment.level if adjustment is not None else employer_level
+        levels[criterion.name] = level
+        finals.append(FinalCriterion(
+            criterion=criterion.name, level=level, not_observed=level is None,
+            points=_points(rubric, criterion.name, level),
+            rater_kind=RaterKind.TEACHER.value if adjustment else rating.rater_kind,
+            rater_name=teacher.name if adjustment else rating.rater_name,
+            rated_at=now if adjustment else row.rated_at,
+            artifact_ids=[str(a) for a in artifact_ids],
+            employer_level=employer_level if adjustment else None,
+            reason=adjustment.reason.strip() if adjustment else "", comment=row.comment))
+    placement = session.get(Placement, rating.placement_id)
+    assert placement is not None
+    final = _replace_final(session, placement, rating.task_version_id, rubric, levels, finals,
+                           teacher, source=rating)
+    rating.status = RatingStatus.ACCEPTED.value
+    record(session, teacher, "rating.accepted", registration_id=placement.registration_id,
+           course_id=placement.course_id, placement_id=placement.id, rating_id=rating.id,
+           adjusted={name: {"from": rows[name].level or "not observed",
+                            "to": a.level or "not observed", "reason": a.reason.strip()}
+                     for name, a in adjustments.items()
+                     if a.level != rows[name].level},
+           score=f"{final.given:g} / {final.maximum:g}")
+    if commit:
+        session.commit()
+    return final
+
+
+def send_back(session: Session, rating: RubricRating, teacher: Actor, note: str) -> RubricRating:
+    """Back to the employer, editable again, with the teacher's note; commits."""
+    if rating.status != RatingStatus.PENDING.value:
+        raise ScoringError("Only a submitted rating waiting for moderation can be sent back.")
+    if not note.strip():
+        raise ScoringError("Write a note saying what the employer should look at again.")
+    check_comment(note, where="the note")
+    rating.status = RatingStatus.RETURNED.value
+    rating.return_note = note.strip()
+    placement = session.get(Placement, rating.placement_id)
+    assert placement is not None
+    record(session, teacher, "rating.returned", registration_id=placement.registration_id,
+           course_id=placement.course_id, placement_id=placement.id, rating_id=rating.id,
+           note=rating.return_note)
+    session.commit()
+    return rating
+
+
+def score_directly(session: Session, placement: Placement, version: TaskVersion, rubric: Rubric,
+                   teacher: Actor, choices: Mapping[str, Choice],
+                   artifact_ids: Sequence[str] = ()) -> FinalScore:
+    """The teacher rates the rubric: every criterion, or "not observed"; final at once."""
+    check_choices(rubric, choices)
+    missing = [c.name for c in rubric.criteria if c.name not in choices]
+    if missing:
+        raise ScoringError("Rate every criterion first; not yet rated: "
+                           + ", ".join(f"“{m}”" for m in missing) + ".")
+    now = utcnow()
+    levels = {name: choice.level for name, choice in choices.items()}
+    finals = [FinalCriterion(criterion=c.name, level=levels[c.name],
+                             not_observed=levels[c.name] is None,
+                             points=_points(rubric, c.name, levels[c.name]),
+                             rater_kind=RaterKind.TEACHER.value, rater_name=teacher.name,
+                             rated_at=now, artifact_ids=[str(a) for a in artifact_ids],
+                             comment=choices[c.name].comment.strip())
+              for c in rubric.criteria]
+    for other in session.scalars(select(RubricRating).where(
+            RubricRating.placement_id == placement.id,
+            RubricRating.status.in_((RatingStatus.PENDING.value, RatingStatus.DRAFT.value,
+                                     RatingStatus.RETURNED.value)))):
+        other.status = RatingStatus.SUPERSEDED.value
+    final = _replace_final(session, placement, version.id, rubric, levels, finals, teacher,
+                           source=None)
+    record(session, teacher, "rating.scored_by_teacher",
+           registration_id=placement.registration_id, course_id=placement.course_id,
+           placement_id=placement.id,
+           levels={k: v or "not observed" for k, v in levels.items()},
+           score=f"{final.given:g} / {final.maximum:g}")
+    session.commit()
+    return final
+
+
+def _replace_final(session: Session, placement: Placement, version_id: int, rubric: Rubric,
+                   levels: Mapping[str, str | None], finals: list[FinalCriterion],
+                   teacher: Actor, *, source: RubricRating | None) -> FinalScore:
+    given, maximum = score_of(levels, rubric)
+    final = final_score(session, placement.id)
+    if final is None:
+        final = FinalScore(placement_id=placement.id)
+        session.add(final)
+    else:
+        record(session, teacher, "score.replaced", registration_id=placement.registration_id,
+               course_id=placement.course_id, placement_id=placement.id,
+               was=f"{final.given:g} / {final.maximum:g}",
+               levels={c.criterion: c.level or "not observed" for c in final.criteria})
+        final.criteria.clear()
+        session.flush()
+    final.task_version_id = version_id
+    final.given, final.maximum = given, maximum
+    final.source_rating_id = source.id if source is not None else None
+    final.decided_by = teacher.name[:300]
+    final.decided_at = utcnow()
+    final.criteria.extend(finals)
+    session.flush()
+    return final
+
+
+def _points(rubric: Rubric, criterion: str, level: str | None) -> float | None:
+    if level is None:
+        return None
+    found = next(c for c in rubric.criteria if c.name == criterion)
+    return next(lv.points for lv in found.levels if lv.label == level)

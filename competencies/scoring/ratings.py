@@ -1,0 +1,212 @@
+"""A rater's rubric rating: choices saved as they go, then submitted with a typed signature.
+
+Every choice is checked against the frozen rubric the placement is scored on: a criterion the
+rubric does not have, a level the criterion does not have, or a comment with markup in it is
+refused with a precise message, and nothing of that save is stored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from competencies.audit import Actor, record
+from competencies.orm import utcnow
+from competencies.partners.model import Placement
+from competencies.scoring.model import CriterionRating, RubricRating, ScoringPolicy
+from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks import versions
+from competencies.tasks.model import Task, TaskVersion
+from competencies.tasks.rubric import Criterion, Rubric, RubricError
+
+MAX_COMMENT = 4000
+_MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
+
+
+class ScoringError(ValueError):
+    """A rating that cannot be saved, submitted or moderated, with a message to act on."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    level: str | None
+    """The level's label; ``None`` for "not observed"."""
+    comment: str = ""
+
+
+def rubric_for(session: Session, placement: Placement) -> tuple[TaskVersion, Rubric]:
+    """The frozen task version the placement is scored on, and its rubric."""
+    task = session.get(Task, placement.task_id)
+    if task is None:  # pragma: no cover - the foreign key cascades
+        raise ScoringError("The placement's task no longer exists.")
+    version = versions.freeze(session, task)
+    rubric = versions.rubric_of(version)
+    if rubric is None:
+        raise ScoringError(f"“{task.title}” has no rubric to score.")
+    return version, rubric
+
+
+def policy_for(session: Session, task_id: int) -> ScoringPolicy:
+    return session.get(ScoringPolicy, task_id) or ScoringPolicy(
+        task_id=task_id, accept_employer_ratings=False, comment_required_for_lowest=False)
+
+
+def set_policy(session: Session, task_id: int, *, accept_employer_ratings: bool,
+               comment_required_for_lowest: bool) -> ScoringPolicy:
+    policy = session.get(ScoringPolicy, task_id)
+    if policy is None:
+        policy = ScoringPolicy(task_id=task_id)
+        session.add(policy)
+    policy.accept_employer_ratings = accept_employer_ratings
+    policy.comment_required_for_lowest = comment_required_for_lowest
+    session.commit()
+    return policy
+
+
+def open_rating(session: Session, placement: Placement, version: TaskVersion, *,
+                kind: RaterKind, name: str, supervisor_id: int | None = None,
+                user_id: int | None = None) -> RubricRating:
+    """The rater's current rating of this placement: the one in progress or last submitted,
+    else a new draft (flushed, not committed: opening a page stores nothing)."""
+    query = select(RubricRating).where(
+        RubricRating.placement_id == placement.id, RubricRating.rater_kind == kind.value,
+        RubricRating.status != RatingStatus.SUPERSEDED.value)
+    if supervisor_id is not None:
+        query = query.where(RubricRating.supervisor_id == supervisor_id)
+    current = session.scalar(query.order_by(RubricRating.id.desc()).limit(1))
+    if current is not None:
+        return current
+    return RubricRating(placement_id=placement.id, task_version_id=version.id,
+                        rater_kind=kind.value, rater_name=name, supervisor_id=supervisor_id,
+                        rater_user_id=user_id, status=RatingStatus.DRAFT.value)
+
+
+def check_choices(rubric: Rubric, choices: Mapping[str, Choice]) -> None:
+    """Refuse a criterion not in the rubric, a level not in its criterion, a comment with markup."""
+    by_name = {c.name: c for c in rubric.criteria}
+    for name, choice in choices.items():
+        criterion = by_name.get(name)
+        if criterion is None:
+            raise ScoringError(f"This rubric has no criterion “{name}”; nothing was saved.")
+        if choice.level is not None and choice.level not in {lv.label for lv in criterion.levels}:
+            raise ScoringError(f"“{name}” has no level “{choice.level}”; nothing was saved.")
+        check_comment(choice.comment, where=f"the comment on “{name}”")
+
+
+def check_comment(text: str, *, where: str) -> None:
+    if len(text) > MAX_COMMENT:
+        raise ScoringError(f"{where[0].upper()}{where[1:]} is longer than {MAX_COMMENT} "
+                           "characters; nothing was saved.")
+    found = _MARKUP.search(text)
+    if found:
+        raise ScoringError(f"{where[0].upper()}{where[1:]} must be plain text: remove "
+                           f"“{text[found.start():found.start() + 12].strip()}…” "
+                           "(no HTML tags); nothing was saved.")
+
+
+def save(session: Session, rating: RubricRating, rubric: Rubric, choices: Mapping[str, Choice],
+         actor: Actor, *, overall_comment: str | None = None) -> RubricRating:
+    """Store these choices in the rating (a draft saved as the rater goes); commits."""
+    if not RatingStatus(rating.status).editable:
+        raise ScoringError("This rating was submitted and can no longer be changed.")
+    check_choices(rubric, choices)
+    if overall_comment is not None:
+        check_comment(overall_comment, where="the overall comment")
+    session.add(rating)
+    existing = {c.criterion: c for c in rating.criteria}
+    now = utcnow()
+    changed: dict[str, str] = {}
+    for name, choice in choices.items():
+        row = existing.get(name)
+        if row is None:
+            row = CriterionRating(criterion=name)
+            rating.criteria.append(row)
+        label = choice.level if choice.level is not None else "not observed"
+        before = None if row.id is None else (row.level or ("not observed" if row.not_observed
+                                                            else None))
+        if before != label or row.comment != choice.comment.strip():
+            changed[name] = label
+        row.level = choice.level
+        row.not_observed = choice.level is None
+        row.comment = choice.comment.strip()
+        row.rated_at = now
+    if overall_comment is not None:
+        rating.overall_comment = overall_comment.strip()
+    rating.updated_at = now
+    session.flush()
+    if changed:
+        placement = _placement(session, rating)
+        record(session, actor, "rating.saved", registration_id=placement.registration_id,
+               course_id=placement.course_id, placement_id=placement.id, rating_id=rating.id,
+               levels=changed)
+    session.commit()
+    return rating
+
+
+def missing_for_submit(rating: RubricRating, rubric: Rubric,
+                       policy: ScoringPolicy) -> list[str]:
+    """What must still be done before the rating can be submitted, in words."""
+    found: list[str] = []
+    rows = {c.criterion: c for c in rating.criteria}
+    for criterion in rubric.criteria:
+        row = rows.get(criterion.name)
+        if row is None or (row.level is None and not row.not_observed):
+            found.append(f"Choose a level for “{criterion.name}”, or “not observed”.")
+        elif (policy.comment_required_for_lowest and row.level is not None
+              and _is_lowest(criterion, row.level) and not row.comment.strip()):
+            found.append(f"“{criterion.name}”: say why you chose the lowest level.")
+    if rows and all(r.not_observed for r in rows.values()) and len(rows) == len(rubric.criteria):
+        found.append("Rate at least one criterion; every one is marked “not observed”.")
+    return found
+
+
+def score_of(rating_rows: Mapping[str, str | None], rubric: Rubric) -> tuple[float, float]:
+    """(given, maximum) for chosen levels, "not observed" (``None``) left out of both."""
+    try:
+        score = rubric.score({k: v for k, v in rating_rows.items() if v is not None},
+                             not_observed={k for k, v in rating_rows.items() if v is None})
+    except RubricError as exc:
+        raise ScoringError(str(exc)) from None
+    return score.given, score.maximum
+
+
+def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: ScoringPolicy,
+           signature: str, actor: Actor) -> RubricRating:
+    """The rater signs by typing their name; pending moderation unless the task accepts
+    employer ratings as they come. Commits."""
+    if not RatingStatus(rating.status).editable:
+        raise ScoringError("This rating was already submitted.")
+    if not signature.strip():
+        raise ScoringError("Type your name to sign the rating.")
+    check_comment(signature, where="the signature")
+    missing = missing_for_submit(rating, rubric, policy)
+    if missing:
+        raise ScoringError(" ".join(missing))
+    rating.signature = signature.strip()[:300]
+    rating.status = RatingStatus.PENDING.value
+    rating.submitted_at = utcnow()
+    placement = _placement(session, rating)
+    record(session, actor, "rating.submitted", registration_id=placement.registration_id,
+           course_id=placement.course_id, placement_id=placement.id, rating_id=rating.id,
+           signature=rating.signature)
+    if policy.accept_employer_ratings and rating.rater_kind == RaterKind.EMPLOYER.value:
+        from competencies.scoring import moderation
+
+        moderation.accept(session, rating, rubric, Actor("system", "Accepted as it came"),
+                          commit=False)
+    session.commit()
+    return rating
+
+
+def _is_lowest(criterion: Criterion, label: str) -> bool:
+    return any(lv.label == label and lv.points == criterion.worst for lv in criterion.levels)
+
+
+def _placement(session: Session, rating: RubricRating) -> Placement:
+    placement = session.get(Placement, rating.placement_id)
+    assert placement is not None
+    return placement

@@ -1,0 +1,131 @@
+"""An employer's rating: saved as they go, checked against the frozen rubric, then signed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from competencies.audit import Actor, AuditEvent
+from competencies.partners.model import Placement
+from competencies.scoring import ratings
+from competencies.scoring.model import CriterionRating, FinalScore, RubricRating
+from competencies.scoring.ratings import Choice, ScoringError
+from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks.rubric import Rubric
+from tests.competencies.partners.factories import school
+
+EMPLOYER = Actor("employer", "Ana Reyes", address="203.0.113.9")
+ALL = ("Communication", "Working with others", "Professionalism", "Problem solving",
+       "Using tools and technology")
+
+
+def _open(db: Session) -> tuple[Placement, RubricRating, Rubric]:
+    s = school(db)
+    placement = s.place(db)
+    version, rubric = ratings.rubric_for(db, placement)
+    rating = ratings.open_rating(db, placement, version, kind=RaterKind.EMPLOYER,
+                                 name="Ana Reyes", supervisor_id=s.supervisor.id)
+    return placement, rating, rubric
+
+
+def _rows(db: Session) -> int:
+    return db.scalar(select(func.count()).select_from(CriterionRating)) or 0
+
+
+def test_opening_a_rating_stores_nothing(db: Session) -> None:
+    _open(db)
+    assert db.scalar(select(func.count()).select_from(RubricRating)) == 0
+
+
+def test_a_draft_is_saved_as_the_employer_goes_and_audited(db: Session) -> None:
+    placement, rating, rubric = _open(db)
+    ratings.save(db, rating, rubric, {"Communication": Choice("Proficient", "Clear with patients")},
+                 EMPLOYER)
+    ratings.save(db, rating, rubric, {"Professionalism": Choice(None)}, EMPLOYER)
+    assert {c.criterion: c.level for c in rating.criteria} == {
+        "Communication": "Proficient", "Professionalism": None}
+    events = db.scalars(select(AuditEvent).where(AuditEvent.placement_id == placement.id,
+                                                 AuditEvent.action == "rating.saved")).all()
+    assert [e.detail["levels"] for e in events] == [
+        {"Communication": "Proficient"}, {"Professionalism": "not observed"}]
+    assert events[0].address == "203.0.113.9"
+
+
+@pytest.mark.parametrize(("choices", "message"), [
+    ({"Punctuality": Choice("Proficient")}, "no criterion “Punctuality”"),
+    ({"Communication": Choice("Superb")}, "“Communication” has no level “Superb”"),
+    ({"Communication": Choice("Proficient", "<script>alert(1)</script>")}, "must be plain text"),
+])
+def test_bad_choices_are_refused_and_nothing_saved(db: Session, choices: dict[str, Choice],
+                                                   message: str) -> None:
+    _, rating, rubric = _open(db)
+    with pytest.raises(ScoringError, match=message):
+        ratings.save(db, rating, rubric, choices, EMPLOYER)
+    assert _rows(db) == 0
+
+
+def test_submit_needs_every_criterion_and_a_signature(db: Session) -> None:
+    placement, rating, rubric = _open(db)
+    ratings.save(db, rating, rubric, {"Communication": Choice("Advanced")}, EMPLOYER)
+    policy = ratings.policy_for(db, placement.task_id)
+    with pytest.raises(ScoringError, match="Type your name"):
+        ratings.submit(db, rating, rubric, policy, "  ", EMPLOYER)
+    with pytest.raises(ScoringError, match="Choose a level for “Working with others”"):
+        ratings.submit(db, rating, rubric, policy, "Ana Reyes", EMPLOYER)
+    assert rating.status == RatingStatus.DRAFT.value
+
+
+def test_a_submitted_rating_is_pending_and_read_only(db: Session) -> None:
+    placement, rating, rubric = _open(db)
+    ratings.save(db, rating, rubric, {name: Choice("Proficient") for name in ALL}, EMPLOYER)
+    ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id), "Ana Reyes",
+                   EMPLOYER)
+    assert rating.status == "pending" and rating.signature == "Ana Reyes"
+    with pytest.raises(ScoringError, match="can no longer be changed"):
+        ratings.save(db, rating, rubric, {"Communication": Choice("Advanced")}, EMPLOYER)
+    assert db.scalar(select(func.count()).select_from(FinalScore)) == 0
+
+
+def test_the_lowest_level_needs_a_comment_when_the_task_says_so(db: Session) -> None:
+    placement, rating, rubric = _open(db)
+    policy = ratings.set_policy(db, placement.task_id, accept_employer_ratings=False,
+                                comment_required_for_lowest=True)
+    chosen = {name: Choice("Proficient") for name in ALL}
+    chosen["Communication"] = Choice("Beginning")
+    ratings.save(db, rating, rubric, chosen, EMPLOYER)
+    with pytest.raises(ScoringError, match="“Communication”: say why"):
+        ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER)
+    ratings.save(db, rating, rubric, {"Communication": Choice("Beginning", "Rarely spoke up")},
+                 EMPLOYER)
+    assert ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER).status == "pending"
+
+
+def test_every_criterion_not_observed_cannot_be_submitted(db: Session) -> None:
+    placement, rating, rubric = _open(db)
+    ratings.save(db, rating, rubric, {name: Choice(None) for name in ALL}, EMPLOYER)
+    with pytest.raises(ScoringError, match="Rate at least one criterion"):
+        ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id), "Ana",
+                       EMPLOYER)
+
+
+def test_auto_accept_makes_the_employer_rating_final_at_once(db: Session) -> None:
+    placement, rating, rubric = _open(db)
+    policy = ratings.set_policy(db, placement.task_id, accept_employer_ratings=True,
+                                comment_required_for_lowest=False)
+    ratings.save(db, rating, rubric, {name: Choice("Advanced") for name in ALL}, EMPLOYER)
+    ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER)
+    final = db.scalar(select(FinalScore).where(FinalScore.placement_id == placement.id))
+    assert rating.status == "accepted"
+    assert final is not None and (final.given, final.maximum) == (20.0, 20.0)
+    assert {c.rater_kind for c in final.criteria} == {"employer"}
+
+
+def test_not_observed_is_left_out_of_score_and_maximum(db: Session) -> None:
+    _, _, rubric = _open(db)
+    levels: dict[str, str | None] = {name: "Advanced" for name in ALL}
+    levels["Communication"] = None
+    # Four criteria of 1–4 points, rescaled so the floor (4) counts as 0: all best = 16 / 16.
+    assert ratings.score_of(levels, rubric) == (16.0, 16.0)
+    levels["Professionalism"] = "Beginning"
+    assert ratings.score_of(levels, rubric) == pytest.approx((12.0, 16.0))
