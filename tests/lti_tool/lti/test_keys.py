@@ -157,3 +157,17 @@ def test_rows_never_hold_private_members_in_the_public_jwk(db: Session) -> None:
 def test_new_key_marks_activation_only_for_current(status: KeyStatus) -> None:
     row: ToolKey = keys.new_key(status)
     assert (row.activated_at is not None) == (status is KeyStatus.CURRENT)
+
+
+def test_keys_of_another_purpose_are_never_published_nor_sign_lti(db: Session) -> None:
+    """An employer-link key rotates like the LTI keys but stays out of the platforms' JWKS."""
+    keys.ensure_keys(db)
+    lti_kids = {k["kid"] for k in keys.public_jwks(db)["keys"]}
+    lti_signer = keys.signing_key(db).kid
+    purpose = "employer-link:1"
+    other = keys.signing_key(db, purpose)
+    keys.rotate(db, purpose=purpose)
+    assert {k["kid"] for k in keys.public_jwks(db)["keys"]} == lti_kids
+    assert keys.signing_key(db).kid == lti_signer
+    assert other.kid not in lti_kids and keys.signing_key(db, purpose).kid != other.kid
+    assert {k.purpose for k in keys.all_keys(db, purpose)} == {purpose}
