@@ -80,6 +80,17 @@ class Config:
     """Reverse proxies in front of Worklink whose X-Forwarded-For names the client (rate limits)."""
     outbound_policy: AddressPolicy = AddressPolicy()
     """Private networks and hosts outbound fetches may reach (``WORKLINK_OUTBOUND_ALLOW``)."""
+    employer_link_days: int = 14
+    """How long an employer link works after it is issued."""
+    smtp_host: str | None = None
+    """The SMTP server mail goes through; unset, mail waits in the queue and the teacher copies
+    the link instead."""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    """``starttls`` (port 587), ``tls`` (implicit TLS, port 465) or ``none`` (a local relay)."""
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    mail_sender: str = "Worklink <worklink@localhost>"
 
     @property
     def is_production(self) -> bool:
@@ -146,6 +157,14 @@ class Config:
             jobs=_jobs_mode(mode, get("JOBS")),
             proxy_hops=_int(get("PROXY_HOPS"), 0),
             outbound_policy=_outbound_policy(mode, get("OUTBOUND_ALLOW")),
+            employer_link_days=_positive(get("EMPLOYER_LINK_DAYS"), 14, "EMPLOYER_LINK_DAYS"),
+            smtp_host=get("SMTP_HOST"),
+            smtp_port=_int(get("SMTP_PORT"), 587),
+            smtp_security=_choice(get("SMTP_SECURITY", "starttls") or "starttls",
+                                  ("starttls", "tls", "none"), "SMTP_SECURITY"),
+            smtp_username=get("SMTP_USERNAME"),
+            smtp_password=get("SMTP_PASSWORD"),
+            mail_sender=get("MAIL_SENDER", "Worklink <worklink@localhost>") or "",
         )
 
 
@@ -182,6 +201,19 @@ def _int(value: str | None, default: int) -> int:
         return int(value)
     except ValueError:
         raise ConfigError(f"expected a whole number, got {value!r}") from None
+
+
+def _positive(value: str | None, default: int, name: str) -> int:
+    number = _int(value, default)
+    if number <= 0:
+        raise ConfigError(f"WORKLINK_{name} must be a whole number above 0, got {value!r}")
+    return number
+
+
+def _choice(value: str, allowed: tuple[str, ...], name: str) -> str:
+    if value.lower() not in allowed:
+        raise ConfigError(f"WORKLINK_{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value.lower()
 
 
 def _dev_secret(instance_dir: Path) -> str:

@@ -69,3 +69,17 @@ def test_jobs_run_in_the_demo_process_and_in_workers_in_production(tmp_path: Pat
     assert Config.from_env({**dev, "WORKLINK_JOBS": "worker"}).jobs is JobsMode.WORKER
     with pytest.raises(ConfigError, match="WORKLINK_JOBS"):
         Config.from_env({**dev, "WORKLINK_JOBS": "later"})
+
+
+def test_mail_and_employer_link_settings_are_read_and_checked(tmp_path: Path) -> None:
+    env = {"WORKLINK_INSTANCE_DIR": str(tmp_path), "WORKLINK_SMTP_HOST": "smtp.example.org",
+           "WORKLINK_SMTP_PORT": "465", "WORKLINK_SMTP_SECURITY": "TLS",
+           "WORKLINK_EMPLOYER_LINK_DAYS": "7"}
+    config = Config.from_env(env)
+    assert (config.smtp_host, config.smtp_port, config.smtp_security,
+            config.employer_link_days) == ("smtp.example.org", 465, "tls", 7)
+    assert Config.from_env({"WORKLINK_INSTANCE_DIR": str(tmp_path)}).employer_link_days == 14
+    with pytest.raises(ConfigError, match="SMTP_SECURITY must be one of starttls, tls, none"):
+        Config.from_env({**env, "WORKLINK_SMTP_SECURITY": "ssl3"})
+    with pytest.raises(ConfigError, match="EMPLOYER_LINK_DAYS must be a whole number above 0"):
+        Config.from_env({**env, "WORKLINK_EMPLOYER_LINK_DAYS": "0"})

@@ -1,0 +1,1 @@
+"""Outgoing mail: the queue the teacher sees, the messages, and SMTP delivery."""

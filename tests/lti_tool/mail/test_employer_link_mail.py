@@ -1,0 +1,94 @@
+"""Employer link mail through a real SMTP server on loopback: queued, sent, retried, failed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy.orm import Session
+
+from competencies.audit import Actor
+from competencies.orm import utcnow
+from competencies.partners import links
+from lti_tool.config import Config
+from lti_tool.employer import issuing
+from lti_tool.mail import outbox
+from lti_tool.mail.smtp import SmtpSettings
+from lti_tool.models import MailStatus
+from tests.competencies.partners.factories import school
+from tests.lti_tool.mail.smtp_server import free_port, smtp_server
+
+TEACHER = Actor("teacher", "Lucia Rivera")
+SENDER = "Worklink <worklink@school.example.org>"
+
+
+def _deliver(db: Session, config: Config, port: int, **kw: object) -> dict[str, int]:
+    return outbox.deliver_due(db, SmtpSettings("127.0.0.1", port, "none"), sender=SENDER,
+                              link_url=issuing.url_maker(db, config), **kw)  # type: ignore[arg-type]
+
+
+def test_the_link_mail_arrives_multipart_in_the_supervisors_language(db: Session,
+                                                                     config: Config) -> None:
+    s = school(db, language="es")
+    issued = issuing.issue_link(db, config, s.place(db), TEACHER)
+    assert issued.mail is not None and issued.mail.status == "queued"
+    with smtp_server() as (inbox, port):
+        assert _deliver(db, config, port)["sent"] == 1
+    [message] = inbox.messages
+    assert inbox.envelopes[0][1] == ["ana.reyes@clinic.example.org"]
+    assert message["Subject"].startswith("Por favor evalúe el trabajo de Student0 Test")
+    assert message["Content-Language"] == "es"
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None and html is not None
+    text, markup = plain.get_content(), html.get_content()
+    assert "Abrir la página de evaluación" in text and "Lucia Rivera" in text
+    # The same signed link in both parts, built from the configured base URL.
+    [url] = re.findall(r"https://worklink\.test/employer/open#[\w.-]+", text)
+    assert f'href="{url}"' in markup
+    assert issued.url == url
+    assert issued.mail.status == MailStatus.SENT.value and issued.mail.sent_at is not None
+
+
+def test_a_refused_mailbox_fails_for_good_with_the_servers_answer(db: Session,
+                                                                  config: Config) -> None:
+    s = school(db)
+    issued = issuing.issue_link(db, config, s.place(db), TEACHER)
+    with smtp_server() as (inbox, port):
+        inbox.refuse.add("ana.reyes@clinic.example.org")
+        assert _deliver(db, config, port)["failed"] == 1
+    assert issued.mail is not None and issued.mail.status == "failed"
+    assert issued.mail.last_error == "The mail server answered 550: 5.1.1 No such mailbox here"
+
+
+def test_a_server_that_is_down_or_busy_is_retried_later_then_delivers(db: Session,
+                                                                      config: Config) -> None:
+    s = school(db)
+    issued = issuing.issue_link(db, config, s.place(db), TEACHER)
+    mail = issued.mail
+    assert mail is not None
+    assert _deliver(db, config, free_port())["retry"] == 1  # nothing listens there
+    assert mail.status == "queued" and mail.attempts == 1
+    assert "could not be reached" in (mail.last_error or "")
+    assert _deliver(db, config, free_port())["retry"] == 0  # not due yet
+    later = utcnow() + dt.timedelta(minutes=1, seconds=1)
+    with smtp_server() as (inbox, port):
+        inbox.busy = True
+        assert _deliver(db, config, port, now=later)["retry"] == 1
+        assert "451" in (mail.last_error or "")
+        inbox.busy = False
+        assert _deliver(db, config, port, now=later + dt.timedelta(minutes=3))["sent"] == 1
+    assert len(inbox.messages) == 1 and mail.attempts == 3
+
+
+def test_a_replaced_or_revoked_link_is_never_mailed(db: Session, config: Config) -> None:
+    s = school(db)
+    placement = s.place(db)
+    first = issuing.issue_link(db, config, placement, TEACHER)
+    second = issuing.issue_link(db, config, placement, TEACHER)
+    links.revoke(db, second.link, TEACHER)
+    with smtp_server() as (inbox, port):
+        assert _deliver(db, config, port) == {"sent": 0, "retry": 0, "failed": 0,
+                                              "cancelled": 1}
+    assert inbox.messages == []
+    assert first.mail is not None and first.mail.status == "cancelled"
