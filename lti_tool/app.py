@@ -41,12 +41,16 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     init_jobs(app)
 
     from lti_tool.admin import bp as admin_bp
+    from lti_tool.employer import rate_limit
+    from lti_tool.employer.views import bp as employer_bp
     from lti_tool.student import bp as student_bp
     from lti_tool.teacher import bp as teacher_bp
 
     app.register_blueprint(teacher_bp)
     app.register_blueprint(student_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(employer_bp)
+    rate_limit.init_app(app, config)
     # The LTI layer hands an accepted launch on; the audiences' pages draw where it lands.
     from lti_tool.landing import render_landing
     from lti_tool.lti.launched import register_landing

@@ -1,0 +1,70 @@
+"""What the employer's page shows: the student, the task, their work, the rubric and the rating."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy.orm import Session
+
+from competencies.partners.links import EmployerLink, LinkState
+from competencies.scoring import ratings
+from competencies.scoring.model import RubricRating, ScoringPolicy
+from competencies.scoring.ratings import Choice
+from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks.model import TaskVersion
+from competencies.tasks.rubric import Rubric
+from lti_tool.models import User
+
+NOT_OBSERVED = "__not_observed__"
+
+
+@dataclasses.dataclass(frozen=True)
+class EmployerPage:
+    link: EmployerLink
+    student: str
+    task_title: str
+    partner: str
+    version: TaskVersion
+    rubric: Rubric
+    rating: RubricRating
+    policy: ScoringPolicy
+    chosen: Mapping[str, str]
+    """Criterion → level label or :data:`NOT_OBSERVED`, as saved."""
+    comments: Mapping[str, str]
+    read_only: bool
+    artifacts: Sequence[object] = ()
+
+    def lowest(self, criterion: str) -> str:
+        found = next(c for c in self.rubric.criteria if c.name == criterion)
+        return next(lv.label for lv in found.levels if lv.points == found.worst)
+
+
+def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage:
+    placement = link.placement
+    version, rubric = ratings.rubric_for(session, placement)
+    rating = ratings.open_rating(session, placement, version, kind=RaterKind.EMPLOYER,
+                                 name=link.supervisor.name, supervisor_id=link.supervisor_id)
+    student = session.get(User, placement.student_id)
+    rows = {c.criterion: c for c in rating.criteria}
+    return EmployerPage(
+        link=link, student=student.display_name if student else "",
+        task_title=str(version.snapshot.get("title", "")), partner=placement.partner.name,
+        version=version, rubric=rubric, rating=rating,
+        policy=ratings.policy_for(session, placement.task_id),
+        chosen={name: (row.level if row.level is not None else NOT_OBSERVED)
+                for name, row in rows.items() if row.level is not None or row.not_observed},
+        comments={name: row.comment for name, row in rows.items()},
+        read_only=state is LinkState.USED or not RatingStatus(rating.status).editable)
+
+
+def choices_from_form(form: Mapping[str, str]) -> dict[str, Choice]:
+    """``level:<criterion>`` and ``comment:<criterion>`` fields as choices; a criterion named
+    in the form but not in the rubric is kept, so the domain refuses it by name."""
+    found: dict[str, Choice] = {}
+    for key, value in form.items():
+        if key.startswith("level:") and value:
+            name = key.removeprefix("level:")
+            level = None if value == NOT_OBSERVED else value
+            found[name] = Choice(level, form.get(f"comment:{name}", ""))
+    return found

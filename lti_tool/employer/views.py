@@ -1,0 +1,206 @@
+"""The employer's pages: a supervisor opens a signed link, rates the rubric and signs.
+
+No LMS account, no Worklink account, no password. The link carries its token in the URL
+fragment; ``/employer/open`` is a static page whose script posts the token to
+``/employer/session`` (so it never appears in a request line or an access log), which checks
+it, records that the link was opened and changes nothing else, and keeps it in a first-party
+``HttpOnly; SameSite=Strict`` cookie for the pages that follow. Only the supervisor's own submit
+uses the link up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, \
+    render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from competencies.audit import Actor
+from competencies.partners import links
+from competencies.scoring import ratings
+from competencies.scoring.ratings import ScoringError
+from lti_tool.app import app_config
+from lti_tool.db import db_session
+from lti_tool.employer import page as employer_page
+from lti_tool.employer.messages import language, messages
+from lti_tool.employer.rate_limit import employer_limits
+from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
+
+bp = Blueprint("employer", __name__, url_prefix="/employer")
+
+COOKIE = "wl_employer"
+COOKIE_SECONDS = 3 * 3600
+_STATUS = {Refusal.TAMPERED: 400, Refusal.EXPIRED: 410, Refusal.REVOKED: 410,
+           Refusal.OTHER_TENANT: 403}
+
+Page = str | tuple[str, int] | Response | WerkzeugResponse
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/open")
+def open_link() -> str:
+    """The page the emailed URL opens; its script hands the fragment's token to the server."""
+    return render_template("employer/open.html", lang=_lang(None), m=messages(_lang(None)))
+
+
+@bp.post("/session")
+def start() -> Page:
+    """Check the token: a clear page for a refused one; otherwise remember it and go on."""
+    if not employer_limits().allow_address(request.remote_addr):
+        return _refused_page("refused_rate", 429)
+    token = request.form.get("token", "").strip()
+    if not token:
+        return _refused_page("refused_missing", 400)
+    verified = _verify(token)
+    if not isinstance(verified, Verified):
+        return verified
+    link = verified.link
+    lang = _lang(link.supervisor.language)
+    if link.bound_email:
+        typed = request.form.get("email", "").strip().lower()
+        if typed != link.bound_email:
+            status = 422 if typed else 200
+            return render_template("employer/confirm_email.html", token=token, lang=lang,
+                                   m=messages(lang),
+                                   error=messages(lang)["email_mismatch"] if typed else None
+                                   ), status
+    links.record_opened(db_session(), link, _actor(link.supervisor.name))
+    response = make_response(redirect("/employer/review", code=303))
+    secure = "; Secure" if app_config().secure_cookies else ""
+    max_age = min(COOKIE_SECONDS, max(1, int((link.expires_at - _now()).total_seconds())))
+    response.headers.add("Set-Cookie", f"{COOKIE}={token}; Max-Age={max_age}; Path=/employer; "
+                                       f"HttpOnly; SameSite=Strict{secure}")
+    return response
+
+
+@bp.get("/review")
+def review() -> Page:
+    verified = _from_cookie()
+    if not isinstance(verified, Verified):
+        return verified
+    return _render(verified)
+
+
+@bp.post("/save")
+def save() -> Page:
+    verified = _from_cookie(form=True)
+    if not isinstance(verified, Verified):
+        return verified
+    view = employer_page.load(db_session(), verified.link, verified.state)
+    if view.read_only:
+        return _render(verified, error=messages(_lang(request.form.get("lang")))["read_only"],
+                       status=409)
+    try:
+        ratings.save(db_session(), view.rating, view.rubric,
+                     employer_page.choices_from_form(request.form),
+                     _actor(verified.link.supervisor.name),
+                     overall_comment=request.form.get("overall"))
+    except ScoringError as exc:
+        db_session().rollback()
+        return _render(verified, error=str(exc), status=422)
+    if request.headers.get("X-Worklink-Autosave"):
+        return make_response("", 204)
+    return _render(verified, notice=messages(_lang(request.form.get("lang")))["saved"])
+
+
+@bp.post("/submit")
+def submit() -> Page:
+    verified = _from_cookie(form=True)
+    if not isinstance(verified, Verified):
+        return verified
+    session = db_session()
+    view = employer_page.load(session, verified.link, verified.state)
+    if view.read_only:
+        return _render(verified, error=messages(_lang(request.form.get("lang")))["read_only"],
+                       status=409)
+    actor = _actor(verified.link.supervisor.name)
+    try:
+        ratings.save(session, view.rating, view.rubric,
+                     employer_page.choices_from_form(request.form), actor,
+                     overall_comment=request.form.get("overall"))
+        links.mark_used(session, verified.link, actor)
+        ratings.submit(session, view.rating, view.rubric, view.policy,
+                       request.form.get("signature", ""), actor)
+    except ScoringError as exc:
+        session.rollback()
+        return _render(_reverify(verified), error=str(exc), status=422)
+    return redirect("/employer/review", code=303)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+def _render(verified: Verified, *, error: str | None = None, notice: str | None = None,
+            status: int = 200) -> Page:
+    view = employer_page.load(db_session(), verified.link, verified.state)
+    lang = _lang(request.values.get("lang") or verified.link.supervisor.language)
+    return render_template("employer/review.html", view=view, lang=lang, m=messages(lang),
+                           other_lang="es" if lang == "en" else "en",
+                           form_token=_form_token(verified.link.jti), error=error,
+                           notice=notice, not_observed=employer_page.NOT_OBSERVED), status
+
+
+def _reverify(verified: Verified) -> Verified:
+    """After a rollback: the link and its state as stored."""
+    link = db_session().get(type(verified.link), verified.link.id)
+    assert link is not None
+    return Verified(link, links.state(link))
+
+
+def _verify(token: str) -> Verified | Page:
+    try:
+        verified = verify(db_session(), token, app_config().base_url)
+    except LinkRefused as exc:
+        if exc.link is not None:
+            db_session().rollback()
+        return _refused_page(f"refused_{exc.reason.value}", _STATUS[exc.reason],
+                             lang=exc.link.supervisor.language if exc.link else None)
+    if not employer_limits().allow_link(verified.link.jti):
+        return _refused_page("refused_rate", 429)
+    return verified
+
+
+def _from_cookie(*, form: bool = False) -> Verified | Page:
+    token = request.cookies.get(COOKIE, "")
+    if not token:
+        return _refused_page("refused_missing", 401)
+    verified = _verify(token)
+    if isinstance(verified, Verified) and form:
+        sent = request.form.get("form_token", "")
+        if not hmac.compare_digest(sent, _form_token(verified.link.jti)):
+            abort(403, "This form did not come from this page. Reload it and try again.")
+    return verified
+
+
+def _form_token(jti: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"worklink-employer-form:{jti}".encode(), hashlib.sha256).hexdigest()
+
+
+def _refused_page(key: str, status: int, *, lang: str | None = None) -> tuple[str, int]:
+    chosen = _lang(lang)
+    return render_template("employer/refused.html", lang=chosen, m=messages(chosen),
+                           message=messages(chosen)[key], reason=key), status
+
+
+def _lang(preferred: str | None) -> str:
+    asked = request.values.get("lang")
+    return language(asked if asked in ("en", "es") else preferred)
+
+
+def _actor(name: str) -> Actor:
+    return Actor("employer", name, address=request.remote_addr)
+
+
+def _now() -> Any:
+    from competencies.orm import utcnow
+
+    return utcnow()
