@@ -1,0 +1,122 @@
+"""The teacher moderates employer ratings, scores rubrics directly, and reads the audit log."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request
+from sqlalchemy import select
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from competencies.audit import course_events
+from competencies.partners import links
+from competencies.partners.directory import PartnerError
+from competencies.partners.model import Placement
+from competencies.partners.placements import get_placement
+from competencies.scoring import moderation, ratings
+from competencies.scoring.model import RubricRating
+from competencies.scoring.moderation import Adjustment
+from competencies.scoring.ratings import ScoringError
+from competencies.scoring.vocabulary import RatingStatus
+from lti_tool.csrf import check_csrf
+from lti_tool.db import db_session
+from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
+from lti_tool.models import User
+from lti_tool.security import require
+from lti_tool.teacher.employer_common import course_context, teacher_actor
+from lti_tool.teacher.views import TEACHING, bp
+from lti_tool.web import error_page, session_url
+
+Page = str | tuple[str, int] | WerkzeugResponse
+
+
+@bp.get("/course/<int:course_id>/ratings")
+@require(*TEACHING)
+def pending_ratings(course_id: int) -> Page:
+    session = db_session()
+    course, _ = course_context(session, course_id)
+    waiting = moderation.pending(session, course_id)
+    names = {r.id: _student(r) for r in waiting}
+    return render_template("teacher/employers/ratings.html", course=course, waiting=waiting,
+                           names=names)
+
+
+@bp.route("/course/<int:course_id>/placements/<int:placement_id>/rating",
+          methods=["GET", "POST"])
+@require(*TEACHING)
+def moderate(course_id: int, placement_id: int) -> Page:
+    session = db_session()
+    course, context = course_context(session, course_id)
+    try:
+        placement = get_placement(session, context, placement_id)
+    except PartnerError as exc:
+        return error_page(404, str(exc))
+    version, rubric = ratings.rubric_for(session, placement)
+    rating = session.scalar(select(RubricRating.id).where(
+        RubricRating.placement_id == placement.id,
+        RubricRating.status == RatingStatus.PENDING.value))
+    pending = session.get(RubricRating, rating) if rating else None
+    problems: list[str] = []
+    if request.method == "POST":
+        check_csrf()
+        actor = teacher_actor(session)
+        action = request.form.get("action")
+        try:
+            if action == "policy":
+                ratings.set_policy(
+                    session, placement.task_id,
+                    accept_employer_ratings=request.form.get("accept_employer_ratings") == "1",
+                    comment_required_for_lowest=request.form.get("lowest_comment") == "1")
+            elif action in ("accept", "send_back") and pending is None:
+                raise ScoringError("There is no employer rating waiting for moderation.")
+            elif action == "accept" and pending is not None:
+                moderation.accept(session, pending, rubric, actor, _adjustments(pending))
+            elif action == "send_back" and pending is not None:
+                moderation.send_back(session, pending, actor, request.form.get("note", ""))
+                links.reopen(session, placement.id, pending.supervisor_id)
+                session.commit()
+            elif action == "score":
+                moderation.score_directly(session, placement, version, rubric, actor,
+                                          choices_from_form(request.form))
+            else:
+                raise ScoringError("Choose what to do with this rating.")
+            return redirect(session_url("teacher.moderate", course_id=course_id,
+                                        placement_id=placement_id, done=action))
+        except ScoringError as exc:
+            session.rollback()
+            problems.append(str(exc))
+            pending = session.get(RubricRating, rating) if rating else None
+    student = session.get(User, placement.student_id)
+    return render_template(
+        "teacher/employers/moderate.html", course=course, placement=placement, student=student,
+        rubric=rubric, pending=pending, final=moderation.final_score(session, placement.id),
+        policy=ratings.policy_for(session, placement.task_id), problems=problems,
+        not_observed=NOT_OBSERVED, done=request.args.get("done"),
+        employer={c.criterion: c for c in pending.criteria} if pending else {},
+    ), 422 if problems else 200
+
+
+@bp.get("/course/<int:course_id>/audit")
+@require(*TEACHING)
+def audit(course_id: int) -> Page:
+    session = db_session()
+    course, context = course_context(session, course_id)
+    return render_template("teacher/employers/audit.html", course=course,
+                           events=course_events(session, context.registration_id, course.id))
+
+
+def _adjustments(pending: RubricRating) -> dict[str, Adjustment]:
+    """Only criteria whose chosen level differs from the employer's count as adjusted."""
+    found: dict[str, Adjustment] = {}
+    employer = {c.criterion: c.level for c in pending.criteria}
+    for name, choice in choices_from_form(request.form).items():
+        if name in employer and choice.level != employer[name]:
+            found[name] = Adjustment(choice.level, request.form.get(f"reason:{name}", ""))
+        elif name not in employer:
+            found[name] = Adjustment(choice.level, request.form.get(f"reason:{name}", ""))
+    return found
+
+
+def _student(rating: RubricRating) -> str:
+    placement = db_session().get(Placement, rating.placement_id)
+    user = db_session().get(User, placement.student_id) if placement else None
+    return user.display_name if user else ""
+

@@ -1,0 +1,165 @@
+"""The teacher's partner list (shared by the tenant's courses) and the course's placements."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from flask import redirect, render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from competencies.partners import directory
+from competencies.partners.directory import PartnerDraft, PartnerError, SupervisorDraft
+from competencies.partners.placement_csv import REQUIRED, import_placements
+from competencies.partners.placements import PlacementDraft, course_placements, create_placement
+from competencies.partners.vocabulary import Language, PartnerKind
+from competencies.tasks import library
+from competencies.tasks.library import CourseContext
+from competencies.tasks.model import Task
+from lti_tool.csrf import check_csrf
+from lti_tool.db import db_session
+from lti_tool.security import require
+from lti_tool.teacher.employer_common import course_context, roster, students
+from lti_tool.teacher.views import TEACHING, bp
+from lti_tool.web import session_url
+
+Page = str | tuple[str, int] | WerkzeugResponse
+MAX_CSV_BYTES = 2 * 1024 * 1024
+
+
+@bp.route("/course/<int:course_id>/partners", methods=["GET", "POST"])
+@require(*TEACHING)
+def partners(course_id: int) -> Page:
+    session = db_session()
+    course, context = course_context(session, course_id)
+    problems: list[str] = []
+    if request.method == "POST":
+        check_csrf()
+        try:
+            partner = directory.create_partner(session, context, _partner_draft())
+            return redirect(session_url("teacher.partner", course_id=course_id,
+                                        partner_id=partner.id))
+        except PartnerError as exc:
+            session.rollback()
+            problems.append(str(exc))
+    found = directory.search(session, context, words=request.args.get("q", ""),
+                             pathway=request.args.get("pathway") or None,
+                             include_inactive=request.args.get("all") == "1")
+    return render_template("teacher/employers/partners.html", course=course, partners=found,
+                           problems=problems, kinds=list(PartnerKind),
+                           form=request.form), 422 if problems else 200
+
+
+@bp.route("/course/<int:course_id>/partners/<int:partner_id>", methods=["GET", "POST"])
+@require(*TEACHING)
+def partner(course_id: int, partner_id: int) -> Page:
+    session = db_session()
+    course, context = course_context(session, course_id)
+    problems: list[str] = []
+    try:
+        found = directory.get_partner(session, context, partner_id)
+    except PartnerError as exc:
+        return render_template("error.html", status=404, title="Not found",
+                               message=str(exc)), 404
+    if request.method == "POST":
+        check_csrf()
+        try:
+            if request.form.get("action") == "supervisor":
+                directory.add_supervisor(session, context, partner_id, SupervisorDraft(
+                    name=request.form.get("name", ""), email=request.form.get("email", ""),
+                    title=request.form.get("title", ""), phone=request.form.get("phone", ""),
+                    language=request.form.get("language", "en")))
+            else:
+                directory.update_partner(session, context, partner_id, _partner_draft())
+            return redirect(session_url("teacher.partner", course_id=course_id,
+                                        partner_id=partner_id))
+        except PartnerError as exc:
+            session.rollback()
+            problems.append(str(exc))
+    return render_template("teacher/employers/partner.html", course=course, partner=found,
+                           problems=problems, kinds=list(PartnerKind),
+                           languages=list(Language)), 422 if problems else 200
+
+
+@bp.route("/course/<int:course_id>/placements", methods=["GET", "POST"])
+@require(*TEACHING)
+def placements(course_id: int) -> Page:
+    session = db_session()
+    course, context = course_context(session, course_id)
+    problems: list[str] = []
+    located: list[str] = []
+    created = 0
+    if request.method == "POST":
+        check_csrf()
+        upload = request.files.get("csv")
+        if upload is not None and upload.filename:
+            data = upload.read(MAX_CSV_BYTES + 1)
+            if len(data) > MAX_CSV_BYTES:
+                problems.append("The file is larger than 2 MB; split the class into parts.")
+            else:
+                try:
+                    text = data.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    text = None
+                    problems.append("The file is not UTF-8 text; save it as “CSV UTF-8”.")
+                if text is not None:
+                    report = import_placements(session, context, roster(session, course_id),
+                                               text)
+                    located = [str(p) for p in report.problems]
+                    created = len(report.created)
+        else:
+            try:
+                placement = create_placement(session, context, roster(session, course_id),
+                                             _placement_draft(session, context))
+                return redirect(session_url("teacher.placement_links", course_id=course_id,
+                                            placement_id=placement.id))
+            except (PartnerError, ValueError) as exc:
+                session.rollback()
+                problems.append(str(exc))
+    tasks = list(db_session().scalars(library_tasks(context)))
+    suppliers = directory.search(session, context, limit=500)
+    status = 422 if problems or located else 200
+    return render_template(
+        "teacher/employers/placements.html", course=course, problems=problems, located=located,
+        created=created, placements=course_placements(session, context), tasks=tasks,
+        partners=suppliers, students=students(session, course_id), required=REQUIRED,
+        people={u.id: u.display_name for u in students(session, course_id)},
+        task_titles={t.id: t.title for t in tasks}), status
+
+
+def library_tasks(context: CourseContext) -> Select[tuple[Task]]:
+    return select(Task).where(library.visible_to(context)).order_by(Task.title)
+
+
+def _partner_draft() -> PartnerDraft:
+    form = request.form
+    kind = form.get("kind", PartnerKind.EMPLOYER.value)
+    return PartnerDraft(
+        name=form.get("name", ""), kind=PartnerKind(kind) if kind in set(PartnerKind)
+        else kind,  # type: ignore[arg-type]
+        sector=form.get("sector", ""), address=form.get("address", ""),
+        clusters=_lines(form.get("clusters", "")), pathways=_lines(form.get("pathways", "")),
+        notes=form.get("notes", ""), active=form.get("active", "1") == "1")
+
+
+def _placement_draft(session: Session, context: CourseContext) -> PlacementDraft:
+    form = request.form
+    try:
+        supervisor = int(form.get("supervisor_id", ""))
+        partner_id = directory.get_supervisor(session, context, supervisor).partner_id
+        hours = form.get("expected_hours", "").strip()
+        return PlacementDraft(
+            student_id=int(form.get("student_id", "")), partner_id=partner_id,
+            supervisor_id=supervisor, task_id=int(form.get("task_id", "")),
+            starts_on=dt.date.fromisoformat(form.get("starts_on", "")),
+            ends_on=dt.date.fromisoformat(form.get("ends_on", "")),
+            expected_hours=float(hours) if hours else None)
+    except ValueError:
+        raise PartnerError("Choose a student, a partner's supervisor and a task, and give the "
+                           "dates as YYYY-MM-DD.") from None
+
+
+def _lines(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
