@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from competencies.audit import tenant_events
 from lti_tool.admin import deployments as operations
 from lti_tool.admin import registrations as registration_operations
 from lti_tool.admin.signin import redeem
@@ -116,6 +117,15 @@ def remove_registration(registration_pk: int) -> Response | tuple[str, int]:
     session.commit()
     lti_services().directory.forget()
     return _back_to("admin.registrations")
+
+
+@bp.get("/audit")
+@require(Role.OPERATOR, course_param=None)
+def audit() -> str:
+    """Employer links and ratings across every tenant, or one (``?registration=<id>``)."""
+    registration = request.args.get("registration", type=int)
+    return render_template("admin/audit.html", registration=registration,
+                           events=tenant_events(db_session(), registration, limit=500))
 
 
 @bp.get("/urls")

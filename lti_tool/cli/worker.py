@@ -20,6 +20,7 @@ from lti_tool.jobs.engine import build, make_huey
 from lti_tool.jobs.grade_delivery import deliver_grades
 from lti_tool.jobs.purge import purge_expired
 from lti_tool.lti import services
+from lti_tool.mail.jobs import send_due_mail
 
 
 @click.command()
@@ -38,6 +39,8 @@ def worker(threads: int, once: bool) -> None:
             click.echo(f"expired launch values removed: {purge_expired(context)}")
             for state, count in deliver_grades(build_deliverer(database, config)).items():
                 click.echo(f"grades {state}: {count}")
+            for outcome, count in send_due_mail(database, config).items():
+                click.echo(f"mail {outcome}: {count}")
             return
         # The queue the web app fills, whatever WORKLINK_JOBS says about the web process.
         jobs = build(context, make_huey(dataclasses.replace(config, jobs=JobsMode.WORKER)))

@@ -11,11 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from competencies.audit import Actor
+from competencies.partners import links
 from lti_tool.admin.signin import issue_link
 from lti_tool.config import Config
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Deployment, DeploymentStatus, Registration
 from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from tests.competencies.partners.factories import school
 
 
 @pytest.fixture(autouse=True)
@@ -239,3 +242,21 @@ def test_a_registration_in_use_is_not_removed(
     assert b"1 courses" in response.data and b"1 people" in response.data
     db.expire_all()
     assert db.get(Registration, registration.id) is not None
+
+
+def test_the_operator_reads_every_tenants_audit_and_a_teacher_cannot(
+    app: Flask, client: FlaskClient, db: Session
+) -> None:
+    first, second = school(db), school(db)
+    links.issue(db, first.place(db), Actor("teacher", "Lucia Rivera", address="198.51.100.7"))
+    links.issue(db, second.place(db), Actor("teacher", "Omar Diaz"))
+    db.commit()
+    operator = {SESSION_HEADER: _token_for(app, Role.OPERATOR)}
+    page = client.get("/admin/audit", headers=operator).get_data(as_text=True)
+    assert "Lucia Rivera" in page and "Omar Diaz" in page and "198.51.100.7" in page
+    one = client.get("/admin/audit", headers=operator,
+                     query_string={"registration": first.context.registration_id})
+    assert "Lucia Rivera" in one.get_data(as_text=True)
+    assert "Omar Diaz" not in one.get_data(as_text=True)
+    teacher = {SESSION_HEADER: _token_for(app, Role.TEACHER)}
+    assert client.get("/admin/audit", headers=teacher).status_code == 403
