@@ -15,13 +15,17 @@ import dataclasses
 import datetime as dt
 import enum
 import secrets
+from collections.abc import Sequence
 
 from sqlalchemy import ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from competencies.audit import Actor, record
 from competencies.orm import Base, utcnow
+from competencies.partners.directory import PartnerError
 from competencies.partners.model import Placement, Supervisor
+from competencies.tasks import versions
+from competencies.tasks.model import Task, TaskVersion
 
 DEFAULT_LIFETIME = dt.timedelta(days=14)
 
@@ -39,6 +43,9 @@ class EmployerLink(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"))
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("supervisor.id", ondelete="CASCADE"))
+    task_version_id: Mapped[int] = mapped_column(
+        ForeignKey("wbl_task_version.id", ondelete="RESTRICT"))
+    """The task, and so the rubric, frozen when the link was issued: what the employer rates."""
     bound_email: Mapped[str | None] = mapped_column(String(320))
     """When set, the supervisor confirms this address before the page opens."""
     issued_by: Mapped[str] = mapped_column(String(300))
@@ -79,7 +86,11 @@ def state(link: EmployerLink, *, now: dt.datetime | None = None) -> LinkState:
 
 
 def by_jti(session: Session, jti: str) -> EmployerLink | None:
-    return session.scalar(select(EmployerLink).where(EmployerLink.jti == jti))
+    """The link with its placement, partner and supervisor, in one statement (every employer
+    request starts here)."""
+    return session.scalar(select(EmployerLink).where(EmployerLink.jti == jti).options(
+        joinedload(EmployerLink.placement).joinedload(Placement.partner),
+        joinedload(EmployerLink.supervisor)))
 
 
 def active_links(session: Session, placement_id: int) -> list[EmployerLink]:
@@ -100,6 +111,7 @@ def issue(session: Session, placement: Placement, actor: Actor, *,
     if lifetime <= dt.timedelta(0):
         raise ValueError("a link must live for some time")
     supervisor = placement.supervisor
+    version = frozen_version(session, placement.task_id)
     replaced = list(session.scalars(select(EmployerLink).where(
         EmployerLink.placement_id == placement.id,
         EmployerLink.supervisor_id == supervisor.id, EmployerLink.revoked_at.is_(None))))
@@ -112,7 +124,7 @@ def issue(session: Session, placement: Placement, actor: Actor, *,
     link = EmployerLink(
         jti=secrets.token_urlsafe(18), registration_id=placement.registration_id,
         course_id=placement.course_id, placement_id=placement.id, supervisor_id=supervisor.id,
-        bound_email=supervisor.email if bind_email else None, issued_by=actor.name[:300],
+        task_version_id=version.id, bound_email=supervisor.email if bind_email else None, issued_by=actor.name[:300],
         issued_at=now, expires_at=now + lifetime)
     session.add(link)
     session.flush()
@@ -121,6 +133,61 @@ def issue(session: Session, placement: Placement, actor: Actor, *,
            supervisor=supervisor.email, expires=f"{link.expires_at:%Y-%m-%d %H:%M} UTC",
            bound_to_email=bind_email)
     return Issued(link, replaced)
+
+
+def issue_many(session: Session, placements: Sequence[Placement], actor: Actor, *,
+               lifetime: dt.timedelta = DEFAULT_LIFETIME,
+               now: dt.datetime | None = None) -> list[Issued]:
+    """:func:`issue` for a whole class or district at once: a handful of statements whatever
+    the count. Flushes, does not commit."""
+    now = now or utcnow()
+    if lifetime <= dt.timedelta(0):
+        raise ValueError("a link must live for some time")
+    by_placement = {p.id: p for p in placements}
+    frozen = {task_id: frozen_version(session, task_id)
+              for task_id in {p.task_id for p in placements}}
+    live: dict[int, list[EmployerLink]] = {}
+    ids = list(by_placement)
+    for start in range(0, len(ids), 500):
+        for old in session.scalars(select(EmployerLink).where(
+                EmployerLink.placement_id.in_(ids[start:start + 500]),
+                EmployerLink.revoked_at.is_(None))):
+            if old.supervisor_id == by_placement[old.placement_id].supervisor_id:
+                live.setdefault(old.placement_id, []).append(old)
+    created = []
+    for placement in placements:
+        for old in live.get(placement.id, []):
+            old.revoked_at = now
+            old.revoked_reason = "replaced by a new link"
+            record(session, actor, "link.revoked", registration_id=placement.registration_id,
+                   course_id=placement.course_id, placement_id=placement.id, link_id=old.id,
+                   reason=old.revoked_reason)
+        created.append(EmployerLink(
+            jti=secrets.token_urlsafe(18), registration_id=placement.registration_id,
+            course_id=placement.course_id, placement_id=placement.id,
+            supervisor_id=placement.supervisor_id,
+            task_version_id=frozen[placement.task_id].id, issued_by=actor.name[:300],
+            issued_at=now,
+            expires_at=now + lifetime))
+    session.add_all(created)
+    session.flush()
+    for placement, link in zip(placements, created):
+        record(session, actor, "link.issued", registration_id=placement.registration_id,
+               course_id=placement.course_id, placement_id=placement.id, link_id=link.id,
+               supervisor=placement.supervisor.email,
+               expires=f"{link.expires_at:%Y-%m-%d %H:%M} UTC", bound_to_email=False)
+    return [Issued(link, live.get(placement.id, []))
+            for placement, link in zip(placements, created)]
+
+
+def frozen_version(session: Session, task_id: int) -> TaskVersion:
+    """The task as the employer will rate it, frozen now if it changed since (flushed)."""
+    task = session.get(Task, task_id)
+    assert task is not None  # the placement's foreign key
+    if task.rubric_id is None:
+        raise PartnerError(f"“{task.title}” has no rubric for an employer to rate; give it one "
+                           "first.")
+    return versions.freeze(session, task)
 
 
 def revoke(session: Session, link: EmployerLink, actor: Actor, *,

@@ -50,6 +50,15 @@ def rubric_for(session: Session, placement: Placement) -> tuple[TaskVersion, Rub
     return version, rubric
 
 
+def rubric_of_rating(session: Session, rating: RubricRating) -> tuple[TaskVersion, Rubric]:
+    """The frozen task version and rubric a rating was made against."""
+    version = session.get(TaskVersion, rating.task_version_id)
+    rubric = versions.rubric_of(version) if version is not None else None
+    if version is None or rubric is None:  # pragma: no cover - the foreign key restricts
+        raise ScoringError("The rubric this rating was made against no longer exists.")
+    return version, rubric
+
+
 def policy_for(session: Session, task_id: int) -> ScoringPolicy:
     return session.get(ScoringPolicy, task_id) or ScoringPolicy(
         task_id=task_id, accept_employer_ratings=False, comment_required_for_lowest=False)

@@ -12,6 +12,7 @@ from competencies.scoring import ratings
 from competencies.scoring.model import RubricRating, ScoringPolicy
 from competencies.scoring.ratings import Choice
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks import versions
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Rubric
 from lti_tool.models import User
@@ -42,7 +43,10 @@ class EmployerPage:
 
 def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage:
     placement = link.placement
-    version, rubric = ratings.rubric_for(session, placement)
+    version = session.get(TaskVersion, link.task_version_id)
+    assert version is not None  # the link's foreign key
+    rubric = versions.rubric_of(version)
+    assert rubric is not None  # a link is issued only for a task with a rubric
     rating = ratings.open_rating(session, placement, version, kind=RaterKind.EMPLOYER,
                                  name=link.supervisor.name, supervisor_id=link.supervisor_id)
     student = session.get(User, placement.student_id)

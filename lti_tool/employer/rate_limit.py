@@ -20,15 +20,18 @@ PER_LINK = parse("120/minute")
 
 
 class EmployerLimits:
-    def __init__(self, redis_url: str | None) -> None:
+    def __init__(self, redis_url: str | None, *, per_address: str | None = None,
+                 per_link: str | None = None) -> None:
         self._limiter = MovingWindowRateLimiter(
             storage_from_string(redis_url if redis_url else "memory://"))
+        self._per_address = parse(per_address) if per_address else PER_ADDRESS
+        self._per_link = parse(per_link) if per_link else PER_LINK
 
     def allow_address(self, address: str | None) -> bool:
-        return self._limiter.hit(PER_ADDRESS, "worklink-employer-address", address or "-")
+        return self._limiter.hit(self._per_address, "worklink-employer-address", address or "-")
 
     def allow_link(self, jti: str) -> bool:
-        return self._limiter.hit(PER_LINK, "worklink-employer-link", jti)
+        return self._limiter.hit(self._per_link, "worklink-employer-link", jti)
 
 
 def init_app(app: Flask, config: Config) -> None:

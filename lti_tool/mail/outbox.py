@@ -44,6 +44,26 @@ def queue_link_mail(session: Session, link: EmployerLink) -> OutboundMail:
     return mail
 
 
+def queue_link_mails(session: Session, issued: list[EmployerLink],
+                     replaced: list[EmployerLink]) -> list[OutboundMail]:
+    """:func:`queue_link_mail` for many links at once (a class, a district's CSV)."""
+    old = [link.id for link in replaced]
+    for start in range(0, len(old), 500):
+        session.execute(
+            update(OutboundMail).where(OutboundMail.status == MailStatus.QUEUED.value,
+                                       OutboundMail.link_id.in_(old[start:start + 500]))
+            .values(status=MailStatus.CANCELLED.value,
+                    last_error="A newer link replaced this one."))
+    now = utcnow()
+    mails = [OutboundMail(registration_id=link.registration_id, course_id=link.course_id,
+                          link_id=link.id, kind="employer_link",
+                          to_address=link.supervisor.email, language=link.supervisor.language,
+                          status=MailStatus.QUEUED.value, next_attempt_at=now)
+             for link in issued]
+    session.add_all(mails)
+    return mails
+
+
 def latest_for_links(session: Session, link_ids: list[int]) -> dict[int, OutboundMail]:
     found: dict[int, OutboundMail] = {}
     for mail in session.scalars(select(OutboundMail).where(OutboundMail.link_id.in_(link_ids))

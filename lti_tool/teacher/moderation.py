@@ -49,11 +49,12 @@ def moderate(course_id: int, placement_id: int) -> Page:
         placement = get_placement(session, context, placement_id)
     except PartnerError as exc:
         return error_page(404, str(exc))
-    version, rubric = ratings.rubric_for(session, placement)
     rating = session.scalar(select(RubricRating.id).where(
         RubricRating.placement_id == placement.id,
         RubricRating.status == RatingStatus.PENDING.value))
     pending = session.get(RubricRating, rating) if rating else None
+    version, rubric = (ratings.rubric_of_rating(session, pending) if pending is not None
+                       else ratings.rubric_for(session, placement))
     problems: list[str] = []
     if request.method == "POST":
         check_csrf()

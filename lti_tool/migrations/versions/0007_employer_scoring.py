@@ -123,6 +123,7 @@ def upgrade() -> None:
     sa.Column('course_id', sa.Integer(), nullable=False),
     sa.Column('placement_id', sa.Integer(), nullable=False),
     sa.Column('supervisor_id', sa.Integer(), nullable=False),
+    sa.Column('task_version_id', sa.Integer(), nullable=False),
     sa.Column('bound_email', sa.String(length=320), nullable=True),
     sa.Column('issued_by', sa.String(length=300), nullable=False),
     sa.Column('issued_at', competencies.orm.UtcDateTime(timezone=True), nullable=False),
@@ -134,6 +135,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_employer_link_placement_id_placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_employer_link_registration_id_registration'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['supervisor_id'], ['supervisor.id'], name=op.f('fk_employer_link_supervisor_id_supervisor'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['task_version_id'], ['wbl_task_version.id'], name=op.f('fk_employer_link_task_version_id_wbl_task_version'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_employer_link')),
     sa.UniqueConstraint('jti', name=op.f('uq_employer_link_jti'))
     )

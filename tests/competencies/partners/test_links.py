@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor, AuditEvent
 from competencies.orm import utcnow
 from competencies.partners import links
+from competencies.partners.directory import PartnerError
 from competencies.partners.links import LinkState
+from competencies.tasks import versions
+from competencies.tasks.model import Task, TaskVersion
 from tests.competencies.partners.factories import school
 
 TEACHER = Actor("teacher", "Lucia Rivera", address="198.51.100.7")
@@ -62,3 +66,16 @@ def test_the_audit_holds_no_token(db: Session) -> None:
     links.revoke(db, link, TEACHER)
     for event in db.scalars(select(AuditEvent)):
         assert link.jti not in str(event.detail)
+
+
+def test_a_link_pins_the_rubric_and_a_task_without_one_gets_no_link(db: Session) -> None:
+    s = school(db)
+    placement = s.place(db)
+    link = links.issue(db, placement, TEACHER).link
+    task = db.get(Task, placement.task_id)
+    assert task is not None
+    assert versions.rubric_of(db.get(TaskVersion, link.task_version_id)).criteria  # type: ignore[arg-type, union-attr]
+    task.rubric_id = None
+    db.flush()
+    with pytest.raises(PartnerError, match="has no rubric for an employer to rate"):
+        links.issue(db, placement, TEACHER)

@@ -92,3 +92,19 @@ def test_a_replaced_or_revoked_link_is_never_mailed(db: Session, config: Config)
                                               "cancelled": 1}
     assert inbox.messages == []
     assert first.mail is not None and first.mail.status == "cancelled"
+
+
+def test_links_for_a_whole_class_are_issued_at_once_replacing_live_ones(
+        db: Session, config: Config) -> None:
+    s = school(db)
+    placements = [s.place(db, n) for n in range(3)]
+    earlier = issuing.issue_link(db, config, placements[0], TEACHER)
+    queued = issuing.issue_links(db, config, placements, TEACHER)
+    assert [q.link.placement_id for q in queued] == [p.id for p in placements]
+    assert all(q.mail.status == "queued" for q in queued)
+    db.refresh(earlier.link)
+    assert earlier.mail is not None
+    db.refresh(earlier.mail)
+    assert links.state(earlier.link) is links.LinkState.REVOKED
+    assert earlier.mail.status == "cancelled"
+    assert {links.state(q.link) for q in queued} == {links.LinkState.USABLE}
