@@ -14,11 +14,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def metadata() -> MetaData:
     """The metadata of every table, domain and shell."""
-    import competencies.models  # noqa: F401  (registers the domain tables)
-    import competencies.tasks  # noqa: F401  (and the work-based-learning task tables)
     import competencies.audit  # noqa: F401  (the audit log)
+    import competencies.models  # noqa: F401  (registers the domain tables)
     import competencies.partners  # noqa: F401  (partners, placements, employer links)
     import competencies.scoring  # noqa: F401  (ratings and final scores)
+    import competencies.tasks  # noqa: F401  (and the work-based-learning task tables)
     import lti_tool.models  # noqa: F401
     from competencies.orm import Base
 

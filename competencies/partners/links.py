@@ -171,13 +171,13 @@ def issue_many(session: Session, placements: Sequence[Placement], actor: Actor, 
             expires_at=now + lifetime))
     session.add_all(created)
     session.flush()
-    for placement, link in zip(placements, created):
+    for placement, link in zip(placements, created, strict=True):
         record(session, actor, "link.issued", registration_id=placement.registration_id,
                course_id=placement.course_id, placement_id=placement.id, link_id=link.id,
                supervisor=placement.supervisor.email,
                expires=f"{link.expires_at:%Y-%m-%d %H:%M} UTC", bound_to_email=False)
     return [Issued(link, live.get(placement.id, []))
-            for placement, link in zip(placements, created)]
+            for placement, link in zip(placements, created, strict=True)]
 
 
 def frozen_version(session: Session, task_id: int) -> TaskVersion:

@@ -112,7 +112,7 @@ def import_placements(session: Session, context: CourseContext, roster: Roster,
             continue
         problems_before = len(report.problems)
 
-        def problem(column: str | None, message: str) -> None:
+        def problem(column: str | None, message: str, line: int = line) -> None:
             report.problems.append(Problem(line, column, message))
 
         for column in REQUIRED:

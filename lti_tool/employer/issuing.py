@@ -67,4 +67,4 @@ def issue_links(session: Session, config: Config, placements: Sequence[Placement
     mails = queue_link_mails(session, [i.link for i in issued],
                              [old for i in issued for old in i.replaced])
     session.commit()
-    return [QueuedLink(i.link, mail) for i, mail in zip(issued, mails)]
+    return [QueuedLink(i.link, mail) for i, mail in zip(issued, mails, strict=True)]

@@ -14,15 +14,23 @@ import hashlib
 import hmac
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, make_response, redirect, \
-    render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.audit import Actor
 from competencies.partners import links
 from competencies.scoring import ratings
 from competencies.scoring.ratings import ScoringError
-from lti_tool.app import app_config
+from lti_tool.config import app_config
 from lti_tool.db import db_session
 from lti_tool.employer import page as employer_page
 from lti_tool.employer.messages import language, messages

@@ -1,8 +1,7 @@
 """Every table the LTI shell owns; importing this registers them on the shared ``Base``."""
 
-import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
 import competencies.partners  # noqa: F401  (mail points at employer links)
-
+import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
 from lti_tool.models.ephemeral import EphemeralValue
 from lti_tool.models.grades import DeliveryState, GradeOutbox, LineItemBinding
 from lti_tool.models.mail import MailStatus, OutboundMail

@@ -15,7 +15,7 @@ from competencies.partners.directory import PartnerError
 from competencies.partners.links import EmployerLink
 from competencies.partners.placements import course_placements, get_placement
 from competencies.scoring import moderation
-from lti_tool.app import app_config
+from lti_tool.config import app_config
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.employer import issuing

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import redirect, render_template, request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
-
-from flask import redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.partners import directory

@@ -7,7 +7,6 @@ import time
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select
-
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor

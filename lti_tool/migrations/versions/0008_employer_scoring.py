@@ -1,7 +1,7 @@
 """Partners, supervisors, placements, employer links, ratings, final scores, audit, mail; key purposes
 
-Revision ID: 0007_employer_scoring
-Revises: 0006_framework_source_digest
+Revision ID: 0008_employer_scoring
+Revises: 0007_grade_outbox
 Create Date: 2026-12-06 22:44:29.348615
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import competencies.orm
 
 
-revision: str = '0007_employer_scoring'
-down_revision: str | None = '0006_framework_source_digest'
+revision: str = '0008_employer_scoring'
+down_revision: str | None = '0007_grade_outbox'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
