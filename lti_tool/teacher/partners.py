@@ -19,6 +19,7 @@ from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
+from lti_tool.i18n import LANGUAGE_NAMES
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, roster, students
 from lti_tool.teacher.views import TEACHING, bp
@@ -79,7 +80,8 @@ def partner(course_id: int, partner_id: int) -> Page:
             problems.append(str(exc))
     return render_template("teacher/employers/partner.html", course=course, partner=found,
                            problems=problems, kinds=list(PartnerKind),
-                           languages=list(Language)), 422 if problems else 200
+                           languages=list(Language),
+                           language_names=LANGUAGE_NAMES), 422 if problems else 200
 
 
 @bp.route("/course/<int:course_id>/placements", methods=["GET", "POST"])
