@@ -19,11 +19,13 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
     request,
 )
+from flask_babel import gettext, refresh
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.audit import Actor
@@ -33,9 +35,10 @@ from competencies.scoring.ratings import ScoringError
 from lti_tool.config import app_config
 from lti_tool.db import db_session
 from lti_tool.employer import page as employer_page
-from lti_tool.employer.messages import language, messages
+from lti_tool.employer.messages import language, refusals
 from lti_tool.employer.rate_limit import employer_limits
 from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
+from lti_tool.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
 
@@ -57,7 +60,7 @@ def _private(response: Response) -> Response:
 @bp.get("/open")
 def open_link() -> str:
     """The page the emailed URL opens; its script hands the fragment's token to the server."""
-    return render_template("employer/open.html", lang=_lang(None), m=messages(_lang(None)))
+    return _page("employer/open.html", _lang(None))
 
 
 @bp.post("/session")
@@ -77,10 +80,9 @@ def start() -> Page:
         typed = request.form.get("email", "").strip().lower()
         if typed != link.bound_email:
             status = 422 if typed else 200
-            return render_template("employer/confirm_email.html", token=token, lang=lang,
-                                   m=messages(lang),
-                                   error=messages(lang)["email_mismatch"] if typed else None
-                                   ), status
+            _speak(lang)
+            return _page("employer/confirm_email.html", lang, token=token, error=gettext(
+                "That is not the address this link was sent to.") if typed else None), status
     links.record_opened(db_session(), link, _actor(link.supervisor.name))
     response = make_response(redirect("/employer/review", code=303))
     secure = "; Secure" if app_config().secure_cookies else ""
@@ -105,8 +107,7 @@ def save() -> Page:
         return verified
     view = employer_page.load(db_session(), verified.link, verified.state)
     if view.read_only:
-        return _render(verified, error=messages(_lang(request.form.get("lang")))["read_only"],
-                       status=409)
+        return _render(verified, error=_read_only(verified), status=409)
     try:
         ratings.save(db_session(), view.rating, view.rubric,
                      employer_page.choices_from_form(request.form),
@@ -117,7 +118,8 @@ def save() -> Page:
         return _render(verified, error=str(exc), status=422)
     if request.headers.get("X-Worklink-Autosave"):
         return make_response("", 204)
-    return _render(verified, notice=messages(_lang(request.form.get("lang")))["saved"])
+    _speak(_lang(request.form.get("lang") or verified.link.supervisor.language))
+    return _render(verified, notice=gettext("Draft saved."))
 
 
 @bp.post("/submit")
@@ -128,8 +130,7 @@ def submit() -> Page:
     session = db_session()
     view = employer_page.load(session, verified.link, verified.state)
     if view.read_only:
-        return _render(verified, error=messages(_lang(request.form.get("lang")))["read_only"],
-                       status=409)
+        return _render(verified, error=_read_only(verified), status=409)
     actor = _actor(verified.link.supervisor.name)
     try:
         ratings.save(session, view.rating, view.rubric,
@@ -150,8 +151,9 @@ def _render(verified: Verified, *, error: str | None = None, notice: str | None 
             status: int = 200) -> Page:
     view = employer_page.load(db_session(), verified.link, verified.state)
     lang = _lang(request.values.get("lang") or verified.link.supervisor.language)
-    return render_template("employer/review.html", view=view, lang=lang, m=messages(lang),
+    return _page("employer/review.html", lang, view=view,
                            other_lang="es" if lang == "en" else "en",
+                           language_names=LANGUAGE_NAMES,
                            form_token=_form_token(verified.link.jti), error=error,
                            notice=notice, not_observed=employer_page.NOT_OBSERVED), status
 
@@ -195,8 +197,25 @@ def _form_token(jti: str) -> str:
 
 def _refused_page(key: str, status: int, *, lang: str | None = None) -> tuple[str, int]:
     chosen = _lang(lang)
-    return render_template("employer/refused.html", lang=chosen, m=messages(chosen),
-                           message=messages(chosen)[key], reason=key), status
+    _speak(chosen)
+    return _page("employer/refused.html", chosen, message=refusals(gettext)[key],
+                 reason=key), status
+
+
+def _speak(lang: str) -> None:
+    """Pages and messages from here on speak ``lang`` (the supervisor's, or their switch)."""
+    g.worklink_locale = lang
+    refresh()
+
+
+def _page(template: str, lang: str, **values: Any) -> str:
+    _speak(lang)
+    return render_template(template, lang=lang, **values)
+
+
+def _read_only(verified: Verified) -> str:
+    _speak(_lang(request.form.get("lang") or verified.link.supervisor.language))
+    return gettext("This rating was submitted and can no longer be changed.")
 
 
 def _lang(preferred: str | None) -> str:
