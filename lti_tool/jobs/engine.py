@@ -30,6 +30,8 @@ class Jobs:
     """Periodic: removes expired launch state from the database store (jobs/purge.py)."""
     deliver_grades: Any
     """Periodic: sends the scores waiting in the grade outbox (jobs/grade_delivery.py)."""
+    send_mail: Any
+    """Periodic: sends the queued mail, employer links (jobs/mail_delivery.py)."""
 
 
 def make_huey(config: Config) -> Huey:
@@ -44,11 +46,12 @@ def make_huey(config: Config) -> Huey:
 
 def build(context: JobContext, huey: Huey | None = None) -> Jobs:
     """The queue with every task registered on it (the worker builds the very same)."""
-    from lti_tool.jobs import grade_delivery, purge, roster_refresh
+    from lti_tool.jobs import grade_delivery, mail_delivery, purge, roster_refresh
 
     huey = huey or make_huey(context.config)
     return Jobs(huey, context, roster_refresh.register(huey, context),
-                purge.register(huey, context), grade_delivery.register(huey, context))
+                purge.register(huey, context), grade_delivery.register(huey, context),
+                mail_delivery.register(huey, context))
 
 
 class InProcessConsumer(Consumer):  # type: ignore[misc]

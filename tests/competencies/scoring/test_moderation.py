@@ -55,8 +55,8 @@ def test_accept_with_one_adjustment_keeps_both_levels_and_the_reason(db: Session
         "Proficient", None, "employer", "Ana Reyes")
     assert by_name["Professionalism"].not_observed and by_name["Professionalism"].points is None
     assert kept.artifact_ids == ["17", "18"]
-    # Four counted criteria (1–4, floor 4 → 0): 4+3+3+3 = 13 → (13-4)/12×16 = 12.
-    assert (final.given, final.maximum) == (12.0, 16.0)
+    # Four counted criteria of 0–3 points: 3 + 2 + 2 + 2 = 9 of 12.
+    assert (final.given, final.maximum) == (9.0, 12.0)
     assert rating.status == "accepted"
     event = course_events(db, placement.registration_id, placement.course_id)[0]
     assert event.action == "rating.accepted" and event.address == "198.51.100.7"
@@ -96,12 +96,12 @@ def test_the_teacher_scores_directly_and_replaces_any_pending_rating(db: Session
                                   {"Communication": Choice("Advanced")})
     final = moderation.score_directly(db, placement, version, rubric, TEACHER,
                                       {name: Choice("Advanced") for name in ALL})
-    assert (final.given, final.maximum) == (20.0, 20.0)
+    assert (final.given, final.maximum) == (15.0, 15.0)
     assert {c.rater_kind for c in final.criteria} == {"teacher"}
     assert rating.status == "superseded"
     again = moderation.score_directly(db, placement, version, rubric, TEACHER,
                                       {name: Choice("Proficient") for name in ALL})
-    assert again.id == final.id and again.given == pytest.approx(13.3333)
+    assert again.id == final.id and again.given == 10.0
     actions = [e.action for e in course_events(db, placement.registration_id,
                                                placement.course_id)]
     assert actions[:3] == ["rating.scored_by_teacher", "score.replaced",

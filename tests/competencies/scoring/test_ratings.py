@@ -117,7 +117,7 @@ def test_auto_accept_makes_the_employer_rating_final_at_once(db: Session) -> Non
     ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER)
     final = db.scalar(select(FinalScore).where(FinalScore.placement_id == placement.id))
     assert rating.status == "accepted"
-    assert final is not None and (final.given, final.maximum) == (20.0, 20.0)
+    assert final is not None and (final.given, final.maximum) == (15.0, 15.0)
     assert {c.rater_kind for c in final.criteria} == {"employer"}
 
 
@@ -125,7 +125,7 @@ def test_not_observed_is_left_out_of_score_and_maximum(db: Session) -> None:
     _, _, rubric = _open(db)
     levels: dict[str, str | None] = {name: "Advanced" for name in ALL}
     levels["Communication"] = None
-    # Four criteria of 1–4 points, rescaled so the floor (4) counts as 0: all best = 16 / 16.
-    assert ratings.score_of(levels, rubric) == (16.0, 16.0)
+    # Four criteria of 0–3 points: all best = 12 of 12, the fifth counts for neither.
+    assert ratings.score_of(levels, rubric) == (12.0, 12.0)
     levels["Professionalism"] = "Beginning"
-    assert ratings.score_of(levels, rubric) == pytest.approx((12.0, 16.0))
+    assert ratings.score_of(levels, rubric) == (9.0, 12.0)

@@ -86,3 +86,15 @@ def test_data_round_trip_keeps_weights_levels_and_competencies() -> None:
 
 def test_shared_level_labels_become_the_table_header() -> None:
     assert column_labels(_rubric()) == ["Beginning", "Developing", "Proficient", "Advanced"]
+
+
+def test_a_criterion_not_observed_counts_for_neither_score_nor_maximum_even_rescaled() -> None:
+    levels = (Level("Low", 1), Level("Mid", 2), Level("High", 4))
+    rubric = Rubric("Visit", (Criterion("Safety", levels), Criterion("Teamwork", levels)))
+    score = rubric.score({"Safety": "Mid"}, not_observed={"Teamwork"})
+    # One criterion of 1–4 points, its floor counted as 0: (2 - 1) / (4 - 1) × 4.
+    assert (score.given, score.maximum, score.rescaled) == (1.3333, 4.0, True)
+    with pytest.raises(RubricError, match="every one is marked"):
+        rubric.score({}, not_observed={"Safety", "Teamwork"})
+    with pytest.raises(RubricError, match="no criterion “Punctuality”"):
+        rubric.score({"Safety": "Mid"}, not_observed={"Punctuality"})

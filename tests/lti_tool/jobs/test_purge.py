@@ -17,7 +17,8 @@ def test_the_purge_is_scheduled_every_minute(app: Flask) -> None:
     huey = jobs(app).huey
     for minute in (0, 17, 59):
         due = huey.read_periodic(dt.datetime(2026, 12, 6, 23, minute))
-        assert sorted(task.name for task in due) == ["deliver_grades", "purge_expired"]
+        assert sorted(task.name for task in due) == ["deliver_grades", "purge_expired",
+                                                     "send_mail"]
 
 
 def test_the_purge_removes_only_expired_values(app: Flask, db: Session) -> None:

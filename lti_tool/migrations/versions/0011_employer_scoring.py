@@ -1,7 +1,7 @@
 """Partners, supervisors, placements, employer links, ratings, final scores, audit, mail; key purposes
 
-Revision ID: 0009_employer_scoring
-Revises: 0008_user_locale
+Revision ID: 0011_employer_scoring
+Revises: 0010_course_time_zone
 Create Date: 2026-12-06 22:44:29.348615
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import competencies.orm
 
 
-revision: str = '0009_employer_scoring'
-down_revision: str | None = '0008_user_locale'
+revision: str = '0011_employer_scoring'
+down_revision: str | None = '0010_course_time_zone'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
