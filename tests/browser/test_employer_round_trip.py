@@ -141,7 +141,7 @@ def test_the_employer_round_trip(browser: Any, live_server: Any) -> None:
     _in_tool(browser)
     _click(browser, "Ratings to moderate")
     _click(browser, "Amani Okafor")
-    Select(browser.find_element(By.ID, "level-1")).select_by_visible_text("Advanced (4)")
+    Select(browser.find_element(By.ID, "level-1")).select_by_visible_text("Advanced (3)")
     browser.find_element(By.ID, "reason-1").send_keys("Presented to the whole team")
     _click(browser, "Accept (with any changes)")
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element(
