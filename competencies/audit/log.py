@@ -27,7 +27,7 @@ class AuditEvent(Base):
         ForeignKey("registration.id", ondelete="CASCADE"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
     placement_id: Mapped[int | None] = mapped_column(
-        ForeignKey("placement.id", ondelete="CASCADE"), index=True)
+        ForeignKey("wbl_placement.id", ondelete="CASCADE"), index=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     actor_kind: Mapped[str] = mapped_column(String(20))
     """teacher, employer, operator or system."""

@@ -41,7 +41,7 @@ class EmployerLink(Base):
     registration_id: Mapped[int] = mapped_column(
         ForeignKey("registration.id", ondelete="CASCADE"))
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
-    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"))
+    placement_id: Mapped[int] = mapped_column(ForeignKey("wbl_placement.id", ondelete="CASCADE"))
     supervisor_id: Mapped[int] = mapped_column(ForeignKey("supervisor.id", ondelete="CASCADE"))
     task_version_id: Mapped[int] = mapped_column(
         ForeignKey("wbl_task_version.id", ondelete="RESTRICT"))

@@ -73,7 +73,7 @@ class Supervisor(Base):
 class Placement(Base):
     """One student placed with a partner and a supervisor for one task of one course."""
 
-    __tablename__ = "placement"
+    __tablename__ = "wbl_placement"
     __table_args__ = (UniqueConstraint("course_id", "student_id", "task_id", "partner_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,7 +21,7 @@ class RubricRating(Base):
     __tablename__ = "rubric_rating"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"),
+    placement_id: Mapped[int] = mapped_column(ForeignKey("wbl_placement.id", ondelete="CASCADE"),
                                               index=True)
     task_version_id: Mapped[int] = mapped_column(
         ForeignKey("wbl_task_version.id", ondelete="RESTRICT"))
@@ -72,7 +72,7 @@ class FinalScore(Base):
     __tablename__ = "final_rubric_score"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"),
+    placement_id: Mapped[int] = mapped_column(ForeignKey("wbl_placement.id", ondelete="CASCADE"),
                                               unique=True)
     task_version_id: Mapped[int] = mapped_column(
         ForeignKey("wbl_task_version.id", ondelete="RESTRICT"))

@@ -91,11 +91,14 @@ def test_the_employer_round_trip(browser: Any, live_server: Any) -> None:
     _fill(browser, {"name": "Bronx Community Clinic", "sector": "Healthcare",
                     "pathways": "Patient Care"})
     _click(browser, "Add partner")
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element(
+        (By.TAG_NAME, "h1"), "Bronx Community Clinic"))
     _fill(browser, {"s-name": "Ana Reyes", "s-email": "ana.reyes@clinic.example.org"})
     _click(browser, "Add supervisor")
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element(
         (By.TAG_NAME, "table"), "ana.reyes@clinic.example.org"))
     _click(browser, "Placements")
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "student_id")))
     Select(browser.find_element(By.ID, "student_id")).select_by_visible_text("Amani Okafor")
     Select(browser.find_element(By.ID, "task_id")).select_by_visible_text("Clinic internship")
     _fill(browser, {"starts_on": "2026-09-01", "ends_on": "2026-12-01"})

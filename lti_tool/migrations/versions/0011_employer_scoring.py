@@ -2,7 +2,7 @@
 
 Revision ID: 0011_employer_scoring
 Revises: 0010_course_time_zone
-Create Date: 2026-12-06 22:44:29.348615
+Create Date: 2026-12-06 23:47:22.682267
 """
 from collections.abc import Sequence
 
@@ -57,7 +57,14 @@ def upgrade() -> None:
     with op.batch_alter_table('supervisor', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_supervisor_partner_id'), ['partner_id'], unique=False)
 
-    op.create_table('placement',
+    op.create_table('task_scoring_policy',
+    sa.Column('task_id', sa.Integer(), nullable=False),
+    sa.Column('accept_employer_ratings', sa.Boolean(), nullable=False),
+    sa.Column('comment_required_for_lowest', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['task_id'], ['wbl_task.id'], name=op.f('fk_task_scoring_policy_task_id_wbl_task'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('task_id', name=op.f('pk_task_scoring_policy'))
+    )
+    op.create_table('wbl_placement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('course_id', sa.Integer(), nullable=False),
@@ -69,30 +76,23 @@ def upgrade() -> None:
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('expected_hours', sa.Double(), nullable=True),
     sa.Column('created_at', competencies.orm.UtcDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_placement_course_id_course'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], name=op.f('fk_placement_partner_id_partner'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_placement_registration_id_registration'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['student_id'], ['lms_user.id'], name=op.f('fk_placement_student_id_lms_user'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['supervisor_id'], ['supervisor.id'], name=op.f('fk_placement_supervisor_id_supervisor'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['task_id'], ['wbl_task.id'], name=op.f('fk_placement_task_id_wbl_task'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_placement')),
-    sa.UniqueConstraint('course_id', 'student_id', 'task_id', 'partner_id', name=op.f('uq_placement_course_id_student_id_task_id_partner_id'))
+    sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_wbl_placement_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partner_id'], ['partner.id'], name=op.f('fk_wbl_placement_partner_id_partner'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_wbl_placement_registration_id_registration'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['student_id'], ['lms_user.id'], name=op.f('fk_wbl_placement_student_id_lms_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['supervisor_id'], ['supervisor.id'], name=op.f('fk_wbl_placement_supervisor_id_supervisor'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['task_id'], ['wbl_task.id'], name=op.f('fk_wbl_placement_task_id_wbl_task'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wbl_placement')),
+    sa.UniqueConstraint('course_id', 'student_id', 'task_id', 'partner_id', name=op.f('uq_wbl_placement_course_id_student_id_task_id_partner_id'))
     )
-    with op.batch_alter_table('placement', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_placement_course_id'), ['course_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_placement_partner_id'), ['partner_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_placement_registration_id'), ['registration_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_placement_student_id'), ['student_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_placement_supervisor_id'), ['supervisor_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_placement_task_id'), ['task_id'], unique=False)
+    with op.batch_alter_table('wbl_placement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_wbl_placement_course_id'), ['course_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_wbl_placement_partner_id'), ['partner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_wbl_placement_registration_id'), ['registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_wbl_placement_student_id'), ['student_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_wbl_placement_supervisor_id'), ['supervisor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_wbl_placement_task_id'), ['task_id'], unique=False)
 
-    op.create_table('task_scoring_policy',
-    sa.Column('task_id', sa.Integer(), nullable=False),
-    sa.Column('accept_employer_ratings', sa.Boolean(), nullable=False),
-    sa.Column('comment_required_for_lowest', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['task_id'], ['wbl_task.id'], name=op.f('fk_task_scoring_policy_task_id_wbl_task'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('task_id', name=op.f('pk_task_scoring_policy'))
-    )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('registration_id', sa.Integer(), nullable=False),
@@ -107,7 +107,7 @@ def upgrade() -> None:
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['actor_user_id'], ['lms_user.id'], name=op.f('fk_audit_event_actor_user_id_lms_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_audit_event_course_id_course'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_audit_event_placement_id_placement'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['placement_id'], ['wbl_placement.id'], name=op.f('fk_audit_event_placement_id_wbl_placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_audit_event_registration_id_registration'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
     )
@@ -132,7 +132,7 @@ def upgrade() -> None:
     sa.Column('revoked_reason', sa.String(length=200), nullable=True),
     sa.Column('used_at', competencies.orm.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_employer_link_course_id_course'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_employer_link_placement_id_placement'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['placement_id'], ['wbl_placement.id'], name=op.f('fk_employer_link_placement_id_wbl_placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['registration_id'], ['registration.id'], name=op.f('fk_employer_link_registration_id_registration'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['supervisor_id'], ['supervisor.id'], name=op.f('fk_employer_link_supervisor_id_supervisor'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['task_version_id'], ['wbl_task_version.id'], name=op.f('fk_employer_link_task_version_id_wbl_task_version'), ondelete='RESTRICT'),
@@ -157,7 +157,7 @@ def upgrade() -> None:
     sa.Column('submitted_at', competencies.orm.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', competencies.orm.UtcDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', competencies.orm.UtcDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_rubric_rating_placement_id_placement'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['placement_id'], ['wbl_placement.id'], name=op.f('fk_rubric_rating_placement_id_wbl_placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['rater_user_id'], ['lms_user.id'], name=op.f('fk_rubric_rating_rater_user_id_lms_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['supervisor_id'], ['supervisor.id'], name=op.f('fk_rubric_rating_supervisor_id_supervisor'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['task_version_id'], ['wbl_task_version.id'], name=op.f('fk_rubric_rating_task_version_id_wbl_task_version'), ondelete='RESTRICT'),
@@ -175,7 +175,7 @@ def upgrade() -> None:
     sa.Column('source_rating_id', sa.Integer(), nullable=True),
     sa.Column('decided_by', sa.String(length=300), nullable=False),
     sa.Column('decided_at', competencies.orm.UtcDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_final_rubric_score_placement_id_placement'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['placement_id'], ['wbl_placement.id'], name=op.f('fk_final_rubric_score_placement_id_wbl_placement'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['source_rating_id'], ['rubric_rating.id'], name=op.f('fk_final_rubric_score_source_rating_id_rubric_rating'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['task_version_id'], ['wbl_task_version.id'], name=op.f('fk_final_rubric_score_task_version_id_wbl_task_version'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_final_rubric_score')),
@@ -271,16 +271,16 @@ def downgrade() -> None:
         batch_op.drop_index('ix_audit_event_course_at')
 
     op.drop_table('audit_event')
-    op.drop_table('task_scoring_policy')
-    with op.batch_alter_table('placement', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_placement_task_id'))
-        batch_op.drop_index(batch_op.f('ix_placement_supervisor_id'))
-        batch_op.drop_index(batch_op.f('ix_placement_student_id'))
-        batch_op.drop_index(batch_op.f('ix_placement_registration_id'))
-        batch_op.drop_index(batch_op.f('ix_placement_partner_id'))
-        batch_op.drop_index(batch_op.f('ix_placement_course_id'))
+    with op.batch_alter_table('wbl_placement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_wbl_placement_task_id'))
+        batch_op.drop_index(batch_op.f('ix_wbl_placement_supervisor_id'))
+        batch_op.drop_index(batch_op.f('ix_wbl_placement_student_id'))
+        batch_op.drop_index(batch_op.f('ix_wbl_placement_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_wbl_placement_partner_id'))
+        batch_op.drop_index(batch_op.f('ix_wbl_placement_course_id'))
 
-    op.drop_table('placement')
+    op.drop_table('wbl_placement')
+    op.drop_table('task_scoring_policy')
     with op.batch_alter_table('supervisor', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_supervisor_partner_id'))
 
