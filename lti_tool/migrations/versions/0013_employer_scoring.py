@@ -1,7 +1,7 @@
 """Partners, supervisors, placements, employer links, ratings, final scores, audit, mail; key purposes
 
-Revision ID: 0012_employer_scoring
-Revises: 0011_framework_jurisdiction
+Revision ID: 0013_employer_scoring
+Revises: 0012_evidence_provenance
 Create Date: 2026-12-06 23:47:22.682267
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import competencies.orm
 
 
-revision: str = '0012_employer_scoring'
-down_revision: str | None = '0011_framework_jurisdiction'
+revision: str = '0013_employer_scoring'
+down_revision: str | None = '0012_evidence_provenance'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
