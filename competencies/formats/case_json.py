@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from competencies.formats import register_reader
+from competencies.formats import case_json_stream, register_reader
 from competencies.formats.case_identifiers import SOURCE_IDENTIFIER
 from competencies.formats.case_json_writer import write
 from competencies.formats.case_values import (
@@ -68,11 +68,16 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
         return _rejected("file", f"{size:,} bytes is over the limit of {max_bytes:,} bytes; "
                                  "nothing was read")
     try:
-        # Read a file as text: its bytes are gone before parsing starts, which keeps a 50 MB
-        # package's peak memory from holding bytes, text and parsed objects all at once.
         # JSON exchanged between systems is UTF-8 (RFC 8259); a byte-order mark is tolerated.
         data: str | bytes = (source.read_text(encoding="utf-8-sig") if isinstance(source, Path)
                              else source)
+    except UnicodeDecodeError as error:
+        return _rejected(f"byte {error.start}", "not UTF-8 text")
+    if isinstance(data, str):
+        streamed = _read_streamed(data)
+        if streamed is not None:
+            return streamed
+    try:
         document = json.loads(data)
     except json.JSONDecodeError as error:
         return _rejected(f"line {error.lineno}, column {error.colno}",
@@ -81,6 +86,29 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
         return _rejected(f"byte {error.start}", "not UTF-8 text")
     del data
     return _PackageReader(consume=True).read(document)
+
+
+def _read_streamed(text: str) -> FrameworkPackage | None:
+    """Read a file's package entry by entry (:mod:`case_json_stream`); None if it cannot be."""
+    reader = _PackageReader()
+    items: list[ItemRecord] = []
+    associations: list[AssociationRecord] = []
+
+    def on_item(raw: Any, index: int) -> None:
+        item = reader.item(raw, f"CFItems[{index}]", {})
+        if item is not None:
+            items.append(item)
+
+    def on_association(raw: Any, index: int) -> None:
+        association = reader.association(raw, f"CFAssociations[{index}]")
+        if association is not None:
+            associations.append(association)
+
+    package = case_json_stream.scan(text, {"CFItems": on_item,
+                                           "CFAssociations": on_association})
+    if package is None:
+        return None
+    return reader.read(package, items=items, associations=associations)
 
 
 def read_document(document: Any) -> FrameworkPackage:
@@ -114,7 +142,10 @@ class _PackageReader(ValueReader):
         self.consume = consume
         """Release the parsed document's entries as they are read (only for our own parse)."""
 
-    def read(self, package: Any) -> FrameworkPackage:
+    def read(self, package: Any, *, items: list[ItemRecord] | None = None,
+             associations: list[AssociationRecord] | None = None) -> FrameworkPackage:
+        """The package from its parsed form; ``items`` and ``associations``, when given, were
+        read already (streamed from a file) and stand for the package's own arrays."""
         if not isinstance(package, dict):
             return _rejected("$", "the top level must be a JSON object (a CFPackage), "
                                   f"found {json_type(package)}")
@@ -138,14 +169,16 @@ class _PackageReader(ValueReader):
         if framework is None:
             return FrameworkPackage(framework=FrameworkRecord(identifier="", title=""),
                                     deviations=self.deviations, source_format="case")
-        items = [
-            item for index, raw in self.entries(package.get("CFItems"))
-            if (item := self.item(raw, f"CFItems[{index}]", definitions)) is not None
-        ]
-        associations = [
-            association for index, raw in self.entries(package.get("CFAssociations"))
-            if (association := self.association(raw, f"CFAssociations[{index}]")) is not None
-        ]
+        if items is None:
+            items = [
+                item for index, raw in self.entries(package.get("CFItems"))
+                if (item := self.item(raw, f"CFItems[{index}]", definitions)) is not None
+            ]
+        if associations is None:
+            associations = [
+                association for index, raw in self.entries(package.get("CFAssociations"))
+                if (association := self.association(raw, f"CFAssociations[{index}]")) is not None
+            ]
         rubrics = [
             rubric for index, raw in enumerate(package.get("CFRubrics") or [])
             if (rubric := self.rubric(raw, f"CFRubrics[{index}]")) is not None

@@ -182,3 +182,28 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
     [deviation] = read.deviations
     assert deviation.fatal and "over the limit of 209,715,200 bytes" in deviation.message
     assert case_json.read(b"{}" + b" " * 100, max_bytes=50).deviations[0].fatal
+
+
+def test_a_file_is_read_entry_by_entry_and_gives_what_a_whole_parse_gives(tmp_path: Path) -> None:
+    """The streamed read of a file (case_json_stream) and json.loads of the same bytes agree."""
+    from competencies.formats import case_json_stream
+
+    package = small_package()
+    package["CFItems"].append({"identifier": "x"})  # a bad entry: reported the same way
+    text = json.dumps({"CFAssociations": package["CFAssociations"], **package}, indent=1)
+    path = tmp_path / "package.json"
+    path.write_text(text, encoding="utf-8")
+    seen: list[int] = []
+    assert case_json_stream.scan(text, {"CFItems": lambda raw, i: seen.append(i)}) is not None
+    assert seen == list(range(len(package["CFItems"])))
+    streamed, whole = case_json.read(path), case_json.read(text.encode())
+    assert streamed.items == whole.items and streamed.associations == whole.associations
+    assert sorted(streamed.deviations, key=repr) == sorted(whole.deviations, key=repr)
+
+
+def test_a_file_the_streamed_read_cannot_walk_gets_the_located_json_error(tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text('{"CFDocument": {"identifier": "d"}, "CFItems": [{"identifier": "a"}, {"ide',
+                    encoding="utf-8")
+    [problem] = case_json.read(path).deviations
+    assert problem.fatal and problem.where == "line 1, column 71" and "not valid JSON" in problem.message
