@@ -67,16 +67,16 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
     if size > max_bytes:
         return _rejected("file", f"{size:,} bytes is over the limit of {max_bytes:,} bytes; "
                                  "nothing was read")
+    if isinstance(source, Path):
+        streamed = _read_streamed(source)
+        if streamed is not None:
+            return streamed
     try:
         # JSON exchanged between systems is UTF-8 (RFC 8259); a byte-order mark is tolerated.
         data: str | bytes = (source.read_text(encoding="utf-8-sig") if isinstance(source, Path)
                              else source)
     except UnicodeDecodeError as error:
         return _rejected(f"byte {error.start}", "not UTF-8 text")
-    if isinstance(data, str):
-        streamed = _read_streamed(data)
-        if streamed is not None:
-            return streamed
     try:
         document = json.loads(data)
     except json.JSONDecodeError as error:
@@ -88,8 +88,9 @@ def read(source: bytes | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Framewo
     return _PackageReader(consume=True).read(document)
 
 
-def _read_streamed(text: str) -> FrameworkPackage | None:
-    """Read a file's package entry by entry (:mod:`case_json_stream`); None if it cannot be."""
+def _read_streamed(path: Path) -> FrameworkPackage | None:
+    """Read a file's package entry by entry (:mod:`case_json_stream`); None if it cannot be
+    (broken JSON, say: the ordinary read then says where)."""
     reader = _PackageReader()
     items: list[ItemRecord] = []
     associations: list[AssociationRecord] = []
@@ -104,8 +105,9 @@ def _read_streamed(text: str) -> FrameworkPackage | None:
         if association is not None:
             associations.append(association)
 
-    package = case_json_stream.scan(text, {"CFItems": on_item,
-                                           "CFAssociations": on_association})
+    with path.open(encoding="utf-8-sig") as stream:
+        package = case_json_stream.scan_file(stream, {"CFItems": on_item,
+                                                      "CFAssociations": on_association})
     if package is None:
         return None
     return reader.read(package, items=items, associations=associations)

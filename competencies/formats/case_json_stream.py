@@ -1,5 +1,8 @@
 """Walk a CFPackage's text one top-level value at a time, its two big arrays one entry at a time.
 
+A file is read in chunks (:func:`scan_file`), so neither its whole text nor its whole parse is
+ever in memory.
+
 ``json.loads`` builds the whole package before a single record exists: for a 50,000-item file
 that is ~130 MB of dicts and strings next to the ~50 MB of text, then the records on top. Here
 each ``CFItems`` and ``CFAssociations`` entry is decoded (by the json module's own C decoder,
@@ -14,9 +17,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO
 
 OnEntry = Callable[[Any, int], None]
+CHUNK = 1 << 22
+"""Characters read at a time by :func:`scan_file`: the file's text is never held whole."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -36,58 +41,142 @@ def scan(text: str, arrays: dict[str, OnEntry]) -> dict[str, Any] | None:
         return None
 
 
-def _scan(text: str, arrays: dict[str, OnEntry]) -> dict[str, Any]:
-    position = _skip(text, 0)
+def scan_file(stream: TextIO, arrays: dict[str, OnEntry]) -> dict[str, Any] | None:
+    """:func:`scan` over an open text file, read ``CHUNK`` characters at a time."""
+    try:
+        return _scan(_Window(stream), arrays)
+    except (_NotShaped, json.JSONDecodeError, IndexError, ValueError):  # UnicodeDecodeError too
+        return None
+
+
+class _Window:
+    """The part of a file not yet read past, indexed as if it were the whole text.
+
+    ``raw_decode`` needs a value whole in one string, so a value that runs past the window's
+    end is decoded again once more of the file is in; what lies before the current value is
+    dropped as the window moves on.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.text = ""
+        self.start = 0
+        """The file position of ``text[0]``."""
+        self.ended = False
+
+    def __getitem__(self, position: int) -> str:
+        while position - self.start >= len(self.text):
+            if not self.more():
+                raise IndexError(position)
+        return self.text[position - self.start]
+
+    def more(self) -> bool:
+        chunk = "" if self.ended else self.stream.read(CHUNK)
+        self.ended = not chunk
+        self.text += chunk
+        return bool(chunk)
+
+    def forget(self, position: int) -> None:
+        """Drop the text before ``position`` (a value there will not be read again)."""
+        if position - self.start > CHUNK:
+            self.text = self.text[position - self.start:]
+            self.start = position
+
+    def skip(self, position: int) -> int:
+        while True:
+            local = position - self.start
+            match = _SPACE.match(self.text, local) if local < len(self.text) else None
+            end = match.end() if match else local
+            if end < len(self.text) or not self.more():
+                return end + self.start
+
+    def decode(self, position: int) -> tuple[Any, int]:
+        self.forget(position)
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self.text, position - self.start)
+            except json.JSONDecodeError:
+                if self.more():
+                    continue
+                raise
+            if end < len(self.text) or self.ended or not isinstance(value, (int, float)):
+                return value, end + self.start
+            if not self.more():  # a number at the window's end may go on in the next chunk
+                return value, end + self.start
+
+    def at_end(self, position: int) -> bool:
+        return self.skip(position) - self.start >= len(self.text) and not self.more()
+
+
+def _scan(source: str | _Window, arrays: dict[str, OnEntry]) -> dict[str, Any]:
+    text: _Window | _Whole = source if isinstance(source, _Window) else _Whole(source)
+    position = text.skip(0)
     _expect(text, position, "{")
-    position = _skip(text, position + 1)
+    position = text.skip(position + 1)
     package: dict[str, Any] = {}
     if text[position] == "}":
         return _end(text, position + 1, package)
     while True:
         _expect(text, position, '"')
-        key, position = _DECODER.raw_decode(text, position)
-        position = _skip(text, position)
+        key, position = text.decode(position)
+        position = text.skip(position)
         _expect(text, position, ":")
-        position = _skip(text, position + 1)
+        position = text.skip(position + 1)
         if key in arrays and text[position] == "[" and key not in package:
             position = _entries(text, position + 1, arrays[key])
             package[key] = []
         else:
-            package[key], position = _DECODER.raw_decode(text, position)
-        position = _skip(text, position)
+            package[key], position = text.decode(position)
+        position = text.skip(position)
         if text[position] == "}":
             return _end(text, position + 1, package)
         _expect(text, position, ",")
-        position = _skip(text, position + 1)
+        position = text.skip(position + 1)
 
 
-def _entries(text: str, position: int, on_entry: OnEntry) -> int:
-    position = _skip(text, position)
+def _entries(text: _Window | _Whole, position: int, on_entry: OnEntry) -> int:
+    position = text.skip(position)
     if text[position] == "]":
         return position + 1
     index = 0
     while True:
-        value, position = _DECODER.raw_decode(text, position)
+        value, position = text.decode(position)
         on_entry(value, index)
         index += 1
-        position = _skip(text, position)
+        position = text.skip(position)
         if text[position] == "]":
             return position + 1
         _expect(text, position, ",")
-        position = _skip(text, position + 1)
+        position = text.skip(position + 1)
 
 
-def _end(text: str, position: int, package: dict[str, Any]) -> dict[str, Any]:
-    if _skip(text, position) != len(text):
+def _end(text: _Window | _Whole, position: int, package: dict[str, Any]) -> dict[str, Any]:
+    if not text.at_end(position):
         raise _NotShaped("text after the package")
     return package
 
 
-def _skip(text: str, position: int) -> int:
-    match = _SPACE.match(text, position)
-    return match.end() if match else position
+class _Whole:
+    """A whole text behind the same few operations as a :class:`_Window`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __getitem__(self, position: int) -> str:
+        return self.text[position]
+
+    def skip(self, position: int) -> int:
+        match = _SPACE.match(self.text, position)
+        return match.end() if match else position
+
+    def decode(self, position: int) -> tuple[Any, int]:
+        value, end = _DECODER.raw_decode(self.text, position)
+        return value, end
+
+    def at_end(self, position: int) -> bool:
+        return self.skip(position) == len(self.text)
 
 
-def _expect(text: str, position: int, char: str) -> None:
+def _expect(text: _Window | _Whole, position: int, char: str) -> None:
     if text[position] != char:
         raise _NotShaped(f"{char!r} expected at {position}")

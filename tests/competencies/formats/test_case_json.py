@@ -184,9 +184,14 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
     assert case_json.read(b"{}" + b" " * 100, max_bytes=50).deviations[0].fatal
 
 
-def test_a_file_is_read_entry_by_entry_and_gives_what_a_whole_parse_gives(tmp_path: Path) -> None:
-    """The streamed read of a file (case_json_stream) and json.loads of the same bytes agree."""
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 22])
+def test_a_file_is_read_entry_by_entry_and_gives_what_a_whole_parse_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """The streamed read of a file (case_json_stream, in chunks of any size, so values and
+    numbers split at every place) and json.loads of the same bytes agree."""
     from competencies.formats import case_json_stream
+
+    monkeypatch.setattr(case_json_stream, "CHUNK", chunk)
 
     package = small_package()
     package["CFItems"].append({"identifier": "x"})  # a bad entry: reported the same way
