@@ -19,6 +19,7 @@ from competencies.audit import Actor, record
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
 from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
+from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.ratings import (
     Choice,
     ScoringError,
@@ -53,7 +54,8 @@ def final_score(session: Session, placement_id: int) -> FinalScore | None:
 
 def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Actor,
            adjustments: Mapping[str, Adjustment] | None = None,
-           artifact_ids: Sequence[str] = (), *, commit: bool = True) -> FinalScore:
+           artifact_ids: Sequence[str] = (), *, commit: bool = True,
+           publisher: ScorePublisher | None = None) -> FinalScore:
     """The employer's rating, with the teacher's adjustments, becomes the final score."""
     adjustments = adjustments or {}
     if rating.status != RatingStatus.PENDING.value:
@@ -96,6 +98,8 @@ def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Acto
                      for name, a in adjustments.items()
                      if a.level != rows[name].level},
            score=f"{final.given:g} / {final.maximum:g}")
+    if publisher is not None:
+        publisher.final(session, placement, final)
     if commit:
         session.commit()
     return final
@@ -121,7 +125,8 @@ def send_back(session: Session, rating: RubricRating, teacher: Actor, note: str)
 
 def score_directly(session: Session, placement: Placement, version: TaskVersion, rubric: Rubric,
                    teacher: Actor, choices: Mapping[str, Choice],
-                   artifact_ids: Sequence[str] = ()) -> FinalScore:
+                   artifact_ids: Sequence[str] = (), *,
+                   publisher: ScorePublisher | None = None) -> FinalScore:
     """The teacher rates the rubric: every criterion, or "not observed"; final at once."""
     check_choices(rubric, choices)
     missing = [c.name for c in rubric.criteria if c.name not in choices]
@@ -149,6 +154,8 @@ def score_directly(session: Session, placement: Placement, version: TaskVersion,
            placement_id=placement.id,
            levels={k: v or "not observed" for k, v in levels.items()},
            score=f"{final.given:g} / {final.maximum:g}")
+    if publisher is not None:
+        publisher.final(session, placement, final)
     session.commit()
     return final
 

@@ -18,6 +18,7 @@ from competencies.audit import Actor, record
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
 from competencies.scoring.model import CriterionRating, RubricRating, ScoringPolicy
+from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
 from competencies.tasks import versions
 from competencies.tasks.model import Task, TaskVersion
@@ -184,7 +185,8 @@ def score_of(rating_rows: Mapping[str, str | None], rubric: Rubric) -> tuple[flo
 
 
 def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: ScoringPolicy,
-           signature: str, actor: Actor) -> RubricRating:
+           signature: str, actor: Actor, *,
+           publisher: ScorePublisher | None = None) -> RubricRating:
     """The rater signs by typing their name; pending moderation unless the task accepts
     employer ratings as they come. Commits."""
     if not RatingStatus(rating.status).editable:
@@ -206,7 +208,9 @@ def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: Scori
         from competencies.scoring import moderation
 
         moderation.accept(session, rating, rubric, Actor("system", "Accepted as it came"),
-                          commit=False)
+                          commit=False, publisher=publisher)
+    elif publisher is not None:
+        publisher.pending(session, placement, rating)
     session.commit()
     return rating
 

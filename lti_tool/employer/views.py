@@ -38,6 +38,7 @@ from lti_tool.employer import page as employer_page
 from lti_tool.employer.messages import language, refusals
 from lti_tool.employer.rate_limit import employer_limits
 from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
+from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import LANGUAGE_NAMES
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
@@ -138,7 +139,8 @@ def submit() -> Page:
                      overall_comment=request.form.get("overall"))
         links.mark_used(session, verified.link, actor)
         ratings.submit(session, view.rating, view.rubric, view.policy,
-                       request.form.get("signature", ""), actor)
+                       request.form.get("signature", ""), actor,
+                       publisher=GradebookPublisher())
     except ScoringError as exc:
         session.rollback()
         return _render(_reverify(verified), error=str(exc), status=422)

@@ -19,6 +19,7 @@ from competencies.scoring.vocabulary import RatingStatus
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
+from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.models import User
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, teacher_actor
@@ -69,14 +70,16 @@ def moderate(course_id: int, placement_id: int) -> Page:
             elif action in ("accept", "send_back") and pending is None:
                 raise ScoringError("There is no employer rating waiting for moderation.")
             elif action == "accept" and pending is not None:
-                moderation.accept(session, pending, rubric, actor, _adjustments(pending))
+                moderation.accept(session, pending, rubric, actor, _adjustments(pending),
+                                  publisher=GradebookPublisher())
             elif action == "send_back" and pending is not None:
                 moderation.send_back(session, pending, actor, request.form.get("note", ""))
                 links.reopen(session, placement.id, pending.supervisor_id)
                 session.commit()
             elif action == "score":
                 moderation.score_directly(session, placement, version, rubric, actor,
-                                          choices_from_form(request.form))
+                                          choices_from_form(request.form),
+                                          publisher=GradebookPublisher())
             else:
                 raise ScoringError("Choose what to do with this rating.")
             return redirect(session_url("teacher.moderate", course_id=course_id,
