@@ -12,6 +12,7 @@ from flask import render_template
 from flask_babel import gettext
 from sqlalchemy.engine import Connection
 
+from lti_tool.course_home import record_open
 from lti_tool.db import db_session
 from lti_tool.lti.custom_params import TASK
 from lti_tool.lti.launch import Launch
@@ -55,6 +56,7 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
             if principal.is_staff:
                 return render_placement(task, course, user, principal), 200
             if principal.role is Role.STUDENT:
+                record_open(db_session(), provisioned.resource_link_pk, provisioned.user_id)
                 return render_student_task(task, course, user), 200
     if principal.is_staff:
         return render_teacher_home(conn, course, user, principal), 200

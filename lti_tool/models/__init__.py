@@ -6,11 +6,12 @@ from lti_tool.models.ephemeral import EphemeralValue
 from lti_tool.models.grades import DeliveryState, GradeOutbox, LineItemBinding
 from lti_tool.models.mail import MailStatus, OutboundMail
 from lti_tool.models.people import Course, Enrollment, ResourceLink, User
+from lti_tool.models.progress import TaskOpen
 from lti_tool.models.registration import Deployment, DeploymentStatus, Registration
 from lti_tool.models.tool_key import KeyStatus, ToolKey
 
 __all__ = [
     "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment", "EphemeralValue",
     "GradeOutbox", "KeyStatus", "LineItemBinding", "MailStatus", "OutboundMail", "Registration",
-    "ResourceLink", "ToolKey", "User",
+    "ResourceLink", "TaskOpen", "ToolKey", "User",
 ]

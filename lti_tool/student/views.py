@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 from competencies.tasks.model import Task
 from competencies.tasks.versions import freeze
+from lti_tool import course_home
 from lti_tool.db import db_session
 from lti_tool.models import Course, User
 from lti_tool.page_context import CourseView, PersonView
@@ -30,7 +31,9 @@ def home(course_id: int) -> str:
 def render_student_home(conn: Connection, course: Course | CourseView | None,
                         user: User | PersonView | None,
                         principal: Principal) -> str:
-    return render_template("student/home.html", course=course, user=user, principal=principal)
+    placed = course_home.placed_tasks(db_session(), course.id) if course is not None else []
+    return render_template("student/home.html", course=course, user=user, principal=principal,
+                           placed=placed)
 
 
 def render_student_task(task: Task, course: CourseView | None, user: PersonView | None) -> str:

@@ -9,9 +9,10 @@ from flask_babel import gettext
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from competencies.orm import utcnow
 from competencies.tasks.model import Task
 from competencies.tasks.versions import is_in_use
-from lti_tool import course_time
+from lti_tool import course_home, course_time
 from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.models import Course, Enrollment, User
@@ -62,10 +63,13 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                         user: User | PersonView | None,
                         principal: Principal) -> str:
     counts: dict[str, int] = {}
+    placed: list[course_home.PlacedTask] = []
     if course is not None:
         counts = {role: n for role, n in conn.execute(_ROLE_COUNTS, {"course_id": course.id})}
+        placed = course_home.placed_tasks(db_session(), course.id)
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
-                           counts=counts)
+                           counts=counts, placed=placed,
+                           next_step=course_home.next_step(placed, utcnow()))
 
 
 def render_placement(task: Task, course: CourseView | None, user: PersonView | None,

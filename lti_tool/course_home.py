@@ -1,0 +1,113 @@
+"""A course's placed tasks with where its students are, and the next thing a teacher should do.
+
+Counted with one grouped query per kind of progress, whatever the number of tasks. The counts
+are those Worklink has today: students in the course, who opened each task, whose grade went to
+the LMS gradebook (and whose is on its way). Submissions add their own counts when they exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from flask_babel import gettext
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from competencies.tasks.model import Task
+from lti_tool.models import DeliveryState, Enrollment, GradeOutbox, ResourceLink, TaskOpen
+from lti_tool.security import Role
+
+STUDENT_ROLE = Role.STUDENT.value
+
+
+@dataclasses.dataclass(frozen=True)
+class PlacedTask:
+    link_id: int
+    task_id: int
+    title: str
+    due_at: dt.datetime | None
+    has_rubric: bool
+    students: int
+    opened: int
+    grades_sent: int
+    grades_waiting: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.students - self.opened, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class NextStep:
+    text: str
+    task_id: int | None = None
+    """The task the step is about, when it is about one (the page links to it)."""
+    endpoint: str | None = None
+
+
+def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
+    """Every task placed in the course (one row per LMS link), soonest due first."""
+    links = session.execute(
+        select(ResourceLink.id, Task.id, Task.title, Task.due_at, Task.rubric_id)
+        .join(Task, ResourceLink.task_id == Task.id)
+        .where(ResourceLink.course_id == course_id)
+    ).all()
+    if not links:
+        return []
+    students = session.scalar(select(func.count()).select_from(Enrollment).where(
+        Enrollment.course_id == course_id, Enrollment.role == STUDENT_ROLE)) or 0
+    link_ids = [row[0] for row in links]
+    opened: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
+        select(TaskOpen.resource_link_id, func.count())
+        .join(Enrollment, (Enrollment.user_id == TaskOpen.user_id)
+              & (Enrollment.course_id == course_id) & (Enrollment.role == STUDENT_ROLE))
+        .where(TaskOpen.resource_link_id.in_(link_ids))
+        .group_by(TaskOpen.resource_link_id)).all())
+    sent = _grades(session, link_ids, (DeliveryState.DELIVERED,))
+    waiting = _grades(session, link_ids, (DeliveryState.PENDING, DeliveryState.IN_FLIGHT))
+    placed = [PlacedTask(link, task, title, due, rubric is not None, students,
+                         opened.get(link, 0), sent.get(link, 0), waiting.get(link, 0))
+              for link, task, title, due, rubric in links]
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return sorted(placed, key=lambda p: (p.due_at or far, p.title.casefold()))
+
+
+def _grades(session: Session, link_ids: list[int], states: tuple[DeliveryState, ...]) -> dict[int, int]:
+    return dict(session.execute(  # type: ignore[arg-type]
+        select(GradeOutbox.resource_link_id, func.count(distinct(GradeOutbox.user_id)))
+        .where(GradeOutbox.resource_link_id.in_(link_ids), GradeOutbox.state.in_(states))
+        .group_by(GradeOutbox.resource_link_id)).all())
+
+
+def next_step(placed: list[PlacedTask], now: dt.datetime) -> NextStep:
+    """The one thing most worth doing now, in the page's language."""
+    if not placed:
+        return NextStep(gettext("Place a task in the course: in the LMS, add an assignment or "
+                                "activity with Worklink and choose a task from the library."))
+    for task in placed:
+        if not task.has_rubric:
+            return NextStep(gettext("Give “%(title)s” a rubric, so it can be scored.",
+                                    title=task.title), task.task_id, "teacher.task_rubric")
+    for task in placed:
+        if task.due_at is None:
+            return NextStep(gettext("Set a due date for “%(title)s”.", title=task.title),
+                            task.task_id, "teacher.edit_task")
+    upcoming = [t for t in placed if t.due_at is not None and t.due_at >= now]
+    if upcoming and upcoming[0].not_started:
+        task = upcoming[0]
+        return NextStep(gettext("“%(title)s” is due next; %(count)s students have not opened it yet.",
+                                title=task.title, count=task.not_started),
+                        task.task_id, "teacher.preview_task")
+    return NextStep(gettext("Everything placed has a rubric and a due date. Check the library "
+                            "for the next task to place."))
+
+
+def record_open(session: Session, resource_link_id: int | None, user_id: int | None) -> None:
+    """A student opened the placed task behind this link (kept once, the first time)."""
+    if resource_link_id is None or user_id is None:
+        return
+    from lti_tool.lti.provisioning import insert_ignore
+
+    insert_ignore(session.connection(), TaskOpen,
+                  {"resource_link_id": resource_link_id, "user_id": user_id}, {})

@@ -1,0 +1,58 @@
+"""The course home lists placed tasks with due dates and counts; the student home lists them too."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from lti_tool.lti.custom_params import sign_task_reference
+from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.task_launch_factories import aligned_task, course_context
+
+
+def _place(app: Flask, flow: Flow, task_id: int, link: str) -> None:
+    """The teacher opens the link the LMS made for the task: Worklink now knows it is placed."""
+    custom = sign_task_reference(task_id, "course-7", secret=app.config["SECRET_KEY"])
+    flow.launch(role="Instructor", lti_custom=custom, lti_resource_link={"id": link, "title": link})
+
+
+def _student_opens(app: Flask, flow: Flow, task_id: int, link: str, sub: str) -> str:
+    custom = sign_task_reference(task_id, "course-7", secret=app.config["SECRET_KEY"])
+    return flow.launch(role="Learner", sub=sub, lti_custom=custom,
+                       lti_resource_link={"id": link, "title": link}).get_data(as_text=True)
+
+
+def test_the_teacher_home_lists_placed_tasks_with_counts(app: Flask, flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor")
+    context = course_context(db)
+    first = aligned_task(db, context, "Job shadow at a clinic")
+    second = aligned_task(db, context, "Interview a pharmacist")
+    db.commit()
+    _place(app, flow, first, "link-a")
+    _place(app, flow, second, "link-b")
+    _student_opens(app, flow, first, "link-a", "student-1")
+    _student_opens(app, flow, first, "link-a", "student-1")  # opened twice still counts once
+    flow.launch(role="Learner", sub="student-2")              # in the course, opened nothing
+
+    page = flow.launch(role="Instructor").get_data(as_text=True)
+    rows = {title: re.sub(r"<[^>]+>|\s+", " ", row)
+            for row, title in re.findall(r'(<tr>\s*<td data-label="Task"><a [^>]*>([^<]+)</a>.*?</tr>)',
+                                         page, re.S)}
+    assert set(rows) == {"Job shadow at a clinic", "Interview a pharmacist"}
+    clinic = rows["Job shadow at a clinic"].split()
+    assert clinic[-3:] == ["1", "1", "0"], rows  # not started, opened, grade sent
+    assert rows["Interview a pharmacist"].split()[-3:] == ["2", "0", "0"]
+    assert "Next thing to do" in page and "Set a due date" in page
+
+    student = flow.launch(role="Learner", sub="student-2").get_data(as_text=True)
+    assert "Job shadow at a clinic" in student and "Interview a pharmacist" in student
+    assert "has not placed" not in student and "phone" not in student
+
+
+def test_an_empty_course_says_how_to_place_a_task(flow: Flow, db: Session) -> None:
+    page = flow.launch(role="Instructor").get_data(as_text=True)
+    assert "No task is placed in this course yet." in page and "Place a task in the course" in page
+    student = flow.launch(role="Learner", sub="student-9").get_data(as_text=True)
+    assert "has not placed a work-based learning task" in student
