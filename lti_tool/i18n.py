@@ -109,7 +109,8 @@ def format_number(value: float | int | None) -> str:
 
 def points_text(value: float) -> str:
     """“1 point”, “2,5 puntos”: a rubric value in words, its number in the locale's way."""
-    return str(ngettext("%(points)s point", "%(points)s points", value,
+    # gettext's plural rules take whole numbers: 1 is singular, anything else (0, 2,5) plural.
+    return str(ngettext("%(points)s point", "%(points)s points", 1 if value == 1 else 2,
                         points=format_number(value)))
 
 

@@ -12,7 +12,9 @@ import re
 
 import nh3
 
-TAGS = frozenset({"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote"})
+TAGS = frozenset({"p", "div", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4",
+                  "blockquote"})
+"""What the task editor (Trix) writes: it makes paragraphs as ``div`` with ``br``."""
 ATTRIBUTES = {"a": {"href"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 

@@ -37,6 +37,7 @@ from lti_tool.db import db_session
 from lti_tool.models import Course, Deployment
 from lti_tool.security import current_principal, require
 from lti_tool.task_view import task_view, vocabulary_labels
+from lti_tool.teacher import rubric_builder
 from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.web import error_page, session_url
 
@@ -208,24 +209,41 @@ def task_rubric(course_id: int, task_id: int) -> Page:
     task = library.get_editable(session, context, task_id)
     problems: list[str] = []
     rubric = library.rubric_of(task)
+    rows = rubric_builder.rows_of(rubric, with_worth=True)
+    edited = False
     if request.method == "POST":
         check_csrf()
         form = request.form
-        try:
-            rubric = parse_rubric(form.to_dict(), lambda i: form.getlist(f"c{i}-items"))
-            library.set_rubric(session, context, task_id, rubric)
-            return redirect(session_url("teacher.task_rubric", course_id=course_id,
-                                        task_id=task_id, saved=1))
-        except (RubricError, TaskError) as exc:
-            session.rollback()
-            problems.append(str(exc))
-            rubric = _as_typed(form.to_dict(), lambda i: form.getlist(f"c{i}-items"))
+
+        def items_of(i: int) -> list[str]:
+            return form.getlist(f"c{i}-items")
+
+        if form.get("edit"):
+            # An edit button: the rows as typed, changed, shown again; nothing is saved.
+            try:
+                rows = rubric_builder.apply_edit(
+                    rubric_builder.rows_from_form(form.to_dict(), items_of), form["edit"])
+            except rubric_builder.UnknownEdit:
+                abort(400)
+            edited = True
+            rubric = _as_typed(form.to_dict(), items_of)
+        else:
+            try:
+                rubric = parse_rubric(form.to_dict(), items_of)
+                library.set_rubric(session, context, task_id, rubric)
+                return redirect(session_url("teacher.task_rubric", course_id=course_id,
+                                            task_id=task_id, saved=1))
+            except (RubricError, TaskError) as exc:
+                session.rollback()
+                problems.append(str(exc))
+                rubric = _as_typed(form.to_dict(), items_of)
+                rows = rubric_builder.rows_from_form(form.to_dict(), items_of)
     status = 422 if problems else 200
     return render_template(
         "teacher/tasks/rubric.html", course=course, task=task, rubric=rubric,
-        competencies=_competency_labels(task),
-        rows=_builder_rows(rubric), problems=problems, starter_names=starters.names(),
-        starter_titles=_starter_titles(),
+        competencies=_competency_labels(task), rows=rows, edited=edited,
+        problems=problems, starter_names=starters.names(), starter_titles=_starter_titles(),
+        chosen_starter=request.args.get("starter", ""),
         saved=bool(request.args.get("saved")), max_levels=MAX_LEVELS,
         in_use=versions.is_in_use(session, task)), status
 
@@ -244,7 +262,7 @@ def use_starter(course_id: int, task_id: int) -> Page:
             raise
         return error_page(400, str(exc))
     return redirect(session_url("teacher.task_rubric", course_id=course_id, task_id=task_id,
-                                saved=1))
+                                saved=1, starter=request.form.get("starter", "")))
 
 
 @bp.get("/course/<int:course_id>/tasks/<int:task_id>/preview/<audience>")
@@ -308,18 +326,6 @@ def _competency_labels(task: Task) -> dict[str, str]:
                                                   item.abbreviated_statement
                                                   or item.full_statement) if p)
             for item in items}
-
-
-def _builder_rows(rubric: Rubric | None) -> list[tuple[Criterion, list[Level | None]]]:
-    """Each criterion with its levels padded by spare rows, plus one spare criterion."""
-    criteria = list(rubric.criteria) if rubric else []
-    spare = Criterion("", (), weight=1.0)
-    rows: list[tuple[Criterion, list[Level | None]]] = []
-    for criterion in [*criteria, spare]:
-        count = min(MAX_LEVELS, max(4, len(criterion.levels) + 1))
-        levels: list[Level | None] = list(criterion.levels)
-        rows.append((criterion, levels + [None] * (count - len(levels))))
-    return rows
 
 
 def _as_typed(form: dict[str, str], items_of: Callable[[int], list[str]]) -> Rubric:

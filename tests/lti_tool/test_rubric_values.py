@@ -57,3 +57,14 @@ def test_the_student_page_and_its_preview_show_the_same_task(app: Flask, flow: F
 
     assert article(preview) == article(student)
     assert "Due" in article(student) and "UTC" in article(student)
+
+
+def test_fractional_points_read_naturally_in_spanish(flow: Flow, db: Session) -> None:
+    """gettext refuses a float plural in a real catalogue; 7.5 points is “7,5 puntos”."""
+    flow.launch(role="Instructor")
+    course = _course_id(db)
+    task_id = _create(flow, course)
+    url = f"/teacher/course/{course}/tasks/{task_id}/rubric"
+    assert flow.client.post(url, data=_rubric_form(_csrf(flow, url))).status_code == 302
+    page = flow.client.get(f"{url[:-7]}/preview/student", headers={"Accept-Language": "es"})
+    assert page.status_code == 200 and "(7,5 puntos)" in page.get_data(as_text=True)
