@@ -128,3 +128,37 @@ def test_a_consumer_in_the_app_threads_on_redis_refreshes_the_roster(
     page = " ".join(classroom.view().get_data(as_text=True).split())
     assert "42 people listed by the course platform" in page and "Fetched from" in page
     assert not (classroom.app.extensions["worklink.config"].instance_dir / "jobs.db").exists()
+
+
+def test_worklink_worker_consumes_what_the_web_app_queued(on_sqlite_queue: Classroom) -> None:
+    """The production shape end to end: `worklink worker` in a process of its own picks the
+    refresh from the queue the web app wrote, and stops cleanly on SIGTERM."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    classroom = on_sqlite_queue
+    config = classroom.app.extensions["worklink.config"]
+    assert 'id="roster-waiting"' in classroom.view().get_data(as_text=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKLINK_")}
+    env.update(WORKLINK_DATABASE_URL=config.database_url,
+               WORKLINK_INSTANCE_DIR=str(config.instance_dir),
+               WORKLINK_SECRET_KEY=config.secret_key, WORKLINK_BASE_URL=config.base_url)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "from lti_tool.cli import main; main()", "worker", "--threads", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        page = ""
+        while time.monotonic() < deadline and worker.poll() is None:
+            page = " ".join(classroom.view().get_data(as_text=True).split())
+            if "people listed" in page:
+                break
+            threading.Event().wait(0.2)
+        assert "42 people listed by the course platform" in page
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
+    assert "refresh_roster" in output  # the consumer's own log names the task it ran
