@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import jwt
+from sqlalchemy.orm import Session
+
+from competencies.audit import Actor
+from lti_tool.config import Config
+from lti_tool.db import make_engine
+from lti_tool.employer import issuing, tokens
+from tests.competencies.partners.factories import school
 from tests.lti_tool.cli.conftest import Invoke
 
 
@@ -28,3 +36,26 @@ def test_rotate_promotes_next_and_keeps_the_old_key_published(worklink: Invoke) 
 
 def test_rotate_refuses_a_negative_overlap(worklink: Invoke) -> None:
     assert worklink("keys", "rotate", "--overlap-days", "-1").exit_code == 2
+
+
+def test_rotating_employer_link_keys_leaves_the_lti_keys_and_old_links_alone(
+        worklink: Invoke, cli_env: dict[str, str]) -> None:
+    assert "no employer-link keys yet" in worklink("keys", "rotate", "--employer-links").output
+    lti_before = worklink("keys", "list").output
+    engine = make_engine(cli_env["WORKLINK_DATABASE_URL"])
+    config = Config.from_env(cli_env)
+    with Session(engine, expire_on_commit=False) as db:
+        s = school(db)
+        link = issuing.issue_link(db, config, s.place(db), Actor("teacher", "T"))
+        token = link.url.split("#")[1]
+    rotated = worklink("keys", "rotate", "--employer-links", "--overlap-days", "1")
+    assert rotated.exit_code == 0
+    assert "links signed before keep working for 14 day(s)" in rotated.output
+    assert worklink("keys", "list").output == lti_before
+    with Session(engine, expire_on_commit=False) as db:
+        # The link signed before the rotation still opens; a new one is signed with the new key.
+        assert tokens.verify(db, token, config.base_url).link.id == link.link.id
+        new_kid = jwt.get_unverified_header(issuing.link_url(db, config, link.link)
+                                            .split("#")[1])["kid"]
+        assert new_kid != jwt.get_unverified_header(token)["kid"]
+    engine.dispose()
