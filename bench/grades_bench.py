@@ -41,6 +41,8 @@ from lti_tool.lti import keys
 from lti_tool.lti.registrations import add_registration
 from lti_tool.lti.store import DatabaseStore
 from lti_tool.models import Course, DeliveryState, GradeOutbox, ResourceLink, User
+from lti_tool.outbound.addresses import AddressPolicy
+from lti_tool.outbound.client import OutboundClient
 
 COURSES = 5
 
@@ -85,7 +87,11 @@ def client_for(database: Database) -> AgsClient:
         with database.session() as session:
             return keys.signing_key(session)
 
-    return AgsClient(DatabaseStore(database), signing, timeout=10, pool_size=32)
+    # The simulated platform is on 127.0.0.1: an address production's policy never allows.
+    outbound = OutboundClient(AddressPolicy.parse(["127.0.0.1"]),
+                              user_agent="Worklink/bench (+https://worklink.test)")
+    return AgsClient(DatabaseStore(database), signing, outbound=outbound, timeout=10,
+                     pool_size=32)
 
 
 def left(database: Database) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -131,9 +132,49 @@ def delete_lineitem(course_id: int, lineitem_id: int) -> ResponseReturnValue:
     return "", 204
 
 
+@bp.post("/faults")
+def queue_faults() -> ResponseReturnValue:
+    """Make the next score posts fail: ``{"score": [{"status": 503}, {"status": 429,
+    "retry_after": 2}, {"status": "hang", "seconds": 3}]}``. The sandbox runs only in dev."""
+    body = request.get_json(silent=True)
+    faults = body.get("score") if isinstance(body, dict) else None
+    if not isinstance(faults, list) or not all(isinstance(f, dict) and "status" in f
+                                               for f in faults):
+        return jsonify(error='expected {"score": [{"status": …}, …]}'), 400
+    sandbox().score_faults.extend(faults)
+    return jsonify(queued=len(sandbox().score_faults))
+
+
+@bp.get("/courses/<int:course_id>/score-log")
+def score_log(course_id: int) -> ResponseReturnValue:
+    """Every score the gradebook accepted, in order (for the demo's curious and the tests)."""
+    with sandbox().store.read() as conn:
+        rows = gradebook.accepted_scores(conn, course_id)
+    return jsonify([{"lineitem": r.lineitem_id, "userId": r.user_sub, "scoreGiven": r.score_given,
+                     "timestamp": r.timestamp} for r in rows])
+
+
+def _fault() -> ResponseReturnValue | None:
+    try:
+        fault = sandbox().score_faults.popleft()
+    except IndexError:
+        return None
+    if fault["status"] == "hang":
+        time.sleep(float(fault.get("seconds", 5)))  # a platform that does not answer in time
+        return jsonify(error="too late"), 504
+    response = jsonify(error=str(fault.get("error", "simulated fault")))
+    response.status_code = int(fault["status"])
+    if fault.get("retry_after") is not None:
+        response.headers["Retry-After"] = str(fault["retry_after"])
+    return response
+
+
 @bp.post("/courses/<int:course_id>/lineitems/<int:lineitem_id>/scores")
 @require_scope(SCOPE + "score")
 def post_score(course_id: int, lineitem_id: int) -> ResponseReturnValue:
+    failed = _fault()
+    if failed is not None:
+        return failed
     try:
         body = _json_body(SCORE)
         with sandbox().store.begin() as conn:

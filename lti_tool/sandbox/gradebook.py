@@ -158,6 +158,9 @@ def record_score(conn: Connection, course_id: int, lineitem_id: int, body: Any) 
         timestamp=body["timestamp"], timestamp_epoch=moment.timestamp(),
     )
     extension = _canvas_submission(body.get(CANVAS_SUBMISSION))
+    conn.execute(insert(score_log).values(lineitem_id=lineitem_id, user_sub=user_sub,
+                                          score_given=values["score_given"],
+                                          timestamp=body["timestamp"]))
     if existing is None:
         conn.execute(insert(score).values(lineitem_id=lineitem_id, user_sub=user_sub, **values))
     else:
@@ -246,3 +249,9 @@ def parse_timestamp(value: Any, name: str) -> dt.datetime:
 def _is_number(value: Any) -> bool:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and math.isfinite(value))
+
+
+def accepted_scores(conn: Connection, course_id: int) -> list[Row[Any]]:
+    """Every score the course's gradebook accepted, oldest first."""
+    return list(conn.execute(select(score_log).join(lineitem, lineitem.c.id == score_log.c.lineitem_id)
+                             .where(lineitem.c.course_id == course_id).order_by(score_log.c.id)))

@@ -6,6 +6,8 @@ the AGS/NRPS claims; this module only adapts it to Flask and to the sandbox's ow
 
 from __future__ import annotations
 
+import collections
+
 import dataclasses
 import json
 from collections.abc import Callable
@@ -77,6 +79,9 @@ class Sandbox:
         self.store = store
         self.tool_keys = tool_keys
         private_pem, public_pem = store.key_pair()
+        self.score_faults: collections.deque[dict[str, Any]] = collections.deque()
+        """Answers the grade service gives instead of storing the next scores (see
+        ``/sandbox/faults``): how the demo and the tests show a platform in trouble."""
         self._private_pem = private_pem
         self._public_pem = public_pem
 

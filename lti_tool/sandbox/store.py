@@ -105,6 +105,15 @@ score = Table(
     Column("timestamp_epoch", Float, nullable=False),
     UniqueConstraint("lineitem_id", "user_sub"),
 )
+score_log = Table(
+    # Every score the gradebook accepted, in order: shows whether a tool ever sent one twice.
+    "score_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("lineitem_id", ForeignKey("lineitem.id", ondelete="CASCADE"), nullable=False),
+    Column("user_sub", String(64), nullable=False),
+    Column("score_given", Float, nullable=True),
+    Column("timestamp", String(40), nullable=False),
+)
 score_submission = Table(
     # Canvas's submission extension as the last score carried it (a table of its own, so a
     # sandbox file made before it existed gains it from create_all).
