@@ -22,6 +22,7 @@ from lti_tool.sandbox.store import (
     person,
     placement,
     score,
+    score_log,
     score_submission,
 )
 

@@ -7,7 +7,6 @@ the AGS/NRPS claims; this module only adapts it to Flask and to the sandbox's ow
 from __future__ import annotations
 
 import collections
-
 import dataclasses
 import json
 from collections.abc import Callable

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from lti_tool.db import Database
 from lti_tool.grades import outbox
-from lti_tool.grades.delivery import build_deliverer
+from lti_tool.grades.delivery import Deliverer, build_deliverer
 from lti_tool.grades.payload import CriterionLine, GradebookScore, Grading
 from lti_tool.models import (
     Course,
@@ -69,5 +69,89 @@ def test_a_final_score_lands_in_the_sandbox_gradebook_once(live_server) -> None:
         assert "Safety: Proficient: 3/4 (Wore gloves)" in page
         assert "Submitted 2026-11-20T08:30:00+00:00; attempt 1" in page
         assert page.count("9 / 12") == 1
+    finally:
+        database.dispose()
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = dt.datetime.now(dt.UTC)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+class _Killed(BaseException):
+    """The worker process dies right after the LMS stored a score."""
+
+
+def test_faults_and_a_killed_worker_still_leave_each_score_once_and_in_order(live_server) -> None:
+    url = live_server.url
+    database = Database(live_server.config.database_url)
+    clock = _Clock()
+    try:
+        with database.session() as session:
+            registration = session.scalars(select(Registration).where(
+                Registration.issuer == f"{url}/sandbox")).one()
+            deployment = session.scalars(select(Deployment).where(
+                Deployment.registration_id == registration.id)).first()
+            assert deployment is not None
+            course = Course(deployment_id=deployment.id, context_id="sandbox-course-1",
+                            lineitems_url=f"{url}/sandbox/courses/1/lineitems")
+            session.add(course)
+            session.flush()
+            link = ResourceLink(course_id=course.id, resource_link_id="sandbox-link-1", title="Shadow")
+            students = [User(registration_id=registration.id, sub=sub) for sub in
+                        ("sandbox-student-amani", "sandbox-student-bao", "sandbox-student-carmen")]
+            session.add_all([link, *students])
+            session.commit()
+
+        def scores(points: float) -> None:
+            with database.session() as session:
+                for student in students:
+                    outbox.enqueue(session, GradebookScore(
+                        resource_link_id=link.id, user_id=student.id,
+                        source=f"submission:{student.id}/v{points:g}", points=points, maximum=4,
+                        grading=Grading.FINAL), now=clock.now)
+                session.commit()
+
+        def worker(name: str, *, dies_after: int | None = None) -> Deliverer:
+            base = build_deliverer(database, live_server.config, worker=name)
+            client = base.client
+            client.timeout = 0.5  # the sandbox's "hang" answers after 1.5 s
+            if dies_after is not None:
+                post = client.post_score
+                left = [dies_after]
+
+                def dying(*args: object, **kwargs: object) -> object:
+                    answer = post(*args, **kwargs)  # type: ignore[arg-type]
+                    left[0] -= 1
+                    if left[0] < 0:
+                        raise _Killed
+                    return answer
+
+                client.post_score = dying  # type: ignore[method-assign]
+            return Deliverer(database, client, worker=name, clock=clock, sleep=lambda _s: None)
+
+        assert requests.post(f"{url}/sandbox/faults", timeout=10, json={"score": [
+            {"status": 503}, {"status": 429, "retry_after": 1}, {"status": "hang", "seconds": 1.5},
+            {"status": 502}]}).status_code == 200
+        scores(1)
+        try:
+            worker("doomed", dies_after=1).deliver_due_scores(parallelism=1)
+        except _Killed:
+            pass
+        scores(2)
+        for round_ in range(12):
+            clock.now += dt.timedelta(minutes=10)  # past any backoff and the dead worker's lease
+            worker(f"w{round_}").deliver_due_scores(parallelism=2)
+        with database.session() as session:
+            rows = session.scalars(select(GradeOutbox)).all()
+            assert {r.state for r in rows} <= {DeliveryState.DELIVERED, DeliveryState.SUPERSEDED}
+        log = requests.get(f"{url}/sandbox/courses/1/score-log", timeout=10).json()
+        for student in students:
+            mine = [(e["timestamp"], e["scoreGiven"]) for e in log if e["userId"] == student.sub]
+            assert mine == sorted(mine) and len({t for t, _ in mine}) == len(mine), mine
+            assert mine[-1][1] == 2, mine  # the latest score is what the gradebook holds
     finally:
         database.dispose()
