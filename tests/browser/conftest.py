@@ -16,11 +16,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
+from selenium.webdriver.support import wait as selenium_wait
 
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
 from lti_tool.outbound.addresses import AddressPolicy
 from tests.loopback import serve_wsgi
+
+# A wait polls a page that is still navigating: an LMS frame goes login -> platform auth ->
+# auto-posted launch -> page, and a node read between two of those steps is gone. Chromium then
+# answers "Node with given id does not belong to the document" (an unknown error, not a stale
+# element), which WebDriverWait does not ignore by default, so a correct flow failed now and
+# then on a loaded machine. A wait keeps polling through it and still times out if the
+# condition never holds. (WebDriverWait reads this tuple each time one is created.)
+selenium_wait.IGNORED_EXCEPTIONS = (  # type: ignore[assignment]
+    NoSuchElementException, StaleElementReferenceException, WebDriverException)
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROME_FLAGS = (
