@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from competencies.models import Item
 from competencies.orm import utcnow
 from competencies.tasks import starters, stored_rubric
-from competencies.tasks.draft import TaskDraft, TaskError
+from competencies.tasks.draft import TITLE_MAX, TaskDraft, TaskError
 from competencies.tasks.model import Task, TaskAlignment
 from competencies.tasks.rubric import Rubric, RubricError
 from competencies.tasks.sanitize import plain_text, sanitize
@@ -96,11 +96,17 @@ def update_task(session: Session, context: CourseContext, task_id: int, draft: T
     return task
 
 
-def copy_task(session: Session, context: CourseContext, task_id: int) -> Task:
-    """A copy owned by the asking course, scoped to it, with its own rubric and alignments."""
+def copy_task(session: Session, context: CourseContext, task_id: int, *,
+              title: str | None = None) -> Task:
+    """A copy owned by the asking course, scoped to it, with its own rubric and alignments.
+
+    It is titled as a copy (``title``, worded by the shell in the teacher's language; by
+    default “<title> (copy)”), so the library never shows two tasks by one name.
+    """
     source = get_visible(session, context, task_id)
     copy = Task(
-        title=source.title, description_html=source.description_html, stage=source.stage,
+        title=(title or f"{source.title} (copy)")[:TITLE_MAX],
+        description_html=source.description_html, stage=source.stage,
         experience_type=source.experience_type, experience_other=source.experience_other,
         career_cluster=source.career_cluster, pathway=source.pathway,
         expected_hours=source.expected_hours, evidence=list(source.evidence),

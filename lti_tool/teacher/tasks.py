@@ -152,7 +152,9 @@ def copy_task(course_id: int, task_id: int) -> Page:
     check_csrf()
     session = db_session()
     _, context = _context(session, course_id)
-    copy = library.copy_task(session, context, task_id)
+    source = library.get_visible(session, context, task_id)
+    copy = library.copy_task(session, context, task_id,
+                             title=gettext("%(title)s (copy)", title=source.title))
     return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=copy.id))
 
 

@@ -86,6 +86,7 @@ def test_only_the_owning_course_edits_others_copy(db: Session, district: Distric
     copy = library.copy_task(db, neighbour, task.id)
     assert copy.course_id == neighbour.course_id and copy.scope == LibraryScope.COURSE.value
     assert copy.copied_from_id == task.id
+    assert copy.title == "Job shadow at a clinic (copy)", "a copy is titled as a copy"
     assert library.update_task(db, neighbour, copy.id, draft(title="Adapted")).title == "Adapted"
 
 

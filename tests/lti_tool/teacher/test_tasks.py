@@ -117,7 +117,7 @@ def test_a_district_task_is_read_only_elsewhere_and_can_be_copied(flow: Flow, db
                               data={"csrf_token": token})
     assert copied.status_code == 302
     copy = db.scalar(select(Task).where(Task.copied_from_id == task_b))
-    assert copy is not None and copy.course_id == course_a and copy.title == "District tour"
+    assert copy is not None and copy.course_id == course_a and copy.title == "District tour (copy)"
 
 
 def test_a_form_without_the_csrf_token_is_refused(flow: Flow, teacher: int, db: Session) -> None:
