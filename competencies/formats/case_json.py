@@ -272,15 +272,15 @@ class _PackageReader(ValueReader):
         if "subject" in raw:
             extensions["subject"] = self.strings(raw, "subject", where)
         return ItemRecord(
-            identifier=identifier,
+            identifier=self.share(identifier),
             full_statement=statement,
             human_coding_scheme=self.text(raw, "humanCodingScheme", where),
             abbreviated_statement=self.text(raw, "abbreviatedStatement", where),
-            item_type=item_type,
+            item_type=item_type and self.share(item_type),
             education_levels=levels,
             keywords=self.strings(raw, "conceptKeywords", where, split=True),
-            list_enumeration=self.text(raw, "listEnumeration", where),
-            language=self.text(raw, "language", where),
+            list_enumeration=self._shared_text(raw, "listEnumeration", where),
+            language=self._shared_text(raw, "language", where),
             notes=self.text(raw, "notes", where),
             uri=self.text(raw, "uri", where),
             last_change=self.timestamp(raw, where),
@@ -317,7 +317,7 @@ class _PackageReader(ValueReader):
             kind = extensions["sourceAssociationType"]
         return AssociationRecord(
             identifier=identifier,
-            association_type=kind,
+            association_type=self.share(kind),
             origin=origin,
             destination=destination,
             destination_framework=string(extensions.get("destinationFramework")),
@@ -338,7 +338,11 @@ class _PackageReader(ValueReader):
         if identifier is None:
             self.note(f"{where}.{end}NodeURI", f"the association has no {end} node; skipped")
             return None
-        return self.aliases.get(identifier, identifier)
+        return self.share(self.aliases.get(identifier, identifier))
+
+    def _shared_text(self, raw: dict[str, Any], key: str, where: str) -> str | None:
+        value = self.text(raw, key, where)
+        return value and self.share(value)
 
     # -- rubrics and scale --------------------------------------------------------------------
 

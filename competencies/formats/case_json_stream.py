@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 OnEntry = Callable[[Any, int], None]
-CHUNK = 1 << 22
+CHUNK = 1 << 20
 """Characters read at a time by :func:`scan_file`: the file's text is never held whole."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
