@@ -100,12 +100,13 @@ def copy_task(session: Session, context: CourseContext, task_id: int, *,
               title: str | None = None) -> Task:
     """A copy owned by the asking course, scoped to it, with its own rubric and alignments.
 
-    It is titled as a copy (``title``, worded by the shell in the teacher's language; by
-    default “<title> (copy)”), so the library never shows two tasks by one name.
+    A teacher's "copy to adapt" passes ``title`` worded as a copy in their language, so the
+    library never shows two tasks by one name. A course copied to a new term (context history,
+    a copy notice) passes none: its students see the task under the title it always had.
     """
     source = get_visible(session, context, task_id)
     copy = Task(
-        title=(title or f"{source.title} (copy)")[:TITLE_MAX],
+        title=(title or source.title)[:TITLE_MAX],
         description_html=source.description_html, stage=source.stage,
         experience_type=source.experience_type, experience_other=source.experience_other,
         career_cluster=source.career_cluster, pathway=source.pathway,

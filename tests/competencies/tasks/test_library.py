@@ -83,10 +83,12 @@ def test_only_the_owning_course_edits_others_copy(db: Session, district: Distric
         library.update_task(db, neighbour, task.id, draft(title="Hijacked"))
     db.refresh(task)
     assert task.title == "Job shadow at a clinic" and task.revision == 1
-    copy = library.copy_task(db, neighbour, task.id)
+    copy = library.copy_task(db, neighbour, task.id, title="Job shadow at a clinic (copy)")
     assert copy.course_id == neighbour.course_id and copy.scope == LibraryScope.COURSE.value
     assert copy.copied_from_id == task.id
-    assert copy.title == "Job shadow at a clinic (copy)", "a copy is titled as a copy"
+    assert copy.title == "Job shadow at a clinic (copy)", "a copy to adapt is titled as a copy"
+    term_copy = library.copy_task(db, neighbour, task.id)
+    assert term_copy.title == "Job shadow at a clinic", "a course copy keeps the title"
     assert library.update_task(db, neighbour, copy.id, draft(title="Adapted")).title == "Adapted"
 
 
