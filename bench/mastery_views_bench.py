@@ -32,7 +32,8 @@ from lti_tool.config import Config, Mode
 from lti_tool.db import Database, make_engine
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Course, Enrollment, User
-from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from lti_tool.security import SESSION_HEADER, Principal, Role
+from tests.lti_tool.session_factories import issue_token
 
 T0 = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 

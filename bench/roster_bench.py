@@ -30,6 +30,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flask import Response, g
 from sqlalchemy import event, make_url, select
 from sqlalchemy.orm import Session
 
@@ -37,11 +38,11 @@ from bench.databases import recreate_postgres
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
-from lti_tool.db import make_engine
+from lti_tool.db import db_work, make_engine
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Course, Deployment, Enrollment, User
 from lti_tool.outbound.addresses import AddressPolicy
-from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from lti_tool.security import SESSION_HEADER, Principal, Role, bind_session
 from tests.lti_tool.lti.nrps_platform import LIS, NrpsPlatform, install_tool_key, people
 
 GOAL_MS = 100.0
@@ -110,7 +111,10 @@ def main() -> None:
                                 # The loopback platform: an allowance production never has.
                                 outbound_policy=AddressPolicy.parse(["127.0.0.1"])))
         with app.test_request_context():
-            token = issue_token(Principal(teacher_id, registration_id, course_id, Role.TEACHER, "bench"))
+            bind_session(Response(), Principal(teacher_id, registration_id, course_id, Role.TEACHER,
+                                               "bench"))
+            db_work().commit()
+            token = g.session_token
         client = app.test_client()
         path, headers = f"/teacher/course/{course_id}/roster", {SESSION_HEADER: token}
         statements: list[str] = []

@@ -37,8 +37,10 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Logs to stdout/stderr: the container runtime collects them. No request bodies are logged
-# (an id_token is a bearer credential for the launch).
+# (an id_token is a bearer credential for the launch), and no query strings: the path alone
+# (%(U)s, where %(r)s would give the whole request line). Dynamic Registration's
+# registration_token and the platforms' login hints arrive in the query.
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms'
+access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'

@@ -15,6 +15,7 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     app = Flask(__name__, instance_path=str(config.instance_dir), instance_relative_config=False)
     app.config.update(
         SECRET_KEY=config.secret_key,
+        SECRET_KEY_FALLBACKS=list(config.previous_secret_keys),  # the sandbox's Flask session
         TESTING=config.mode is Mode.TEST,
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -28,13 +29,17 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     app.session_interface = LazyCookieSessionInterface()
     (database or Database(config.database_url)).init_app(app)
 
-    from lti_tool import i18n, security, web
+    from lti_tool import csrf, i18n, request_logs, security, web
     from lti_tool.lti import init_app as init_lti
+    from lti_tool.session_views import bp as session_bp
 
+    request_logs.install()
     security.init_app(app)
     i18n.init_app(app)
+    csrf.init_app(app)
     web.init_app(app)
     init_lti(app)
+    app.register_blueprint(session_bp)
 
     from lti_tool.jobs import init_app as init_jobs
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -72,6 +73,11 @@ class Config:
     jwks_max_bytes: int = 256 * 1024
     clock_skew_seconds: int = 60
     launch_lifetime_seconds: int = 8 * 3600
+    """A browser session's absolute lifetime, however active it is."""
+    session_idle_seconds: int = 2 * 3600
+    """A browser session unused this long has ended (the next page asks to open from the course)."""
+    previous_secret_keys: tuple[str, ...] = ()
+    """Old secrets that still verify (never sign) while a rotation's overlap window lasts."""
     key_rotation_overlap_days: int = 7
     tool_name: str = "Worklink"
     jobs: JobsMode = JobsMode.IMMEDIATE
@@ -165,6 +171,10 @@ class Config:
             smtp_username=get("SMTP_USERNAME"),
             smtp_password=get("SMTP_PASSWORD"),
             mail_sender=get("MAIL_SENDER", "Worklink <worklink@localhost>") or "",
+            session_idle_seconds=60 * _int(get("SESSION_IDLE_MINUTES"), 120),
+            # Whitespace or commas between secrets: generated secrets contain neither.
+            previous_secret_keys=tuple(s for s in re.split(r"[\s,]+", get("PREVIOUS_SECRET_KEYS", "") or "")
+                                       if s),
         )
 
 

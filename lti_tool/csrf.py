@@ -1,36 +1,131 @@
-"""Form tokens: a POST must carry a token tied to the launch session that drew the form.
+"""Form tokens, checked by default: every unsafe request carries one unless its route is exempt.
 
-The session itself may ride in the URL (``_wl``) when the LMS iframe keeps no cookie, so
-SameSite cannot protect forms; this token, an HMAC of the launch id, can.
+A token is signed for :attr:`Purpose.FORM` and names the session that drew the form plus a
+fresh nonce, so another site cannot post for the session, and a form that creates something can
+be accepted once (:func:`once`). It comes in the ``csrf_token`` form field, or in the
+``X-Worklink-CSRF`` header for script requests.
+
+The check runs before every POST, PUT, PATCH and DELETE. A route opts out only by saying so:
+:func:`exempt` on a view, :func:`exempt_blueprint` for a blueprint whose requests carry their
+own proof (the LTI endpoints: the OIDC state and the platform's signature; the sandbox LMS).
+A route someone forgets to protect is protected.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import functools
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request
 from flask_babel import gettext
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from lti_tool.config import app_config
 from lti_tool.security import current_principal
+from lti_tool.signing import Purpose, signer
 
 FIELD = "csrf_token"
+HEADER = "X-Worklink-CSRF"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_EXEMPT = "_worklink_csrf_exempt"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exempt(view: F) -> F:
+    """This view proves its requests some other way; say how in a comment where it is used."""
+    setattr(view, _EXEMPT, True)
+    return view
+
+
+def exempt_blueprint(bp: Blueprint) -> Blueprint:
+    setattr(bp, _EXEMPT, True)
+    return bp
 
 
 def csrf_token() -> str:
-    """A form token tied to this session (its launch id), so another site cannot post for it."""
+    """A token for one form drawn for this session (a fresh nonce each call)."""
     principal = current_principal()
-    if principal is None:
+    if principal is None or not principal.session_id:
         return ""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"worklink-form:{principal.launch_id}".encode(),
-                    hashlib.sha256).hexdigest()
+    lifetime = app_config().launch_lifetime_seconds
+    return signer().dumps(Purpose.FORM, [principal.session_id, secrets.token_urlsafe(12)],
+                          max_age=lifetime)
 
 
-def check_csrf() -> None:
-    """Refuse (403) a form posted without this session's token."""
-    sent = request.form.get(FIELD, "")
-    if not sent or not hmac.compare_digest(sent, csrf_token()):
+def _is_exempt() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return True  # no such route: the 404 or 405 follows
+    if getattr(view, _EXEMPT, False):
+        return True
+    bp = current_app.blueprints.get(request.blueprint or "")
+    return bool(bp is not None and getattr(bp, _EXEMPT, False))
+
+
+def _protect() -> None:
+    if request.endpoint == "static" or _is_exempt():
+        return
+    # Who is asking is settled before the view runs, so that refreshing the session's last use
+    # (a commit) never commits anything of the view's.
+    principal = current_principal()
+    if request.method in SAFE_METHODS:
+        return
+    if principal is None:
+        abort(401)
+    sent = request.form.get(FIELD) or request.headers.get(HEADER) or ""
+    value = signer().loads(Purpose.FORM, sent) if sent else None
+    if not (isinstance(value, list) and len(value) == 2 and value[0] == principal.session_id
+            and isinstance(value[1], str)):
         abort(403, gettext("This form has expired or did not come from Worklink. "
                            "Reload the page and try again."))
+    g.form_nonce = value[1]
 
+
+def once(view: F) -> F:
+    """The form's token creates something once: a repeated POST creates nothing twice.
+
+    The second submit of the same form (a double click, a reload that re-posts, a retry after a
+    slow answer) is sent to what the first one made, or told it was already saved. A form the
+    view refused (it answered with the form again) may be sent again once corrected.
+    """
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        nonce = g.get("form_nonce")
+        if request.method in SAFE_METHODS or nonce is None:
+            return view(*args, **kwargs)
+        from lti_tool.db import db_work
+        from lti_tool.lti.services import lti_services
+
+        store, work = lti_services().store, db_work()
+        ttl = app_config().launch_lifetime_seconds
+        claimed = store.add_once("form-used:" + nonce, ttl)
+        work.commit()  # settled before the view writes, on whichever connection it writes
+        if not claimed:
+            done = store.get("form-done:" + nonce)
+            if done is not None:
+                return redirect(done["location"], 303)
+            return render_template("already_saved.html"), 409
+        response = view(*args, **kwargs)
+        if isinstance(response, WerkzeugResponse) and response.status_code in (301, 302, 303):
+            store.put("form-done:" + nonce, {"location": response.headers["Location"]}, ttl)
+        elif _status(response) >= 400:
+            store.take("form-used:" + nonce)  # refused: the corrected form may come again
+        work.commit()
+        return response
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _status(response: Any) -> int:
+    if isinstance(response, tuple):
+        return int(response[1])
+    return int(getattr(response, "status_code", 200))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_protect)
+    app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,30 +1,49 @@
-"""Who is asking: the session bound to an LTI launch, and the checks every page makes.
+"""Who is asking: the session bound to an LTI launch, how it travels, and the checks every page makes.
 
-A launch inside an LMS iframe often cannot keep a cookie (third-party cookies are blocked by
-Safari and, increasingly, Chrome). So the session is a short signed token bound to one launch
-(user, course, role). It travels in a partitioned cookie when the browser keeps one, and in
-every link and form Worklink renders (``_wl``) when it does not. Nothing else about the launch
-is in it; the launch itself stays server-side.
+A launch starts a server-side session (:mod:`lti_tool.sessions`); the browser holds a token
+naming it, signed for that purpose (:mod:`lti_tool.signing`). The token never goes in a URL: a
+URL is copied into chats, projected, kept in history and written to access logs, and must grant
+nothing to whoever opens it. It travels in one of three ways:
+
+* the **cookie** (partitioned, ``SameSite=None`` over https), wherever the browser keeps it;
+* otherwise the **page**: every page renders the token in ``<meta name="worklink-session">`` and
+  ``static/session.js`` sends it in the ``X-Worklink-Session`` header. Inside an LMS iframe that
+  keeps no cookie (Safari, Chrome with third-party cookies blocked) the script turns link
+  clicks and form submits, GET searches included, into ``fetch`` requests carrying the header,
+  and draws the answer in place of the page (``history.pushState`` keeps the address bar and
+  the back button honest). ``fetch`` keeps the header across the redirect that follows a saved
+  form, which a plain navigation could not. A hidden form field would put the token in the URL
+  for a GET form; a one-time navigation ticket would break the reload; the script does neither.
+  A cookieless iframe already needs JavaScript to launch at all (Platform Storage), so this adds
+  no new requirement;
+* a **form body** (``wl_session``, POST only), for the one case no header can reach: a link
+  that opens a new window, whose first-party cookie jar holds nothing of the iframe's. The
+  script posts the token to ``/session/window``, which starts a session of the window's own.
+
+Once a request came with both a page token and the same token as a cookie, the page says so
+(``data-carrier="cookie"``) and the script lets the browser navigate natively.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import enum
 import functools
-import hashlib
-import hmac
-import json
 import re
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, abort, g, request
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from lti_tool import sessions
+from lti_tool.config import app_config
+from lti_tool.db import db_work
+from lti_tool.signing import signer
 
 SESSION_COOKIE = "wl_session"
-SESSION_PARAM = "_wl"
+SESSION_FIELD = "wl_session"
+"""A POST body field; read from the form only, never from the query string."""
 SESSION_HEADER = "X-Worklink-Session"
 
 
@@ -54,107 +73,91 @@ class Principal:
     course_id: int | None
     role: Role
     launch_id: str
+    deployment_id: int | None = None
+    session_id: str = ""
+    """The ``browser_session`` row; empty until :func:`bind_session` started one."""
 
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF
 
 
-class SessionTokens:
-    """Signed, timestamped session tokens: ``<payload>.<HMAC-SHA256>``, both base64url.
-
-    One is issued on every launch and read on every page, so it is kept to what it needs: a
-    compact JSON payload and one HMAC, with a key derived once (itsdangerous re-derives its key
-    and tries zlib on every token, several times the cost of the rest of this).
-    """
-
-    VERSION = 1
-
-    def __init__(self, secret_key: str) -> None:
-        self.secret_key = secret_key
-        self._key = hmac.new(secret_key.encode(), b"worklink-session-token", hashlib.sha256).digest()
-
-    def _sign(self, body: bytes) -> bytes:
-        return base64.urlsafe_b64encode(hmac.new(self._key, body, hashlib.sha256).digest()).rstrip(b"=")
-
-    def issue(self, principal: Principal, *, now: float | None = None) -> str:
-        p = principal
-        issued = int(time.time() if now is None else now)
-        payload = json.dumps([self.VERSION, issued, p.user_id, p.registration_id, p.course_id,
-                              p.role.value, p.launch_id], separators=(",", ":")).encode()
-        body = base64.urlsafe_b64encode(payload).rstrip(b"=")
-        return (body + b"." + self._sign(body)).decode()
-
-    def read(self, token: str, max_age: int, *, now: float | None = None) -> Principal | None:
-        body, _, signature = token.encode("ascii", "replace").partition(b".")
-        if not hmac.compare_digest(signature, self._sign(body)):
-            return None
-        try:
-            version, issued, user_id, registration_id, course_id, role, launch_id = json.loads(
-                base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4)))
-            if version != self.VERSION or not isinstance(issued, int):
-                return None
-            if (time.time() if now is None else now) - issued > max_age:
-                return None
-            return Principal(user_id, registration_id, course_id, Role(role), launch_id)
-        except (ValueError, TypeError):
-            return None
-
-
-def _tokens() -> SessionTokens:
-    secret = current_app.config["SECRET_KEY"]
-    tokens: SessionTokens | None = current_app.extensions.get("worklink.session_tokens")
-    if tokens is None or tokens.secret_key != secret:  # a test may rotate the key
-        tokens = current_app.extensions["worklink.session_tokens"] = SessionTokens(secret)
-    return tokens
-
-
-def issue_token(principal: Principal) -> str:
-    return _tokens().issue(principal)
-
-
-def read_token(token: str, max_age: int) -> Principal | None:
-    return _tokens().read(token, max_age)
-
-
 def current_principal() -> Principal | None:
+    """Who sent this request: the live session its page token, form body or cookie names."""
     if "principal" in g:
         return g.principal  # type: ignore[no-any-return]
-    from lti_tool.config import app_config
-
-    token = (
-        request.headers.get(SESSION_HEADER)
-        or request.values.get(SESSION_PARAM)
-        or request.cookies.get(SESSION_COOKIE)
-    )
-    principal = read_token(token, app_config().launch_lifetime_seconds) if token else None
+    sent = request.headers.get(SESSION_HEADER)
+    if not sent and request.method == "POST":
+        sent = request.form.get(SESSION_FIELD)  # the body only: never the query string
+    cookie = request.cookies.get(SESSION_COOKIE)
+    token = sent or cookie
+    principal = _resume(token) if token else None
     g.principal = principal
     g.session_token = token if principal else None
+    g.session_carrier = "cookie" if principal and token == cookie else "page"
     return principal
 
 
-def bind_session(response: Response, principal: Principal) -> str:
-    """Bind the browser to this launch: a partitioned cookie plus a token for links."""
-    from lti_tool.config import app_config
+def _resume(token: str) -> Principal | None:
+    config = app_config()
+    session_id = sessions.session_id_of(signer(), token)
+    if session_id is None:
+        return None
+    row = sessions.read(db_work().connection, session_id, idle=config.session_idle_seconds)
+    if row is None:
+        return None
+    if row.stale:
+        # Committed at once. Safe because this runs before the view (lti_tool.csrf resolves
+        # the principal in before_request): nothing of the view's is in the unit of work yet.
+        work = db_work()
+        sessions.touch(work.writer, session_id)
+        work.commit()
+    return Principal(row.user_id, row.registration_id or 0, row.course_id, Role(row.role),
+                     row.launch_id, deployment_id=row.deployment_id, session_id=session_id)
 
-    token = issue_token(principal)
-    g.principal = principal
+
+def bind_session(response: WerkzeugResponse, principal: Principal) -> Principal:
+    """Start a session for ``principal`` in the request's unit of work (the caller commits) and
+    bind this browser to it: the cookie, and the page token (``g.session_token``)."""
+    config = app_config()
+    work = db_work()
+    row, token = sessions.new_row(
+        signer(), user_id=principal.user_id, registration_id=principal.registration_id,
+        deployment_id=principal.deployment_id, course_id=principal.course_id,
+        role=principal.role.value, launch_id=principal.launch_id,
+        lifetime=config.launch_lifetime_seconds)
+    # On every launch: the driver's cursor, as the launch's other statements (lti_tool.driver_sql).
+    work.statements.get("browser_session.insert", lambda: sessions.INSERT).execute(
+        work.write_cursor(), row)
+    bound = dataclasses.replace(principal, session_id=row["id"])
+    g.principal = bound
     g.session_token = token
-    set_cookie(response, SESSION_COOKIE, token, max_age=app_config().launch_lifetime_seconds)
-    return token
+    g.session_carrier = "page"  # whether the browser keeps the cookie shows on its next request
+    set_cookie(response, SESSION_COOKIE, token, max_age=config.launch_lifetime_seconds)
+    return bound
+
+
+def end_session(response: WerkzeugResponse) -> None:
+    """Logout: the session ends wherever its token was, and the cookie goes."""
+    principal = current_principal()
+    if principal is not None and principal.session_id:
+        work = db_work()
+        sessions.end(work.writer, principal.session_id)
+        work.commit()
+    g.principal = None
+    g.session_token = None
+    set_cookie(response, SESSION_COOKIE, "", max_age=0)
 
 
 _COOKIE_VALUE = re.compile(r"[A-Za-z0-9._\-]*")
 
 
-def set_cookie(response: Response, name: str, value: str, *, max_age: int) -> None:
+def set_cookie(response: WerkzeugResponse, name: str, value: str, *, max_age: int) -> None:
     """A cookie that survives inside an LMS iframe where the browser allows it at all.
 
     Written as a header directly: our values are URL-safe tokens that need no quoting, and
     werkzeug's general cookie writer costs more than the rest of a login step.
     """
-    from lti_tool.config import app_config
-
     if not _COOKIE_VALUE.fullmatch(value):
         raise ValueError("cookie values here are URL-safe tokens")
     if app_config().secure_cookies:
@@ -167,6 +170,19 @@ def set_cookie(response: Response, name: str, value: str, *, max_age: int) -> No
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def from_our_own_page() -> bool:
+    """The browser says this request came from one of Worklink's own pages (or says nothing).
+
+    For the two posts that sign a window in (a session token or a one-time launch code in the
+    body): another site that posts its own token there would sign the victim in as someone else.
+    """
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("Origin")
+    return origin is None or origin == app_config().base_url
 
 
 def require(*roles: Role, course_param: str | None = "course_id") -> Callable[[F], F]:
@@ -194,11 +210,17 @@ def init_app(app: Flask) -> None:
     def _security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Session tokens ride in URLs when cookies are blocked: never leak them in Referer.
+        # Links to other sites must not learn which course page (and task) a student came from.
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
             "frame-ancestors *",
         )
+        if g.get("principal") is not None or g.get("session_token"):
+            # A page drawn for someone (with its session token in it) is never kept by a shared
+            # computer's browser cache or by a proxy.
+            headers["Cache-Control"] = "no-store"
+        if app_config().is_production:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

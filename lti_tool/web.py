@@ -1,15 +1,14 @@
-"""Pages every audience shares: errors in Worklink's own words, and session-aware links."""
+"""Pages every audience shares: errors in Worklink's own words."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, render_template, url_for
+from flask import Flask, render_template
 from flask_babel import lazy_gettext
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from lti_tool.security import SESSION_PARAM, current_principal
+from lti_tool.security import current_principal
 
 _OPEN_AGAIN = lazy_gettext("Open Worklink again from your course in the LMS.")
 
@@ -69,24 +68,6 @@ def error_words(status: int) -> tuple[str, str, str]:
     return str(title), str(message), str(hint)
 
 
-def session_url(endpoint: str, **values: Any) -> str:
-    """``url_for`` that carries the launch session when the browser keeps no cookie."""
-    current_principal()
-    token = g.get("session_token")
-    if token:
-        values[SESSION_PARAM] = token
-    return url_for(endpoint, **values)
-
-
-def session_field() -> Markup:
-    """A hidden form field with the launch session, for forms in a browser that keeps no cookie."""
-    current_principal()
-    token = g.get("session_token")
-    if not token:
-        return Markup("")
-    return Markup('<input type="hidden" name="{}" value="{}">').format(SESSION_PARAM, token)
-
-
 def error_page(status: int, message: str | None = None, *, title: str | None = None,
                hint: str | None = None) -> tuple[str, int]:
     """An error page: Worklink's words for the status unless the caller has better ones."""
@@ -99,8 +80,6 @@ def error_page(status: int, message: str | None = None, *, title: str | None = N
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["session_url"] = session_url
-    app.jinja_env.globals["session_field"] = session_field
     app.jinja_env.globals["principal"] = current_principal
 
     @app.errorhandler(HTTPException)

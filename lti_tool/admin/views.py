@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.audit import tenant_events
+from lti_tool import csrf
 from lti_tool.admin import deployments as operations
 from lti_tool.admin import registrations as registration_operations
 from lti_tool.admin.signin import redeem
 from lti_tool.config import app_config
-from lti_tool.csrf import check_csrf as _check_csrf
-from lti_tool.csrf import csrf_token
-from lti_tool.db import db_session
+from lti_tool.db import db_session, db_work
 from lti_tool.grades.status import tenants_sync
 from lti_tool.lti.registrations import RegistrationError
 from lti_tool.lti.services import lti_services
 from lti_tool.lti.tool_profile import ToolUrls
 from lti_tool.models import Deployment, DeploymentStatus, Registration
 from lti_tool.security import Principal, Role, bind_session, require
-from lti_tool.web import error_page, session_url
+from lti_tool.signing import signer
+from lti_tool.web import error_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.app_context_processor
 def _admin_helpers() -> dict[str, object]:
-    return {"admin_csrf_token": csrf_token, "admin_pending_count": _pending_count}
+    return {"admin_pending_count": _pending_count}
 
 
 def _pending_count() -> int:
@@ -46,8 +46,9 @@ def signin_form() -> str | tuple[str, int]:
 
 
 @bp.post("/signin")
+@csrf.exempt  # the one-time link's token is the proof; there is no session yet to tie a form to
 def signin() -> WerkzeugResponse | tuple[str, int]:
-    nonce = redeem(db_session(), current_app.config["SECRET_KEY"], request.form.get("token", ""))
+    nonce = redeem(db_session(), signer(), request.form.get("token", ""))
     if nonce is None:
         return error_page(
             403, gettext("This sign-in link is not valid: it has been used, has expired, or was "
@@ -58,8 +59,9 @@ def signin() -> WerkzeugResponse | tuple[str, int]:
     principal = Principal(user_id=None, registration_id=0, course_id=None, role=Role.OPERATOR,
                           launch_id=f"admin-link:{nonce[:16]}")
     response = make_response("", 303)
-    token = bind_session(response, principal)
-    response.headers["Location"] = session_url("admin.registrations") if token else "/admin/"
+    bind_session(response, principal)
+    db_work().commit()
+    response.headers["Location"] = url_for("admin.registrations")
     return response
 
 
@@ -105,7 +107,6 @@ def enable_registration(registration_pk: int) -> Response:
 @bp.post("/registrations/<int:registration_pk>/remove")
 @require(Role.OPERATOR, course_param=None)
 def remove_registration(registration_pk: int) -> Response | tuple[str, int]:
-    _check_csrf()
     session = db_session()
     registration = session.get(Registration, registration_pk) or abort(404)
     try:
@@ -137,7 +138,6 @@ def urls() -> str:
 
 
 def _set_enabled(registration_pk: int, enabled: bool) -> Response:
-    _check_csrf()
     session = db_session()
     registration = session.get(Registration, registration_pk) or abort(404)
     registration_operations.set_enabled(registration, enabled)
@@ -148,12 +148,11 @@ def _set_enabled(registration_pk: int, enabled: bool) -> Response:
 
 def _back_to(endpoint: str) -> Response:
     response = make_response("", 303)
-    response.headers["Location"] = session_url(endpoint)
+    response.headers["Location"] = url_for(endpoint)
     return response
 
 
 def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:
-    _check_csrf()
     session = db_session()
     deployment = session.get(Deployment, deployment_pk)
     if deployment is None:
@@ -164,7 +163,7 @@ def _set_status(deployment_pk: int, status: DeploymentStatus) -> Response:
     # takes effect here at once (other workers within the directory's TTL).
     lti_services().directory.forget()
     response = make_response("", 303)
-    response.headers["Location"] = session_url("admin.pending")
+    response.headers["Location"] = url_for("admin.pending")
     return response
 
 

@@ -28,6 +28,9 @@ def _register_optional() -> None:
     main.add_command(platform.platform)
     main.add_command(keys.keys)
     main.add_command(admin.admin)
+    from lti_tool.cli import sessions
+
+    main.add_command(sessions.sessions)
     from lti_tool.cli import frameworks  # competency frameworks (H3)
 
     main.add_command(frameworks.frameworks)

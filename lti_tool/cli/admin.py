@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from lti_tool import signing
 from lti_tool.admin.signin import issue_link
 from lti_tool.cli.context import database_session, load_config
 
@@ -22,6 +23,6 @@ def link(minutes: int) -> None:
     """Print a one-time sign-in URL for the admin pages."""
     config = load_config()
     with database_session(config) as session:
-        url = issue_link(session, config.secret_key, config.base_url, dt.timedelta(minutes=minutes))
+        url = issue_link(session, signing.for_config(config), config.base_url, dt.timedelta(minutes=minutes))
     click.echo(url)
     click.echo(f"(works once, for {minutes} minute(s))", err=True)

@@ -10,7 +10,6 @@ uses the link up.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from typing import Any
 
@@ -18,7 +17,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     make_response,
     redirect,
@@ -33,6 +31,7 @@ from competencies.partners import links
 from competencies.scoring import ratings
 from competencies.scoring.ratings import ScoringError
 from lti_tool.config import app_config
+from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session
 from lti_tool.employer import page as employer_page
 from lti_tool.employer.messages import language, refusals
@@ -40,8 +39,12 @@ from lti_tool.employer.rate_limit import employer_limits
 from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
 from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import LANGUAGE_NAMES
+from lti_tool.signing import Purpose, signer
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
+# An employer has no Worklink session: the signed link (in the wl_employer cookie) is theirs, and
+# each of their forms carries a token bound to that link (_form_token), checked in _from_cookie.
+exempt_blueprint(bp)
 
 COOKIE = "wl_employer"
 COOKIE_SECONDS = 3 * 3600
@@ -193,8 +196,7 @@ def _from_cookie(*, form: bool = False) -> Verified | Page:
 
 
 def _form_token(jti: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"worklink-employer-form:{jti}".encode(), hashlib.sha256).hexdigest()
+    return signer().mac(Purpose.EMPLOYER_LINK, f"form:{jti}".encode()).hex()
 
 
 def _refused_page(key: str, status: int, *, lang: str | None = None) -> tuple[str, int]:

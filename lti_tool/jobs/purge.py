@@ -1,7 +1,8 @@
 """Expired launch state leaves the database store (a periodic task, every minute).
 
 OIDC states nobody completed, used nonces, cached keys and tokens past their time: the database
-backend keeps rows until something deletes them (Redis expires its keys itself).
+backend keeps rows until something deletes them (Redis expires its keys itself). Browser sessions
+that can never be live again (ended, idle, past their end) go too; they are always in the database.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from huey import Huey, crontab
 
+from lti_tool import sessions
 from lti_tool.jobs.context import JobContext
 from lti_tool.lti.store import DatabaseStore
 
@@ -18,11 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def purge_expired(context: JobContext) -> int:
-    """Returns how many values were removed (none where Redis expires them itself)."""
+    """Returns how many values and sessions were removed."""
+    with context.database.begin() as connection:
+        removed = sessions.purge(connection, idle=context.config.session_idle_seconds)
     store = context.services.store
-    if not isinstance(store, DatabaseStore):
-        return 0
-    removed = store.purge_expired()
+    if isinstance(store, DatabaseStore):
+        removed += store.purge_expired()
     if removed:
         log.info("expired launch values removed: %d", removed)
     return removed

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from lti_tool.signing import Purpose, Signer
 
 TASK = "worklink_task"
 COURSE = "worklink_course"
@@ -50,8 +51,8 @@ def sign_task_reference(task_id: int, course_context: str, *,
     if isinstance(task_id, bool) or not isinstance(task_id, int) or task_id < 0:
         raise ValueError(f"task id must be a non-negative integer, not {task_id!r}")
     task = str(task_id)
-    key = _secrets(secret)[0]
-    return {TASK: task, COURSE: course_context, SIGNATURE: _mac(key, task, course_context)}
+    mac = _signer(secret).mac(Purpose.TASK_REFERENCE, _message(task, course_context))[:16]
+    return {TASK: task, COURSE: course_context, SIGNATURE: _b64(mac)}
 
 
 def read_task_reference(custom: Mapping[str, Any], *,
@@ -61,7 +62,7 @@ def read_task_reference(custom: Mapping[str, Any], *,
 
     Raises :class:`TamperedTaskReference` when a task is named but the signature is missing or
     does not match (edited id, edited course, a signature from another Worklink instance).
-    Old signing secrets in ``fallbacks`` (Flask's ``SECRET_KEY_FALLBACKS`` by default) still
+    Old signing secrets in ``fallbacks`` (``WORKLINK_PREVIOUS_SECRET_KEYS`` by default) still
     verify, so rotating the secret does not break every link already placed in courses.
     """
     task = _text(custom.get(TASK))
@@ -73,8 +74,11 @@ def read_task_reference(custom: Mapping[str, Any], *,
         raise TamperedTaskReference("This link names a Worklink task but is not signed by Worklink, "
                                     "so it cannot be trusted. Ask your teacher to add the task "
                                     "again from Worklink.")
-    keys = _secrets(secret, fallbacks)
-    if not any(hmac.compare_digest(_mac(key, task, course), signature) for key in keys):
+    try:
+        mac = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+    except ValueError:
+        mac = b""
+    if not _signer(secret, fallbacks).verify_mac(Purpose.TASK_REFERENCE, _message(task, course), mac):
         raise TamperedTaskReference("This link's task reference was changed after Worklink made it "
                                     "(its signature does not match), so it was not opened. Ask "
                                     "your teacher to add the task again from Worklink.")
@@ -83,27 +87,21 @@ def read_task_reference(custom: Mapping[str, Any], *,
     return TaskReference(int(task), course)
 
 
-def _mac(key: bytes, task: str, course: str) -> str:
+def _message(task: str, course: str) -> bytes:
     # Length-prefixed fields: "1" + "23" and "12" + "3" must not sign alike.
-    message = b"|".join([_VERSION, str(len(task)).encode(), task.encode(), course.encode()])
-    digest = hmac.new(key, message, hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return b"|".join([_VERSION, str(len(task)).encode(), task.encode(), course.encode()])
 
 
-def _secrets(secret: str | bytes | None, fallbacks: Iterable[str | bytes] = ()) -> list[bytes]:
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _signer(secret: str | bytes | None, fallbacks: Iterable[str | bytes] = ()) -> Signer:
     if secret is None:
-        from flask import current_app
+        from lti_tool.signing import signer
 
-        secret = current_app.config["SECRET_KEY"]
-        fallbacks = [*fallbacks, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
-    # A key of its own, derived from the app secret, so a leaked task signature says nothing
-    # about the session tokens signed with the same secret.
-    return [hashlib.sha256(b"worklink-task-reference|" + _bytes(s)).digest()
-            for s in [secret, *fallbacks] if s]
-
-
-def _bytes(value: str | bytes) -> bytes:
-    return value if isinstance(value, bytes) else value.encode()
+        return signer()
+    return Signer(secret, tuple(fallbacks))
 
 
 def _text(value: Any) -> str | None:

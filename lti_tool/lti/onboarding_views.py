@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, make_response, render_template, 
 from flask_babel import gettext
 
 from lti_tool.config import app_config
+from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session, db_work
 from lti_tool.lti.canvas_config import canvas_configuration
 from lti_tool.lti.dynamic_registration import DynamicRegistrationError, register
@@ -17,6 +18,9 @@ from lti_tool.rate_limit import RateLimit
 from lti_tool.web import error_page
 
 bp = Blueprint("onboarding", __name__, url_prefix="/lti")
+# Install endpoints answer platforms and anonymous admins: Dynamic Registration carries its own
+# one-time registration token, and there is no Worklink session to tie a form to.
+exempt_blueprint(bp)
 
 CLOSE_AFTER_SECONDS = 15
 """The registration dialog stays this long (with a visible countdown) before it asks the LMS

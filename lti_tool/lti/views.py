@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, make_response, render_template, request
 from flask_babel import gettext
 
+from lti_tool import csrf
 from lti_tool.config import app_config
 from lti_tool.db import db_session, db_work
 from lti_tool.lti import oidc
@@ -18,7 +18,7 @@ from lti_tool.lti.launch import Launch
 from lti_tool.lti.launched import Launched, land
 from lti_tool.lti.provisioning import provision
 from lti_tool.lti.services import lti_services
-from lti_tool.security import Principal, bind_session, set_cookie
+from lti_tool.security import Principal, bind_session, from_our_own_page, set_cookie
 from lti_tool.web import error_page
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 STATE_COOKIE = "wl_lti_state"
 PENDING_TTL = 300
+HANDOFF_TTL = 60
+"""Seconds a new-window code lives: long enough to click, too short to be worth copying."""
 
 
 @bp.errorhandler(LaunchError)
@@ -38,7 +40,10 @@ def _launch_error(error: LaunchError) -> Any:
     return response
 
 
+# The LTI endpoints need no form token: the OIDC state, the platform's signature and the
+# one-time tickets below are their proof that the request belongs to this launch.
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
 def login() -> Any:
     """OIDC third-party initiated login: step one of every launch."""
     services = lti_services()
@@ -61,6 +66,7 @@ def login() -> Any:
 
 
 @bp.route("/launch", methods=["POST"])
+@csrf.exempt
 def launch() -> Any:
     """The platform posts the signed id_token here (the tool's redirect URI)."""
     services = lti_services()
@@ -72,24 +78,23 @@ def launch() -> Any:
                                      id_token=request.form.get("id_token", ""), state=state)
     if request.cookies.get(STATE_COOKIE) == state:
         return _complete(validated.launch)
+    # No cookie came back (third-party cookies blocked). The launch is valid but this frame
+    # cannot prove it is the browser that started the login, so it is held for a moment:
+    ticket = _hold(validated.launch, state)
+    # ... for the new window, which completes it with a one-time code (the platform's login is
+    # never repeated: Moodle consumes its launch id on first use, so a second login dead-ends)
+    code = _handoff_code(ticket)
+    db_work().commit()
     if validated.state.get("storage_target"):
-        # No cookie came back (third-party cookies blocked): prove this is the browser that
-        # started the login by reading the state back from Platform Storage.
-        ticket = secrets.token_urlsafe(24)
-        services.store.put("pending:" + ticket, {
-            "claims": validated.launch.claims, "state": state, "launch_id": validated.launch.launch_id,
-            "registration_id": validated.launch.registration_id,
-            "deployment_pk": validated.launch.deployment_pk, "client_id": validated.launch.client_id,
-        }, PENDING_TTL)
-        db_work().commit()
+        # ... and for Platform Storage: the page reads the state back from the platform's frame.
         return render_template("lti/platform_storage_get.html", ticket=ticket, state=state,
                                target=validated.state["storage_target"],
-                               origin=oidc._origin(_auth_url(validated.launch)),
-                               new_window_url=_login_url(validated.state["login"]))
-    return _cookies_blocked(validated.state["login"])
+                               origin=oidc._origin(_auth_url(validated.launch)), code=code)
+    return render_template("lti/cookies_blocked.html", code=code), 200
 
 
 @bp.route("/launch/complete", methods=["POST"])
+@csrf.exempt
 def complete() -> Any:
     """Second half of a Platform Storage launch, once the page found the state in the platform."""
     services = lti_services()
@@ -99,10 +104,47 @@ def complete() -> Any:
         raise LaunchError(gettext("This launch could not be confirmed as coming from your browser."),
                           code="storage_mismatch", status=400,
                           hint=gettext("Open Worklink again from your course."))
-    launch = Launch.from_claims(pending["claims"], launch_id=pending["launch_id"],
-                                registration_id=pending["registration_id"],
-                                deployment_pk=pending["deployment_pk"], client_id=pending["client_id"])
-    return _complete(launch)
+    return _complete(_held_launch(pending))
+
+
+@bp.route("/launch/window", methods=["POST"])
+@csrf.exempt
+def continue_in_window() -> Any:
+    """The new window's half of a launch the course frame could not keep: spends the code once."""
+    if not from_our_own_page():
+        raise LaunchError(gettext("This launch can only be continued from Worklink's own page."),
+                          code="handoff_elsewhere", status=403)
+    store = lti_services().store
+    handoff = store.take("handoff:" + request.form.get("code", ""))
+    pending = store.take("pending:" + handoff["ticket"]) if handoff else None
+    db_work().commit()
+    if pending is None:
+        raise LaunchError(gettext("This link to open Worklink in a new window has expired or was "
+                                  "already used."), code="handoff_expired", status=400,
+                          hint=gettext("Open Worklink again from your course."))
+    return _complete(_held_launch(pending))
+
+
+def _hold(launch: Launch, state: str) -> str:
+    ticket = secrets.token_urlsafe(24)
+    lti_services().store.put("pending:" + ticket, {
+        "claims": launch.claims, "state": state, "launch_id": launch.launch_id,
+        "registration_id": launch.registration_id,
+        "deployment_pk": launch.deployment_pk, "client_id": launch.client_id,
+    }, PENDING_TTL)
+    return ticket
+
+
+def _handoff_code(ticket: str) -> str:
+    code = secrets.token_urlsafe(24)
+    lti_services().store.put("handoff:" + code, {"ticket": ticket}, HANDOFF_TTL)
+    return code
+
+
+def _held_launch(pending: dict[str, Any]) -> Launch:
+    return Launch.from_claims(pending["claims"], launch_id=pending["launch_id"],
+                              registration_id=pending["registration_id"],
+                              deployment_pk=pending["deployment_pk"], client_id=pending["client_id"])
 
 
 def _complete(launch: Launch) -> Response:
@@ -117,10 +159,10 @@ def _complete(launch: Launch) -> Response:
         services.store.put("launch:" + launch.launch_id, launch.claims,
                            app_config().launch_lifetime_seconds)
     principal = Principal(provisioned.user_id, launch.registration_id, provisioned.course_id,
-                          launch.role, launch.launch_id)
-    work.commit()
+                          launch.role, launch.launch_id, deployment_id=launch.deployment_pk)
     response = Response()
-    bind_session(response, principal)
+    principal = bind_session(response, principal)
+    work.commit()
     body, status = land(work.connection, Launched(launch, principal, provisioned))
     response.set_data(body)
     response.status_code = status
@@ -133,11 +175,3 @@ def _auth_url(launch: Launch) -> str:
     registration = db_session().get(Registration, launch.registration_id)  # rare path: ORM is fine
     assert registration is not None
     return registration.auth_login_url
-
-
-def _login_url(login: dict[str, str]) -> str:
-    return app_config().base_url + "/lti/login?" + urlencode(login)
-
-
-def _cookies_blocked(login: dict[str, str]) -> tuple[str, int]:
-    return render_template("lti/cookies_blocked.html", new_window_url=_login_url(login)), 200

@@ -2,6 +2,7 @@
 
 import competencies.partners  # noqa: F401  (mail points at employer links)
 import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
+from lti_tool.models.browser_session import BrowserSession
 from lti_tool.models.ephemeral import EphemeralValue
 from lti_tool.models.grades import DeliveryState, GradeOutbox, LineItemBinding
 from lti_tool.models.mail import MailStatus, OutboundMail
@@ -11,7 +12,7 @@ from lti_tool.models.registration import Deployment, DeploymentStatus, Registrat
 from lti_tool.models.tool_key import KeyStatus, ToolKey
 
 __all__ = [
-    "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment", "EphemeralValue",
-    "GradeOutbox", "KeyStatus", "LineItemBinding", "MailStatus", "OutboundMail", "Registration",
-    "ResourceLink", "TaskOpen", "ToolKey", "User",
+    "BrowserSession", "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment",
+    "EphemeralValue", "GradeOutbox", "KeyStatus", "LineItemBinding", "MailStatus", "OutboundMail",
+    "Registration", "ResourceLink", "TaskOpen", "ToolKey", "User",
 ]

@@ -6,6 +6,7 @@ id_token for the signed-in person with ``lti1p3platform`` and posts it to the to
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import request
@@ -25,7 +26,7 @@ from lti_tool.sandbox.platform import (
     read_message_hint,
     sandbox,
 )
-from lti_tool.sandbox.store import custom_params, deep_link_request, placement
+from lti_tool.sandbox.store import custom_params, deep_link_request, placement, remember_token_id
 
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 # Fixed answers the LTI 1.3 security framework requires of the tool's authentication request.
@@ -53,6 +54,11 @@ def auth() -> ResponseReturnValue:
     hint = read_message_hint(params["lti_message_hint"])
     if hint is None:
         return error(400, "Bad authentication request", "lti_message_hint was not issued here.")
+    with sb.store.begin() as conn:
+        if not remember_token_id(conn, "message-hint:" + str(hint.get("once")), time.time() + 86_400):
+            # Moodle answers a second login with the same launch id just so: "Invalid request".
+            return error(400, "Invalid request", "This launch was already used; open the link "
+                         "again from the course.")
     with sb.store.read() as conn:
         # Inside a cross-site course frame the browser withholds the sandbox's own sign-in
         # cookie; the signed message hint, issued by the course page to the signed-in person,

@@ -156,8 +156,10 @@ def _course_frame(me: Row[Any], the: Row[Any], heading: str, src: str) -> Respon
     name (localhost instead of 127.0.0.1) the tool's frame is cross-site, as in a real LMS, and
     Worklink must launch without its cookie.
     """
-    base = sandbox().settings.base_url
-    src += f"&lti_storage_target={STORAGE_TARGET}"
+    settings = sandbox().settings
+    base = settings.base_url
+    if settings.platform_storage:
+        src += f"&lti_storage_target={STORAGE_TARGET}"
     response = make_response(render_template(
         "sandbox/launch.html", me=me, course=the, heading=heading, frame_src=src,
         storage_src=f"{base}/sandbox/platform-storage", storage_target=STORAGE_TARGET))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import json
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,8 @@ class SandboxSettings:
     base_url: str
     client_id: str = "worklink-sandbox"
     deployment_id: str = "sandbox-deployment-1"
+    platform_storage: bool = True
+    """Offer LTI Platform Storage (``lti_storage_target``) as Canvas does; Moodle 4.5 does not."""
 
     @property
     def issuer(self) -> str:
@@ -163,8 +166,12 @@ def login_initiation_url(sb: Sandbox, *, login_hint: str, message_hint: str,
 
 
 def sign_message_hint(value: dict[str, Any]) -> str:
-    """The opaque ``lti_message_hint``: which message to build, signed so it cannot be forged."""
-    return _hint_serializer().dumps(value)
+    """The opaque ``lti_message_hint``: which message to build, signed so it cannot be forged.
+
+    Each carries a fresh id that ``/sandbox/auth`` spends on first use, as Moodle's
+    ``mod/lti/auth.php`` does with its launch id: a tool that repeats the login gets an error.
+    """
+    return _hint_serializer().dumps({**value, "once": secrets.token_urlsafe(12)})
 
 
 def read_message_hint(value: str) -> dict[str, Any] | None:

@@ -4,7 +4,7 @@ one, revoke it, send its mail again; and issuing links for every placement of th
 from __future__ import annotations
 
 import segno
-from flask import redirect, render_template, request
+from flask import redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -16,7 +16,6 @@ from competencies.partners.links import EmployerLink
 from competencies.partners.placements import course_placements, get_placement
 from competencies.scoring import moderation
 from lti_tool.config import app_config
-from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.employer import issuing
 from lti_tool.mail.outbox import latest_for_links, queue_link_mail
@@ -24,7 +23,7 @@ from lti_tool.models import MailStatus, OutboundMail, User
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, teacher_actor
 from lti_tool.teacher.views import TEACHING, bp
-from lti_tool.web import error_page, session_url
+from lti_tool.web import error_page
 
 Page = str | tuple[str, int] | WerkzeugResponse
 
@@ -58,7 +57,6 @@ def placement_links(course_id: int, placement_id: int) -> Page:
 @bp.post("/course/<int:course_id>/placements/<int:placement_id>/link")
 @require(*TEACHING)
 def issue_link(course_id: int, placement_id: int) -> Page:
-    check_csrf()
     session = db_session()
     _, context = course_context(session, course_id)
     try:
@@ -68,7 +66,7 @@ def issue_link(course_id: int, placement_id: int) -> Page:
     issuing.issue_link(session, app_config(), placement, teacher_actor(session),
                        send_mail=request.form.get("send_mail") == "1",
                        bind_email=request.form.get("bind_email") == "1")
-    return redirect(session_url("teacher.placement_links", course_id=course_id,
+    return redirect(url_for("teacher.placement_links", course_id=course_id,
                                 placement_id=placement_id, issued=1))
 
 
@@ -76,26 +74,24 @@ def issue_link(course_id: int, placement_id: int) -> Page:
 @require(*TEACHING)
 def issue_class_links(course_id: int) -> Page:
     """A link, with its mail queued, for every placement of the course that has none."""
-    check_csrf()
     session = db_session()
     _, context = course_context(session, course_id)
     with_link = set(session.scalars(select(EmployerLink.placement_id).where(
         EmployerLink.course_id == course_id, EmployerLink.revoked_at.is_(None))))
     todo = [p for p in course_placements(session, context) if p.id not in with_link]
     issuing.issue_links(session, app_config(), todo, teacher_actor(session))
-    return redirect(session_url("teacher.placements", course_id=course_id, issued=len(todo)))
+    return redirect(url_for("teacher.placements", course_id=course_id, issued=len(todo)))
 
 
 @bp.post("/course/<int:course_id>/links/<int:link_id>/revoke")
 @require(*TEACHING)
 def revoke_link(course_id: int, link_id: int) -> Page:
-    check_csrf()
     session = db_session()
     link = _link(course_id, link_id)
     if link is None:
         return error_page(404, "There is no such link in this course.")
     links.revoke(session, link, teacher_actor(session))
-    return redirect(session_url("teacher.placement_links", course_id=course_id,
+    return redirect(url_for("teacher.placement_links", course_id=course_id,
                                 placement_id=link.placement_id))
 
 
@@ -103,14 +99,13 @@ def revoke_link(course_id: int, link_id: int) -> Page:
 @require(*TEACHING)
 def resend_link(course_id: int, link_id: int) -> Page:
     """Queue the mail again now (the worker sends it; the page does not wait for SMTP)."""
-    check_csrf()
     session = db_session()
     link = _link(course_id, link_id)
     if link is None or links.state(link) is not links.LinkState.USABLE:
         return error_page(409, "Only a link that still works can be mailed again.")
     queue_link_mail(session, link)
     session.commit()
-    return redirect(session_url("teacher.placement_links", course_id=course_id,
+    return redirect(url_for("teacher.placement_links", course_id=course_id,
                                 placement_id=link.placement_id))
 
 

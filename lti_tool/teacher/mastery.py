@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -19,7 +19,6 @@ from lti_tool.i18n import translate
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.security import require
 from lti_tool.teacher.views import TEACHING, bp
-from lti_tool.web import session_url
 
 PATTERN_CLASSES = 5
 
@@ -47,7 +46,7 @@ def mastery(course_id: int) -> str | Response:
         "teacher/mastery.html", course=course, heatmap=heatmap, wanted=wanted, sort=sort,
         rows=_rows(heatmap, labels), labels=labels,
         short=abbreviations([translate(label) for label in labels]),
-        csv_url=session_url("teacher.mastery", course_id=course_id, format="csv", sort=sort,
+        csv_url=url_for("teacher.mastery", course_id=course_id, format="csv", sort=sort,
                             **{k: v for k, v in wanted.items() if v}),
         level_class={label: _level_class(i, len(labels)) for i, label in enumerate(labels)},
         frameworks=sorted({c.framework for c in every}),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request
+from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -16,7 +16,6 @@ from competencies.scoring.model import RubricRating
 from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
 from competencies.scoring.vocabulary import RatingStatus
-from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
 from lti_tool.grades.from_scoring import GradebookPublisher
@@ -24,7 +23,7 @@ from lti_tool.models import User
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, teacher_actor
 from lti_tool.teacher.views import TEACHING, bp
-from lti_tool.web import error_page, session_url
+from lti_tool.web import error_page
 
 Page = str | tuple[str, int] | WerkzeugResponse
 
@@ -58,7 +57,6 @@ def moderate(course_id: int, placement_id: int) -> Page:
                        else ratings.rubric_for(session, placement))
     problems: list[str] = []
     if request.method == "POST":
-        check_csrf()
         actor = teacher_actor(session)
         action = request.form.get("action")
         try:
@@ -82,7 +80,7 @@ def moderate(course_id: int, placement_id: int) -> Page:
                                           publisher=GradebookPublisher())
             else:
                 raise ScoringError("Choose what to do with this rating.")
-            return redirect(session_url("teacher.moderate", course_id=course_id,
+            return redirect(url_for("teacher.moderate", course_id=course_id,
                                         placement_id=placement_id, done=action))
         except ScoringError as exc:
             session.rollback()

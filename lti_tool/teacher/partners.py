@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import redirect, render_template, request
+from flask import redirect, render_template, request, url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -17,13 +17,11 @@ from competencies.partners.vocabulary import Language, PartnerKind
 from competencies.tasks import library
 from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
-from lti_tool.csrf import check_csrf
 from lti_tool.db import db_session
 from lti_tool.i18n import LANGUAGE_NAMES
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, roster, students
 from lti_tool.teacher.views import TEACHING, bp
-from lti_tool.web import session_url
 
 Page = str | tuple[str, int] | WerkzeugResponse
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -36,10 +34,9 @@ def partners(course_id: int) -> Page:
     course, context = course_context(session, course_id)
     problems: list[str] = []
     if request.method == "POST":
-        check_csrf()
         try:
             partner = directory.create_partner(session, context, _partner_draft())
-            return redirect(session_url("teacher.partner", course_id=course_id,
+            return redirect(url_for("teacher.partner", course_id=course_id,
                                         partner_id=partner.id))
         except PartnerError as exc:
             session.rollback()
@@ -64,7 +61,6 @@ def partner(course_id: int, partner_id: int) -> Page:
         return render_template("error.html", status=404, title="Not found",
                                message=str(exc)), 404
     if request.method == "POST":
-        check_csrf()
         try:
             if request.form.get("action") == "supervisor":
                 directory.add_supervisor(session, context, partner_id, SupervisorDraft(
@@ -73,7 +69,7 @@ def partner(course_id: int, partner_id: int) -> Page:
                     language=request.form.get("language", "en")))
             else:
                 directory.update_partner(session, context, partner_id, _partner_draft())
-            return redirect(session_url("teacher.partner", course_id=course_id,
+            return redirect(url_for("teacher.partner", course_id=course_id,
                                         partner_id=partner_id))
         except PartnerError as exc:
             session.rollback()
@@ -93,7 +89,6 @@ def placements(course_id: int) -> Page:
     located: list[str] = []
     created = 0
     if request.method == "POST":
-        check_csrf()
         upload = request.files.get("csv")
         if upload is not None and upload.filename:
             data = upload.read(MAX_CSV_BYTES + 1)
@@ -114,7 +109,7 @@ def placements(course_id: int) -> Page:
             try:
                 placement = create_placement(session, context, roster(session, course_id),
                                              _placement_draft(session, context))
-                return redirect(session_url("teacher.placement_links", course_id=course_id,
+                return redirect(url_for("teacher.placement_links", course_id=course_id,
                                             placement_id=placement.id))
             except (PartnerError, ValueError) as exc:
                 session.rollback()

@@ -16,7 +16,7 @@ from competencies.tasks.library import CourseContext, TaskError
 from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage
-from lti_tool.csrf import check_csrf
+from lti_tool.csrf import once
 from lti_tool.db import db_session
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.lti.deep_linking import (
@@ -61,8 +61,8 @@ def picker(course_id: int) -> tuple[str, int]:
 
 @bp.post("/course/<int:course_id>/picker")
 @require(*TEACHING)
+@once
 def send_to_course(course_id: int) -> tuple[str, int]:
-    check_csrf()
     principal = _principal()
     session = db_session()
     try:

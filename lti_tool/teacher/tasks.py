@@ -10,7 +10,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, g, redirect, render_template, request
+from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -32,22 +32,17 @@ from competencies.tasks.vocabulary import (
     LibraryScope,
 )
 from lti_tool import course_time
-from lti_tool.csrf import check_csrf, csrf_token
+from lti_tool.csrf import once
 from lti_tool.db import db_session
 from lti_tool.models import Course, Deployment
 from lti_tool.security import current_principal, require
 from lti_tool.task_view import task_view, vocabulary_labels
 from lti_tool.teacher import rubric_builder
 from lti_tool.teacher.views import TEACHING, bp
-from lti_tool.web import error_page, session_url
+from lti_tool.web import error_page
 
 Page = str | tuple[str, int] | WerkzeugResponse
 PAGE_SIZE = 20
-
-
-@bp.app_context_processor
-def _form_helpers() -> dict[str, object]:
-    return {"csrf_token": csrf_token}
 
 
 def _context(session: Session, course_id: int) -> tuple[Course, CourseContext]:
@@ -109,18 +104,18 @@ def task_library(course_id: int) -> Page:
 
 @bp.route("/course/<int:course_id>/tasks/new", methods=["GET", "POST"])
 @require(*TEACHING)
+@once
 def new_task(course_id: int) -> Page:
     session = db_session()
     course, context = _context(session, course_id)
     if request.method == "GET":
         return render_template("teacher/tasks/form.html", course=course, task=None,
                                form={"scope": "course"}, evidence=[], problems=[], **_choices())
-    check_csrf()
     try:
         task = library.create_task(session, context, _draft())
     except InvalidTask as exc:
         return _form_again(course, None, exc.problems)
-    return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=task.id))
+    return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task.id))
 
 
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>", methods=["GET", "POST"])
@@ -131,12 +126,11 @@ def edit_task(course_id: int, task_id: int) -> Page:
     course, context = _context(session, course_id)
     task = library.get_visible(session, context, task_id)
     if request.method == "POST":
-        check_csrf()
         try:
             library.update_task(session, context, task_id, _draft())
         except InvalidTask as exc:
             return _form_again(course, task, exc.problems)
-        return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=task_id,
+        return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task_id,
                                     saved=1))
     return render_template(
         "teacher/tasks/form.html", course=course, task=task, form=_fields(task),
@@ -147,19 +141,20 @@ def edit_task(course_id: int, task_id: int) -> Page:
 
 @bp.post("/course/<int:course_id>/tasks/<int:task_id>/copy")
 @require(*TEACHING)
+@once
 @_refusals
 def copy_task(course_id: int, task_id: int) -> Page:
-    check_csrf()
     session = db_session()
     _, context = _context(session, course_id)
     source = library.get_visible(session, context, task_id)
     copy = library.copy_task(session, context, task_id,
                              title=gettext("%(title)s (copy)", title=source.title))
-    return redirect(session_url("teacher.edit_task", course_id=course_id, task_id=copy.id))
+    return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=copy.id))
 
 
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>/alignments", methods=["GET", "POST"])
 @require(*TEACHING)
+@once
 @_refusals
 def task_alignments(course_id: int, task_id: int) -> Page:
     session = db_session()
@@ -167,12 +162,11 @@ def task_alignments(course_id: int, task_id: int) -> Page:
     task = library.get_editable(session, context, task_id)
     problems: list[str] = []
     if request.method == "POST":
-        check_csrf()
         try:
             library.align(session, context, task_id, request.form.get("item_id", 0, type=int),
                           AlignmentType(request.form.get("alignment_type", "")),
                           _float(request.form.get("weight", "1")))
-            return redirect(session_url("teacher.task_alignments", course_id=course_id,
+            return redirect(url_for("teacher.task_alignments", course_id=course_id,
                                         task_id=task_id))
         except ValueError as exc:  # TaskError, or an unknown alignment type
             session.rollback()
@@ -190,7 +184,6 @@ def task_alignments(course_id: int, task_id: int) -> Page:
 @require(*TEACHING)
 @_refusals
 def remove_alignment(course_id: int, task_id: int, alignment_id: int) -> Page:
-    check_csrf()
     session = db_session()
     _, context = _context(session, course_id)
     try:
@@ -199,7 +192,7 @@ def remove_alignment(course_id: int, task_id: int, alignment_id: int) -> Page:
         if isinstance(exc, (TaskNotFound, TaskReadOnly)):
             raise
         return error_page(404, str(exc))
-    return redirect(session_url("teacher.task_alignments", course_id=course_id, task_id=task_id))
+    return redirect(url_for("teacher.task_alignments", course_id=course_id, task_id=task_id))
 
 
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>/rubric", methods=["GET", "POST"])
@@ -214,7 +207,6 @@ def task_rubric(course_id: int, task_id: int) -> Page:
     rows = rubric_builder.rows_of(rubric, with_worth=True)
     edited = False
     if request.method == "POST":
-        check_csrf()
         form = request.form
 
         def items_of(i: int) -> list[str]:
@@ -233,7 +225,7 @@ def task_rubric(course_id: int, task_id: int) -> Page:
             try:
                 rubric = parse_rubric(form.to_dict(), items_of)
                 library.set_rubric(session, context, task_id, rubric)
-                return redirect(session_url("teacher.task_rubric", course_id=course_id,
+                return redirect(url_for("teacher.task_rubric", course_id=course_id,
                                             task_id=task_id, saved=1))
             except (RubricError, TaskError) as exc:
                 session.rollback()
@@ -252,9 +244,9 @@ def task_rubric(course_id: int, task_id: int) -> Page:
 
 @bp.post("/course/<int:course_id>/tasks/<int:task_id>/rubric/starter")
 @require(*TEACHING)
+@once
 @_refusals
 def use_starter(course_id: int, task_id: int) -> Page:
-    check_csrf()
     session = db_session()
     _, context = _context(session, course_id)
     try:
@@ -263,7 +255,7 @@ def use_starter(course_id: int, task_id: int) -> Page:
         if isinstance(exc, (TaskNotFound, TaskReadOnly)):
             raise
         return error_page(400, str(exc))
-    return redirect(session_url("teacher.task_rubric", course_id=course_id, task_id=task_id,
+    return redirect(url_for("teacher.task_rubric", course_id=course_id, task_id=task_id,
                                 saved=1, starter=request.form.get("starter", "")))
 
 

@@ -49,6 +49,7 @@ CHROME_FLAGS = (
 class LiveServer:
     url: str
     config: Config
+    app: Any
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def live_server(tmp_path: Path, fresh_database_url: str) -> Iterator[LiveServer]
                     outbound_policy=AddressPolicy.parse(["127.0.0.1"]))
     holder["app"] = create_app(config)
     try:
-        yield LiveServer(url=url, config=config)
+        yield LiveServer(url=url, config=config, app=holder["app"])
     finally:
         served.close()
         holder["app"].extensions["worklink.db"].engine.dispose()

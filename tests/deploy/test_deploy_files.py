@@ -107,3 +107,20 @@ def test_the_gunicorn_entry_point_builds_the_app_from_the_environment(
     assert wsgi.app.extensions["worklink.config"].is_production
     assert wsgi.app.config["SECRET_KEY"] == "s" * 40
     monkeypatch.delitem(sys.modules, "lti_tool.wsgi")
+
+
+def test_caddy_never_overrides_the_apps_own_security_headers() -> None:
+    """The app says Referrer-Policy: no-referrer; a proxy that set its own replaced it."""
+    header_block = re.search(r"header \{(.*?)\}", (DEPLOY / "Caddyfile").read_text(), re.S)
+    assert header_block is not None
+    settings = [line.strip() for line in header_block.group(1).splitlines()
+                if line.strip() and not line.strip().startswith(("#", "-"))]
+    assert settings and all(line.startswith("?") for line in settings)  # defaults only
+    assert '?Referrer-Policy "no-referrer"' in settings
+
+
+def test_the_access_log_names_paths_without_their_query(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dynamic Registration's registration_token and login hints arrive in the query string."""
+    fmt = gunicorn_config(monkeypatch).access_log_format
+    assert "%(U)s" in fmt
+    assert not {"%(r)s", "%(q)s", "%({raw_uri}e)s"} & set(re.findall(r"%\([^)]*\)s", fmt))

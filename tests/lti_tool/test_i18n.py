@@ -152,12 +152,9 @@ def test_a_launch_without_a_locale_speaks_english(flow: Flow) -> None:
 
 
 def _switch(client: FlaskClient, body: str, language: str, next_path: str) -> object:
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', body)
-    session = re.search(r'name="_wl" value="([^"]+)"', body)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body)
     assert token is not None
     data = {"csrf_token": token.group(1), "language": language, "next": next_path}
-    if session:
-        data["_wl"] = session.group(1)
     return client.post("/language", data=data)
 
 

@@ -17,8 +17,10 @@ from lti_tool.admin.signin import issue_link
 from lti_tool.config import Config
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Deployment, DeploymentStatus, Registration
-from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from lti_tool.security import SESSION_HEADER, Role
+from lti_tool.signing import for_config
 from tests.competencies.partners.factories import school
+from tests.lti_tool.session_factories import session_token
 
 
 @pytest.fixture(autouse=True)
@@ -43,20 +45,18 @@ def pending(db: Session) -> Deployment:
 
 
 def _token_for(app: Flask, role: Role) -> str:
-    with app.test_request_context():
-        return issue_token(Principal(user_id=1, registration_id=1, course_id=1, role=role,
-                                     launch_id="launch-1"))
+    return session_token(app, role)
 
 
-def _sign_in(client: FlaskClient, db: Session, config: Config) -> str:
-    """Follow the operator's link; returns the session token the redirect carries."""
-    link = issue_link(db, config.secret_key, config.base_url)
+def _sign_in(client: FlaskClient, db: Session, config: Config) -> None:
+    """Follow the operator's link; the browser keeps the session's cookie."""
+    link = issue_link(db, for_config(config), config.base_url)
     token = parse_qs(urlsplit(link).query)["token"][0]
     confirm = client.get(f"/admin/signin?token={token}")
     assert confirm.status_code == 200 and b"Sign in" in confirm.data
     response = client.post("/admin/signin", data={"token": token})
     assert response.status_code == 303
-    return parse_qs(urlsplit(response.headers["Location"]).query)["_wl"][0]
+    assert "?" not in response.headers["Location"]  # nothing secret in the address
 
 
 @pytest.mark.parametrize("path", ["/admin/", "/admin/deployments/pending", "/admin/urls"])
@@ -102,7 +102,7 @@ def test_the_operator_reaches_the_pages(
 
 
 def test_the_signin_link_works_once(client: FlaskClient, db: Session, config: Config) -> None:
-    link = issue_link(db, config.secret_key, config.base_url)
+    link = issue_link(db, for_config(config), config.base_url)
     token = parse_qs(urlsplit(link).query)["token"][0]
     assert client.post("/admin/signin", data={"token": token}).status_code == 303
     second = client.post("/admin/signin", data={"token": token})
@@ -116,27 +116,27 @@ def test_a_forged_signin_token_is_refused(client: FlaskClient) -> None:
 def test_approve_from_the_pending_page(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
-    session = _sign_in(client, db, config)
-    page = client.get(f"/admin/deployments/pending?_wl={session}")
+    _sign_in(client, db, config)
+    page = client.get("/admin/deployments/pending")
     assert page.status_code == 200 and b"12:abc" in page.data
-    csrf = re.search(rb'name="csrf_token" value="([0-9a-f]+)"', page.data)
+    csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page.data)
     assert csrf is not None
-    response = client.post(f"/admin/deployments/{pending.id}/approve?_wl={session}",
+    response = client.post(f"/admin/deployments/{pending.id}/approve",
                            data={"csrf_token": csrf.group(1).decode()})
     assert response.status_code == 303
     db.refresh(pending)
     assert pending.status is DeploymentStatus.ACTIVE and pending.approved_at is not None
-    assert b"Nothing is waiting" in client.get(f"/admin/deployments/pending?_wl={session}").data
+    assert b"Nothing is waiting" in client.get("/admin/deployments/pending").data
 
 
 def test_disable_from_the_pending_page(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
-    session = _sign_in(client, db, config)
-    page = client.get(f"/admin/deployments/pending?_wl={session}")
-    csrf = re.search(rb'name="csrf_token" value="([0-9a-f]+)"', page.data)
+    _sign_in(client, db, config)
+    page = client.get("/admin/deployments/pending")
+    csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page.data)
     assert csrf is not None
-    client.post(f"/admin/deployments/{pending.id}/disable?_wl={session}",
+    client.post(f"/admin/deployments/{pending.id}/disable",
                 data={"csrf_token": csrf.group(1).decode()})
     db.refresh(pending)
     assert pending.status is DeploymentStatus.DISABLED
@@ -146,8 +146,8 @@ def test_a_post_without_the_form_token_is_refused(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
     """Another site makes the operator's browser post the approve form."""
-    session = _sign_in(client, db, config)
-    response = client.post(f"/admin/deployments/{pending.id}/approve?_wl={session}",
+    _sign_in(client, db, config)
+    response = client.post(f"/admin/deployments/{pending.id}/approve",
                            data={"csrf_token": "0" * 64})
     assert response.status_code == 403
     db.refresh(pending)
@@ -157,8 +157,8 @@ def test_a_post_without_the_form_token_is_refused(
 def test_the_urls_page_lists_what_to_paste(
     client: FlaskClient, db: Session, config: Config
 ) -> None:
-    session = _sign_in(client, db, config)
-    page = client.get(f"/admin/urls?_wl={session}").get_data(as_text=True)
+    _sign_in(client, db, config)
+    page = client.get("/admin/urls").get_data(as_text=True)
     for url in ("https://worklink.test/lti/register", "https://worklink.test/lti/canvas.json",
                 "https://worklink.test/lti/login", "https://worklink.test/lti/launch",
                 "https://worklink.test/lti/jwks.json"):
@@ -166,7 +166,7 @@ def test_the_urls_page_lists_what_to_paste(
 
 
 def _csrf(page: bytes) -> str:
-    found = re.search(rb'name="csrf_token" value="([0-9a-f]+)"', page)
+    found = re.search(rb'name="csrf_token" value="([^"]+)"', page)
     assert found is not None
     return found.group(1).decode()
 
@@ -174,28 +174,28 @@ def _csrf(page: bytes) -> str:
 def test_every_admin_page_counts_the_deployments_waiting(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
-    session = _sign_in(client, db, config)
+    _sign_in(client, db, config)
     for path in ("/admin/", "/admin/urls", "/admin/deployments/pending"):
-        assert b"(1 waiting)" in client.get(f"{path}?_wl={session}").data
+        assert b"(1 waiting)" in client.get(path).data
     pending.status = DeploymentStatus.ACTIVE
     db.commit()
-    assert b"waiting)" not in client.get(f"/admin/?_wl={session}").data
+    assert b"waiting)" not in client.get("/admin/").data
 
 
 def test_the_operator_turns_a_registration_off_and_on(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
-    session = _sign_in(client, db, config)
+    _sign_in(client, db, config)
     registration = pending.registration
-    page = client.get(f"/admin/?_wl={session}")
-    response = client.post(f"/admin/registrations/{registration.id}/disable?_wl={session}",
+    page = client.get("/admin/")
+    response = client.post(f"/admin/registrations/{registration.id}/disable",
                            data={"csrf_token": _csrf(page.data)})
     assert response.status_code == 303
     db.refresh(registration)
     assert registration.disabled_at is not None
-    page = client.get(f"/admin/?_wl={session}")
+    page = client.get("/admin/")
     assert b"launches are refused" in page.data
-    client.post(f"/admin/registrations/{registration.id}/enable?_wl={session}",
+    client.post(f"/admin/registrations/{registration.id}/enable",
                 data={"csrf_token": _csrf(page.data)})
     db.refresh(registration)
     assert registration.disabled_at is None
@@ -204,8 +204,8 @@ def test_the_operator_turns_a_registration_off_and_on(
 def test_turning_off_needs_the_form_token(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
-    session = _sign_in(client, db, config)
-    response = client.post(f"/admin/registrations/{pending.registration_id}/disable?_wl={session}")
+    _sign_in(client, db, config)
+    response = client.post(f"/admin/registrations/{pending.registration_id}/disable")
     assert response.status_code in (400, 403)
     db.refresh(pending.registration)
     assert pending.registration.disabled_at is None
@@ -214,10 +214,10 @@ def test_turning_off_needs_the_form_token(
 def test_an_unused_registration_is_removed_with_its_deployments(
     client: FlaskClient, db: Session, config: Config, pending: Deployment
 ) -> None:
-    session = _sign_in(client, db, config)
+    _sign_in(client, db, config)
     registration_id, deployment_pk = pending.registration_id, pending.id
-    page = client.get(f"/admin/?_wl={session}")
-    response = client.post(f"/admin/registrations/{registration_id}/remove?_wl={session}",
+    page = client.get("/admin/")
+    response = client.post(f"/admin/registrations/{registration_id}/remove",
                            data={"csrf_token": _csrf(page.data)})
     assert response.status_code == 303
     db.expire_all()
@@ -234,9 +234,9 @@ def test_a_registration_in_use_is_not_removed(
     db.add(User(registration_id=registration.id, sub="teacher-1"))
     db.add(Course(deployment_id=pending.id, context_id="course-1"))
     db.commit()
-    session = _sign_in(client, db, config)
-    page = client.get(f"/admin/?_wl={session}")
-    response = client.post(f"/admin/registrations/{registration.id}/remove?_wl={session}",
+    _sign_in(client, db, config)
+    page = client.get("/admin/")
+    response = client.post(f"/admin/registrations/{registration.id}/remove",
                            data={"csrf_token": _csrf(page.data)})
     assert response.status_code == 409
     assert b"1 courses" in response.data and b"1 people" in response.data
@@ -260,3 +260,18 @@ def test_the_operator_reads_every_tenants_audit_and_a_teacher_cannot(
     assert "Omar Diaz" not in one.get_data(as_text=True)
     teacher = {SESSION_HEADER: _token_for(app, Role.TEACHER)}
     assert client.get("/admin/audit", headers=teacher).status_code == 403
+def test_the_operator_signs_a_deployment_out_from_the_sessions_page(
+    app: Flask, client: FlaskClient, db: Session, config: Config, pending: Deployment
+) -> None:
+    teacher = {SESSION_HEADER: session_token(app, Role.TEACHER, deployment_id=pending.id)}
+    assert app.test_client().get("/admin/", headers=teacher).status_code == 403  # live, not operator
+    _sign_in(client, db, config)
+    page = client.get("/admin/sessions")
+    assert page.status_code == 200 and b"12:abc" in page.data
+    csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page.data)
+    assert csrf is not None
+    response = client.post(f"/admin/sessions/deployment/{pending.id}/end",
+                           data={"csrf_token": csrf.group(1).decode()})
+    assert response.status_code == 303
+    assert b"Ended 1 session." in client.get(response.headers["Location"]).data
+    assert app.test_client().get("/admin/", headers=teacher).status_code == 401

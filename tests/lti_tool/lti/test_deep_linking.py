@@ -36,7 +36,7 @@ from lti_tool.lti.deep_linking import (
     render_return_form,
 )
 from lti_tool.lti.services import lti_services
-from lti_tool.security import SESSION_COOKIE, read_token
+from lti_tool.security import SESSION_COOKIE, SESSION_HEADER, current_principal
 from tests.lti_tool.lti.conftest import CLIENT_ID, DEPLOYMENT_ID, ISSUER, LTI, REMOVE, Flow
 
 RETURN_URL = "https://platform.test/deep_link/return?course=7&Token=AbC"
@@ -270,8 +270,8 @@ def test_booleans_sent_as_strings_are_understood() -> None:
 def _launch_id(app: Flask, flow: Flow) -> str:
     cookie = flow.client.get_cookie(SESSION_COOKIE)
     assert cookie is not None
-    with app.test_request_context():
-        principal = read_token(cookie.value, 3600)
+    with app.test_request_context(headers={SESSION_HEADER: cookie.value}):
+        principal = current_principal()
     assert principal is not None
     return principal.launch_id
 

@@ -58,12 +58,69 @@ def test_platform_storage_completion_lands_on_the_home_page(flow: Flow, platform
     assert b"Teacher view" in response.data
 
 
-def test_without_cookie_or_platform_storage_offers_a_new_window(flow: Flow, platform: Platform) -> None:
-    _, status, location = _login(flow)
-    assert status == 302
-    query = parse_qs(urlparse(location).query)
+def _blocked_launch(flow: Flow, platform: Platform, **extra: str) -> str:
+    """A launch whose state cookie did not come back (the frame keeps no cookie)."""
+    _, status, location = _login(flow, **extra)
+    if status == 302:
+        query = parse_qs(urlparse(location).query)
+        state, nonce = query["state"][0], query["nonce"][0]
+    else:
+        state, nonce = _state_and_nonce(_)
     flow.client._cookies.clear()
-    response = flow.post(platform.sign(platform.claims(query["nonce"][0])), query["state"][0])
-    body = response.get_data(as_text=True)
+    response = flow.post(platform.sign(platform.claims(nonce)), state)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _code(page: str) -> str:
+    found = re.search(r'name="code" value="([^"]+)"', page)
+    assert found is not None
+    return found.group(1)
+
+
+def test_without_cookie_or_platform_storage_offers_a_new_window(flow: Flow, platform: Platform) -> None:
+    body = _blocked_launch(flow, platform)
     assert "Open Worklink in a new window" in body
-    assert 'target="_blank"' in body and "/lti/login?" in body
+    # A form posting a one-time code into a new window: never the platform's login again (its
+    # launch id is spent) and nothing in the new window's address.
+    assert 'target="_blank"' in body and 'action="/lti/launch/window"' in body
+    assert "/lti/login" not in body and "lti_message_hint" not in body
+
+
+def test_the_new_window_completes_the_launch_once(flow: Flow, platform: Platform) -> None:
+    code = _code(_blocked_launch(flow, platform))
+    window = flow.client.post("/lti/launch/window", data={"code": code})
+    assert window.status_code == 200 and b"Teacher view" in window.data
+    assert any(c.startswith("wl_session=") for c in window.headers.getlist("Set-Cookie"))
+    again = flow.client.post("/lti/launch/window", data={"code": code})
+    assert again.status_code == 400 and again.headers["X-Worklink-Error"] == "handoff_expired"
+
+
+def test_a_guessed_new_window_code_gets_nothing(flow: Flow, platform: Platform) -> None:
+    _blocked_launch(flow, platform)
+    response = flow.client.post("/lti/launch/window", data={"code": "guess"})
+    assert response.status_code == 400 and b"Teacher view" not in response.data
+
+
+def test_the_launch_completes_in_the_frame_or_the_window_never_both(flow: Flow, platform: Platform) -> None:
+    page, _, _ = _login(flow, lti_storage_target="_parent")
+    state, nonce = _state_and_nonce(page)
+    flow.client._cookies.clear()
+    body = flow.post(platform.sign(platform.claims(nonce)), state).get_data(as_text=True)
+    ticket = re.search(r'name="ticket" value="([^"]+)"', body)
+    assert ticket is not None
+    assert flow.client.post("/lti/launch/complete",
+                            data={"ticket": ticket.group(1), "state": state}).status_code == 200
+    late = flow.client.post("/lti/launch/window", data={"code": _code(body)})
+    assert late.status_code == 400
+
+
+def test_another_site_cannot_spend_the_code_to_sign_someone_in(flow: Flow, platform: Platform) -> None:
+    """An attacker launches as themselves and posts their code from their own site (login CSRF)."""
+    code = _code(_blocked_launch(flow, platform))
+    forged = flow.client.post("/lti/launch/window", data={"code": code},
+                              headers={"Sec-Fetch-Site": "cross-site"})
+    assert forged.status_code == 403 and b"Teacher view" not in forged.data
+    mine = flow.client.post("/lti/launch/window", data={"code": code},
+                            headers={"Sec-Fetch-Site": "same-origin"})
+    assert mine.status_code == 200 and b"Teacher view" in mine.data

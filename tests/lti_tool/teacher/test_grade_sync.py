@@ -21,7 +21,8 @@ from lti_tool.models import (
     ResourceLink,
     User,
 )
-from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from lti_tool.security import SESSION_HEADER, Principal, Role
+from tests.lti_tool.session_factories import issue_token
 
 NOW = dt.datetime(2026, 11, 3, 14, 0, tzinfo=dt.UTC)
 

@@ -15,7 +15,8 @@ from competencies.models import Framework, Item, RaterType
 from competencies.tasks.model import Task, TaskAlignment
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Course, Enrollment, User
-from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from lti_tool.security import SESSION_HEADER, Principal, Role
+from tests.lti_tool.session_factories import issue_token
 
 T0 = dt.datetime(2026, 10, 5, 10, 0, tzinfo=dt.UTC)
 

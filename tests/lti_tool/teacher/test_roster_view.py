@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Course, Deployment, Enrollment, User
-from lti_tool.security import SESSION_HEADER, Principal, Role, issue_token
+from lti_tool.security import SESSION_HEADER, Role
 from tests.lti_tool.lti.nrps_platform import LIS, NrpsPlatform, install_tool_key, people
+from tests.lti_tool.session_factories import session_token
 
 ISSUER = "https://canvas.roster.test"
 
@@ -54,9 +55,8 @@ class Classroom:
         return user
 
     def token(self, user: User, role: Role = Role.TEACHER, course_id: int | None = None) -> str:
-        with self.app.test_request_context():
-            return issue_token(Principal(user.id, self.registration_id,
-                                         course_id or self.course.id, role, "launch-1"))
+        return session_token(self.app, role, user_id=user.id, registration_id=self.registration_id,
+                             course_id=course_id or self.course.id)
 
     def view(self, query: dict[str, str] | None = None, *, token: str | None = None) -> Any:
         return self.client.get(f"/teacher/course/{self.course.id}/roster", query_string=query or {},

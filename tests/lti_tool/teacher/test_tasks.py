@@ -34,7 +34,7 @@ def _course_id(db: Session, context_id: str = "course-7") -> int:
 def _csrf(flow: Flow, url: str) -> str:
     page = flow.client.get(url)
     assert page.status_code == 200, page.get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.get_data(as_text=True))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert token is not None
     return token.group(1)
 
@@ -59,6 +59,27 @@ def test_a_teacher_creates_a_task_and_finds_it_in_the_library(flow: Flow, teache
     _create(flow, teacher)
     page = flow.client.get(f"/teacher/course/{teacher}/tasks", query_string={"q": "shadow"})
     assert page.status_code == 200 and b"Clinic job shadow" in page.data
+
+
+def test_the_same_form_sent_twice_creates_one_task(flow: Flow, teacher: int, db: Session) -> None:
+    """A double click, or a reload that re-posts the form."""
+    base = f"/teacher/course/{teacher}/tasks"
+    form = {**FORM, "title": "Sent twice", "csrf_token": _csrf(flow, base + "/new")}
+    first = flow.client.post(base + "/new", data=form)
+    second = flow.client.post(base + "/new", data=form)
+    assert first.status_code == 302 and second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]  # to what the first one made
+    assert len(db.scalars(select(Task).where(Task.title == "Sent twice")).all()) == 1
+
+
+def test_a_refused_form_may_be_sent_again_once_corrected(flow: Flow, teacher: int, db: Session) -> None:
+    base = f"/teacher/course/{teacher}/tasks"
+    token = _csrf(flow, base + "/new")
+    refused = flow.client.post(base + "/new", data={**FORM, "title": "", "csrf_token": token})
+    assert refused.status_code == 422
+    fixed = flow.client.post(base + "/new", data={**FORM, "title": "Fixed", "csrf_token": token})
+    assert fixed.status_code == 302
+    assert len(db.scalars(select(Task).where(Task.title == "Fixed")).all()) == 1
 
 
 def test_a_student_gets_403_on_every_task_page(flow: Flow, db: Session) -> None:
@@ -197,7 +218,7 @@ def test_alignments_are_found_by_code_and_added(flow: Flow, teacher: int, db: Se
                                         "weight": "2", "csrf_token": token})
     assert added.status_code == 302
     refused = flow.client.post(url, data={"item_id": item.id, "alignment_type": "assesses",
-                                          "weight": "-1", "csrf_token": token})
+                                          "weight": "-1", "csrf_token": _csrf(flow, url)})
     assert refused.status_code == 422 and b"weight" in refused.data
     db.expire_all()
     task = db.get(Task, task_id)

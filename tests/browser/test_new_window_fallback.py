@@ -1,0 +1,55 @@
+"""The new-window fallback against a platform that spends its launch id on first use.
+
+Moodle 4.5 offers no Platform Storage, and its ``mod/lti/auth.php`` consumes the launch id in
+``lti_message_hint`` the first time the tool's login reaches it. When the browser refuses
+Worklink's cookie in the course frame, "Open Worklink in a new window" used to repeat that
+login and land on Moodle's "Invalid request". Now the frame's page carries a one-time code,
+posted into the new window, which completes the launch already validated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = pytest.mark.browser
+
+
+def _like_moodle(live_server: Any) -> None:
+    sandbox = live_server.app.extensions["worklink.sandbox"]
+    sandbox.settings = dataclasses.replace(sandbox.settings, platform_storage=False)
+
+
+def test_the_new_window_completes_the_launch_without_a_second_login(browser: Any, live_server: Any) -> None:
+    _like_moodle(live_server)
+    other_site = live_server.url.replace("127.0.0.1", "localhost")
+    browser.get(f"{other_site}/sandbox/")
+    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Bao Tran')]").click()
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header"), "Bao Tran"))
+    browser.find_element(By.LINK_TEXT, "Worklink").click()
+    login_url = WebDriverWait(browser, 15).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, "iframe.tool-frame"))).get_attribute("src")
+    WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
+        (By.CSS_SELECTOR, "iframe.tool-frame")))
+    button = WebDriverWait(browser, 20).until(EC.element_to_be_clickable(
+        (By.XPATH, "//button[contains(., 'Open Worklink in a new window')]")))
+    course_page = browser.window_handles[0]
+    button.click()
+    WebDriverWait(browser, 10).until(lambda b: len(b.window_handles) == 2)
+    browser.switch_to.window(next(h for h in browser.window_handles if h != course_page))
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "Bao Tran"))
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "Student view" in text and "WBL Seminar (Sandbox)" in text
+    # First-party now: the window keeps its own session cookie, and its address holds no code.
+    assert any(c["name"] == "wl_session" for c in browser.get_cookies())
+    assert browser.execute_script("return window.location.href") == f"{live_server.url}/lti/launch/window"
+
+    # What the old link did: the platform's login again, which this platform (like Moodle)
+    # refuses because its launch id is spent.
+    browser.get(login_url)
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Invalid request"))

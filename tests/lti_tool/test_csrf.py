@@ -1,0 +1,84 @@
+"""Form tokens are checked on every unsafe request unless a route says it is exempt."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from lti_tool import csrf
+from lti_tool.security import SESSION_HEADER, Role, require
+from tests.lti_tool.session_factories import session_token
+
+CALLS: list[str] = []
+
+
+@pytest.fixture
+def forgetful_app(app: Flask) -> Flask:
+    """A route whose author never thought about CSRF, and one that opted out on purpose."""
+    CALLS.clear()
+
+    @app.post("/forgotten")
+    @require(Role.TEACHER, course_param=None)
+    def forgotten() -> str:
+        CALLS.append("forgotten")
+        return "changed"
+
+    @app.get("/forgotten/form")
+    @require(Role.TEACHER, course_param=None)
+    def forgotten_form() -> str:
+        return f'<input name="csrf_token" value="{csrf.csrf_token()}">'
+
+    @app.post("/exempt")
+    @csrf.exempt
+    def exempted() -> str:
+        CALLS.append("exempt")
+        return "fine"
+
+    return app
+
+
+def test_a_forgotten_route_refuses_a_post_without_the_token(forgetful_app: Flask) -> None:
+    """Another site makes a signed-in teacher's browser post to a route that forgot the check."""
+    client = forgetful_app.test_client()
+    headers = {SESSION_HEADER: session_token(forgetful_app, Role.TEACHER)}
+    response = client.post("/forgotten", headers=headers, data={"anything": "1"})
+    assert response.status_code == 403 and CALLS == []
+
+
+def test_the_token_comes_in_the_form_or_the_header(forgetful_app: Flask) -> None:
+    client = forgetful_app.test_client()
+    headers = {SESSION_HEADER: session_token(forgetful_app, Role.TEACHER)}
+    token = re.search(r'value="([^"]+)"', client.get("/forgotten/form", headers=headers).get_data(as_text=True))
+    assert token is not None
+    assert client.post("/forgotten", headers=headers, data={"csrf_token": token.group(1)}).status_code == 200
+    assert client.post("/forgotten", headers={**headers, csrf.HEADER: token.group(1)}).status_code == 200
+    assert CALLS == ["forgotten", "forgotten"]
+
+
+def test_another_sessions_token_is_refused(forgetful_app: Flask) -> None:
+    client = forgetful_app.test_client()
+    mine = {SESSION_HEADER: session_token(forgetful_app, Role.TEACHER)}
+    theirs = {SESSION_HEADER: session_token(forgetful_app, Role.TEACHER)}
+    token = re.search(r'value="([^"]+)"', client.get("/forgotten/form", headers=theirs).get_data(as_text=True))
+    assert token is not None
+    assert client.post("/forgotten", headers=mine, data={"csrf_token": token.group(1)}).status_code == 403
+    assert CALLS == []
+
+
+def test_an_exempt_route_says_so(forgetful_app: Flask) -> None:
+    assert forgetful_app.test_client().post("/exempt").status_code == 200 and CALLS == ["exempt"]
+
+
+def test_every_unsafe_route_is_checked_or_explicitly_exempt(app: Flask) -> None:
+    """The list of exemptions is short: the LTI endpoints, the employer's pages (their own form
+    token, bound to their link), the sandbox LMS, and two sign-in posts."""
+    exempt = sorted(
+        rule.rule for rule in app.url_map.iter_rules()
+        if rule.methods and rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        and (getattr(app.view_functions[rule.endpoint], "_worklink_csrf_exempt", False)
+             or getattr(app.blueprints.get(rule.endpoint.rpartition(".")[0]), "_worklink_csrf_exempt", False))
+    )
+    assert [r for r in exempt if not r.startswith(("/lti/", "/sandbox/", "/employer/"))] == [
+        "/admin/signin", "/session/window"]
