@@ -22,6 +22,9 @@ from lti_tool.security import Principal, bind_session, from_our_own_page, set_co
 from lti_tool.web import error_page
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
+# Every LTI endpoint proves its requests itself (the OIDC state, a platform's signed JWT, the
+# one-time tickets below), never with a Worklink form token: the platform posts them.
+csrf.exempt_blueprint(bp)
 log = logging.getLogger(__name__)
 
 STATE_COOKIE = "wl_lti_state"

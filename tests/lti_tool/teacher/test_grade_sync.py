@@ -93,11 +93,12 @@ def test_each_student_s_grade_is_shown_in_words_with_a_count(client: FlaskClient
 def test_send_again_puts_a_failed_grade_back_in_line(client: FlaskClient, db: Session,
                                                      course3: Course3) -> None:
     url = f"/teacher/course/{course3.course.id}/grades"
-    page = client.get(url, headers=course3.headers()).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    headers = course3.headers()  # one session: the form token belongs to it
+    page = client.get(url, headers=headers).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     action = re.search(r'action="([^"]+/send-again[^"]*)"', page)
     assert token and action
-    response = client.post(action.group(1).replace("&amp;", "&"), headers=course3.headers(),
+    response = client.post(action.group(1).replace("&amp;", "&"), headers=headers,
                            data={"csrf_token": token.group(1)})
     assert response.status_code == 303
     row = db.query(GradeOutbox).filter_by(user_id=course3.students[2].id).one()
@@ -111,12 +112,13 @@ def test_a_grade_of_another_course_cannot_be_sent_again(client: FlaskClient, db:
     foreign = course3.grade(0, 3, link=course3.other_link)
     foreign.state = DeliveryState.FAILED
     db.commit()
+    headers = course3.headers()
     page = client.get(f"/teacher/course/{course3.course.id}/grades",
-                      headers=course3.headers()).get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+                      headers=headers).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token
     response = client.post(f"/teacher/course/{course3.course.id}/grades/{foreign.id}/send-again",
-                           headers=course3.headers(), data={"csrf_token": token.group(1)})
+                           headers=headers, data={"csrf_token": token.group(1)})
     assert response.status_code == 404
     db.refresh(foreign)
     assert foreign.state is DeliveryState.FAILED
