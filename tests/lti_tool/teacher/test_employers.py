@@ -32,7 +32,7 @@ CRITERIA = ("Communication", "Working with others", "Professionalism", "Problem 
 def _csrf(flow: Flow, url: str) -> str:
     page = flow.client.get(url)
     assert page.status_code == 200, page.get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page.get_data(as_text=True))
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert found is not None
     return found.group(1)
 
