@@ -34,11 +34,11 @@ class Frame:
         """Until a first-party window got a cookie of its own (which the frame never sends)."""
 
     def enter(self) -> None:
-        WebDriverWait(self.browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
+        WebDriverWait(self.browser, 30).until(EC.frame_to_be_available_and_switch_to_it(
             (By.CSS_SELECTOR, "iframe.tool-frame")))
 
     def wait_heading(self, text: str) -> None:
-        WebDriverWait(self.browser, 20).until(
+        WebDriverWait(self.browser, 30).until(
             EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), text))
         self.check()
 
