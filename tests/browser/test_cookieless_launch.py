@@ -15,17 +15,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.sandbox_actions import click, sign_in
+
 pytestmark = pytest.mark.browser
 
 
 def test_student_launches_through_platform_storage_without_cookies(browser: Any, live_server: Any) -> None:
     other_site = live_server.url.replace("127.0.0.1", "localhost")
     assert other_site != live_server.url
-    browser.get(f"{other_site}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Bao Tran')]").click()
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header"),
-                                                                      "Bao Tran"))
-    browser.find_element(By.LINK_TEXT, "Worklink").click()
+    sign_in(browser, other_site, "Bao Tran")
+    click(browser, By.LINK_TEXT, "Worklink")
     WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
         (By.CSS_SELECTOR, "iframe.tool-frame")))
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"),

@@ -18,6 +18,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.browser.sandbox_actions import sign_in
 from tests.browser.test_deep_linking_round_trip import TITLES, _seed_tasks
 from tests.lti_tool.task_launch_factories import STANDARD
 
@@ -81,9 +82,7 @@ class Frame:
 
 
 def _sign_in(browser: Any, site: str, person: str) -> None:
-    browser.get(f"{site}/sandbox/")
-    browser.find_element(By.XPATH, f"//button[contains(., 'Sign in as {person}')]").click()
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header"), person))
+    sign_in(browser, site, person)
 
 
 def _status(url: str, headers: dict[str, str] | None = None) -> int:

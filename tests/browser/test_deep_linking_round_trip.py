@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from competencies.tasks import starters
 from lti_tool.db import make_engine
+from tests.browser.sandbox_actions import click, sign_in
 from tests.browser.test_sandbox_launch import SCREENSHOTS, open_worklink_as
 from tests.lti_tool.task_launch_factories import SKILL, STANDARD, aligned_task, course_context
 
@@ -81,13 +82,9 @@ def test_teacher_deep_links_two_tasks_and_students_open_each(browser: Any, live_
         assert title in header
     assert header.count(f"out of {maximum:g}") == 2
 
-    browser.get(f"{live_server.url}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Carmen Díaz')]").click()
-    # Signing in reloads the page: wait for the new one, or the link found is the old page's.
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header"),
-                                                                      "Carmen Díaz"))
+    sign_in(browser, live_server.url, "Carmen Díaz")
     for title in TITLES:
-        WebDriverWait(browser, 10).until(EC.element_to_be_clickable((By.LINK_TEXT, title))).click()
+        click(browser, By.LINK_TEXT, title)
         _wait_frame(browser)
         WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), title))
         text = browser.find_element(By.TAG_NAME, "body").text

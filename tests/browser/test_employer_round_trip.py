@@ -26,6 +26,7 @@ from lti_tool.db import Database, make_engine
 from lti_tool.employer import issuing
 from lti_tool.mail.jobs import send_due_mail
 from lti_tool.models import Course, Deployment
+from tests.browser.sandbox_actions import click
 from tests.browser.test_sandbox_launch import SCREENSHOTS, open_worklink_as
 from tests.competencies.tasks.task_factories import draft
 from tests.lti_tool.mail.smtp_server import smtp_server
@@ -57,9 +58,7 @@ def _in_tool(browser: Any) -> None:
 
 
 def _click(browser: Any, text: str) -> None:
-    WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.XPATH, f"//a[normalize-space()='{text}'] | //button[normalize-space()='{text}']"))
-    ).click()
+    click(browser, By.XPATH, f"//a[normalize-space()='{text}'] | //button[normalize-space()='{text}']")
 
 
 def _fill(browser: Any, fields: dict[str, str]) -> None:

@@ -24,6 +24,7 @@ from lti_tool.grades.delivery import build_deliverer
 from lti_tool.grades.final import FinalDecision, publish
 from lti_tool.grades.payload import CriterionLine, GradebookScore, Grading
 from lti_tool.models import ResourceLink, User
+from tests.browser.sandbox_actions import click, sign_in
 from tests.browser.test_sandbox_launch import open_worklink_as
 
 pytestmark = pytest.mark.browser
@@ -73,9 +74,8 @@ def test_a_final_score_reaches_the_gradebook_the_heatmap_and_the_student(browser
         database.dispose()
 
     # The LMS's gradebook, as the teacher sees it there.
-    browser.get(f"{live_server.url}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Lucia Rivera')]").click()
-    WebDriverWait(browser, 10).until(EC.element_to_be_clickable((By.LINK_TEXT, "Gradebook"))).click()
+    sign_in(browser, live_server.url, "Lucia Rivera")
+    click(browser, By.LINK_TEXT, "Gradebook")
     WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "9 / 12"))
     gradebook = browser.find_element(By.TAG_NAME, "main").text
     assert "Completed, FullyGraded" in gradebook

@@ -24,10 +24,10 @@ from urllib.parse import quote
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from bench.gunicorn_target import free_port
+from tests.browser.sandbox_actions import click, sign_in
 from tests.browser.test_cookieless_pages import Frame
 
 pytestmark = pytest.mark.browser
@@ -76,11 +76,8 @@ def test_no_session_token_secret_or_registration_token_in_any_log_line(
         browser: Any, gunicorn: tuple[str, str, Path]) -> None:
     url, secret, log = gunicorn
     other_site = url.replace("127.0.0.1", "localhost")
-    browser.get(f"{other_site}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Lucia Rivera')]").click()
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header"),
-                                                                      "Lucia Rivera"))
-    browser.find_element(By.LINK_TEXT, "Worklink").click()
+    sign_in(browser, other_site, "Lucia Rivera")
+    click(browser, By.LINK_TEXT, "Worklink")
     frame = Frame(browser)
     frame.enter()
     frame.wait_heading("WBL Seminar (Sandbox)")

@@ -17,6 +17,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.sandbox_actions import click, sign_in
+
 pytestmark = pytest.mark.browser
 
 
@@ -28,10 +30,8 @@ def _like_moodle(live_server: Any) -> None:
 def test_the_new_window_completes_the_launch_without_a_second_login(browser: Any, live_server: Any) -> None:
     _like_moodle(live_server)
     other_site = live_server.url.replace("127.0.0.1", "localhost")
-    browser.get(f"{other_site}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Bao Tran')]").click()
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "header"), "Bao Tran"))
-    browser.find_element(By.LINK_TEXT, "Worklink").click()
+    sign_in(browser, other_site, "Bao Tran")
+    click(browser, By.LINK_TEXT, "Worklink")
     login_url = WebDriverWait(browser, 15).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, "iframe.tool-frame"))).get_attribute("src")
     WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(

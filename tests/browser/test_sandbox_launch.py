@@ -12,6 +12,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.sandbox_actions import click, sign_in
+
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(os.environ.get("WORKLINK_SCREENSHOT_DIR") or tempfile.gettempdir())
@@ -19,11 +21,8 @@ SCREENSHOTS = Path(os.environ.get("WORKLINK_SCREENSHOT_DIR") or tempfile.gettemp
 
 def open_worklink_as(browser: Any, base_url: str, person: str) -> str:
     """Sign in to the sandbox as ``person``, open the Worklink placement, return the iframe's text."""
-    browser.get(f"{base_url}/sandbox/")
-    browser.find_element(By.XPATH, f"//button[contains(., 'Sign in as {person}')]").click()
-    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element(
-        (By.CSS_SELECTOR, "header"), person))
-    browser.find_element(By.LINK_TEXT, "Worklink").click()
+    sign_in(browser, base_url, person)
+    click(browser, By.LINK_TEXT, "Worklink")
     WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
         (By.CSS_SELECTOR, "iframe.tool-frame")))
     # The frame goes login → sandbox auth → auto-posted launch → Worklink's home page.
@@ -52,10 +51,8 @@ def test_student_sees_worklinks_student_home_inside_the_course(browser, live_ser
 
 def test_teacher_reaches_worklinks_content_picker_through_deep_linking(browser, live_server):
     """The sandbox's LtiDeepLinkingRequest is accepted by Worklink's launch."""
-    browser.get(f"{live_server.url}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Lucia Rivera')]").click()
-    WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.XPATH, "//button[contains(., 'Add Worklink content')]"))).click()
+    sign_in(browser, live_server.url, "Lucia Rivera")
+    click(browser, By.XPATH, "//button[contains(., 'Add Worklink content')]")
     WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
         (By.CSS_SELECTOR, "iframe.tool-frame")))
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
@@ -65,9 +62,7 @@ def test_teacher_reaches_worklinks_content_picker_through_deep_linking(browser, 
 
 
 def test_sandbox_home_lists_people_and_content(browser, live_server):
-    browser.get(f"{live_server.url}/sandbox/")
-    browser.find_element(By.XPATH, "//button[contains(., 'Sign in as Lucia Rivera')]").click()
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.LINK_TEXT, "Gradebook")))
+    sign_in(browser, live_server.url, "Lucia Rivera")
     browser.save_screenshot(str(SCREENSHOTS / "worklink-sandbox-home.png"))
 
     text = browser.find_element(By.TAG_NAME, "main").text
