@@ -19,6 +19,7 @@ def metadata() -> MetaData:
     import competencies.partners  # noqa: F401  (partners, placements, employer links)
     import competencies.scoring  # noqa: F401  (ratings and final scores)
     import competencies.tasks  # noqa: F401  (and the work-based-learning task tables)
+    import competencies.work.model  # noqa: F401  (submissions, artifacts, student voice)
     import lti_tool.models  # noqa: F401
     from competencies.orm import Base
 

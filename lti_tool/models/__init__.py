@@ -2,6 +2,7 @@
 
 import competencies.partners  # noqa: F401  (mail points at employer links)
 import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
+import competencies.work.model  # noqa: F401  (submissions point at resource links)
 from lti_tool.models.browser_session import BrowserSession
 from lti_tool.models.ephemeral import EphemeralValue
 from lti_tool.models.grades import DeliveryState, GradeOutbox, LineItemBinding
