@@ -26,6 +26,25 @@ from competencies.orm import utcnow
 
 
 @dataclasses.dataclass(frozen=True)
+class Moderation:
+    """How the teacher moderated an employer's rating of a criterion."""
+
+    by: str
+    """The teacher who accepted or adjusted it."""
+    at: dt.datetime
+    employer: str | None = None
+    """The employer whose level the teacher changed (the criterion's rater is then the teacher)."""
+    employer_level: str | None = None
+    """The employer's level, when the teacher changed it (``None`` there: "not observed")."""
+    reason: str | None = None
+    """The teacher's reason for the change."""
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"by": self.by, "at": self.at.isoformat(), "employer": self.employer,
+                "employer_level": self.employer_level, "reason": self.reason}
+
+
+@dataclasses.dataclass(frozen=True)
 class RatedCriterion:
     criterion: str
     """The criterion's name in the frozen rubric."""
@@ -39,6 +58,8 @@ class RatedCriterion:
     artifacts: Sequence[str] = ()
     """The artifacts the rating was made on."""
     comment: str | None = None
+    moderation: Moderation | None = None
+    """Set when this is an employer's rating a teacher accepted or adjusted."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,6 +118,7 @@ def record_final_ratings(session: Session, final: FinalRatings, *,
                 rater_name=rated.rater_name, rated_at=rated.rated_at,
                 artifact=",".join(rated.artifacts) or None,
                 source=f"rubric-criterion:{rated.criterion}"[:255], note=rated.comment,
+                moderation=rated.moderation.as_json() if rated.moderation else None,
                 weight=weight, course_id=final.course_id, submission_ref=final.submission_ref,
                 recorded_at=now))
     session.add_all(rows)

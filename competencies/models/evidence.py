@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -59,3 +60,8 @@ class Evidence(Base):
     """Set when a moderated change replaced this evidence; superseded evidence never counts."""
     superseded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("evidence.id", ondelete="SET NULL"))
+    moderation: Mapped[dict[str, Any] | None] = mapped_column()
+    """How a teacher moderated the employer's rating this came from, or null (a teacher's own
+    rating, an import): ``{"by", "at", "employer", "employer_level", "reason"}``, the last two
+    only when the teacher changed the employer's level (the rater is then the teacher); see
+    :class:`competencies.mastery.recording.Moderation`."""

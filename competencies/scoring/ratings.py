@@ -26,6 +26,8 @@ from competencies.tasks.rubric import Criterion, Rubric, RubricError
 
 MAX_COMMENT = 4000
 _MARKUP = re.compile(r"<\s*[A-Za-z/!?]")
+AS_IT_CAME = Actor("system", "Accepted as it came")
+"""Who "decides" a rating the task accepts as it comes: nobody moderated it."""
 
 
 class ScoringError(ValueError):
@@ -207,7 +209,7 @@ def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: Scori
     if policy.accept_employer_ratings and rating.rater_kind == RaterKind.EMPLOYER.value:
         from competencies.scoring import moderation
 
-        moderation.accept(session, rating, rubric, Actor("system", "Accepted as it came"),
+        moderation.accept(session, rating, rubric, AS_IT_CAME,
                           commit=False, publisher=publisher)
     elif publisher is not None:
         publisher.pending(session, placement, rating)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from competencies.mastery.recording import RatedCriterion
+from competencies.mastery.recording import Moderation, RatedCriterion
 from competencies.models import RaterType
 from competencies.partners.model import Placement
-from competencies.scoring.model import FinalScore, RubricRating
+from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
+from competencies.scoring.ratings import AS_IT_CAME
+from competencies.scoring.vocabulary import RaterKind
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Rubric
 from lti_tool.grades.final import FinalDecision, publish
@@ -31,16 +33,22 @@ class GradebookPublisher:
             return
         best = _best_points(version)
         raters = sorted({c.rater_name for c in final.criteria})
+        employer = (session.get(RubricRating, final.source_rating_id)
+                    if final.source_rating_id is not None else None)
         score = GradebookScore(
             resource_link_id=link_id, user_id=placement.student_id,
             source=f"placement:{placement.id}", points=final.given, maximum=final.maximum,
             grading=Grading.FINAL,
             criteria=[CriterionLine(c.criterion, c.level, c.points, best.get(c.criterion, 0.0),
                                     c.comment or None) for c in final.criteria],
-            rater="; ".join(raters), rated_at=final.decided_at)
+            rater="; ".join(raters), rated_at=final.decided_at,
+            # A placement has no hand-in of its own yet: the work went in for grading when the
+            # supervisor signed the rating, which is what Canvas should keep (never "now").
+            submitted_at=employer.submitted_at if employer is not None else None)
         ratings = [RatedCriterion(
             c.criterion, c.points, best.get(c.criterion, 0.0), RaterType(c.rater_kind),
-            c.rater_name, c.rated_at, artifacts=list(c.artifact_ids), comment=c.comment or None)
+            c.rater_name, c.rated_at, artifacts=list(c.artifact_ids), comment=c.comment or None,
+            moderation=_moderation(final, c, employer))
             for c in final.criteria]
         publish(session, FinalDecision(score, ratings, version.snapshot))
 
@@ -56,6 +64,20 @@ class GradebookPublisher:
                            grading=Grading.AWAITING_MODERATION, rater=rating.rater_name,
                            rated_at=rating.submitted_at),
             (), version.snapshot))
+
+
+def _moderation(final: FinalScore, criterion: FinalCriterion,
+                employer: RubricRating | None) -> Moderation | None:
+    """How the teacher treated the employer's rating of this criterion; ``None`` when the
+    teacher scored the rubric directly, or the employer's rating was accepted as it came."""
+    if employer is None or employer.rater_kind != RaterKind.EMPLOYER.value:
+        return None
+    if criterion.rater_kind == RaterKind.EMPLOYER.value:
+        if final.decided_by == AS_IT_CAME.name:
+            return None  # nobody moderated it
+        return Moderation(by=final.decided_by, at=final.decided_at)
+    return Moderation(by=criterion.rater_name, at=criterion.rated_at, employer=employer.rater_name,
+                      employer_level=criterion.employer_level, reason=criterion.reason or None)
 
 
 def _column(session: Session, placement: Placement) -> int | None:

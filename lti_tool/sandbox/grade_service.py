@@ -135,7 +135,9 @@ def delete_lineitem(course_id: int, lineitem_id: int) -> ResponseReturnValue:
 @bp.post("/faults")
 def queue_faults() -> ResponseReturnValue:
     """Make the next score posts fail: ``{"score": [{"status": 503}, {"status": 429,
-    "retry_after": 2}, {"status": "hang", "seconds": 3}]}``. The sandbox runs only in dev."""
+    "retry_after": 2}, {"status": "hang", "seconds": 3}, {"status": "lost"}]}``. "lost" stores
+    the score and then answers 504, as when the answer is lost on the way back: the tool's
+    resend then meets Moodle's 409 for an equal timestamp. The sandbox runs only in dev."""
     body = request.get_json(silent=True)
     faults = body.get("score") if isinstance(body, dict) else None
     if not isinstance(faults, list) or not all(isinstance(f, dict) and "status" in f
@@ -154,11 +156,14 @@ def score_log(course_id: int) -> ResponseReturnValue:
                      "timestamp": r.timestamp} for r in rows])
 
 
-def _fault() -> ResponseReturnValue | None:
+def _fault(course_id: int, lineitem_id: int) -> ResponseReturnValue | None:
     try:
         fault = sandbox().score_faults.popleft()
     except IndexError:
         return None
+    if fault["status"] == "lost":
+        refused = _store_score(course_id, lineitem_id)
+        return refused if refused is not None else (jsonify(error="the answer was lost"), 504)
     if fault["status"] == "hang":
         time.sleep(float(fault.get("seconds", 5)))  # a platform that does not answer in time
         return jsonify(error="too late"), 504
@@ -172,16 +177,22 @@ def _fault() -> ResponseReturnValue | None:
 @bp.post("/courses/<int:course_id>/lineitems/<int:lineitem_id>/scores")
 @require_scope(SCOPE + "score")
 def post_score(course_id: int, lineitem_id: int) -> ResponseReturnValue:
-    failed = _fault()
+    failed = _fault(course_id, lineitem_id)
     if failed is not None:
         return failed
+    refused = _store_score(course_id, lineitem_id)
+    return refused if refused is not None else ("", 200)
+
+
+def _store_score(course_id: int, lineitem_id: int) -> ResponseReturnValue | None:
+    """Store the posted score; the refusal, if the gradebook refuses it."""
     try:
         body = _json_body(SCORE)
         with sandbox().store.begin() as conn:
             gradebook.record_score(conn, course_id, lineitem_id, body)
     except gradebook.GradebookError as exc:
         return _problem(exc)
-    return "", 200
+    return None
 
 
 @bp.get("/courses/<int:course_id>/lineitems/<int:lineitem_id>/results")

@@ -2,7 +2,7 @@
 
 Score rules follow Moodle's AGS endpoint (mod/lti/service/gradebookservices): userId, timestamp,
 activityProgress and gradingProgress are required, scoreGiven needs scoreMaximum, and a score
-whose timestamp is not newer than the stored one is refused with 409.
+whose timestamp is not newer than the stored one (in whole seconds) is refused with 409.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def record_score(conn: Connection, course_id: int, lineitem_id: int, body: Any) 
         select(score.c.id, score.c.timestamp_epoch)
         .where(score.c.lineitem_id == lineitem_id, score.c.user_sub == user_sub)
     ).first()
-    if existing is not None and moment.timestamp() <= existing.timestamp_epoch:
+    # Moodle compares whole seconds: two scores within one second collide.
+    if existing is not None and int(moment.timestamp()) <= int(existing.timestamp_epoch):
         raise GradebookError("a score with this timestamp or a newer one is already stored",
                              status=409)
     comment = body.get("comment")

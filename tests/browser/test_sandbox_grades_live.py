@@ -8,6 +8,7 @@ import datetime as dt
 
 import requests
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from lti_tool.db import Database
 from lti_tool.grades import outbox
@@ -24,24 +25,31 @@ from lti_tool.models import (
 )
 
 
+def _sandbox_course(session: Session, url: str, *subs: str) -> tuple[ResourceLink, list[User]]:
+    """Worklink's records of the sandbox's course, its placed task and students (as launches
+    would leave them), flushed."""
+    registration = session.scalars(select(Registration).where(
+        Registration.issuer == f"{url}/sandbox")).one()
+    deployment = session.scalars(select(Deployment).where(
+        Deployment.registration_id == registration.id)).first()
+    assert deployment is not None
+    course = Course(deployment_id=deployment.id, context_id="sandbox-course-1",
+                    lineitems_url=f"{url}/sandbox/courses/1/lineitems")
+    session.add(course)
+    session.flush()
+    link = ResourceLink(course_id=course.id, resource_link_id="sandbox-link-1",
+                        title="Hospital job shadow")
+    students = [User(registration_id=registration.id, sub=sub) for sub in subs]
+    session.add_all([link, *students])
+    session.flush()
+    return link, students
+
+
 def test_a_final_score_lands_in_the_sandbox_gradebook_once(live_server) -> None:
     database = Database(live_server.config.database_url)
     try:
         with database.session() as session:
-            registration = session.scalars(select(Registration).where(
-                Registration.issuer == f"{live_server.url}/sandbox")).one()
-            deployment = session.scalars(select(Deployment).where(
-                Deployment.registration_id == registration.id)).first()
-            assert deployment is not None
-            course = Course(deployment_id=deployment.id, context_id="sandbox-course-1",
-                            lineitems_url=f"{live_server.url}/sandbox/courses/1/lineitems")
-            session.add(course)
-            session.flush()
-            link = ResourceLink(course_id=course.id, resource_link_id="sandbox-link-1",
-                                title="Hospital job shadow")
-            student = User(registration_id=registration.id, sub="sandbox-student-amani")
-            session.add_all([link, student])
-            session.flush()
+            link, [student] = _sandbox_course(session, live_server.url, "sandbox-student-amani")
             outbox.enqueue(session, GradebookScore(
                 resource_link_id=link.id, user_id=student.id, source="submission:1/v1",
                 points=9, maximum=12, grading=Grading.FINAL,
@@ -73,6 +81,47 @@ def test_a_final_score_lands_in_the_sandbox_gradebook_once(live_server) -> None:
         database.dispose()
 
 
+def test_a_lost_answer_is_resent_and_the_409_for_its_equal_timestamp_counts_as_arrived(
+        live_server) -> None:
+    """The sandbox stores the score and the answer is lost (504); the resend carries the same
+    timestamp, which Moodle refuses with 409; then a new score within the same second still
+    goes in, one second later."""
+    url = live_server.url
+    database = Database(live_server.config.database_url)
+    clock = _Clock()
+    clock.now = clock.now.replace(microsecond=100_000)
+    try:
+        with database.session() as session:
+            link, [student] = _sandbox_course(session, url, "sandbox-student-amani")
+            outbox.enqueue(session, GradebookScore(
+                resource_link_id=link.id, user_id=student.id, source="submission:1/v1",
+                points=3, maximum=4, grading=Grading.FINAL, rated_at=clock.now), now=clock.now)
+            session.commit()
+        assert requests.post(f"{url}/sandbox/faults", timeout=10,
+                             json={"score": [{"status": "lost"}]}).status_code == 200
+        deliverer = Deliverer(database, build_deliverer(database, live_server.config).client,
+                              worker="w", clock=clock, sleep=lambda _s: None)
+        assert deliverer.deliver_due_scores()["pending"] == 1  # the 504: transient, try again
+        clock.now += dt.timedelta(minutes=5)  # past the backoff
+        assert deliverer.deliver_due_scores()["delivered"] == 1
+        with database.session() as session:
+            row = session.scalars(select(GradeOutbox)).one()
+            assert (row.state, row.platform_status, row.attempts) == (
+                DeliveryState.DELIVERED, 409, 2)
+            outbox.enqueue(session, GradebookScore(  # regraded within the same second
+                resource_link_id=link.id, user_id=student.id, source="submission:1/v2",
+                points=4, maximum=4, grading=Grading.FINAL,
+                rated_at=row.score_timestamp.replace(microsecond=900_000)), now=clock.now)
+            session.commit()
+        assert deliverer.deliver_due_scores()["delivered"] == 1
+        log = requests.get(f"{url}/sandbox/courses/1/score-log", timeout=10).json()
+        assert [e["scoreGiven"] for e in log] == [3, 4]
+        first, second = (dt.datetime.fromisoformat(e["timestamp"]) for e in log)
+        assert second - first == dt.timedelta(seconds=1)
+    finally:
+        database.dispose()
+
+
 class _Clock:
     def __init__(self) -> None:
         self.now = dt.datetime.now(dt.UTC)
@@ -91,19 +140,8 @@ def test_faults_and_a_killed_worker_still_leave_each_score_once_and_in_order(liv
     clock = _Clock()
     try:
         with database.session() as session:
-            registration = session.scalars(select(Registration).where(
-                Registration.issuer == f"{url}/sandbox")).one()
-            deployment = session.scalars(select(Deployment).where(
-                Deployment.registration_id == registration.id)).first()
-            assert deployment is not None
-            course = Course(deployment_id=deployment.id, context_id="sandbox-course-1",
-                            lineitems_url=f"{url}/sandbox/courses/1/lineitems")
-            session.add(course)
-            session.flush()
-            link = ResourceLink(course_id=course.id, resource_link_id="sandbox-link-1", title="Shadow")
-            students = [User(registration_id=registration.id, sub=sub) for sub in
-                        ("sandbox-student-amani", "sandbox-student-bao", "sandbox-student-carmen")]
-            session.add_all([link, *students])
+            link, students = _sandbox_course(session, url, "sandbox-student-amani",
+                                             "sandbox-student-bao", "sandbox-student-carmen")
             session.commit()
 
         def scores(points: float) -> None:
