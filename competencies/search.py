@@ -6,7 +6,9 @@ anything else, or a code-like query that matches no code, is a word search. Word
 the index migration 0003 built: PostgreSQL full-text search (english stemming, ranked by
 ``ts_rank`` with codes weighted above statements above keywords and notes), or SQLite FTS5
 (porter stemming, ranked by ``bm25`` with the same column weights); at most
-:data:`CANDIDATES` matches are ranked. Retired items are left out unless asked for.
+:data:`CANDIDATES` matches are ranked. Each word matches as a stemmed prefix on both: "health"
+finds "Healthcare", "nursing" finds "nurse" (both stem to "nurs"), as a teacher typing into a
+search box expects. Retired items are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -117,18 +119,19 @@ def by_words(session: Session, words: str, *, framework_id: int | None = None,
     if not terms:
         return Page([], offset, limit, False)
     if session.get_bind().dialect.name == "postgresql":
-        rows = _postgres_words(session, " ".join(terms), framework_id, include_retired,
-                               limit + 1, offset)
+        rows = _postgres_words(session, terms, framework_id, include_retired, limit + 1, offset)
     else:
         rows = _sqlite_words(session, terms, framework_id, include_retired, limit + 1, offset)
     return Page.of([Hit(*row) for row in rows], offset, limit)
 
 
-def _postgres_words(session: Session, words: str, framework_id: int | None,
+def _postgres_words(session: Session, terms: list[str], framework_id: int | None,
                     include_retired: bool, limit: int, offset: int) -> Sequence[Any]:
     # search_vector is the generated column of migration 0003; the ORM does not model it.
     vector: ColumnElement[Any] = literal_column("item.search_vector")
-    query = func.plainto_tsquery(literal_column("'english'::regconfig"), words)
+    # "word:*" is a stemmed prefix; \w+ terms hold none of to_tsquery's operators (& | ! : ' ( )).
+    words = " & ".join(f"{term}:*" for term in terms)
+    query = func.to_tsquery(literal_column("'english'::regconfig"), words)
     candidates = (
         select(Item.id.label("id"), func.ts_rank(vector, query).label("rank"))
         .where(*_filters([vector.op("@@")(query)], framework_id, include_retired))
@@ -139,8 +142,9 @@ def _postgres_words(session: Session, words: str, framework_id: int | None,
 
 def _sqlite_words(session: Session, terms: list[str], framework_id: int | None,
                   include_retired: bool, limit: int, offset: int) -> Sequence[Any]:
-    # Each term quoted: FTS5 then reads it as a word, never as query syntax (AND, NEAR, col:).
-    match = " ".join(f'"{term}"' for term in terms)
+    # Each term quoted: FTS5 then reads it as a word, never as query syntax (AND, NEAR, col:);
+    # the star makes it a prefix, stemmed by the porter tokenizer first.
+    match = " ".join(f'"{term}"*' for term in terms)
     # bm25() exists only in the query that MATCHes, so the candidates are ranked in there.
     candidates = (
         select(_FTS.c.rowid.label("id"),

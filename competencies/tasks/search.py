@@ -1,7 +1,9 @@
 """The picker's search over the task library: filters, words, ranked, paged.
 
 Words match the task's ``search_text`` (title, plain description, cluster, pathway,
-experience) as case-blind substrings, every word required; a word in the title ranks above one
+experience) as case-blind substrings of their stems, every word required: "health" finds
+"Healthcare", "nursing" finds "nurse" (Snowball English stems both to "nurs", as PostgreSQL's
+and SQLite's full-text search of frameworks do). A word in the title ranks above one
 elsewhere, then the asking course's own tasks, then the most recently edited. At library sizes
 (thousands of tasks per tenant) a scan of one indexed-filtered table is well inside the
 picker's budget on SQLite and PostgreSQL alike (see ``bench/task_library_bench.py``), and it
@@ -14,6 +16,7 @@ import dataclasses
 import re
 from typing import Any
 
+import snowballstemmer  # type: ignore[import-untyped]  # ships no type hints
 from sqlalchemy import ColumnElement, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
@@ -27,6 +30,9 @@ __all__ = ["Filters", "TaskHit", "search"]
 
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 8
+_STEMMER = snowballstemmer.stemmer("english")
+_SHORTEST_STEM = 3
+"""A stem shorter than this ("us" from "use") would match inside too many unrelated words."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,6 +60,8 @@ class TaskHit:
     scope: str
     own: bool
     """Owned by the asking course (editable there)."""
+    shipped: bool = False
+    """A template Worklink ships (no course owns it)."""
 
 
 def search(session: Session, context: CourseContext, filters: Filters = Filters(), *,
@@ -61,7 +69,7 @@ def search(session: Session, context: CourseContext, filters: Filters = Filters(
     limit, offset = bounds(limit, offset)
     conditions: list[ColumnElement[bool]] = [visible_to(context)]
     rank: ColumnElement[Any] = literal(0)
-    terms = [t.casefold() for t in _WORD.findall(filters.words)][:MAX_WORDS]
+    terms = [stem(t) for t in _WORD.findall(filters.words)][:MAX_WORDS]
     for term in terms:
         pattern = f"%{_escape_like(term)}%"
         conditions.append(Task.search_text.like(pattern, escape="\\"))
@@ -82,12 +90,27 @@ def search(session: Session, context: CourseContext, filters: Filters = Filters(
     own = Task.course_id == context.course_id
     rows = session.execute(
         select(Task.id, Task.title, Task.stage, Task.experience_type, Task.career_cluster,
-               Task.pathway, Task.expected_hours, Task.scope, own)
+               Task.pathway, Task.expected_hours, Task.scope, own, Task.course_id.is_(None))
         .where(*conditions)
         .order_by(rank.desc(), case((own, 0), else_=1), Task.updated_at.desc(), Task.id.desc())
         .limit(limit + 1).offset(offset)
     ).all()
-    return Page.of([TaskHit(*row[:8], own=bool(row[8])) for row in rows], offset, limit)
+    return Page.of([TaskHit(*row[:8], own=bool(row[8]), shipped=bool(row[9])) for row in rows],
+                   offset, limit)
+
+
+def stem(word: str) -> str:
+    """The part of ``word`` its other forms share, lower-cased: "nursing" → "nurs"."""
+    word = word.casefold()
+    # Snowball turns a final y into i ("study", "studies" → "studi"); the part before it is
+    # what every form spells the same.
+    stemmed: str = _STEMMER.stemWord(word).removesuffix("i")
+    # It may rewrite other endings too: keep only what the word itself starts with, so the
+    # stem stays a substring of the text it came from.
+    shared = len(stemmed)
+    while not word.startswith(stemmed[:shared]):
+        shared -= 1
+    return word[:shared] if shared >= _SHORTEST_STEM else word
 
 
 def _aligned_under(session: Session, item_id: int) -> ColumnElement[bool]:

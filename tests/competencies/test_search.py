@@ -135,3 +135,22 @@ def test_a_broad_search_ranks_a_bounded_number_of_matches(
     rest = search.by_words(db, "safety", limit=3, offset=3)
     assert len(first.entries) == 3 and first.has_more
     assert len(rest.entries) == 2 and not rest.has_more
+
+
+CARE: list[Node] = [
+    ("HC.1", "Healthcare workers explain procedures to patients.", []),
+    ("HC.2", "Nurses record vital signs accurately.", []),
+    ("HC.3", "Cooks follow recipes.", []),
+]
+
+
+@pytest.mark.parametrize(("words", "codes"), [
+    ("health", ["HC.1"]),            # a word prefix
+    ("nursing", ["HC.2"]),           # another form of the word
+    ("record vital", ["HC.2"]),      # every word required
+    ("procedure patient", ["HC.1"]),
+    ("healthy nurse", []),
+])
+def test_words_match_prefixes_and_word_forms(db: Session, words: str, codes: list[str]) -> None:
+    store(db, tree_package("care", "Care", CARE))
+    assert _codes(search.by_words(db, words)) == codes

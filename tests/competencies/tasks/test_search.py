@@ -78,3 +78,18 @@ def test_pages_do_not_overlap(db: Session) -> None:
     second = search(db, mine, limit=3, offset=3)
     assert first.has_more and not second.has_more
     assert len({h.id for h in first.entries} | {h.id for h in second.entries}) == 5
+
+
+def test_words_match_word_prefixes_and_other_forms_of_a_word(db: Session) -> None:
+    mine = course(db, deployment(db, tenant(db)))
+    plain = {"career_cluster": None, "pathway": None}
+    library.create_task(db, mine, draft(title="Healthcare careers day", description="<p>Talk</p>",
+                                        **plain))
+    library.create_task(db, mine, draft(title="Shadow a nurse", description="<p>A morning</p>",
+                                        **plain))
+    library.create_task(db, mine, draft(title="Case studies in retail", description="<p>Shop</p>",
+                                        **plain))
+    assert _titles(db, mine, words="health") == ["Healthcare careers day"]
+    assert _titles(db, mine, words="nursing") == ["Shadow a nurse"]
+    assert _titles(db, mine, words="study") == ["Case studies in retail"]
+    assert _titles(db, mine, words="nursery healthcare") == []
