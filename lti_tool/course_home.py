@@ -14,8 +14,19 @@ from flask_babel import gettext
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
-from lti_tool.models import DeliveryState, Enrollment, GradeOutbox, ResourceLink, TaskOpen
+from competencies.tasks.search import Filters, TaskHit, search
+from competencies.tasks.vocabulary import ContinuumStage, LibraryScope
+from lti_tool.models import (
+    Course,
+    DeliveryState,
+    Deployment,
+    Enrollment,
+    GradeOutbox,
+    ResourceLink,
+    TaskOpen,
+)
 from lti_tool.security import Role
 
 STUDENT_ROLE = Role.STUDENT.value
@@ -71,6 +82,22 @@ def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
               for link, task, title, due, rubric in links]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(placed, key=lambda p: (p.due_at or far, p.title.casefold()))
+
+
+TEMPLATES_SHOWN = 6
+_STAGE_ORDER = {stage.value: n for n, stage in enumerate(ContinuumStage)}
+
+
+def templates(session: Session, course_id: int) -> list[TaskHit]:
+    """Shared templates the course may copy (Worklink's and its tenant's), along the continuum."""
+    course = session.get(Course, course_id)
+    deployment = session.get(Deployment, course.deployment_id) if course else None
+    if course is None or deployment is None:
+        return []
+    context = CourseContext(course.id, deployment.id, deployment.registration_id)
+    hits = [hit for hit in search(session, context, Filters(scope=LibraryScope.SHARED),
+                                  limit=TEMPLATES_SHOWN).entries if not hit.own]
+    return sorted(hits, key=lambda hit: (_STAGE_ORDER.get(hit.stage, 9), hit.title.casefold()))
 
 
 def _grades(session: Session, link_ids: list[int], states: tuple[DeliveryState, ...]) -> dict[int, int]:

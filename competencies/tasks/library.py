@@ -86,6 +86,17 @@ def create_task(session: Session, context: CourseContext, draft: TaskDraft) -> T
     return task
 
 
+def create_template(session: Session, draft: TaskDraft) -> Task:
+    """A template Worklink ships: no course and no tenant, shared with every course, which
+    copies it to adapt it. The caller commits (templates are installed together)."""
+    draft.check()
+    task = Task(course_id=None, deployment_id=None, registration_id=None, revision=1)
+    _apply(task, draft)
+    task.scope = LibraryScope.SHARED.value
+    session.add(task)
+    return task
+
+
 def update_task(session: Session, context: CourseContext, task_id: int, draft: TaskDraft) -> Task:
     """Edit the draft; frozen versions students work on stay as they were."""
     draft.check()

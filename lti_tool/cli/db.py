@@ -16,26 +16,32 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Bring the database schema up to date and make sure the tool has signing keys."""
-    prepare_database()
+    prepare_database(create=True)
     click.echo("database is up to date")
 
 
-def prepare_database(*, with_builtin_frameworks: bool = False) -> None:
-    """Migrate, make the tool keys, and (for the demo) load the frameworks Worklink ships."""
-    from competencies import builtin
+def prepare_database(*, demo_content: bool = False, create: bool = True) -> None:
+    """Migrate, make the tool keys, and (for the demo) load the content Worklink ships.
+
+    The demo's content is the built-in frameworks, the Common Core math and O*NET samples and
+    the task templates; each step skips what is there already, so a second start adds nothing.
+    """
+    from competencies import builtin, samples
     from competencies.importing import import_package
+    from competencies.tasks import templates
     from lti_tool.lti.keys import ensure_keys
 
-    database = open_database(load_config())
+    database = open_database(load_config(), create=create)
     try:
         migrate.upgrade(database.engine)
         with database.session() as session:
             ensure_keys(session)
-            if with_builtin_frameworks:
-                # Idempotent: a second start finds them unchanged. Shipped with Worklink, so a
-                # new version that drops items means to.
+            if demo_content:
+                # Shipped with Worklink, so a new version that drops items means to.
                 for name in builtin.names():
                     import_package(session, builtin.load(name), allow_removals=True)
+                samples.import_samples(session)
+                templates.install(session)
                 session.commit()
     finally:
         database.engine.dispose()

@@ -11,13 +11,14 @@ from sqlalchemy.engine import Connection
 
 from competencies.orm import utcnow
 from competencies.tasks.model import Task
+from competencies.tasks.search import TaskHit
 from competencies.tasks.versions import is_in_use
 from lti_tool import course_home, course_time
 from lti_tool.db import db_session
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.page_context import CourseView, PersonView
 from lti_tool.security import Principal, Role, current_principal, require
-from lti_tool.task_view import task_view
+from lti_tool.task_view import task_view, vocabulary_labels
 from lti_tool.web import error_page
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
@@ -62,11 +63,14 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                         principal: Principal) -> str:
     counts: dict[str, int] = {}
     placed: list[course_home.PlacedTask] = []
+    templates: list[TaskHit] = []
     if course is not None:
         counts = {role: n for role, n in conn.execute(_ROLE_COUNTS, {"course_id": course.id})}
         placed = course_home.placed_tasks(db_session(), course.id)
+        templates = course_home.templates(db_session(), course.id)
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
-                           counts=counts, placed=placed,
+                           counts=counts, placed=placed, templates=templates,
+                           **vocabulary_labels(),
                            next_step=course_home.next_step(placed, utcnow()))
 
 

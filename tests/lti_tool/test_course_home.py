@@ -56,3 +56,28 @@ def test_an_empty_course_says_how_to_place_a_task(flow: Flow, db: Session) -> No
     assert "No task is placed in this course yet." in page and "Place a task in the course" in page
     student = flow.launch(role="Learner", sub="student-9").get_data(as_text=True)
     assert "has not placed a work-based learning task" in student
+
+
+def test_the_teacher_home_offers_the_shipped_templates_along_the_continuum(
+        flow: Flow, db: Session) -> None:
+    from competencies import builtin, samples
+    from competencies.importing import import_package
+    from competencies.tasks import templates
+
+    for name in builtin.names():
+        import_package(db, builtin.load(name), allow_removals=True)
+    samples.import_samples(db)
+    templates.install(db)
+    db.commit()
+    page = flow.launch(role="Instructor").get_data(as_text=True)
+    section = page.split('id="templates-heading"', 1)[1].split("</section>", 1)[0]
+    titles = re.findall(r'<a href="[^"]+/tasks/\d+">([^<]+)</a>', section)
+    assert len(titles) == 6
+    assert titles[0].startswith("Guest speaker")          # career awareness comes first
+    assert titles[-1].startswith("Clinical internship")    # career training last
+    assert "Career awareness" in section and "Healthcare &amp; Human Services" in section
+
+
+def test_without_templates_the_home_has_no_template_section(flow: Flow, db: Session) -> None:
+    page = flow.launch(role="Instructor").get_data(as_text=True)
+    assert 'id="templates-heading"' not in page

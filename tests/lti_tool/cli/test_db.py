@@ -36,17 +36,29 @@ def test_upgrade_in_production_without_settings_says_what_is_missing(
     assert "WORKLINK_SECRET_KEY" in result.output and "WORKLINK_DATABASE_URL" in result.output
 
 
-def test_the_demo_preparation_loads_the_shipped_frameworks_once(
+def test_the_demo_preparation_loads_the_shipped_content_once(
         fresh_database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from competencies.models import Framework
+    """Frameworks, the CCSS and O*NET samples and six templates; a second start adds nothing."""
+    from competencies.models import Framework, Item, Rubric
+    from competencies.tasks.model import Task, TaskAlignment
     from lti_tool.cli.db import prepare_database
 
     monkeypatch.setenv("WORKLINK_DATABASE_URL", fresh_database_url)
     monkeypatch.setenv("WORKLINK_INSTANCE_DIR", str(tmp_path))
-    prepare_database(with_builtin_frameworks=True)
-    prepare_database(with_builtin_frameworks=True)
     engine = make_engine(fresh_database_url)
+
+    def counts() -> list[int]:
+        with engine.connect() as conn:
+            return [conn.scalar(select(func.count()).select_from(model)) or 0
+                    for model in (Framework, Item, Task, TaskAlignment, Rubric)]
+
+    prepare_database(demo_content=True)
+    first = counts()
+    prepare_database(demo_content=True)
     with engine.connect() as conn:
         titles = list(conn.scalars(select(Framework.title)))
+    assert counts() == first
     engine.dispose()
-    assert len(titles) == 2 and any("Employability" in t for t in titles)
+    assert first[0] == 4 and first[2] == 6
+    assert {"Common Core State Standards for Mathematics", "O*NET occupations, tasks and skills",
+            "Employability Skills Framework"} <= set(titles)
