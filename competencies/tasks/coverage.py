@@ -9,7 +9,8 @@ aligned items would hide them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,13 +48,14 @@ class FrameworkCoverage:
 @dataclasses.dataclass(frozen=True)
 class Coverage:
     tasks: list[tuple[int, str]]
+    """Each column's task and its label: the title, numbered when two tasks share one."""
     frameworks: list[FrameworkCoverage]
 
 
 def course_coverage(session: Session, task_ids: Sequence[int]) -> Coverage:
-    """The matrix for these tasks (the course's own and placed ones), in three queries."""
-    tasks = [(task_id, title) for task_id, title in session.execute(
-        select(Task.id, Task.title).where(Task.id.in_(task_ids)).order_by(Task.title, Task.id))]
+    """The matrix for these tasks (the ones placed in the course), in three queries."""
+    tasks = column_labels(session.execute(
+        select(Task.id, Task.title).where(Task.id.in_(task_ids)).order_by(Task.title, Task.id)))
     column = {task_id: n for n, (task_id, _) in enumerate(tasks)}
     aligned = session.execute(
         select(TaskAlignment.task_id, TaskAlignment.alignment_type, Item.id, Item.parent_id,
@@ -86,3 +88,18 @@ def course_coverage(session: Session, task_ids: Sequence[int]) -> Coverage:
                                  .where(Framework.id.in_(rows)).order_by(Framework.title)).all()
     return Coverage(tasks=tasks, frameworks=[
         FrameworkCoverage(fid, title, attribution, rows[fid]) for fid, title, attribution in frameworks])
+
+
+def column_labels(tasks: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Tasks with a label each column can be told apart by: a title two tasks share gets
+    "(1)", "(2)"… in the tasks' order (a copy adapted for the course keeps its source's title
+    when the course is copied to a new term)."""
+    tasks = list(tasks)
+    counts = Counter(title.strip().casefold() for _, title in tasks)
+    seen: Counter[str] = Counter()
+    labelled = []
+    for task_id, title in tasks:
+        key = title.strip().casefold()
+        seen[key] += 1
+        labelled.append((task_id, f"{title} ({seen[key]})" if counts[key] > 1 else title))
+    return labelled

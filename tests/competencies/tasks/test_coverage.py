@@ -50,3 +50,10 @@ def test_no_alignments_give_an_empty_matrix(db: Session) -> None:
     task = library.create_task(db, here, draft())
     matrix = course_coverage(db, [task.id])
     assert matrix.frameworks == [] and len(matrix.tasks) == 1
+
+
+def test_tasks_sharing_a_title_get_numbered_column_labels() -> None:
+    from competencies.tasks.coverage import column_labels
+
+    assert column_labels([(4, "Tour"), (9, "Interview"), (2, "tour ")]) == [
+        (4, "Tour (1)"), (9, "Interview"), (2, "tour  (2)")]
