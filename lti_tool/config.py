@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+import platformdirs
 from flask import current_app
 
 from lti_tool.outbound.addresses import AddressPolicy
@@ -60,7 +61,9 @@ class Config:
     base_url: str
     """The public https origin the LMS reaches Worklink on; used in registration documents."""
     instance_dir: Path
-    """Where the SQLite file and local uploads live in dev."""
+    """Where the SQLite file and local uploads live in dev: ``WORKLINK_INSTANCE_DIR``, else the
+    user's data folder (``~/.local/share/worklink`` on Linux), never the current folder, so
+    ``worklink`` run from any folder finds the demo's database."""
     redis_url: str | None = None
     sandbox: bool = False
     """Mount the sandbox LMS (dev only: never mounted in production)."""
@@ -120,7 +123,7 @@ class Config:
             raise ConfigError(
                 f"WORKLINK_MODE must be one of {', '.join(m.value for m in Mode)}"
             ) from None
-        instance_dir = Path(get("INSTANCE_DIR", "instance") or "instance").resolve()
+        instance_dir = Path(get("INSTANCE_DIR") or default_instance_dir()).resolve()
         secret_key = get("SECRET_KEY")
         database_url = get("DATABASE_URL")
         if mode is Mode.PRODUCTION:
@@ -151,7 +154,7 @@ class Config:
             mode=mode,
             secret_key=secret_key,
             database_url=database_url,
-            base_url=(get("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
+            base_url=(get("BASE_URL") or running_demo_url(instance_dir) or DEFAULT_BASE_URL).rstrip("/"),
             instance_dir=instance_dir,
             redis_url=get("REDIS_URL"),
             sandbox=_flag(get("SANDBOX")),
@@ -176,6 +179,26 @@ class Config:
             previous_secret_keys=tuple(s for s in re.split(r"[\s,]+", get("PREVIOUS_SECRET_KEYS", "") or "")
                                        if s),
         )
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+DEMO_ADDRESS_FILE = "demo-address"
+"""Written in the instance folder by a running ``worklink demo``: its base URL and process id,
+so links other commands print lead to the demo on whatever port it runs."""
+
+
+def default_instance_dir() -> Path:
+    return platformdirs.user_data_path("worklink")
+
+
+def running_demo_url(instance_dir: Path) -> str | None:
+    """The base URL of the demo running on ``instance_dir``, if one runs."""
+    try:
+        url, pid = (instance_dir / DEMO_ADDRESS_FILE).read_text("utf-8").split()
+        os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
+    except (OSError, ValueError):
+        return None
+    return url
 
 
 def _jobs_mode(mode: Mode, value: str | None) -> JobsMode:
