@@ -11,8 +11,9 @@ import enum
 import os
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from flask import current_app
@@ -100,6 +101,22 @@ class Config:
     smtp_username: str | None = None
     smtp_password: str | None = None
     mail_sender: str = "Worklink <worklink@localhost>"
+    storage: str = "local"
+    """Where students' files are kept: ``local`` (``<instance>/artifacts``) or ``s3``."""
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    """An S3-compatible server's address (MinIO, Ceph, ...); unset for AWS itself."""
+    s3_region: str | None = None
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    s3_prefix: str = ""
+    """Keys start with this folder, so one bucket can serve several Worklinks."""
+    upload_max_bytes: int = 200 * 1024 * 1024
+    """The largest file a student may upload (a phone's short video fits)."""
+    upload_max_files: int = 20
+    """Files one submission may hold (across its versions' current artifacts)."""
+    upload_expiry_hours: int = 24
+    """An unfinished upload untouched this long is purged with its partial bytes."""
 
     @property
     def is_production(self) -> bool:
@@ -175,6 +192,7 @@ class Config:
             smtp_password=get("SMTP_PASSWORD"),
             mail_sender=get("MAIL_SENDER", "Worklink <worklink@localhost>") or "",
             session_idle_seconds=60 * _int(get("SESSION_IDLE_MINUTES"), 120),
+            **_storage(get),
             # Whitespace or commas between secrets: generated secrets contain neither.
             previous_secret_keys=tuple(s for s in re.split(r"[\s,]+", get("PREVIOUS_SECRET_KEYS", "") or "")
                                        if s),
@@ -199,6 +217,21 @@ def running_demo_url(instance_dir: Path) -> str | None:
     except (OSError, ValueError):
         return None
     return url
+
+
+def _storage(get: Callable[..., str | None]) -> dict[str, Any]:
+    storage = _choice(get("STORAGE", "local") or "local", ("local", "s3"), "STORAGE")
+    bucket = get("S3_BUCKET")
+    if storage == "s3" and not bucket:
+        raise ConfigError("WORKLINK_STORAGE=s3 needs WORKLINK_S3_BUCKET")
+    return {
+        "storage": storage, "s3_bucket": bucket, "s3_endpoint_url": get("S3_ENDPOINT_URL"),
+        "s3_region": get("S3_REGION"), "s3_access_key_id": get("S3_ACCESS_KEY_ID"),
+        "s3_secret_access_key": get("S3_SECRET_ACCESS_KEY"), "s3_prefix": get("S3_PREFIX", "") or "",
+        "upload_max_bytes": 1024 * 1024 * _positive(get("UPLOAD_MAX_MB"), 200, "UPLOAD_MAX_MB"),
+        "upload_max_files": _positive(get("UPLOAD_MAX_FILES"), 20, "UPLOAD_MAX_FILES"),
+        "upload_expiry_hours": _positive(get("UPLOAD_EXPIRY_HOURS"), 24, "UPLOAD_EXPIRY_HOURS"),
+    }
 
 
 def _jobs_mode(mode: Mode, value: str | None) -> JobsMode:

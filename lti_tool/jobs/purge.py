@@ -3,6 +3,7 @@
 OIDC states nobody completed, used nonces, cached keys and tokens past their time: the database
 backend keeps rows until something deletes them (Redis expires its keys itself). Browser sessions
 that can never be live again (ended, idle, past their end) go too; they are always in the database.
+So do abandoned uploads and their partial bytes (:mod:`lti_tool.jobs.upload_purge`).
 """
 
 from __future__ import annotations
@@ -14,15 +15,17 @@ from huey import Huey, crontab
 
 from lti_tool import sessions
 from lti_tool.jobs.context import JobContext
+from lti_tool.jobs.upload_purge import purge_abandoned_uploads
 from lti_tool.lti.store import DatabaseStore
 
 log = logging.getLogger(__name__)
 
 
 def purge_expired(context: JobContext) -> int:
-    """Returns how many values and sessions were removed."""
+    """Returns how many values, sessions and uploads were removed."""
     with context.database.begin() as connection:
         removed = sessions.purge(connection, idle=context.config.session_idle_seconds)
+    removed += purge_abandoned_uploads(context)
     store = context.services.store
     if isinstance(store, DatabaseStore):
         removed += store.purge_expired()

@@ -11,9 +11,10 @@ from lti_tool.models.people import Course, Enrollment, ResourceLink, User
 from lti_tool.models.progress import TaskOpen
 from lti_tool.models.registration import Deployment, DeploymentStatus, Registration
 from lti_tool.models.tool_key import KeyStatus, ToolKey
+from lti_tool.models.uploads import Upload
 
 __all__ = [
     "BrowserSession", "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment",
     "EphemeralValue", "GradeOutbox", "KeyStatus", "LineItemBinding", "MailStatus", "OutboundMail",
-    "Registration", "ResourceLink", "TaskOpen", "ToolKey", "User",
+    "Registration", "ResourceLink", "TaskOpen", "ToolKey", "Upload", "User",
 ]

@@ -83,3 +83,19 @@ def test_mail_and_employer_link_settings_are_read_and_checked(tmp_path: Path) ->
         Config.from_env({**env, "WORKLINK_SMTP_SECURITY": "ssl3"})
     with pytest.raises(ConfigError, match="EMPLOYER_LINK_DAYS must be a whole number above 0"):
         Config.from_env({**env, "WORKLINK_EMPLOYER_LINK_DAYS": "0"})
+
+
+def test_storage_is_local_by_default_and_s3_needs_a_bucket(tmp_path: Path) -> None:
+    dev = {"WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    config = Config.from_env(dev)
+    assert (config.storage, config.upload_max_bytes, config.upload_max_files) == (
+        "local", 200 * 1024 * 1024, 20)
+    with pytest.raises(ConfigError, match="WORKLINK_STORAGE=s3 needs WORKLINK_S3_BUCKET"):
+        Config.from_env({**dev, "WORKLINK_STORAGE": "s3"})
+    s3 = Config.from_env({**dev, "WORKLINK_STORAGE": "S3", "WORKLINK_S3_BUCKET": "wbl-files",
+                          "WORKLINK_S3_ENDPOINT_URL": "https://minio.school.example",
+                          "WORKLINK_UPLOAD_MAX_MB": "50"})
+    assert (s3.storage, s3.s3_bucket, s3.s3_endpoint_url, s3.upload_max_bytes) == (
+        "s3", "wbl-files", "https://minio.school.example", 50 * 1024 * 1024)
+    with pytest.raises(ConfigError, match="WORKLINK_STORAGE must be one of local, s3"):
+        Config.from_env({**dev, "WORKLINK_STORAGE": "ftp"})
