@@ -27,7 +27,8 @@ class Upload(Base):
     uploader's session."""
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_user.id", ondelete="CASCADE"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id", ondelete="CASCADE"))
-    submission_id: Mapped[int] = mapped_column(index=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("work_submission.id", ondelete="CASCADE"), index=True)
     """The work the file is for (the student's submission of a placed task)."""
     filename: Mapped[str] = mapped_column(String(300))
     """The student's name for the file, cleaned (no folders, no control characters)."""

@@ -34,8 +34,14 @@ class Destination(Protocol):
         ...
 
 
-def destination(app: Flask | None = None) -> Destination | None:
+def destination(app: Flask | None = None) -> Destination:
+    """The submission's services (a test may set another with :func:`set_destination`)."""
     found: Destination | None = (app or current_app).extensions.get("worklink.upload_destination")
+    if found is None:
+        from lti_tool.uploads.work_destination import SubmissionDestination
+
+        found = (app or current_app).extensions["worklink.upload_destination"] = \
+            SubmissionDestination()
     return found
 
 

@@ -44,6 +44,7 @@ from lti_tool.uploads import parts
 from lti_tool.uploads.completion import complete
 from lti_tool.uploads.destination import destination
 from lti_tool.uploads.safe_files import clean_filename
+from lti_tool.uploads.work_destination import WORK_REFUSED
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration,checksum"
@@ -62,7 +63,10 @@ def _answer(status: int, message: str = "", **headers: str) -> Response:
 
 def say(refusal: Refusal, policy: FilePolicy | None = None) -> str:
     """A refusal in the student's language."""
-    values = {k: v for k, v in refusal.values.items()}
+    values: dict[str, object] = dict(refusal.values)
+    if refusal.code == WORK_REFUSED:
+        # The work domain's values are marked words ("files or photos"), never a student's.
+        values = {k: gettext(v) if isinstance(v, str) else v for k, v in values.items()}
     if policy is not None:
         values["allowed"] = ", ".join(gettext(label) for label in policy.allowed_labels())
     values.setdefault("allowed", "")
@@ -118,8 +122,7 @@ def create() -> Response:
     filename = clean_filename(metadata.get("filename", ""))
     submission_id = _whole(metadata.get("submission"))
     target = destination()
-    if submission_id is None or target is None or principal.user_id is None \
-            or principal.course_id is None:
+    if submission_id is None or principal.user_id is None or principal.course_id is None:
         return _answer(404, gettext("This work was not found."))
     session = db_session()
     policy = target.policy(session, principal.user_id, principal.course_id, submission_id)
@@ -214,9 +217,8 @@ def _finish(session: Session, found: Upload, path: parts.Path, now: dt.datetime,
             headers: dict[str, str]) -> Response:
     config = app_config()
     target = destination()
-    policy = target.policy(session, found.user_id, found.course_id, found.submission_id) \
-        if target is not None else None
-    if target is None or not isinstance(policy, FilePolicy):
+    policy = target.policy(session, found.user_id, found.course_id, found.submission_id)
+    if not isinstance(policy, FilePolicy):
         path.unlink(missing_ok=True)
         found.completed_at, found.refused = now, "work_unavailable"
         session.commit()

@@ -1,7 +1,7 @@
 """resumable uploads
 
 Revision ID: 0017_uploads
-Revises: 0015_browser_sessions
+Revises: 0016_student_work
 Create Date: 2026-12-07 01:50:00.000000
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ import competencies.orm
 
 
 revision: str = '0017_uploads'
-down_revision: str | None = '0015_browser_sessions'
+down_revision: str | None = '0016_student_work'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('file_key', sa.String(length=200), nullable=True),
     sa.Column('media_type', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_upload_course_id_course'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['submission_id'], ['work_submission.id'], name=op.f('fk_upload_submission_id_work_submission'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['lms_user.id'], name=op.f('fk_upload_user_id_lms_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_upload'))
     )

@@ -7,18 +7,28 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.work.model import PlacedTaskWork, Submission
+from competencies.work.submissions import MAX_FILES
+from competencies.work.vocabulary import SubmissionState
 from lti_tool.jobs import jobs
 from lti_tool.models import Upload
 from lti_tool.storage import artifact_store
-from tests.lti_tool.uploads.conftest import Classroom, tus_headers
+from tests.lti_tool.uploads.conftest import Classroom, kept_files, tus_headers
 from tests.lti_tool.uploads.photo_factories import jpeg_with_gps, pdf_document
 
 PATCH = "application/offset+octet-stream"
+SUBMISSION: list[int] = [0]
+
+
+@pytest.fixture(autouse=True)
+def _first_submission(classroom: Classroom) -> None:
+    SUBMISSION[0] = classroom.submissions[0]
 
 
 def _meta(**values: str) -> str:
@@ -26,10 +36,12 @@ def _meta(**values: str) -> str:
 
 
 def _create(client: FlaskClient, headers: dict[str, str], length: int, name: str = "log.pdf",
-            filetype: str = "application/pdf", submission: str = "101"):  # type: ignore[no-untyped-def]
+            filetype: str = "application/pdf", submission: int | None = None):  # type: ignore[no-untyped-def]
+    # The first student's submission unless told otherwise (the headers say who is asking).
+    submission = submission or SUBMISSION[0]
     return client.post("/uploads", headers={**headers, "Upload-Length": str(length),
                                             "Upload-Metadata": _meta(filename=name, filetype=filetype,
-                                                                     submission=submission)})
+                                                                     submission=str(submission))})
 
 
 def _patch(client: FlaskClient, headers: dict[str, str], url: str, offset: int, body: bytes,
@@ -46,7 +58,7 @@ def test_options_says_which_protocol_and_extensions(client: FlaskClient) -> None
 
 
 def test_a_file_sent_in_two_patches_is_kept_and_recorded(app: Flask, client: FlaskClient,
-                                                         classroom: Classroom) -> None:
+                                                         classroom: Classroom, db: Session) -> None:
     headers = tus_headers(app, classroom)
     content = pdf_document()
     created = _create(client, headers, len(content))
@@ -58,10 +70,11 @@ def test_a_file_sent_in_two_patches_is_kept_and_recorded(app: Flask, client: Fla
     assert client.head(url, headers=headers).headers["Upload-Offset"] == "100"
     last = _patch(client, headers, url, 100, content[100:])
     assert last.status_code == 204 and last.headers["Upload-Offset"] == str(len(content))
-    [(submission, stored)] = classroom.work.attached
-    assert submission == 101 and stored.media_type == "application/pdf"
+    [stored] = kept_files(db, classroom.submissions[0])
+    assert stored.media_type == "application/pdf" and stored.first_version == 1
     assert stored.sha256 == hashlib.sha256(content).hexdigest() and stored.filename == "log.pdf"
-    with artifact_store(app).open(stored.key) as kept:
+    assert stored.file_key is not None
+    with artifact_store(app).open(stored.file_key) as kept:
         assert kept.read() == content
 
 
@@ -114,27 +127,28 @@ def test_a_type_the_task_does_not_take_is_refused_before_the_upload(
 
 
 def test_content_that_contradicts_its_name_is_refused_and_nothing_is_kept(
-        app: Flask, client: FlaskClient, classroom: Classroom, config) -> None:  # type: ignore[no-untyped-def]
+        app: Flask, client: FlaskClient, classroom: Classroom, config, db: Session) -> None:  # type: ignore[no-untyped-def]
     headers = tus_headers(app, classroom)
     content = pdf_document()
     url = _create(client, headers, len(content), "photo.jpg", "image/jpeg").headers["Location"]
     answer = _patch(client, headers, url, 0, content)
     assert answer.status_code == 422
     assert "photo.jpg" in answer.text and "application/pdf" in answer.text
-    assert classroom.work.attached == []
+    assert kept_files(db, classroom.submissions[0]) == []
     assert list((config.instance_dir / "artifacts").rglob("*.*")) == []
     assert list((config.instance_dir / "uploads").glob("*.part")) == []
     assert client.head(url, headers=headers).status_code == 410
 
 
 def test_a_photo_arrives_without_its_gps(app: Flask, client: FlaskClient,
-                                         classroom: Classroom) -> None:
+                                         classroom: Classroom, db: Session) -> None:
     headers = tus_headers(app, classroom)
     content = jpeg_with_gps()
     url = _create(client, headers, len(content), "IMG_7.jpg", "image/jpeg").headers["Location"]
     assert _patch(client, headers, url, 0, content).status_code == 204
-    [(_, stored)] = classroom.work.attached
-    with artifact_store(app).open(stored.key) as kept:
+    [stored] = kept_files(db, classroom.submissions[0])
+    assert stored.file_key is not None
+    with artifact_store(app).open(stored.file_key) as kept:
         data = kept.read()
     assert b"Exif" not in data and b"iPhone" not in data and stored.thumbnail_key
 
@@ -152,7 +166,8 @@ def test_another_students_upload_is_not_found(app: Flask, client: FlaskClient,
 
 def test_uploading_into_another_students_work_is_not_found(
         app: Flask, client: FlaskClient, classroom: Classroom, db: Session) -> None:
-    answer = _create(client, tus_headers(app, classroom, 0), 100, submission="202")
+    answer = _create(client, tus_headers(app, classroom, 0), 100,
+                     submission=classroom.submissions[1])
     assert answer.status_code == 404
     assert db.scalars(select(Upload)).all() == []
 
@@ -218,11 +233,33 @@ def test_an_abandoned_upload_expires_and_the_purge_removes_it(
 
 def test_the_count_limit_counts_uploads_in_progress(app: Flask, client: FlaskClient,
                                                     classroom: Classroom) -> None:
-    from competencies.work.file_policy import FilePolicy
-
-    classroom.work.policies[101] = FilePolicy(max_files=2)
     headers = tus_headers(app, classroom)
-    assert _create(client, headers, 100).status_code == 201
-    assert _create(client, headers, 100).status_code == 201
-    third = _create(client, headers, 100)
-    assert third.status_code == 422 and "2 files" in third.text
+    for _ in range(MAX_FILES):
+        assert _create(client, headers, 100).status_code == 201
+    refused = _create(client, headers, 100)
+    assert refused.status_code == 422 and f"{MAX_FILES} files" in refused.text
+
+
+def test_work_handed_in_takes_no_new_upload(app: Flask, client: FlaskClient,
+                                            classroom: Classroom, db: Session) -> None:
+    submission = db.get(Submission, classroom.submissions[0])
+    assert submission is not None
+    submission.state = SubmissionState.SUBMITTED.value
+    db.commit()
+    answer = _create(client, tus_headers(app, classroom), 100)
+    assert answer.status_code == 403 and "handed this work in" in answer.text
+    assert db.scalars(select(Upload)).all() == []
+
+
+def test_a_task_closed_while_the_file_travelled_keeps_nothing(
+        app: Flask, client: FlaskClient, classroom: Classroom, db: Session, config) -> None:  # type: ignore[no-untyped-def]
+    headers = tus_headers(app, classroom)
+    content = pdf_document()
+    url = _create(client, headers, len(content)).headers["Location"]
+    db.merge(PlacedTaskWork(resource_link_id=classroom.resource_link_id,
+                            closed_at=dt.datetime.now(dt.UTC)))
+    db.commit()
+    answer = _patch(client, headers, url, 0, content)
+    assert answer.status_code == 409 and "closed this task" in answer.text
+    assert kept_files(db, classroom.submissions[0]) == []
+    assert list((config.instance_dir / "artifacts").rglob("*.*")) == []

@@ -19,41 +19,45 @@ def _pdf_of(size: int) -> bytes:
     return head + os.urandom(size - len(head))
 
 
+def _metadata(live: LiveUploads, name: str) -> dict[str, str]:
+    return {"filename": name, "filetype": "application/pdf",
+            "submission": str(live.classroom.submissions[0])}
+
+
 def test_tuspy_uploads_a_file_in_chunks(live_uploads: LiveUploads) -> None:
     content = _pdf_of(3 * 1024 * 1024 + 5)
     client = TusClient(live_uploads.origin + "/uploads", headers=live_uploads.headers())
     uploader = client.uploader(file_stream=io.BytesIO(content), chunk_size=1024 * 1024,
-                               metadata={"filename": "timesheet.pdf",
-                                         "filetype": "application/pdf", "submission": "101"},
+                               metadata=_metadata(live_uploads, "timesheet.pdf"),
                                upload_checksum=True)
     uploader.upload()
-    [(submission, stored)] = live_uploads.classroom.work.attached
-    assert submission == 101 and stored.size == len(content)
+    [stored] = live_uploads.kept()
+    assert stored.size == len(content)
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
 
 
 def test_tuspy_resumes_an_upload_stopped_at_60_percent(live_uploads: LiveUploads) -> None:
     content = _pdf_of(2 * 1024 * 1024)
-    metadata = {"filename": "report.pdf", "filetype": "application/pdf", "submission": "101"}
+    metadata = _metadata(live_uploads, "report.pdf")
     client = TusClient(live_uploads.origin + "/uploads", headers=live_uploads.headers())
     first = client.uploader(file_stream=io.BytesIO(content), chunk_size=256 * 1024,
                             metadata=metadata)
     first.upload(stop_at=int(len(content) * 0.6))
-    assert live_uploads.classroom.work.attached == []
+    assert live_uploads.kept() == []
     # A new client (the phone came back), resuming by the upload's URL.
     again = TusClient(live_uploads.origin + "/uploads", headers=live_uploads.headers())
     second = again.uploader(file_stream=io.BytesIO(content), url=first.url,
                             chunk_size=256 * 1024, metadata=metadata)
     assert second.offset == first.offset == int(len(content) * 0.6)
     second.upload()
-    [(_, stored)] = live_uploads.classroom.work.attached
+    [stored] = live_uploads.kept()
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
 
 
 def test_a_connection_cut_mid_patch_keeps_the_bytes_that_arrived(live_uploads: LiveUploads) -> None:
     """The phone loses its signal halfway through a chunk: the next HEAD says how far it got."""
     content = _pdf_of(1024 * 1024)
-    metadata = {"filename": "cut.pdf", "filetype": "application/pdf", "submission": "101"}
+    metadata = _metadata(live_uploads, "cut.pdf")
     client = TusClient(live_uploads.origin + "/uploads", headers=live_uploads.headers())
     uploader = client.uploader(file_stream=io.BytesIO(content), chunk_size=len(content),
                                metadata=metadata)
@@ -73,5 +77,5 @@ def test_a_connection_cut_mid_patch_keeps_the_bytes_that_arrived(live_uploads: L
                               metadata=metadata)
     assert resumed.offset == sent
     resumed.upload()
-    [(_, stored)] = live_uploads.classroom.work.attached
+    [stored] = live_uploads.kept()
     assert stored.sha256 == hashlib.sha256(content).hexdigest()

@@ -1,0 +1,56 @@
+"""The uploads' destination: the student's submission, through :mod:`competencies.work.submissions`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from competencies.tasks.vocabulary import EvidenceKind
+from competencies.work import submissions
+from competencies.work.file_policy import DEFAULT, FilePolicy, Refusal
+from competencies.work.model import Artifact, Submission
+from competencies.work.stored_file import StoredFile
+from competencies.work.vocabulary import ArtifactKind
+
+WORK_REFUSED = "work_refused"
+"""A refusal whose sentence comes from the work domain (closed task, work handed in); its string
+values are marked words too, translated where it is shown."""
+
+
+class SubmissionDestination:
+    """Files join the student's own submission, in the draft being written."""
+
+    def policy(self, session: Session, user_id: int, course_id: int, submission_id: int
+               ) -> FilePolicy | Refusal | None:
+        try:
+            submission = submissions.student_submission(session, submission_id, user_id)
+        except submissions.SubmissionNotFound:
+            return None
+        if submission.course_id != course_id:
+            return None
+        try:
+            submissions.check_editable(session, submission)
+            submissions.check_asked(session, submission, EvidenceKind.FILES)
+        except submissions.WorkRefused as refused:
+            return Refusal(WORK_REFUSED, refused.template, refused.params)
+        return FilePolicy(DEFAULT.groups, DEFAULT.max_bytes, submissions.MAX_FILES)
+
+    def files_held(self, session: Session, submission_id: int) -> int:
+        number = session.scalar(select(Submission.current_number).where(
+            Submission.id == submission_id)) or 1
+        return session.scalar(select(func.count()).select_from(Artifact).where(
+            Artifact.submission_id == submission_id, Artifact.kind == ArtifactKind.FILE.value,
+            submissions.in_version(number))) or 0
+
+    def attach(self, session: Session, submission_id: int, stored: StoredFile,
+               now: dt.datetime) -> Refusal | None:
+        submission = session.get(Submission, submission_id)
+        if submission is None:
+            return Refusal(WORK_REFUSED, submissions.SubmissionNotFound().template)
+        try:
+            submissions.add_file(session, submission, stored, now)
+        except submissions.WorkRefused as refused:
+            return Refusal(WORK_REFUSED, refused.template, refused.params)
+        return None
