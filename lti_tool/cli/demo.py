@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import sys
 
 import click
 
@@ -31,6 +33,9 @@ def demo(host: str, port: int) -> None:
     address.write_text(f"{config.base_url} {os.getpid()}\n", "utf-8")
     click.echo(f"\n  Worklink demo is running: open {config.base_url}/sandbox/ in a browser"
                f"\n  (database: {config.database_url})\n")
+    # A plain SIGTERM (a service manager, `timeout`) ends the process without unwinding; made a
+    # SystemExit, it runs the cleanup below like Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         app.run(host=host, port=port, debug=False, threaded=True)
     finally:

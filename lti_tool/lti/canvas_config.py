@@ -37,6 +37,7 @@ def canvas_configuration(config: Config) -> dict[str, Any]:
                 "privacy_level": "public",
                 "settings": {
                     "text": config.tool_name,
+                    "icon_url": urls.icon,
                     "placements": _placements(config.tool_name, urls),
                 },
             }

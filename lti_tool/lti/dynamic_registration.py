@@ -303,6 +303,8 @@ def tool_registration(config: Config, platform: PlatformConfiguration) -> dict[s
         "initiate_login_uri": urls.login,
         "redirect_uris": [urls.launch],
         "client_name": config.tool_name,
+        # OIDC client metadata: Moodle shows it as the tool's icon, Canvas beside its name.
+        "logo_uri": urls.icon,
         "jwks_uri": urls.jwks,
         "token_endpoint_auth_method": "private_key_jwt",
         "scope": " ".join(scopes),
@@ -324,6 +326,7 @@ def _messages(
                 "type": "LtiResourceLinkRequest",
                 "target_link_uri": urls.launch,
                 "label": name,
+                "icon_uri": urls.icon,
                 "placements": offered("LtiResourceLinkRequest", "course_navigation"),
                 # The teacher's course view: "admins" in a course means teachers and admins.
                 f"{CANVAS}/course_navigation/default_enabled": True,
@@ -333,6 +336,7 @@ def _messages(
                 "type": "LtiDeepLinkingRequest",
                 "target_link_uri": urls.launch,
                 "label": f"{name} task",
+                "icon_uri": urls.icon,
                 "placements": offered(
                     "LtiDeepLinkingRequest", "assignment_selection", "link_selection"
                 ),
@@ -342,11 +346,13 @@ def _messages(
     # "ContentArea" for deep linking. Echo what the platform offers, invent nothing.
     deep_linking: dict[str, Any] = {
         "type": "LtiDeepLinkingRequest", "target_link_uri": urls.launch, "label": f"{name} task",
+        "icon_uri": urls.icon,
     }
     if platform.placements.get("LtiDeepLinkingRequest"):
         deep_linking["placements"] = list(platform.placements["LtiDeepLinkingRequest"])
     return [
-        {"type": "LtiResourceLinkRequest", "target_link_uri": urls.launch, "label": name},
+        {"type": "LtiResourceLinkRequest", "target_link_uri": urls.launch, "label": name,
+         "icon_uri": urls.icon},
         deep_linking,
     ]
 

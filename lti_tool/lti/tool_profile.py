@@ -26,9 +26,11 @@ CLAIMS: tuple[str, ...] = ("iss", "sub", "name", "given_name", "family_name", "e
 """Names and email let a teacher recognise a learner and let Worklink write to an employer."""
 
 DESCRIPTION = (
-    "Work-based learning inside the course: tasks carried out at a workplace, evidence, "
-    "employer ratings and competency mastery, with grades sent back to the gradebook."
+    "Work-based learning tasks, from guest speakers to internships, aligned to standards and "
+    "career competencies and scored with a rubric by the teacher or an employer; grades go to "
+    "the gradebook."
 )
+"""What an LMS admin reads next to the tool (Moodle's tool list, Canvas's developer keys)."""
 
 CUSTOM_PARAMETERS: dict[str, str] = {
     # The IMS variable for the context ids a course was copied from: lets Worklink carry a
@@ -75,6 +77,11 @@ class ToolUrls:
     def register(self) -> str:
         """Dynamic Registration initiation: Moodle's "Tool URL", Canvas's registration URL."""
         return f"{self.base_url}/lti/register"
+
+    @property
+    def icon(self) -> str:
+        """The tool's icon (an SVG served by Worklink): Moodle's activity chooser, Canvas's menus."""
+        return f"{self.base_url}/static/worklink-icon.svg"
 
     @property
     def canvas_config(self) -> str:

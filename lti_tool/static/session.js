@@ -29,6 +29,9 @@
     form.method = "post";
     form.action = "/session/window";
     form.target = "_blank";
+    // The window is Worklink's own origin; keeping its opener lets a task saved there update
+    // the picker that opened it (task_list_sync.js).
+    form.setAttribute("rel", "opener");
     hidden(form, "wl_session", token);
     hidden(form, "next", url.pathname + url.search + url.hash);
     document.body.appendChild(form);

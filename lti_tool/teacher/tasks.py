@@ -115,7 +115,8 @@ def new_task(course_id: int) -> Page:
         task = library.create_task(session, context, _draft())
     except InvalidTask as exc:
         return _form_again(course, None, exc.problems)
-    return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task.id))
+    # "saved" also tells a picker open in another window to show the new task.
+    return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task.id, saved=1))
 
 
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>", methods=["GET", "POST"])

@@ -66,3 +66,12 @@ def test_custom_fields_use_canvas_variables_and_no_login_id(config: Config) -> N
     assert custom["context_id_history"] == "$Context.id.history"
     assert all(isinstance(v, str) and v.startswith("$") for v in custom.values())
     assert "$Canvas.user.loginId" not in custom.values()
+
+
+def test_the_icon_in_the_configuration_is_served(client: FlaskClient) -> None:
+    document = client.get("/lti/canvas.json").get_json()
+    icon = document["extensions"][0]["settings"]["icon_url"]
+    assert icon == "https://worklink.test/static/worklink-icon.svg"
+    with client.get(icon.removeprefix("https://worklink.test")) as served:
+        assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+        assert b"<svg" in served.data and len(served.data) < 2048

@@ -229,6 +229,8 @@ def test_moodle_is_sent_the_tool_document_it_needs(
     assert posted["initiate_login_uri"] == "https://worklink.test/lti/login"
     assert posted["redirect_uris"] == ["https://worklink.test/lti/launch"]
     assert posted["jwks_uri"] == "https://worklink.test/lti/jwks.json"
+    # The icon Moodle's activity chooser shows, served by Worklink itself.
+    assert posted["logo_uri"] == "https://worklink.test/static/worklink-icon.svg"
     assert set(posted["scope"].split()) == {
         "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
         "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
@@ -243,6 +245,8 @@ def test_moodle_is_sent_the_tool_document_it_needs(
     messages = {m["type"]: m for m in tool["messages"]}
     assert messages["LtiDeepLinkingRequest"]["placements"] == ["ContentArea"]
     assert "placements" not in messages["LtiResourceLinkRequest"]
+    assert {m["icon_uri"] for m in messages.values()} == {posted["logo_uri"]}
+    assert "rubric" in tool["description"] and "gradebook" in tool["description"]
     assert not any(k.startswith("https://canvas.instructure.com") for k in tool)
 
 

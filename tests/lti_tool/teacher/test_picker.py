@@ -123,3 +123,30 @@ def test_the_picker_refuses_a_session_that_was_no_deep_link(
     flow.launch(role="Instructor")  # a plain launch: its session has no deep-linking request
     response = flow.client.get(f"/teacher/course/{course_id}/picker")
     assert response.status_code == 400 and b"not opened with" in response.data
+
+
+def test_a_task_created_in_the_other_window_reaches_the_picker_list(
+        flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    """The new-task window announces the save; the picker's list refreshes from its own search."""
+    course_id, _ = course_with_tasks
+    page = _deep_link(flow)
+    assert 'data-task-list-refresh data-course="%d"' % course_id in page
+    assert "task_list_sync.js" in page
+    # The other window: the task form, and the page its save lands on.
+    form = flow.client.get(f"/teacher/course/{course_id}/tasks/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token is not None
+    created = flow.client.post(f"/teacher/course/{course_id}/tasks/new", data={
+        "csrf_token": token.group(1), "title": "Tour a print shop", "stage": "awareness",
+        "experience_type": "workplace_tour", "scope": "course"})
+    assert created.status_code == 302 and "saved=1" in created.headers["Location"]
+    saved = flow.client.get(created.headers["Location"]).get_data(as_text=True)
+    assert f'<meta name="worklink-task-saved" content="{course_id}">' in saved
+    assert "task_list_sync.js" in saved
+    # What the picker's script fetches: the same search, now with the new task in the list.
+    listed = flow.client.get(f"/teacher/course/{course_id}/picker?q=&stage=&pathway=")
+    body = listed.get_data(as_text=True).split("data-task-list-refresh", 1)[1]
+    assert "Tour a print shop" in body.split("</form>", 1)[0]
+    # A page that only shows a task announces nothing.
+    task_url = created.headers["Location"].split("?")[0]
+    assert "worklink-task-saved" not in flow.client.get(task_url).get_data(as_text=True)
