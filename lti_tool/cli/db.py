@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from sqlalchemy.orm import Session
 
 from lti_tool import migrate
 from lti_tool.cli.context import load_config, open_database
@@ -26,9 +27,6 @@ def prepare_database(*, demo_content: bool = False, create: bool = True) -> None
     The demo's content is the built-in frameworks, the Common Core math and O*NET samples and
     the task templates; each step skips what is there already, so a second start adds nothing.
     """
-    from competencies import builtin, samples
-    from competencies.importing import import_package
-    from competencies.tasks import templates
     from lti_tool.lti.keys import ensure_keys
 
     database = open_database(load_config(), create=create)
@@ -37,11 +35,20 @@ def prepare_database(*, demo_content: bool = False, create: bool = True) -> None
         with database.session() as session:
             ensure_keys(session)
             if demo_content:
-                # Shipped with Worklink, so a new version that drops items means to.
-                for name in builtin.names():
-                    import_package(session, builtin.load(name), allow_removals=True)
-                samples.import_samples(session)
-                templates.install(session)
+                load_demo_content(session)
                 session.commit()
     finally:
         database.engine.dispose()
+
+
+def load_demo_content(session: Session) -> None:
+    """The built-in frameworks, the samples and the task templates; what is there is skipped."""
+    from competencies import builtin, samples
+    from competencies.importing import import_package
+    from competencies.tasks import templates
+
+    # Shipped with Worklink, so a new version that drops items means to.
+    for name in builtin.names():
+        import_package(session, builtin.load(name), allow_removals=True)
+    samples.import_samples(session)
+    templates.install(session)
