@@ -130,7 +130,7 @@ def test_a_task_created_in_the_other_window_reaches_the_picker_list(
     """The new-task window announces the save; the picker's list refreshes from its own search."""
     course_id, _ = course_with_tasks
     page = _deep_link(flow)
-    assert 'data-task-list-refresh data-course="%d"' % course_id in page
+    assert f'data-task-list-refresh data-course="{course_id}"' in page
     assert "task_list_sync.js" in page
     # The other window: the task form, and the page its save lands on.
     form = flow.client.get(f"/teacher/course/{course_id}/tasks/new").get_data(as_text=True)
