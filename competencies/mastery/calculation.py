@@ -3,6 +3,22 @@
 Semantics follow Canvas (``app/models/rollup_score.rb``): scores are ordered by when they were
 rated, the result is rounded to two decimals half away from zero (Ruby's ``Float#round``), and
 ``decaying_average`` in a Canvas export means what Canvas now labels "Weighted Average".
+
+Each piece of evidence carries the weight of the alignment it came through (1 unless a task or
+criterion was aligned with another weight). A weight of *k* counts as the same score given *k*
+times, where the method has a way to count it:
+
+- ``average``: the weighted mean, Σ w·s / Σ w.
+- ``weighted_average``: the older scores' part is their weighted mean; the latest score keeps
+  the method's own share (its ``calculation_int``), which says how much the newest evidence
+  counts however it was aligned.
+- ``standard_decaying_average``: a newer score of weight *w* moves the running value as *w*
+  scores in a row would: r = r·(1−p)^w + s·(1−(1−p)^w). The oldest score only starts it.
+- ``n_mastery``: the mean of the scores at or above mastery is weighted; the *n* counts pieces
+  of evidence, not weights, since it asks how many times mastery was shown.
+- ``latest`` and ``highest`` pick one score: a weight has no meaning there and is ignored.
+
+With every weight 1 each method is exactly Canvas's.
 """
 
 from __future__ import annotations
@@ -164,7 +180,9 @@ def _standard_decaying_average(items: Sequence[Evidence], calc: Calculation, sca
     weight = (calc.calculation_int or 0) / 100
     running = items[0].score
     for item in items[1:]:
-        running = running * (1 - weight) + item.score * weight
+        # Weight 1 keeps Canvas's arithmetic to the last bit (its results are rounded after).
+        step = weight if item.weight == 1.0 else 1 - (1 - weight) ** item.weight
+        running = running * (1 - step) + item.score * step
     return running, items
 
 
@@ -175,8 +193,7 @@ def _weighted_average(items: Sequence[Evidence], calc: Calculation, scale: Maste
     if len(items) == 1:
         return latest, items
     weight = (calc.calculation_int or 0) / 100
-    older = [item.score for item in items[:-1]]
-    value = latest * weight + (sum(older) / len(older)) * (1 - weight)
+    value = latest * weight + _mean(items[:-1]) * (1 - weight)
     return value, items
 
 
@@ -184,7 +201,7 @@ def _n_mastery(items: Sequence[Evidence], calc: Calculation, scale: MasteryScale
     mastered = tuple(item for item in items if item.score >= scale.mastery_points)
     if len(mastered) < (calc.calculation_int or 0):
         return None, ()
-    return sum(item.score for item in mastered) / len(mastered), mastered
+    return _mean(mastered), mastered
 
 
 def _latest(items: Sequence[Evidence], calc: Calculation, scale: MasteryScale) -> _Computed:
@@ -207,7 +224,16 @@ def _highest(items: Sequence[Evidence], calc: Calculation, scale: MasteryScale) 
 def _average(items: Sequence[Evidence], calc: Calculation, scale: MasteryScale) -> _Computed:
     if not items:
         return None, ()
-    return sum([item.score for item in items]) / len(items), items
+    return _mean(items), items
+
+
+def _mean(items: Sequence[Evidence]) -> float:
+    """The mean of the scores, each counted by its weight."""
+    total = weights = 0.0
+    for item in items:
+        total += item.score * item.weight
+        weights += item.weight
+    return total / weights
 
 
 _VALUE_OF = {

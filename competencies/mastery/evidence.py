@@ -33,10 +33,15 @@ class Evidence:
     """Who the evidence is about; only the batch computation (:func:`compute_mastery`) needs it."""
     competency_id: str | int | None = None
     """Which competency it is evidence of; only the batch computation needs it."""
+    weight: float = 1.0
+    """The weight of the alignment it came through: how much it counts beside other evidence
+    (see :mod:`competencies.mastery.calculation` for what each method makes of it)."""
 
     def __post_init__(self) -> None:
         if not math.isfinite(self.score):
             raise ValueError(f"an evidence score must be a finite number, got {self.score!r}")
+        if not (math.isfinite(self.weight) and self.weight > 0):
+            raise ValueError(f"an evidence weight must be a number above 0, got {self.weight!r}")
         if self.rated_at.tzinfo is None:
             # Naive and aware times cannot be ordered together; evidence comes from many time zones.
             raise ValueError("rated_at must carry a time zone")

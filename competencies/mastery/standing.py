@@ -65,15 +65,16 @@ def recompute(session: Session, course_id: int, pairs: Iterable[tuple[str, int]]
         by_learner[learner].append(item)
     rows = session.execute(
         select(Evidence.learner_ref, Evidence.item_id, Evidence.score, Evidence.scale_max,
-               Evidence.rated_at, Evidence.rater_type)
+               Evidence.rated_at, Evidence.rater_type, Evidence.weight)
         .where(Evidence.course_id == course_id, Evidence.superseded_at.is_(None),
                _pairs(Evidence.learner_ref, Evidence.item_id, by_learner))
         .order_by(Evidence.rated_at, Evidence.id)
     ).all()
     grouped: defaultdict[tuple[str, int], list[EvidencePoint]] = defaultdict(list)
-    for learner, item, score, scale_max, rated_at, rater in rows:
+    for learner, item, score, scale_max, rated_at, rater, weight in rows:
         on_scale = score / scale_max * top if scale_max else score
-        grouped[learner, item].append(EvidencePoint(on_scale, rated_at, RaterType(rater.value)))
+        grouped[learner, item].append(EvidencePoint(on_scale, rated_at, RaterType(rater.value),
+                                                    weight=weight))
     existing = {
         (s.learner_ref, s.item_id): s for s in session.scalars(
             select(MasteryStanding).where(

@@ -23,10 +23,12 @@ def canvas_scale() -> MasteryScale:
 
 
 def evidence_series(scores: Sequence[float], *, learner: str = "ana", competency: str = "c1",
-                    rater: RaterType = RaterType.EMPLOYER) -> list[Evidence]:
-    """One piece of evidence per score, oldest first, one day apart."""
+                    rater: RaterType = RaterType.EMPLOYER,
+                    weights: Sequence[float] | None = None) -> list[Evidence]:
+    """One piece of evidence per score, oldest first, one day apart (weights default to 1)."""
     return [
         Evidence(score=score, rated_at=START + dt.timedelta(days=i), rater_type=rater,
-                 rater_id=f"rater-{i}", artifact=f"artifact-{i}", learner_id=learner, competency_id=competency)
+                 rater_id=f"rater-{i}", artifact=f"artifact-{i}", learner_id=learner,
+                 competency_id=competency, weight=weights[i] if weights else 1.0)
         for i, score in enumerate(scores)
     ]

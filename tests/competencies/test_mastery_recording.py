@@ -141,3 +141,14 @@ def test_recompute_touches_only_the_pairs_it_is_given(db: Session,
     recompute(db, course_id, [("student-7", found["S1"].id)], now=later)
     assert standing(db, course_id, found["S1"]).computed_at == later
     assert standing(db, course_id, found["S2"]).computed_at == before
+
+
+def test_mastery_weighs_each_piece_of_evidence_by_its_alignment(db: Session, setting) -> None:
+    """S1 hears from Safety (aligned with weight 2) and Initiative (weight 1): the average on
+    the 0–4 scale is (4·2 + 1·1) / 3 = 3, not the unweighted 2.5."""
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method="average"))
+    db.flush()
+    record_final_ratings(db, final(course_id, found, rated("Safety", 4), rated("Communication", 2),
+                                   rated("Initiative", 1)))
+    assert standing(db, course_id, found["S1"]).value == 3.0
