@@ -10,18 +10,22 @@ tells Worklink the first send had arrived).
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
+import logging
 import os
+import queue
 import random
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
@@ -55,6 +59,7 @@ from lti_tool.models import (
 )
 from lti_tool.outbound.configured import client_for
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = 15.0
 BACKOFF_CAP = 3600.0
@@ -64,6 +69,24 @@ BUSY_PAUSE = 0.2
 """How long a score waits while another worker finds or makes its gradebook column."""
 PAUSE_HANDBACK = 2.0
 """A platform paused longer than this hands its claimed rows back untried."""
+
+
+_SEND_NEEDS = (
+    # Everything the batch's sends need, in one statement for the batch (built once), so no
+    # database round trip stands between one score's answer and the next score's request.
+    select(GradeOutbox, ResourceLink, User, Registration, Course, Deployment)
+    .join(ResourceLink, ResourceLink.id == GradeOutbox.resource_link_id)
+    .join(User, User.id == GradeOutbox.user_id)
+    .join(Registration, Registration.id == GradeOutbox.registration_id)
+    .join(Course, Course.id == GradeOutbox.course_id)
+    .join(Deployment, Deployment.id == Course.deployment_id)
+    .where(GradeOutbox.id.in_(bindparam("row_ids", expanding=True)))
+)
+
+
+_Needs = tuple[GradeOutbox, ResourceLink, User, Registration, Course, Deployment]
+_Learned = tuple[int, outbox.Outcome, dt.datetime]
+"""A claimed row, what became of it, and when."""
 
 
 @dataclasses.dataclass
@@ -93,6 +116,9 @@ class Deliverer:
         self.pacing = pacing or Pacing(lambda: clock().timestamp())
         self._columns: dict[int, str] = {}
         """Line item URL per placed task, as this process last sent to it."""
+        self._finding: dict[int, threading.Lock] = collections.defaultdict(threading.Lock)
+        """One lock per placed task whose column this process is looking for: its other
+        threads wait for the answer rather than hand their rows back as "busy"."""
         self.sleep = sleep
 
     def deliver_due_scores(self, *, limit: int = 100, parallelism: int = 4) -> DeliveryReport:
@@ -100,35 +126,70 @@ class Deliverer:
         with self.database.session() as session:
             claimed = outbox.claim(session, self.worker, now=self.clock(), limit=limit,
                                    skip_registrations=self.pacing.paused())
+            needs: dict[int, _Needs] = {
+                found[0].id: found for found in session.execute(
+                    _SEND_NEEDS, {"row_ids": [c.id for c in claimed]})
+            } if claimed else {}
+            session.commit()  # nothing held open while the platform is asked
+
         if parallelism <= 1 or len(claimed) <= 1:
             for row in claimed:
-                report.counts[self._deliver(row)] += 1
-        else:
+                report.counts[self._deliver(row, needs[row.id], self._finish_now)] += 1
+            return report
+        # The threads only send; one recorder writes what they learn, several answers per
+        # transaction, so no database write stands between one answer and the next request.
+        # Everything is written before this returns (before this worker claims again).
+        learned: queue.SimpleQueue[_Learned | None] = queue.SimpleQueue()
+        recorder = threading.Thread(target=self._record, args=(learned,),
+                                    name="grades-recorder", daemon=True)
+        recorder.start()
+        try:
             with ThreadPoolExecutor(max_workers=parallelism,
                                     thread_name_prefix="grades") as pool:
-                for state in pool.map(self._deliver, claimed):
+                for state in pool.map(
+                        lambda row: self._deliver(row, needs[row.id], learned.put), claimed):
                     report.counts[state] += 1
+        finally:
+            learned.put(None)
+            recorder.join()
         return report
 
-    def _deliver(self, claimed: outbox.Claimed) -> str:
+    def _deliver(self, claimed: outbox.Claimed, needs: _Needs,
+                 record: Callable[[_Learned], None]) -> str:
         with self.database.session() as session:
-            outcome = self._attempt(session, claimed)
-            outbox.finish(session, claimed.id, self.worker, outcome, now=self.clock())
+            outcome = self._attempt(session, claimed, needs)
+        record((claimed.id, outcome, self.clock()))
         return outcome.state.value if outcome.counts_as_attempt or \
             outcome.state is not DeliveryState.PENDING else "handed back"
 
-    def _attempt(self, session: Session, claimed: outbox.Claimed) -> outbox.Outcome:
-        # One statement for everything the send needs: this runs once per score.
-        row, link, user, registration, course, deployment = session.execute(
-            select(GradeOutbox, ResourceLink, User, Registration, Course, Deployment)
-            .join(ResourceLink, ResourceLink.id == GradeOutbox.resource_link_id)
-            .join(User, User.id == GradeOutbox.user_id)
-            .join(Registration, Registration.id == GradeOutbox.registration_id)
-            .join(Course, Course.id == GradeOutbox.course_id)
-            .join(Deployment, Deployment.id == Course.deployment_id)
-            .where(GradeOutbox.id == claimed.id)
-        ).one()
-        session.commit()  # nothing held open while the platform is asked
+    def _finish_now(self, learned: _Learned) -> None:
+        with self.database.session() as session:
+            outbox.finish_many(session, self.worker, [learned])
+
+    def _record(self, learned: queue.SimpleQueue[_Learned | None]) -> None:
+        done = False
+        while not done:
+            batch = [learned.get()]
+            while True:
+                try:
+                    batch.append(learned.get_nowait())
+                except queue.Empty:
+                    break
+            done = None in batch
+            outcomes = [item for item in batch if item is not None]
+            if not outcomes:
+                continue
+            try:
+                with self.database.session() as session:
+                    outbox.finish_many(session, self.worker, outcomes)
+            except Exception:
+                # The rows stay in flight; after their lease they are sent again, and the
+                # LMS's 409 for the repeat says they had arrived.
+                log.exception("could not record %d grade outcomes", len(outcomes))
+
+    def _attempt(self, session: Session, claimed: outbox.Claimed,
+                 needs: _Needs) -> outbox.Outcome:
+        row, link, user, registration, course, deployment = needs
         if deployment.status is not DeploymentStatus.ACTIVE:
             return outbox.Outcome(DeliveryState.FAILED, problem_kind=AnswerKind.CONFIGURATION,
                                   problem="Worklink's install in the LMS (deployment "
@@ -141,18 +202,23 @@ class Deliverer:
         if pacer.pause_remaining() > PAUSE_HANDBACK:
             return self._hand_back(pacer.pause_remaining())
         try:
-            url = self._columns.get(link.id)
+            url: str | Answer | Busy | None = self._columns.get(link.id)
             if url is None:
-                url = line_item_url(session, self.client, account, link,
-                                    lineitems_url=course.lineitems_url,
-                                    label=link.title or "Worklink task",
-                                    maximum=row.score.get("scoreMaximum"), now=self.clock())
-            else:
-                session.commit()
+                # Threads of this process queue here; workers elsewhere meet the binding row
+                # and come back as Busy. Handing rows back while a column is being made costs
+                # each of them a claim, a write and a pause, all while the platform waits.
+                with self._finding[link.id]:
+                    url = self._columns.get(link.id) or line_item_url(
+                        session, self.client, account, link, lineitems_url=course.lineitems_url,
+                        label=link.title or "Worklink task",
+                        maximum=row.score.get("scoreMaximum"), now=self.clock())
+                    if isinstance(url, str):
+                        self._columns[link.id] = url
             if isinstance(url, Busy):
                 return self._hand_back(BUSY_PAUSE)
             if isinstance(url, Answer):
                 return self._judge(claimed, url)
+            assert isinstance(url, str)
             wait = pacer.reserve(max_wait=PAUSE_HANDBACK)
             if wait is None:
                 return self._hand_back(max(pacer.pause_remaining(), PAUSE_HANDBACK))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import Table, and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from competencies.orm import utcnow
@@ -147,29 +149,51 @@ class Outcome:
     """False when the row was handed back untried or throttled (nothing reached the LMS)."""
 
 
+_TABLE = cast(Table, GradeOutbox.__table__)
+_OUTBOX = _TABLE.c
+_FINISH = (
+    # Built once, on the table, so one statement can record many outcomes at once (an
+    # executemany). Columns an outcome leaves alone keep their value through COALESCE.
+    update(_TABLE)
+    .where(_OUTBOX.id == bindparam("row_id"), _OUTBOX.worker == bindparam("me"),
+           _OUTBOX.state == DeliveryState.IN_FLIGHT)
+    .values(state=bindparam("state", type_=_OUTBOX.state.type), lease_until=None,
+            worker=None, updated_at=bindparam("now", type_=_OUTBOX.updated_at.type),
+            problem_kind=bindparam("problem_kind"), problem=bindparam("problem"),
+            platform_status=bindparam("platform_status"),
+            platform_answer=bindparam("platform_answer"),
+            attempts=_OUTBOX.attempts - bindparam("uncounted"),
+            next_attempt_at=func.coalesce(
+                bindparam("next_at", type_=_OUTBOX.next_attempt_at.type),
+                _OUTBOX.next_attempt_at),
+            delivered_at=func.coalesce(
+                bindparam("delivered_at", type_=_OUTBOX.updated_at.type),
+                _OUTBOX.delivered_at))
+)
+
+
 def finish(session: Session, row_id: int, worker: str, outcome: Outcome, *,
            now: dt.datetime) -> bool:
     """Record what happened to a claimed row; ``False`` if the row is no longer this worker's
     (its lease ran out and another worker took it), in which case nothing is changed."""
-    values: dict[str, object] = dict(
-        state=outcome.state, lease_until=None, worker=None, updated_at=now,
-        problem_kind=outcome.problem_kind, problem=outcome.problem,
-        platform_status=outcome.platform_status,
-        platform_answer=(outcome.platform_answer or "")[:2000] or None,
-    )
-    if not outcome.counts_as_attempt:
-        values["attempts"] = GradeOutbox.attempts - 1
-    if outcome.next_attempt_at is not None:
-        values["next_attempt_at"] = outcome.next_attempt_at
-    if outcome.state is DeliveryState.DELIVERED:
-        values["delivered_at"] = now
-    result = session.execute(
-        update(GradeOutbox).where(GradeOutbox.id == row_id, GradeOutbox.worker == worker,
-                                  GradeOutbox.state == DeliveryState.IN_FLIGHT)
-        .values(**values).execution_options(synchronize_session=False)
-    )
+    return finish_many(session, worker, [(row_id, outcome, now)]) == 1
+
+
+def finish_many(session: Session, worker: str,
+                outcomes: Sequence[tuple[int, Outcome, dt.datetime]]) -> int:
+    """Record several claimed rows' outcomes in one transaction; how many were still this
+    worker's (the others are left as they are)."""
+    result = session.connection().execute(_FINISH, [{
+        "row_id": row_id, "me": worker, "state": outcome.state, "now": now,
+        "problem_kind": outcome.problem_kind, "problem": outcome.problem,
+        "platform_status": outcome.platform_status,
+        "platform_answer": (outcome.platform_answer or "")[:2000] or None,
+        "uncounted": 0 if outcome.counts_as_attempt else 1,
+        "next_at": outcome.next_attempt_at,
+        "delivered_at": now if outcome.state is DeliveryState.DELIVERED else None,
+    } for row_id, outcome, now in outcomes])
     session.commit()
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def send_again(session: Session, row_id: int, *, now: dt.datetime | None = None) -> GradeOutbox:

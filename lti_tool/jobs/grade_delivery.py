@@ -1,12 +1,18 @@
 """Scores waiting in the grade outbox go to the LMS gradebooks (a periodic task, every minute).
 
+Each run keeps taking batches while there are scores due, for up to :data:`DRAIN_SECONDS`: a
+single batch a minute would take ten minutes over a thousand grades whatever the LMS allows.
 The outbox claims rows itself (lti_tool/grades/outbox.py), so several consumers on several
-machines can run this at once without sending a score twice or out of order.
+machines can run this at once (a run outlasting the minute included) without sending a score
+twice or out of order.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from huey import Huey, crontab
@@ -17,11 +23,24 @@ from lti_tool.jobs.context import JobContext
 log = logging.getLogger(__name__)
 
 
-def deliver_grades(deliverer: Deliverer) -> dict[str, int]:
-    counts = dict(deliverer.deliver_due_scores().counts)
+DRAIN_SECONDS = 50.0
+"""How long one run goes on taking batches: under the minute between runs."""
+
+
+def deliver_grades(deliverer: Deliverer, *, limit: int = 100, parallelism: int = 4,
+                   budget: float = DRAIN_SECONDS,
+                   clock: Callable[[], float] = time.monotonic) -> dict[str, int]:
+    """Deliver batches until none is due (a batch claims nothing) or the budget is spent."""
+    counts: Counter[str] = Counter()
+    deadline = clock() + budget
+    while True:
+        batch = deliverer.deliver_due_scores(limit=limit, parallelism=parallelism).counts
+        counts.update(batch)
+        if not batch or clock() >= deadline:
+            break
     for state, count in counts.items():
         log.info("grades %s: %d", state, count)
-    return counts
+    return dict(counts)
 
 
 def register(huey: Huey, context: JobContext) -> Any:

@@ -1,4 +1,4 @@
-"""``worklink worker --once`` sends the grades waiting in the outbox."""
+"""``worklink worker --once`` and the periodic task send the grades waiting in the outbox."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from lti_tool.cli import main
 from lti_tool.grades import outbox
+from lti_tool.jobs.grade_delivery import deliver_grades
 from tests.lti_tool.grades.conftest import GradeWorld
 
 
@@ -22,3 +23,26 @@ def test_a_worker_pass_delivers_the_outbox(world: GradeWorld, tmp_path: Path,
     result = CliRunner().invoke(main, ["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert [a.body["scoreGiven"] for a in world.lms.accepted] == [11]
+
+
+def test_one_run_of_the_periodic_task_takes_batches_until_nothing_is_due(
+        world: GradeWorld) -> None:
+    """Four scores, batches of two: one run delivers all of them, not two a minute."""
+    with world.session() as session:
+        for student in range(4):
+            outbox.enqueue(session, world.score(student, points=student + 1), now=world.clock.now)
+        session.commit()
+    counts = deliver_grades(world.deliverer(), limit=2, parallelism=2)
+    assert counts == {"delivered": 4}
+    assert sorted(a.body["scoreGiven"] for a in world.lms.accepted) == [1, 2, 3, 4]
+
+
+def test_a_run_stops_taking_batches_when_its_time_is_spent(world: GradeWorld) -> None:
+    with world.session() as session:
+        for student in range(4):
+            outbox.enqueue(session, world.score(student), now=world.clock.now)
+        session.commit()
+    ticks = iter(range(100))
+    counts = deliver_grades(world.deliverer(), limit=2, parallelism=1, budget=0.5,
+                            clock=lambda: float(next(ticks)))
+    assert counts == {"delivered": 2}  # one batch, then the budget was spent
