@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Table, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from competencies.mastery.calculation import Calculation, CalculationMethod, calculator
@@ -20,6 +21,7 @@ from competencies.mastery.evidence import RaterType
 from competencies.mastery.scale import MasteryScale
 from competencies.messages import N_
 from competencies.models import CourseMasteryPolicy, Evidence, MasteryStanding, ScaleLevel
+from competencies.models import RaterType as StoredRaterType
 from competencies.orm import utcnow
 from competencies.package import ScaleLevelRecord
 
@@ -33,6 +35,11 @@ DEFAULT_SCALE = MasteryScale.of([
 ])
 DEFAULT_CALCULATION = Calculation(CalculationMethod.WEIGHTED_AVERAGE)
 """Canvas's default for new outcomes (its "weighted average", 65% on the latest)."""
+
+
+_EVIDENCE = cast(Table, Evidence.__table__).c
+_RATERS = {kind: RaterType(kind.value) for kind in StoredRaterType}
+"""The stored rater kinds as the calculation's (a lookup: an enum call per row costs more)."""
 
 
 def course_policy(session: Session, course_id: int) -> tuple[Calculation, MasteryScale]:
@@ -63,17 +70,19 @@ def recompute(session: Session, course_id: int, pairs: Iterable[tuple[str, int]]
     by_learner: defaultdict[str, list[int]] = defaultdict(list)
     for learner, item in wanted:
         by_learner[learner].append(item)
+    # On the table's columns, not the mapped class's: the rows are read as plain tuples, without
+    # the ORM's per-row loading, which cost more than the calculation itself.
     rows = session.execute(
-        select(Evidence.learner_ref, Evidence.item_id, Evidence.score, Evidence.scale_max,
-               Evidence.rated_at, Evidence.rater_type, Evidence.weight)
-        .where(Evidence.course_id == course_id, Evidence.superseded_at.is_(None),
-               _pairs(Evidence.learner_ref, Evidence.item_id, by_learner))
-        .order_by(Evidence.rated_at, Evidence.id)
+        select(_EVIDENCE.learner_ref, _EVIDENCE.item_id, _EVIDENCE.score, _EVIDENCE.scale_max,
+               _EVIDENCE.rated_at, _EVIDENCE.rater_type, _EVIDENCE.weight)
+        .where(_EVIDENCE.course_id == course_id, _EVIDENCE.superseded_at.is_(None),
+               _pairs(_EVIDENCE.learner_ref, _EVIDENCE.item_id, by_learner))
+        .order_by(_EVIDENCE.rated_at, _EVIDENCE.id)
     ).all()
     grouped: defaultdict[tuple[str, int], list[EvidencePoint]] = defaultdict(list)
     for learner, item, score, scale_max, rated_at, rater, weight in rows:
         on_scale = score / scale_max * top if scale_max else score
-        grouped[learner, item].append(EvidencePoint(on_scale, rated_at, RaterType(rater.value),
+        grouped[learner, item].append(EvidencePoint(on_scale, rated_at, _RATERS[rater],
                                                     weight=weight))
     existing = {
         (s.learner_ref, s.item_id): s for s in session.scalars(
@@ -102,6 +111,7 @@ def recompute(session: Session, course_id: int, pairs: Iterable[tuple[str, int]]
     return standings
 
 
-def _pairs(learner: InstrumentedAttribute[str], item: InstrumentedAttribute[int],
+def _pairs(learner: InstrumentedAttribute[str] | ColumnElement[Any],
+           item: InstrumentedAttribute[int] | ColumnElement[Any],
            by_learner: dict[str, list[int]]) -> ColumnElement[bool]:
     return or_(*((learner == ref) & item.in_(items) for ref, items in by_learner.items()))
