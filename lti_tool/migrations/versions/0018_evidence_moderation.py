@@ -1,7 +1,7 @@
 """evidence remembers how a teacher moderated the employer's rating it came from
 
-Revision ID: 0017_evidence_moderation
-Revises: 0016_student_work
+Revision ID: 0018_evidence_moderation
+Revises: 0017_uploads
 Create Date: 2026-12-07 01:50:00
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0017_evidence_moderation'
-down_revision: str | None = '0016_student_work'
+revision: str = '0018_evidence_moderation'
+down_revision: str | None = '0017_uploads'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
