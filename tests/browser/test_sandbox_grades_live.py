@@ -173,7 +173,7 @@ def test_faults_and_a_killed_worker_still_leave_each_score_once_and_in_order(liv
 
         assert requests.post(f"{url}/sandbox/faults", timeout=10, json={"score": [
             {"status": 503}, {"status": 429, "retry_after": 1}, {"status": "hang", "seconds": 1.5},
-            {"status": 502}]}).status_code == 200
+            {"status": "lost"}, {"status": 502}]}).status_code == 200
         scores(1)
         try:
             worker("doomed", dies_after=1).deliver_due_scores(parallelism=1)
