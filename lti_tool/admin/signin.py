@@ -1,7 +1,10 @@
 """One-time sign-in links for the operator, printed by ``worklink admin link``.
 
 The link carries a token signed for :attr:`Purpose.ADMIN_LINK`; its nonce is also stored in the
-``ephemeral_value`` table and deleted on first use, so a link works once, on any worker.
+``ephemeral_value`` table and deleted on first use, so a link works once, on any worker. The
+token rides in the URL's fragment (``/admin/signin#<token>``), which a browser never sends: no
+access log, proxy or Referer holds it; the page's script moves it into the form the operator
+submits.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def issue_link(session: Session, signer: Signer, base_url: str,
                                expires_at=int(time.time() + lifetime.total_seconds())))
     session.commit()
     token = signer.dumps(Purpose.ADMIN_LINK, nonce, max_age=int(lifetime.total_seconds()))
-    return f"{base_url.rstrip('/')}/admin/signin?token={token}"
+    return f"{base_url.rstrip('/')}/admin/signin#{token}"
 
 
 def redeem(session: Session, signer: Signer, token: str) -> str | None:

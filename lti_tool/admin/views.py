@@ -36,13 +36,13 @@ def _pending_count() -> int:
 
 
 @bp.get("/signin")
-def signin_form() -> str | tuple[str, int]:
-    """Ask before spending the link: chat apps and mail scanners open links on their own."""
-    token = request.args.get("token", "")
-    if not token:
-        return error_page(400, gettext(
-            "This page needs the sign-in link printed by `worklink admin link`."))
-    return render_template("admin/signin.html", token=token)
+def signin_form() -> str:
+    """Ask before spending the link: chat apps and mail scanners open links on their own.
+
+    The token is in the fragment, so the server never sees it here; the page's script puts it in
+    the form and clears it from the address bar.
+    """
+    return render_template("admin/signin.html")
 
 
 @bp.post("/signin")
