@@ -14,6 +14,7 @@ import urllib.request
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -39,8 +40,15 @@ class Frame:
             (By.CSS_SELECTOR, "iframe.tool-frame")))
 
     def wait_heading(self, text: str) -> None:
-        WebDriverWait(self.browser, 30).until(
-            EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), text))
+        try:
+            WebDriverWait(self.browser, 30).until(
+                EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), text))
+        except TimeoutException:
+            # Say what the frame showed instead, so a failure can be read from CI's output.
+            body = self.browser.execute_script(
+                "return document.body ? document.body.innerText : '(no body)'")
+            location = self.browser.execute_script("return window.location.pathname")
+            raise AssertionError(f"no heading {text!r} after 30 s at {location}: {body[:600]}") from None
         self.check()
 
     def check(self) -> None:

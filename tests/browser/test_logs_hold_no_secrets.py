@@ -59,6 +59,12 @@ def gunicorn(fresh_database_url: str, tmp_path: Path) -> Iterator[tuple[str, str
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+             # The production config's logging, with threads: here gunicorn also serves the
+             # sandbox platform, so a launch's JWKS fetch is a request to itself, and Chromium
+             # holds idle preconnected sockets that each pin a sync worker until its timeout (in
+             # production the proxy in front buffers requests). Two sync workers could deadlock
+             # for 30 s; threads cannot.
+             "--worker-class", "gthread", "--threads", "8",
              "lti_tool.wsgi:app"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
