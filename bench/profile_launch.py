@@ -119,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                         else f"sqlite:///{workdir / 'worklink.db'}")
         prepare_worklink_database(simulator, database_url)
         env = {"MODE": "production", "SECRET_KEY": os.urandom(32).hex(), "BASE_URL": BASE_URL,
-               "DATABASE_URL": database_url, "INSTANCE_DIR": str(workdir)}
+               "DATABASE_URL": database_url, "INSTANCE_DIR": str(workdir),
+               "OUTBOUND_ALLOW": "127.0.0.1"}  # the simulator platform is on loopback
         if args.redis:
             env["REDIS_URL"] = BENCH_REDIS_URL
         from lti_tool.app import create_app

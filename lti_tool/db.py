@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
-import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,8 +13,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
-
-from lti_tool.driver_sql import DriverStatements
 
 log = logging.getLogger(__name__)
 
@@ -31,48 +27,14 @@ class Database:
         self.bind = bind
         self.engine = bind if isinstance(bind, Engine) else bind.engine
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self.statements = DriverStatements(self.engine.dialect)
-        """The launch path's statements, compiled once for this database's dialect."""
         # A test binds the app to a connection inside a transaction; sessions then work in
         # savepoints so that the test can roll everything back.
         join = {} if isinstance(bind, Engine) else {"join_transaction_mode": "create_savepoint"}
         self.sessions = sessionmaker(bind=bind, expire_on_commit=False, **join)
-        self._kept: KeptConnections | None = None
-
-    def keep_connections(self) -> None:
-        """Keep each thread's request connection open between its requests.
-
-        For long-lived worker threads (gunicorn's): taking a connection out of the pool and
-        putting it back costs more than a launch's own statements. Django calls these
-        persistent connections. A thread that ends gives its connection back to the pool.
-        """
-        if isinstance(self.bind, Engine) and self._kept is None:
-            self._kept = KeptConnections(self.bind, ping_when_idle=not self.is_sqlite)
 
     def dispose(self) -> None:
-        """Close this thread's kept connection and every idle pooled one."""
-        if self._kept is not None:
-            self._kept.close_this_thread()
+        """Close every idle pooled connection."""
         self.engine.dispose()
-
-    def request_connection(self) -> Connection:
-        """The connection a request's unit of work uses; give it back with ``release``."""
-        assert isinstance(self.bind, Engine)
-        return self._kept.take() if self._kept is not None else self.bind.connect()
-
-    def release(self, connection: Connection) -> None:
-        """After the unit of work ended its transaction."""
-        if self._kept is not None:
-            self._kept.put_back()
-        else:
-            connection.close()
-
-    def discard(self, connection: Connection) -> None:
-        """A connection in an unknown state: closed for good, its pool slot freed."""
-        connection.invalidate()
-        connection.close()
-        if self._kept is not None:
-            self._kept.close_this_thread()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -96,21 +58,22 @@ class Database:
 
 
 class UnitOfWork:
-    """One request's connection and transaction, for the paths where every statement counts.
+    """One request's connection and transaction, shared by its Core statements and its ORM session.
 
-    Nothing is durable until :meth:`commit`; whatever is left uncommitted when the request ends
-    is rolled back. After a commit the next statement starts a new transaction. Core statements
-    go through :attr:`connection`; the launch path's hot statements run on :meth:`cursor`, the
-    same DB-API connection in the same transaction (see :mod:`lti_tool.driver_sql`). Ask for
-    :attr:`writer` or :meth:`write_cursor` before writing: on SQLite that transaction takes the
+    A request takes one connection from the pool, on first use, and gives it back when it ends:
+    the launch path's Core statements (:attr:`connection`, :attr:`writer`) and the pages' ORM
+    session (:attr:`session`, what :func:`db_session` returns) run on it, in one transaction.
+    Nothing is durable until a commit (:meth:`commit`, or the session's own ``commit``, which
+    ends the same transaction); whatever is left uncommitted when the request ends is rolled
+    back. Ask for :attr:`writer` before writing with Core: on SQLite that transaction takes the
     write lock up front.
     """
 
     def __init__(self, database: Database) -> None:
         self._database = database
         self._connection: Connection | None = None
+        self._session: Session | None = None
         self._writing = False
-        self.statements = database.statements
 
     @property
     def _standalone(self) -> bool:
@@ -121,109 +84,81 @@ class UnitOfWork:
         """For reading (and for writing once :attr:`writer` began the transaction)."""
         if not self._standalone:
             # Bound to one connection (the test suite): savepoints on it must nest, so the
-            # request's ORM session owns the one transaction both work in. With an engine they
-            # are separate connections, as in production.
-            return db_session().connection()
+            # request's ORM session owns the one transaction both work in.
+            return self.session.connection()
         if self._connection is None:
-            self._connection = self._database.request_connection()
+            assert isinstance(self._database.bind, Engine)
+            self._connection = self._database.bind.connect()
         return self._connection
+
+    @property
+    def session(self) -> Session:
+        """The request's ORM session, on the request's connection."""
+        if self._session is None:
+            if self._standalone:
+                # "control_fully": the session's commit and rollback end the connection's
+                # transaction, whether Core statements or the session began it, so a page that
+                # commits through the session commits everything the request did.
+                self._session = self._database.sessions(
+                    bind=self.connection, join_transaction_mode="control_fully")
+            else:
+                self._session = self._database.sessions()
+        return self._session
 
     @property
     def writer(self) -> Connection:
         """For writing: a transaction that holds SQLite's write lock from its first statement."""
         connection = self.connection
-        if self._standalone and not self._writing:
-            driver = connection.connection.driver_connection
-            if _in_transaction(driver):
+        if not self._standalone:
+            return connection
+        driver = connection.connection.driver_connection
+        if not (self._writing and _in_transaction(driver)):
+            if connection.in_transaction() or _in_transaction(driver):
                 # Only reads so far: end them, so the write transaction starts on fresh data.
-                self._end(commit=True)
+                self.commit()
             if self._database.is_sqlite:
+                # SQLAlchemy joins a transaction the driver began (see _sqlite_begin).
                 driver.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
             self._writing = True
         return connection
 
-    def cursor(self) -> Any:
-        """A DB-API cursor in this unit's transaction, for reading."""
-        return self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-
-    def write_cursor(self) -> Any:
-        """A DB-API cursor in this unit's write transaction."""
-        return self.writer.connection.driver_connection.cursor()  # type: ignore[union-attr]
-
     def commit(self) -> None:
-        if not self._standalone:
-            db_session().commit()
-            return
-        self._end(commit=True)
+        self._writing = False
+        if self._session is not None and (self._session.in_transaction()
+                                          or not self._standalone):
+            self._session.commit()  # ends the connection's transaction too (control_fully)
+        elif self._connection is not None:
+            self._end(self._connection, commit=True)
 
     def close(self) -> None:
-        connection = self._connection
+        """As the request ends: roll back what was not committed, give the connection back."""
+        session, connection = self._session, self._connection
+        self._session = self._connection = None
+        self._writing = False
+        if session is not None:
+            session.close()
         if connection is None:
             return
         try:
-            self._end(commit=False)
+            self._end(connection, commit=False)
         except Exception as exc:
-            # The rollback failed (a connection the server dropped, seen by the driver's own
-            # cursor where SQLAlchemy could not mark it): never hand it to the next request.
-            # Logged, not raised: this runs as the request ends, whatever its answer was.
+            # The rollback failed (a connection the server dropped): never hand it to the next
+            # request. Logged, not raised: this runs as the request ends, whatever its answer was.
             log.warning("discarding a database connection whose rollback failed: %s", exc)
-            self._connection = None
-            self._database.discard(connection)
-            return
-        self._connection = None
-        self._database.release(connection)
+            connection.invalidate()
+        connection.close()
 
-    def _end(self, *, commit: bool) -> None:
-        self._writing = False
-        connection = self._connection
-        if connection is None:
-            return
+    @staticmethod
+    def _end(connection: Connection, *, commit: bool) -> None:
         if connection.in_transaction():
-            # Core statements began it: SQLAlchemy ends it (and the driver's with it).
             transaction = connection.get_transaction()
             assert transaction is not None
             transaction.commit() if commit else transaction.rollback()
         else:
+            # A BEGIN IMMEDIATE with no statement after it yet: only the driver knows.
             driver = connection.connection.driver_connection
             if _in_transaction(driver):
                 driver.commit() if commit else driver.rollback()  # type: ignore[union-attr]
-
-
-class KeptConnections:
-    """One open connection per thread, reused by each request the thread serves."""
-
-    def __init__(self, engine: Engine, *, ping_when_idle: bool) -> None:
-        self._engine = engine
-        self._ping_when_idle = ping_when_idle
-        self._local = threading.local()
-
-    def take(self) -> Connection:
-        local = self._local
-        connection: Connection | None = getattr(local, "connection", None)
-        if connection is not None and (connection.closed or connection.invalidated):
-            connection.close()  # a request hit a dead connection: start afresh
-            connection = None
-        if (connection is not None and self._ping_when_idle
-                and time.monotonic() - local.released > PING_AFTER_IDLE_SECONDS
-                and not _answers(connection.connection.driver_connection)):
-            connection.invalidate()
-            connection.close()
-            connection = None
-        if connection is None:
-            connection = local.connection = self._engine.connect()
-            local.released = time.monotonic()
-            # Back to the pool when the thread is gone (a threaded dev server's, say).
-            weakref.finalize(threading.current_thread(), connection.close)
-        return connection
-
-    def put_back(self) -> None:
-        self._local.released = time.monotonic()
-
-    def close_this_thread(self) -> None:
-        connection: Connection | None = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._local.connection = None
 
 
 def _in_transaction(driver: Any) -> bool:
@@ -325,16 +260,11 @@ def database(app: Flask | None = None) -> Database:
 
 
 def db_session() -> Session:
-    """The request's session, opened on first use."""
-    if "db_session" not in g:
-        g.db_session = database().sessions()
-    return g.db_session  # type: ignore[no-any-return]
+    """The request's ORM session, on the request's one connection, opened on first use."""
+    return db_work().session
 
 
 def _close_request_session(_exc: BaseException | None) -> None:
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
     work = g.pop("db_work", None)
     if work is not None:
         work.close()

@@ -52,10 +52,7 @@ def _user_locales(user_id: int) -> tuple[str | None, str | None]:
     from lti_tool.db import db_work
     from lti_tool.models import User
 
-    # The request's own connection: the ORM session's when the page opened one, else the unit
-    # of work's (the launch path), so asking costs no second connection.
-    connection = g.db_session.connection() if "db_session" in g else db_work().connection
-    row = connection.execute(
+    row = db_work().connection.execute(
         select(User.locale, User.launch_locale).where(User.id == user_id)).first()
     return (row[0], row[1]) if row else (None, None)
 

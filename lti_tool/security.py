@@ -126,9 +126,7 @@ def bind_session(response: WerkzeugResponse, principal: Principal) -> Principal:
         deployment_id=principal.deployment_id, course_id=principal.course_id,
         role=principal.role.value, launch_id=principal.launch_id,
         lifetime=config.launch_lifetime_seconds)
-    # On every launch: the driver's cursor, as the launch's other statements (lti_tool.driver_sql).
-    work.statements.get("browser_session.insert", lambda: sessions.INSERT).execute(
-        work.write_cursor(), row)
+    work.writer.execute(sessions.INSERT, row)
     bound = dataclasses.replace(principal, session_id=row["id"])
     g.principal = bound
     g.session_token = token

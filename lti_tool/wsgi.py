@@ -9,12 +9,8 @@ from __future__ import annotations
 import gc
 
 from lti_tool.app import create_app
-from lti_tool.db import database
 
 app = create_app()
-# gunicorn's workers (and their threads) serve request after request: each keeps its database
-# connection open between them rather than taking one from the pool every time.
-database(app).keep_connections()
 
 # Everything built so far (modules, the app, SQLAlchemy's mappers and compiled caches) lives as
 # long as the worker. Freezing it takes those objects out of the garbage collector's reach, so

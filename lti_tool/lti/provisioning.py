@@ -67,31 +67,24 @@ def upsert(work: UnitOfWork, model: type[Base], keys: dict[str, Any], values: di
            *also: str) -> Any:
     """Insert or update one row identified by ``keys``; returns its primary key, or a row of
     the key and the ``also`` columns when those are named."""
-    table = model.__table__  # type: ignore[attr-defined]
-    inserted = {name: d.arg if d.is_scalar else d.arg(None)
-                for name, d in _insert_defaults(table, (*keys, *values))}
-
-    def build() -> Any:
-        binds = {name: bindparam(name, type_=table.c[name].type)
-                 for name in (*keys, *values, *inserted)}
-        statement = insert_for_dialect(work.statements.dialect.name, table).values(binds)
-        return statement.on_conflict_do_update(
-            index_elements=list(keys), set_={name: statement.excluded[name] for name in values},
-        ).returning(table.c.id, *(table.c[name] for name in also))
-
-    statement = work.statements.get(f"upsert {table.name} {tuple(keys)} {tuple(values)} {also}",
-                                    build)
-    row = statement.execute(work.write_cursor(), {**keys, **values, **inserted}).fetchall()[0]
+    connection = work.writer
+    statement = _upsert_statement(connection.dialect.name, model, tuple(keys), tuple(values), also)
+    row = connection.execute(statement, {**keys, **values}).one()
     return tuple(row) if also else int(row[0])
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_defaults(table: Any, named: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
-    """Columns with a Python-side default (created_at) the statement does not name: they get
-    it on insert only, as Core would."""
-    return tuple((column.name, column.default) for column in table.columns
-                 if column.default is not None and not column.primary_key
-                 and column.name not in named)
+def _upsert_statement(dialect_name: str, model: type[Base], keys: tuple[str, ...],
+                      values: tuple[str, ...], also: tuple[str, ...]) -> Any:
+    """Built once per statement shape: SQLAlchemy caches its compiled form by the statement."""
+    table = model.__table__  # type: ignore[attr-defined]
+    # Columns with a Python-side default the statement does not name (created_at) get it from
+    # Core on insert; the update sets only ``values``, so they keep what they were.
+    binds = {name: bindparam(name, type_=table.c[name].type) for name in (*keys, *values)}
+    statement = insert_for_dialect(dialect_name, table).values(binds)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in values},
+    ).returning(table.c.id, *(table.c[name] for name in also))
 
 
 def insert_ignore(connection: Connection, model: type[Base], keys: dict[str, Any],

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from flask import has_request_context
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
 
 from lti_tool.db import Database, db_work
 
@@ -31,6 +33,9 @@ class EphemeralStore(Protocol):
         """Remember ``key``; ``False`` if it was already there (a replay)."""
 
 
+_TABLE = "ephemeral_value"
+
+
 def _dump(value: dict[str, Any]) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
@@ -39,60 +44,58 @@ class DatabaseStore:
     """Inside a request the statements join the request's unit of work, and the view commits
     (so a launch is one transaction); elsewhere (CLI, worker) each call commits on its own.
 
-    These few statements run on every launch, so they go to the driver's cursor as SQL text in
-    its own parameter style: SQLAlchemy's statement compilation, execution context and type
-    processing cost several times what SQLite or PostgreSQL take to run them.
+    Written as SQL text: the same five statements on every launch, the same on SQLite and
+    PostgreSQL (both know ``ON CONFLICT`` and ``RETURNING``).
     """
+
+    _PUT = text(f"INSERT INTO {_TABLE} (key, value, expires_at) VALUES (:key, :value, :expires) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "expires_at = excluded.expires_at")
+    _GET = text(f"SELECT value, expires_at FROM {_TABLE} WHERE key = :key")
+    _TAKE = text(f"DELETE FROM {_TABLE} WHERE key = :key RETURNING value, expires_at")
+    # An expired entry no longer guards anything: the key may be taken again.
+    _ADD_ONCE = text(f"INSERT INTO {_TABLE} (key, value, expires_at) VALUES (:key, :value, :expires) "
+                     f"ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at "
+                     f"WHERE {_TABLE}.expires_at <= :now")
+    _PURGE = text(f"DELETE FROM {_TABLE} WHERE expires_at <= :now")
 
     def __init__(self, database: Database) -> None:
         self.database = database
-        p = "%s" if database.engine.dialect.name == "postgresql" else "?"
-        table = "ephemeral_value"
-        self._put = (f"INSERT INTO {table} (key, value, expires_at) VALUES ({p}, {p}, {p}) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-                     "expires_at = excluded.expires_at")
-        self._get = f"SELECT value, expires_at FROM {table} WHERE key = {p}"
-        self._take = f"DELETE FROM {table} WHERE key = {p} RETURNING value, expires_at"
-        # An expired entry no longer guards anything: the key may be taken again.
-        self._add_once = (f"INSERT INTO {table} (key, value, expires_at) VALUES ({p}, {p}, {p}) "
-                          f"ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at "
-                          f"WHERE {table}.expires_at <= {p}")
-        self._purge = f"DELETE FROM {table} WHERE expires_at <= {p}"
 
     @contextmanager
-    def _cursor(self, *, write: bool = True) -> Iterator[Any]:
+    def _connection(self, *, write: bool = True) -> Iterator[Connection]:
         if has_request_context():
             work = db_work()
-            yield work.write_cursor() if write else work.cursor()
+            yield work.writer if write else work.connection
         else:
             with self.database.begin() as connection:
-                yield connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                yield connection
 
     def put(self, key: str, value: dict[str, Any], ttl: int) -> None:
-        with self._cursor() as cursor:
-            cursor.execute(self._put, (key, _dump(value), int(time.time()) + ttl))
+        with self._connection() as connection:
+            connection.execute(self._PUT, {"key": key, "value": _dump(value),
+                                           "expires": int(time.time()) + ttl})
 
     def get(self, key: str) -> dict[str, Any] | None:
-        with self._cursor(write=False) as cursor:
-            row = cursor.execute(self._get, (key,)).fetchone()
+        with self._connection(write=False) as connection:
+            row = connection.execute(self._GET, {"key": key}).first()
         return _live(row)
 
     def take(self, key: str) -> dict[str, Any] | None:
-        with self._cursor() as cursor:
-            # fetchall: the driver finishes the DELETE before the transaction moves on.
-            rows = cursor.execute(self._take, (key,)).fetchall()
-        return _live(rows[0] if rows else None)
+        with self._connection() as connection:
+            row = connection.execute(self._TAKE, {"key": key}).first()
+        return _live(row)
 
     def add_once(self, key: str, ttl: int) -> bool:
         now = int(time.time())
-        with self._cursor() as cursor:
-            cursor.execute(self._add_once, (key, b"1", now + ttl, now))
-            return bool(cursor.rowcount == 1)
+        with self._connection() as connection:
+            result = connection.execute(self._ADD_ONCE, {"key": key, "value": b"1",
+                                                         "expires": now + ttl, "now": now})
+            return bool(result.rowcount == 1)
 
     def purge_expired(self) -> int:
-        with self._cursor() as cursor:
-            cursor.execute(self._purge, (int(time.time()),))
-            return int(cursor.rowcount or 0)
+        with self._connection() as connection:
+            return int(connection.execute(self._PURGE, {"now": int(time.time())}).rowcount or 0)
 
 
 def _live(row: Any) -> dict[str, Any] | None:

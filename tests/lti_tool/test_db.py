@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import threading
-
-import psycopg
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
@@ -61,100 +57,82 @@ def test_a_connection_in_steady_use_is_not_pinged(database_url: str,
         engine.dispose()
 
 
-def _kept_database(url: str) -> Database:
-    database = Database(url)
-    database.keep_connections()
-    return database
+def _count(work: UnitOfWork) -> int:
+    return int(work.connection.execute(text("SELECT count(*) FROM ephemeral_value")).scalar_one())
 
 
-def _driver(work: UnitOfWork) -> object:
-    return work.connection.connection.driver_connection
+_INSERT = text("INSERT INTO ephemeral_value (key, value, expires_at) VALUES (:key, 'x', 1)")
 
 
-def test_a_thread_keeps_its_connection_between_units_of_work_but_not_their_data(
+def test_a_request_runs_core_statements_and_its_orm_session_on_one_connection(
         fresh_database_url: str) -> None:
-    database = _kept_database(fresh_database_url)
-    try:
-        first = UnitOfWork(database)
-        driver = _driver(first)
-        first.write_cursor().execute(
-            "INSERT INTO ephemeral_value (key, value, expires_at) VALUES ('left', 'x', 1)")
-        first.close()  # never committed
-        second = UnitOfWork(database)
-        assert _driver(second) is driver
-        rows = second.cursor().execute("SELECT count(*) FROM ephemeral_value").fetchall()
-        assert rows[0][0] == 0
-        second.close()
-    finally:
-        database.dispose()
-
-
-def test_each_thread_has_its_own_connection_and_gives_it_back_when_it_ends(
-        fresh_database_url: str) -> None:
-    database = _kept_database(fresh_database_url)
+    database = Database(fresh_database_url)
     try:
         work = UnitOfWork(database)
-        mine = _driver(work)
-        work.close()
-        theirs: list[object] = []
-
-        def serve_one_request() -> None:
-            other = UnitOfWork(database)
-            theirs.append(_driver(other))
-            other.close()
-
-        thread = threading.Thread(target=serve_one_request)
-        thread.start()
-        thread.join()
-        assert theirs and theirs[0] is not mine
-        assert database.engine.pool.checkedout() == 2  # type: ignore[attr-defined]
-        del thread
-        gc.collect()
+        work.writer.execute(_INSERT, {"key": "core"})
+        assert work.session.connection().connection.driver_connection is \
+            work.connection.connection.driver_connection
+        # The session sees the Core write before any commit: the same transaction.
+        assert work.session.execute(text("SELECT count(*) FROM ephemeral_value")).scalar_one() == 1
         assert database.engine.pool.checkedout() == 1  # type: ignore[attr-defined]
+        work.close()
+        assert database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     finally:
         database.dispose()
 
 
-def test_a_kept_connection_the_server_dropped_while_idle_is_replaced(
-        fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    if not fresh_database_url.startswith("postgresql"):
-        pytest.skip("only a server database drops idle connections")
-    database = _kept_database(fresh_database_url)
+def test_what_a_request_leaves_uncommitted_is_rolled_back_and_its_commit_keeps_everything(
+        fresh_database_url: str) -> None:
+    database = Database(fresh_database_url)
     try:
         work = UnitOfWork(database)
-        pid = work.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
-        work.close()
-        _terminate_backend(fresh_database_url, pid)
-        monkeypatch.setattr(db_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+        work.writer.execute(_INSERT, {"key": "left"})
+        work.close()  # never committed
         work = UnitOfWork(database)
-        assert work.connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+        assert _count(work) == 0
+        work.writer.execute(_INSERT, {"key": "core"})
+        work.session.execute(_INSERT, {"key": "orm"})
+        work.session.commit()  # a page commits through its session: the Core write goes too
+        work.close()
+        work = UnitOfWork(database)
+        assert _count(work) == 2
+        work.close()
+    finally:
+        database.dispose()
+
+
+def test_a_write_after_a_commit_takes_the_write_lock_again(fresh_database_url: str) -> None:
+    """SQLite: a writer after the session committed begins IMMEDIATE again, not a stale DEFERRED."""
+    database = Database(fresh_database_url)
+    try:
+        work = UnitOfWork(database)
+        work.writer.execute(_INSERT, {"key": "a"})
+        work.session.commit()
+        work.connection.execute(text("SELECT 1"))  # a read opens a transaction
+        work.writer.execute(_INSERT, {"key": "b"})
+        work.commit()
+        work.close()
+        work = UnitOfWork(database)
+        assert _count(work) == 2
         work.close()
     finally:
         database.dispose()
 
 
 def test_a_connection_that_died_inside_a_request_is_not_handed_to_the_next(
-        fresh_database_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    """The hot path runs on the driver's cursor, where SQLAlchemy never sees a disconnect: the
-    unit of work must notice at its rollback and give the next request a new connection."""
+        fresh_database_url: str) -> None:
     if not fresh_database_url.startswith("postgresql"):
         pytest.skip("only a server database drops connections")
-    database = _kept_database(fresh_database_url)
+    database = Database(fresh_database_url)
     try:
         work = UnitOfWork(database)
-        cursor = work.write_cursor()
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
+        pid = work.writer.execute(text("SELECT pg_backend_pid()")).scalar_one()
         _terminate_backend(fresh_database_url, pid)
-        with pytest.raises(psycopg.OperationalError):
-            cursor.execute("INSERT INTO ephemeral_value (key, value, expires_at) "
-                           "VALUES ('k', 'v', 1)")
+        with pytest.raises(OperationalError):
+            work.writer.execute(_INSERT, {"key": "k"})
         work.close()  # the request's teardown: its rollback meets the dead connection
-        assert "rollback failed" in caplog.text
         work = UnitOfWork(database)
-        cursor = work.cursor()
-        cursor.execute("SELECT pg_backend_pid()")
-        assert cursor.fetchone()[0] != pid
+        assert work.connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
         work.close()
     finally:
         database.dispose()
