@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from competencies.scoring.vocabulary import RaterKind, RatingStatus
 from competencies.tasks import versions
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Rubric
+from competencies.work.for_supervisor import SupervisorView, view_for
 from lti_tool.models import User
 
 NOT_OBSERVED = "__not_observed__"
@@ -34,7 +35,8 @@ class EmployerPage:
     """Criterion → level label or :data:`NOT_OBSERVED`, as saved."""
     comments: Mapping[str, str]
     read_only: bool
-    artifacts: Sequence[object] = ()
+    work: SupervisorView
+    """The student's handed-in work and hours log, found through the link's placement."""
 
     def lowest(self, criterion: str) -> str:
         found = next(c for c in self.rubric.criteria if c.name == criterion)
@@ -59,7 +61,8 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
         chosen={name: (row.level if row.level is not None else NOT_OBSERVED)
                 for name, row in rows.items() if row.level is not None or row.not_observed},
         comments={name: row.comment for name, row in rows.items()},
-        read_only=state is LinkState.USED or not RatingStatus(rating.status).editable)
+        read_only=state is LinkState.USED or not RatingStatus(rating.status).editable,
+        work=view_for(session, placement))
 
 
 def choices_from_form(form: Mapping[str, str]) -> dict[str, Choice]:

@@ -26,10 +26,15 @@ from flask import (
 from flask_babel import gettext, refresh
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from competencies.audit import Actor
+from competencies.audit import Actor, record
+from competencies.messages import N_
 from competencies.partners import links
 from competencies.scoring import ratings
 from competencies.scoring.ratings import ScoringError
+from competencies.work import for_supervisor
+from competencies.work.model import Artifact
+from competencies.work.submissions import WorkRefused
+from competencies.work.vocabulary import HoursConfirmation
 from lti_tool.config import app_config
 from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session
@@ -40,6 +45,7 @@ from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
 from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import LANGUAGE_NAMES
 from lti_tool.signing import Purpose, signer
+from lti_tool.work_access import refusal_text
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
 # An employer has no Worklink session: the signed link (in the wl_employer cookie) is theirs, and
@@ -150,13 +156,48 @@ def submit() -> Page:
     return redirect("/employer/review", code=303)
 
 
+@bp.post("/hours")
+def review_hours() -> Page:
+    """The supervisor confirms or disputes one entry of the student's hours log."""
+    verified = _from_cookie(form=True)
+    if not isinstance(verified, Verified):
+        return verified
+    session = db_session()
+    view = employer_page.load(session, verified.link, verified.state)
+    if view.read_only:
+        return _render(verified, error=_read_only(verified), status=409)
+    action = request.form.get("action", "")
+    try:
+        entry_id = int(request.form.get("entry", ""))
+    except ValueError:
+        entry_id = 0
+    link, actor = verified.link, _actor(verified.link.supervisor.name)
+    try:
+        if action not in ("confirm", "dispute"):
+            raise WorkRefused(N_("Choose to confirm or to dispute the entry."))
+        entry = for_supervisor.review_hours(
+            session, link.placement, entry_id, confirm=action == "confirm",
+            supervisor_name=link.supervisor.name, note=request.form.get("note", ""), now=_now())
+    except WorkRefused as exc:
+        session.rollback()
+        _speak(_lang(request.form.get("lang") or link.supervisor.language))
+        return _render(_reverify(verified), error=refusal_text(exc), status=422)
+    record(session, actor, f"hours.{entry.confirmation}", registration_id=link.registration_id,
+           course_id=link.course_id, placement_id=link.placement_id, link_id=link.id,
+           entry_id=entry.id, hours=entry.hours, work_date=str(entry.work_date))
+    session.commit()
+    _speak(_lang(request.form.get("lang") or link.supervisor.language))
+    return _render(verified, notice=gettext("Hours confirmed.") if action == "confirm"
+                   else gettext("Hours disputed: the student will see your note."))
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 def _render(verified: Verified, *, error: str | None = None, notice: str | None = None,
             status: int = 200) -> Page:
     view = employer_page.load(db_session(), verified.link, verified.state)
     lang = _lang(request.values.get("lang") or verified.link.supervisor.language)
-    return _page("employer/review.html", lang, view=view,
+    return _page("employer/review.html", lang, view=view, hours_status=_hours_status,
                            other_lang="es" if lang == "en" else "en",
                            language_names=LANGUAGE_NAMES,
                            form_token=_form_token(verified.link.jti), error=error,
@@ -225,6 +266,10 @@ def _read_only(verified: Verified) -> str:
 def _lang(preferred: str | None) -> str:
     asked = request.values.get("lang")
     return language(asked if asked in ("en", "es") else preferred)
+
+
+def _hours_status(entry: Artifact) -> str:
+    return gettext(HoursConfirmation(entry.confirmation or "unconfirmed").label)
 
 
 def _actor(name: str) -> Actor:
