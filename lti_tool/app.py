@@ -68,6 +68,9 @@ def create_app(config: Config | None = None, *, database: Database | None = None
         from lti_tool.sandbox import init_app as init_sandbox
 
         init_sandbox(app)
+    from lti_tool.jobs import start as start_jobs
+
+    start_jobs(app)  # last: its threads query as soon as they run
     return app
 
 

@@ -21,6 +21,7 @@ from lti_tool.jobs.grade_delivery import deliver_grades
 from lti_tool.jobs.purge import purge_expired
 from lti_tool.lti import services
 from lti_tool.mail.jobs import send_due_mail
+from lti_tool.models import configure_all
 
 
 @click.command()
@@ -42,6 +43,7 @@ def worker(threads: int, once: bool) -> None:
             for outcome, count in send_due_mail(database, config).items():
                 click.echo(f"mail {outcome}: {count}")
             return
+        configure_all()  # before the consumer's threads race to import and query
         # The queue the web app fills, whatever WORKLINK_JOBS says about the web process.
         jobs = build(context, make_huey(dataclasses.replace(config, jobs=JobsMode.WORKER)))
         jobs.huey.create_consumer(workers=threads, worker_type="thread", periodic=True,

@@ -25,8 +25,19 @@ def init_app(app: Flask) -> None:
     config = app.extensions["worklink.config"]
     jobs = build(JobContext(config, database(app), lti_services(app)))
     app.extensions["worklink.jobs"] = jobs
-    if config.jobs is JobsMode.THREADS:
-        consumer = start_in_process(jobs)
+
+
+def start(app: Flask) -> None:
+    """Start the in-process consumer (``WORKLINK_JOBS=threads``), once the app is complete.
+
+    Called last by ``create_app``: its threads query at once (the periodic purge), and must
+    find every model imported and configured (:func:`lti_tool.models.configure_all`).
+    """
+    from lti_tool.models import configure_all
+
+    if app.extensions["worklink.config"].jobs is JobsMode.THREADS:
+        configure_all()
+        consumer = start_in_process(app.extensions["worklink.jobs"])
         app.extensions["worklink.jobs_consumer"] = consumer
         atexit.register(consumer.stop, graceful=True)
 
