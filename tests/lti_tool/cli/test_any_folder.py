@@ -81,10 +81,10 @@ def test_admin_links_lead_to_the_running_demo(
         f"http://127.0.0.1:5123 {os.getpid()}\n")
     done = _run(folder, env, "admin", "link")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("http://127.0.0.1:5123/admin/signin?token=")
+    assert done.stdout.startswith("http://127.0.0.1:5123/admin/signin#")
     configured = _run(folder, env | {"WORKLINK_BASE_URL": "https://worklink.example"},
                       "admin", "link")
-    assert configured.stdout.startswith("https://worklink.example/admin/signin?token=")
+    assert configured.stdout.startswith("https://worklink.example/admin/signin#")
 
 
 def test_a_demo_that_stopped_leaves_the_default_address(tmp_path: Path) -> None:
