@@ -46,6 +46,9 @@ class Purpose(enum.StrEnum):
     EMPLOYER_LINK = "employer-link"
     """What an employer's pages sign: the form tokens bound to their link (the link itself is a
     JWT signed with the tool's key, see :mod:`lti_tool.employer.tokens`)."""
+    FILE_DOWNLOAD = "file-download"
+    """A download URL for one stored file of a student's work, expiring, that needs no login
+    (the LMS fetches files named in a submission itself; pages show thumbnails by it)."""
 
 
 _FORMAT = 1
