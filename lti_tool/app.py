@@ -50,15 +50,13 @@ def create_app(config: Config | None = None, *, database: Database | None = None
     from lti_tool.employer.views import bp as employer_bp
     from lti_tool.student import bp as student_bp
     from lti_tool.teacher import bp as teacher_bp
-    from lti_tool.uploads import bp as uploads_bp
-    from lti_tool.uploads.downloads import bp as files_bp
+    from lti_tool.uploads import init_app as init_uploads
 
     app.register_blueprint(teacher_bp)
     app.register_blueprint(student_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(employer_bp)
-    app.register_blueprint(uploads_bp)
-    app.register_blueprint(files_bp)
+    init_uploads(app)
     rate_limit.init_app(app, config)
     # The LTI layer hands an accepted launch on; the audiences' pages draw where it lands.
     from lti_tool.landing import render_landing

@@ -24,6 +24,12 @@ class Destination(Protocol):
         (a closed task, work handed in) with its reason; ``None`` when it is not theirs."""
         ...
 
+    def open_for(self, session: Session, user_id: int, course_id: int, resource_link_id: int
+                 ) -> int | None:
+        """The student's submission for a placed task of their course, started if need be (in
+        the caller's transaction: a refused upload commits nothing); ``None`` if no such task."""
+        ...
+
     def files_held(self, session: Session, submission_id: int) -> int:
         """Files the submission's current version holds."""
         ...

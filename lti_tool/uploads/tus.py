@@ -38,7 +38,7 @@ from lti_tool import csrf
 from lti_tool.config import app_config
 from lti_tool.db import db_session, db_work
 from lti_tool.models import Upload
-from lti_tool.security import SESSION_HEADER, Principal, current_principal
+from lti_tool.security import SESSION_HEADER, Principal, Role, current_principal
 from lti_tool.storage import artifact_store
 from lti_tool.uploads import parts
 from lti_tool.uploads.completion import complete
@@ -80,9 +80,12 @@ def _speak_tus_with_a_session() -> Response | None:
     if request.headers.get("Tus-Resumable") != TUS_VERSION:
         return _answer(412, gettext("This upload needs a newer page: reload it and try again."),
                        Tus_Version=TUS_VERSION)
-    if not request.headers.get(SESSION_HEADER) or current_principal() is None:
+    principal = current_principal() if request.headers.get(SESSION_HEADER) else None
+    if principal is None:
         return _answer(401, gettext("Your session has ended. Open Worklink again from your "
                                     "course, then send the file again."))
+    if principal.role is not Role.STUDENT:
+        return _answer(403, gettext("Only students upload work here."))
     return None
 
 
@@ -120,11 +123,18 @@ def create() -> Response:
     if metadata is None:
         return _answer(400, gettext("The upload's description could not be read."))
     filename = clean_filename(metadata.get("filename", ""))
-    submission_id = _whole(metadata.get("submission"))
     target = destination()
-    if submission_id is None or principal.user_id is None or principal.course_id is None:
+    if principal.user_id is None or principal.course_id is None:
         return _answer(404, gettext("This work was not found."))
     session = db_session()
+    submission_id = _whole(metadata.get("submission"))
+    placed_id = _whole(metadata.get("placed"))
+    if submission_id is None and placed_id is not None:
+        # The student's first change to this task: their submission starts with the file.
+        submission_id = target.open_for(session, principal.user_id, principal.course_id,
+                                        placed_id)
+    if submission_id is None:
+        return _answer(404, gettext("This work was not found."))
     policy = target.policy(session, principal.user_id, principal.course_id, submission_id)
     if policy is None:
         return _answer(404, gettext("This work was not found."))

@@ -7,12 +7,15 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from competencies.orm import utcnow
+from competencies.tasks.model import Task
 from competencies.tasks.vocabulary import EvidenceKind
 from competencies.work import submissions
 from competencies.work.file_policy import DEFAULT, FilePolicy, Refusal
 from competencies.work.model import Artifact, Submission
 from competencies.work.stored_file import StoredFile
 from competencies.work.vocabulary import ArtifactKind
+from lti_tool.models import ResourceLink
 
 WORK_REFUSED = "work_refused"
 """A refusal whose sentence comes from the work domain (closed task, work handed in); its string
@@ -36,6 +39,17 @@ class SubmissionDestination:
         except submissions.WorkRefused as refused:
             return Refusal(WORK_REFUSED, refused.template, refused.params)
         return FilePolicy(DEFAULT.groups, DEFAULT.max_bytes, submissions.MAX_FILES)
+
+    def open_for(self, session: Session, user_id: int, course_id: int, resource_link_id: int
+                 ) -> int | None:
+        link = session.get(ResourceLink, resource_link_id)
+        if link is None or link.course_id != course_id or link.task_id is None:
+            return None
+        task = session.get(Task, link.task_id)
+        if task is None:
+            return None
+        placed = submissions.PlacedTask(link.id, course_id, task)
+        return submissions.open_submission(session, placed, user_id, utcnow()).id
 
     def files_held(self, session: Session, submission_id: int) -> int:
         number = session.scalar(select(Submission.current_number).where(

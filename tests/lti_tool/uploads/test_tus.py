@@ -13,12 +13,16 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.work import submissions
 from competencies.work.model import PlacedTaskWork, Submission
 from competencies.work.submissions import MAX_FILES
 from competencies.work.vocabulary import SubmissionState
 from lti_tool.jobs import jobs
 from lti_tool.models import Upload
+from lti_tool.security import Role
 from lti_tool.storage import artifact_store
+from tests.competencies.work.factories import classwork
+from tests.lti_tool.session_factories import session_token
 from tests.lti_tool.uploads.conftest import Classroom, kept_files, tus_headers
 from tests.lti_tool.uploads.photo_factories import jpeg_with_gps, pdf_document
 
@@ -263,3 +267,47 @@ def test_a_task_closed_while_the_file_travelled_keeps_nothing(
     assert answer.status_code == 409 and "closed this task" in answer.text
     assert kept_files(db, classroom.submissions[0]) == []
     assert list((config.instance_dir / "artifacts").rglob("*.*")) == []
+
+
+def test_the_first_file_starts_the_students_submission(app: Flask, client: FlaskClient,
+                                                      db: Session) -> None:
+    """Before any change the student has no submission: the placed task names where it goes."""
+    work = classwork(db, students=1)
+    db.commit()
+    token = session_token(app, Role.STUDENT, user_id=work.student(0),
+                          course_id=work.placed.course_id,
+                          registration_id=work.school.context.registration_id)
+    headers = {"Tus-Resumable": "1.0.0", "X-Worklink-Session": token}
+    content = pdf_document()
+    created = client.post("/uploads", headers={
+        **headers, "Upload-Length": str(len(content)),
+        "Upload-Metadata": _meta(filename="log.pdf", filetype="application/pdf",
+                                 placed=str(work.placed.resource_link_id))})
+    assert created.status_code == 201
+    assert _patch(client, headers, created.headers["Location"], 0, content).status_code == 204
+    submission = submissions.find_submission(db, work.placed.resource_link_id, work.student(0))
+    assert submission is not None and len(kept_files(db, submission.id)) == 1
+
+
+def test_a_refused_first_file_starts_no_submission(app: Flask, client: FlaskClient,
+                                                   db: Session) -> None:
+    work = classwork(db, students=1)
+    db.commit()
+    token = session_token(app, Role.STUDENT, user_id=work.student(0),
+                          course_id=work.placed.course_id,
+                          registration_id=work.school.context.registration_id)
+    answer = client.post("/uploads", headers={
+        "Tus-Resumable": "1.0.0", "X-Worklink-Session": token, "Upload-Length": "10",
+        "Upload-Metadata": _meta(filename="page.html", filetype="text/html",
+                                 placed=str(work.placed.resource_link_id))})
+    assert answer.status_code == 422
+    db.expire_all()
+    assert submissions.find_submission(db, work.placed.resource_link_id, work.student(0)) is None
+
+
+def test_a_teacher_uploads_nothing_here(app: Flask, client: FlaskClient,
+                                       classroom: Classroom) -> None:
+    token = session_token(app, Role.TEACHER, user_id=classroom.students[0],
+                          course_id=classroom.course_id, registration_id=classroom.registration_id)
+    answer = _create(client, {"Tus-Resumable": "1.0.0", "X-Worklink-Session": token}, 100)
+    assert answer.status_code == 403
