@@ -29,14 +29,14 @@ from email.utils import format_datetime
 
 from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
 from competencies.work.file_policy import FilePolicy, Refusal
 from lti_tool import csrf
 from lti_tool.config import app_config
-from lti_tool.db import db_session, db_work
+from lti_tool.db import SQLITE_BEGIN, database, db_session, db_work
 from lti_tool.models import Upload
 from lti_tool.security import SESSION_HEADER, Principal, Role, current_principal
 from lti_tool.storage import artifact_store
@@ -126,7 +126,7 @@ def create() -> Response:
     target = destination()
     if principal.user_id is None or principal.course_id is None:
         return _answer(404, gettext("This work was not found."))
-    session = db_session()
+    session = _writing()
     submission_id = _whole(metadata.get("submission"))
     placed_id = _whole(metadata.get("placed"))
     if submission_id is None and placed_id is not None:
@@ -212,7 +212,7 @@ def append(upload_id: str) -> Response:
         return _answer(423, gettext("This file is still being sent; try again in a moment."))
     except FileNotFoundError:
         return _answer(404, gettext("This upload was not found; send the file again."))
-    session = db_session()
+    session = _writing()
     now = utcnow()
     found.received = received
     found.expires_at = now + dt.timedelta(hours=config.upload_expiry_hours)
@@ -254,6 +254,23 @@ def terminate(upload_id: str) -> Response:
     session.delete(found)
     session.commit()
     return _answer(204)
+
+
+def _writing() -> Session:
+    """The request's session in a transaction that takes SQLite's write lock at once.
+
+    A creation reads (the submission, the count) and then writes, as a completion does; two
+    uploads of one student arrive together, and a deferred SQLite transaction that read before
+    another committed cannot write afterwards ("database is locked"). Taking the lock first
+    makes the second wait its turn instead. Other databases ignore the option.
+    """
+    session = db_session()
+    db = database()
+    # Bound to one connection (the test suite), the session works in savepoints of the test's
+    # own transaction, which already holds whatever lock it needs.
+    if db.is_sqlite and isinstance(db.bind, Engine) and not session.in_transaction():
+        session.connection(execution_options={SQLITE_BEGIN: "IMMEDIATE"})
+    return session
 
 
 def _find(upload_id: str) -> Upload | Response:
