@@ -6,9 +6,10 @@ anything else, or a code-like query that matches no code, is a word search. Word
 the index migration 0003 built: PostgreSQL full-text search (english stemming, ranked by
 ``ts_rank`` with codes weighted above statements above keywords and notes), or SQLite FTS5
 (porter stemming, ranked by ``bm25`` with the same column weights); at most
-:data:`CANDIDATES` matches are ranked. Each word matches as a stemmed prefix on both: "health"
-finds "Healthcare", "nursing" finds "nurse" (both stem to "nurs"), as a teacher typing into a
-search box expects. Retired items are left out unless asked for.
+:data:`CANDIDATES` matches are ranked. Each word of four letters or more matches as a stemmed prefix on both:
+"health" finds "Healthcare", "nursing" finds "nurse" (both stem to "nurs"), as a teacher typing
+into a search box expects; shorter words match whole (:data:`PREFIX_FROM`). Retired items are
+left out unless asked for.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ _SQLITE_WEIGHTS = "10.0, 2.0, 2.0, 1.0, 0.5"
 
 _FTS = table("item_search", column("rowid"))
 """The FTS5 table of migration 0003 (SQLite only); the ORM does not model it."""
+
+PREFIX_FROM = 4
+"""Words this long or longer also match as prefixes; a shorter one ("a", "of", "the") matches
+only itself, in any of its forms: as a prefix it would expand to thousands of words in SQLite's
+index (FTS5 keeps no stop words) and slow every query holding it, for matches nobody meant."""
 
 CANDIDATES = 1000
 """The most matches a word search ranks. Ranking costs time per match: a word that most items
@@ -130,7 +136,7 @@ def _postgres_words(session: Session, terms: list[str], framework_id: int | None
     # search_vector is the generated column of migration 0003; the ORM does not model it.
     vector: ColumnElement[Any] = literal_column("item.search_vector")
     # "word:*" is a stemmed prefix; \w+ terms hold none of to_tsquery's operators (& | ! : ' ( )).
-    words = " & ".join(f"{term}:*" for term in terms)
+    words = " & ".join(term + (":*" if len(term) >= PREFIX_FROM else "") for term in terms)
     query = func.to_tsquery(literal_column("'english'::regconfig"), words)
     candidates = (
         select(Item.id.label("id"), func.ts_rank(vector, query).label("rank"))
@@ -144,7 +150,7 @@ def _sqlite_words(session: Session, terms: list[str], framework_id: int | None,
                   include_retired: bool, limit: int, offset: int) -> Sequence[Any]:
     # Each term quoted: FTS5 then reads it as a word, never as query syntax (AND, NEAR, col:);
     # the star makes it a prefix, stemmed by the porter tokenizer first.
-    match = " ".join(f'"{term}"*' for term in terms)
+    match = " ".join(f'"{term}"' + ("*" if len(term) >= PREFIX_FROM else "") for term in terms)
     # bm25() exists only in the query that MATCHes, so the candidates are ranked in there.
     candidates = (
         select(_FTS.c.rowid.label("id"),

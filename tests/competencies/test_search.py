@@ -154,3 +154,10 @@ CARE: list[Node] = [
 def test_words_match_prefixes_and_word_forms(db: Session, words: str, codes: list[str]) -> None:
     store(db, tree_package("care", "Care", CARE))
     assert _codes(search.by_words(db, words)) == codes
+
+
+def test_a_short_word_matches_only_itself(db: Session) -> None:
+    """"a" is not a prefix of every word starting with a (that would be slow, and not meant)."""
+    store(db, tree_package("care", "Care", CARE))
+    assert _codes(search.by_words(db, "cooks follow recipes")) == ["HC.3"]
+    assert _codes(search.by_words(db, "a")) == []
