@@ -45,6 +45,7 @@ from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
 from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import LANGUAGE_NAMES
 from lti_tool.signing import Purpose, signer
+from lti_tool.uploads.downloads import signed_url
 from lti_tool.work_access import refusal_text
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
@@ -198,6 +199,7 @@ def _render(verified: Verified, *, error: str | None = None, notice: str | None 
     view = employer_page.load(db_session(), verified.link, verified.state)
     lang = _lang(request.values.get("lang") or verified.link.supervisor.language)
     return _page("employer/review.html", lang, view=view, hours_status=_hours_status,
+                 file_url=_file_url, thumbnail_url=_thumbnail_url,
                            other_lang="es" if lang == "en" else "en",
                            language_names=LANGUAGE_NAMES,
                            form_token=_form_token(verified.link.jti), error=error,
@@ -266,6 +268,16 @@ def _read_only(verified: Verified) -> str:
 def _lang(preferred: str | None) -> str:
     asked = request.values.get("lang")
     return language(asked if asked in ("en", "es") else preferred)
+
+
+def _file_url(artifact: Artifact) -> str:
+    """The supervisor has no session: files reach them by signed, expiring, one-file URLs (the
+    page sends no Referer, so the URL stays on this page)."""
+    return signed_url(artifact.id)
+
+
+def _thumbnail_url(artifact: Artifact) -> str | None:
+    return signed_url(artifact.id, thumbnail=True) if artifact.thumbnail_key else None
 
 
 def _hours_status(entry: Artifact) -> str:

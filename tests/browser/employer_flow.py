@@ -6,6 +6,7 @@ moderates. Shared by the employer round trip (issue 10) and the grades round tri
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from typing import Any
 
@@ -18,10 +19,16 @@ from sqlalchemy.orm import Session
 from competencies.models import Framework, Item
 from competencies.tasks import library
 from competencies.tasks.library import CourseContext
-from competencies.tasks.vocabulary import AlignmentType
+from competencies.tasks.model import Task
+from competencies.tasks.vocabulary import AlignmentType, EvidenceKind
+from competencies.work import submissions
+from competencies.work.entries import add_link, save_reflection
+from competencies.work.handing_in import submit
+from competencies.work.hours import HoursEntry, log_hours
+from competencies.work.submissions import PlacedTask
 from lti_tool.db import Database, make_engine
 from lti_tool.mail.jobs import send_due_mail
-from lti_tool.models import Course, Deployment, ResourceLink
+from lti_tool.models import Course, Deployment, ResourceLink, User
 from tests.browser.sandbox_actions import click, sign_in
 from tests.browser.test_sandbox_launch import SCREENSHOTS
 from tests.competencies.tasks.task_factories import draft
@@ -55,6 +62,9 @@ def seed_task(url: str, *, aligned_to: Competency | None = None,
         assert deployment is not None
         context = CourseContext(course.id, deployment.id, deployment.registration_id)
         task = library.create_task(db, context, draft(title=TASK, employer_scored=True))
+        # What the student hands in (hand_in_work), asked before the task is frozen for them.
+        task.evidence = [EvidenceKind.LINKS.value, EvidenceKind.REFLECTION.value,
+                         EvidenceKind.HOURS_LOG.value]
         library.use_starter_rubric(db, context, task.id, "employability-skills")
         if aligned_to is not None:
             framework = Framework(identifier="esf-browser", title="Employability Skills")
@@ -71,6 +81,34 @@ def seed_task(url: str, *, aligned_to: Competency | None = None,
             assert link is not None, "the student launches the link first"
             link.task_id = task.id
             db.commit()
+    engine.dispose()
+
+
+def hand_in_work(url: str, student: str) -> None:
+    """``student``'s work for the task, handed in: a link, a reflection and four hours (the
+    student's pages are the submissions issue's own browser test)."""
+    engine = make_engine(url)
+    now = dt.datetime.now(dt.UTC)
+    with Session(engine, expire_on_commit=False) as db:
+        task = db.scalar(select(Task).where(Task.title == TASK))
+        person = db.scalar(select(User).where(User.name == student))
+        assert task is not None and person is not None
+        course = db.scalar(select(Course).where(Course.title == "WBL Seminar (Sandbox)"))
+        assert course is not None
+        link = db.scalar(select(ResourceLink).where(ResourceLink.task_id == task.id))
+        if link is None:
+            link = ResourceLink(course_id=course.id, resource_link_id="employer-flow-task",
+                                title=TASK, task_id=task.id)
+            db.add(link)
+            db.flush()
+        submission = submissions.open_submission(
+            db, PlacedTask(link.id, course.id, task), person.id, now)
+        add_link(db, submission, "https://portfolio.example.org/clinic", "Clinic portfolio", now)
+        save_reflection(db, submission, "<p>Triage taught me to listen first.</p>", now)
+        log_hours(db, submission, HoursEntry(now.date(), "Triage with the charge nurse", hours=4,
+                                             site="Bronx Community Clinic"), now.date(), now)
+        submit(db, submission, now, due_at=None)
+        db.commit()
     engine.dispose()
 
 
@@ -155,13 +193,20 @@ def mailed_link(live_server: Any) -> str:
     return str(url)
 
 
-def rate_on_a_phone(browser: Any, url: str, student: str, *, screenshot: str | None = None) -> None:
-    """The supervisor opens the link on a phone, rates every criterion Proficient (one not
-    observed), signs and submits."""
+def rate_on_a_phone(browser: Any, url: str, student: str, *, screenshot: str | None = None,
+                    confirm_hours: bool = False) -> None:
+    """The supervisor opens the link on a phone, (reads the work and confirms the hours,) rates
+    every criterion Proficient (one not observed), signs and submits."""
     browser.set_window_size(390, 844)
     text = open_as_supervisor(browser, url)
     assert f"Rate {student}'s work" in text and TASK in text
     assert "#" not in browser.current_url  # the token left the address bar
+    if confirm_hours:
+        assert "Clinic portfolio" in text and "Triage taught me to listen first." in text
+        assert "4 hours logged, 0 confirmed by you" in text
+        press(browser, "Confirm these hours")
+        wait_for(browser, "Hours confirmed.")
+        assert "4 hours logged, 4 confirmed by you" in page_text(browser)
     for name in CRITERIA:
         level = "Not observed" if name == NOT_OBSERVED else "Proficient"
         browser.find_element(By.XPATH, f"//fieldset[legend[normalize-space()='{name}']]"

@@ -1,6 +1,7 @@
 """Issue 10 end to end in a real browser: a teacher in the sandbox LMS adds a partner and a
 placement and sends the link; the test's SMTP server receives the email; a phone-sized browser
-opens the link from it, scores the rubric and signs; the teacher adjusts one criterion with a
+opens the link from it, reads the student's handed-in work, confirms the logged hours, scores the
+rubric and signs; the teacher adjusts one criterion with a
 reason and accepts; the audit log shows each step; tampered, revoked and expired links each
 show their page.
 """
@@ -19,6 +20,7 @@ from competencies.partners.links import EmployerLink
 from lti_tool.db import make_engine
 from lti_tool.employer import issuing
 from tests.browser.employer_flow import (
+    hand_in_work,
     mailed_link,
     moderate,
     open_as_supervisor,
@@ -39,7 +41,9 @@ def test_the_employer_round_trip(browser: Any, live_server: Any) -> None:
     seed_task(live_server.config.database_url)
     place_and_issue_link(browser, live_server.url, "Amani Okafor")
     url = mailed_link(live_server)
-    rate_on_a_phone(browser, url, "Amani Okafor", screenshot="worklink-employer-phone.png")
+    hand_in_work(live_server.config.database_url, "Amani Okafor")
+    rate_on_a_phone(browser, url, "Amani Okafor", screenshot="worklink-employer-phone.png",
+                    confirm_hours=True)
 
     # The teacher sees the pending rating, adjusts one criterion with a reason and accepts.
     final = moderate(browser, live_server.url, "Amani Okafor",
@@ -51,7 +55,7 @@ def test_the_employer_round_trip(browser: Any, live_server: Any) -> None:
     wait_for(browser, "No employer link is live")
     press(browser, "Audit log")
     audit = page_text(browser)
-    for action in ("link.issued", "link.opened", "rating.saved", "link.used",
+    for action in ("link.issued", "link.opened", "hours.confirmed", "rating.saved", "link.used",
                    "rating.submitted", "rating.accepted", "link.revoked"):
         assert action in audit, action
     # The rating changed: the accepted row says from what to what, and why.

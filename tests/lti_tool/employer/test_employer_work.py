@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,7 @@ from competencies.work.hours import HoursEntry, log_hours
 from competencies.work.model import Artifact
 from lti_tool.config import Config
 from lti_tool.employer import issuing
+from lti_tool.storage import artifact_store, new_key
 from tests.competencies.work.factories import NOW, TODAY, classwork, photo, stored_rows
 from tests.lti_tool.employer.conftest import TEACHER, all_levels, form_token, open_link
 
@@ -32,12 +35,19 @@ class HandedIn:
     other_entry: Artifact
 
 
+PHOTO = b"\xff\xd8\xff\xe0 a re-encoded photo's bytes"
+
+
 @pytest.fixture
-def handed_in(db: Session, config: Config) -> HandedIn:
+def handed_in(app: Flask, db: Session, config: Config) -> HandedIn:
     work = classwork(db, evidence=ASKED)
     placement = work.school.place(db)
     submission = work.open(db)
-    submissions.add_file(db, submission, photo(1), NOW)
+    store, key, thumb = artifact_store(app), new_key(), new_key("thumbnails", ".jpg")
+    store.put(key, [PHOTO])
+    store.put(thumb, [b"thumbnail"])
+    submissions.add_file(db, submission, dataclasses.replace(
+        photo(1), key=key, thumbnail_key=thumb, size=len(PHOTO)), NOW)
     add_link(db, submission, "https://portfolio.example.org/amani", "My portfolio", NOW)
     save_reflection(db, submission, "<p>I learned <strong>triage</strong>.</p>", NOW)
     entry = log_hours(db, submission, HoursEntry(TODAY, "Triage with the charge nurse", hours=4,
@@ -54,6 +64,13 @@ def test_the_supervisor_sees_the_handed_in_work_and_the_hours(
     open_link(client, handed_in.token)
     page = client.get("/employer/review").get_data(as_text=True)
     assert "site-1.jpg" in page and "image/jpeg" in page
+    # The supervisor has no session: the file and its thumbnail by signed one-file URLs.
+    [download] = re.findall(r'href="(/files/s/[^"]+)"', page)
+    assert page.count('src="/files/s/') == 1
+    answer = client.get(download)
+    assert answer.status_code == 200 and answer.data == PHOTO
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in answer.headers["Content-Disposition"]
     assert 'href="https://portfolio.example.org/amani"' in page and "nofollow" in page
     assert "<strong>triage</strong>" in page
     assert "Triage with the charge nurse" in page and "Bronx Community Clinic" in page
