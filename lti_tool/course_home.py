@@ -1,8 +1,8 @@
 """A course's placed tasks with where its students are, and the next thing a teacher should do.
 
-Counted with one grouped query per kind of progress, whatever the number of tasks. The counts
-are those Worklink has today: students in the course, who opened each task, whose grade went to
-the LMS gradebook (and whose is on its way). Submissions add their own counts when they exist.
+Counted with one grouped query per kind of progress, whatever the number of tasks: students in
+the course, who opened each task, whose work is a draft and whose is handed in, whose grade went
+to the LMS gradebook (and whose is on its way).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
 from competencies.tasks.search import Filters, TaskHit, search
 from competencies.tasks.vocabulary import ContinuumStage, LibraryScope
+from competencies.work.model import Submission
+from competencies.work.vocabulary import SubmissionState
 from lti_tool.models import (
     Course,
     DeliveryState,
@@ -43,6 +45,9 @@ class PlacedTask:
     opened: int
     grades_sent: int
     grades_waiting: int
+    drafts: int = 0
+    """Students writing their work (a draft, or revising work returned to them)."""
+    handed_in: int = 0
 
     @property
     def not_started(self) -> int:
@@ -75,10 +80,21 @@ def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
               & (Enrollment.course_id == course_id) & (Enrollment.role == STUDENT_ROLE))
         .where(TaskOpen.resource_link_id.in_(link_ids))
         .group_by(TaskOpen.resource_link_id)).all())
+    states: dict[int, dict[str, int]] = {}
+    for link, state, count in session.execute(
+            select(Submission.resource_link_id, Submission.state, func.count())
+            .join(Enrollment, (Enrollment.user_id == Submission.student_id)
+                  & (Enrollment.course_id == course_id) & (Enrollment.role == STUDENT_ROLE))
+            .where(Submission.resource_link_id.in_(link_ids))
+            .group_by(Submission.resource_link_id, Submission.state)):
+        states.setdefault(link, {})[state] = count
     sent = _grades(session, link_ids, (DeliveryState.DELIVERED,))
     waiting = _grades(session, link_ids, (DeliveryState.PENDING, DeliveryState.IN_FLIGHT))
     placed = [PlacedTask(link, task, title, due, rubric is not None, students,
-                         opened.get(link, 0), sent.get(link, 0), waiting.get(link, 0))
+                         opened.get(link, 0), sent.get(link, 0), waiting.get(link, 0),
+                         drafts=states.get(link, {}).get(SubmissionState.DRAFT.value, 0)
+                         + states.get(link, {}).get(SubmissionState.RETURNED.value, 0),
+                         handed_in=states.get(link, {}).get(SubmissionState.SUBMITTED.value, 0))
               for link, task, title, due, rubric in links]
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     return sorted(placed, key=lambda p: (p.due_at or far, p.title.casefold()))

@@ -57,7 +57,7 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
                 return render_placement(task, course, user, principal), 200
             if principal.role is Role.STUDENT:
                 record_open(db_session(), provisioned.resource_link_pk, provisioned.user_id)
-                return render_student_task(task, course, user), 200
+                return render_student_task(task, course, user, provisioned.resource_link_pk), 200
     if principal.is_staff:
         return render_teacher_home(conn, course, user, principal), 200
     if principal.role is Role.STUDENT:

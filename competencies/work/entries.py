@@ -32,15 +32,16 @@ def check_link(url: str) -> str:
     """The link as it will be kept, or :class:`WorkRefused` saying what is wrong with it."""
     url = url.strip()
     if not url:
-        raise WorkRefused(N_("Type or paste the link's address."))
+        raise WorkRefused(N_("Type or paste the link's address."), field="url")
     if len(url) > URL_MAX:
-        raise WorkRefused(N_("That link is longer than %(max)d characters."), max=URL_MAX)
+        raise WorkRefused(N_("That link is longer than %(max)d characters."), field="url",
+                          max=URL_MAX)
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https"):
         raise WorkRefused(N_("Only web links can be added: the address must start with "
-                             "http:// or https://."))
+                             "http:// or https://."), field="url")
     if not parts.hostname or any(c.isspace() for c in url):
-        raise WorkRefused(N_("“%(url)s” is not a complete web address."), url=url[:200])
+        raise WorkRefused(N_("“%(url)s” is not a complete web address."), field="url", url=url[:200])
     return url
 
 
@@ -50,7 +51,7 @@ def add_link(session: Session, submission: Submission, url: str, title: str,
     title = title.strip()
     if len(title) > LINK_TITLE_MAX:
         raise WorkRefused(N_("Keep the link's title under %(max)d characters."),
-                          max=LINK_TITLE_MAX)
+                          field="title", max=LINK_TITLE_MAX)
     return add_artifact(session, submission, EvidenceKind.LINKS,
                         {"url": checked, "title": title or None}, now)
 
@@ -66,7 +67,7 @@ def save_reflection(session: Session, submission: Submission, text: str,
     body = sanitize(text).strip()
     if len(body) > REFLECTION_MAX:
         raise WorkRefused(N_("The reflection is too long: keep it under %(max)d characters."),
-                          max=REFLECTION_MAX)
+                          field="reflection", max=REFLECTION_MAX)
     version = working_version(session, submission, now)
     existing = current_artifacts(session, submission, ArtifactKind.REFLECTION)
     if len(existing) == 1 and existing[0].body_html == body:

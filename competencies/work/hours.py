@@ -57,21 +57,23 @@ class HoursTotal:
 def check_entry(entry: HoursEntry, today: dt.date) -> dict[str, object]:
     """The entry's stored values, or :class:`WorkRefused` naming the first problem."""
     if entry.work_date is None:
-        raise WorkRefused(N_("Give the date you worked."))
+        raise WorkRefused(N_("Give the date you worked."), field="work_date")
     if entry.work_date > today:
         raise WorkRefused(N_("The date %(date)s is in the future: log hours once you have "
-                             "worked them."), date=entry.work_date.isoformat())
+                             "worked them."), field="work_date", date=entry.work_date.isoformat())
     hours = _hours(entry)
     activity = entry.activity.strip()
     if not activity:
-        raise WorkRefused(N_("Say what you did during these hours."))
+        raise WorkRefused(N_("Say what you did during these hours."), field="activity")
     if len(activity) > ACTIVITY_MAX:
-        raise WorkRefused(N_("Keep the activity under %(max)d characters."), max=ACTIVITY_MAX)
+        raise WorkRefused(N_("Keep the activity under %(max)d characters."), field="activity",
+                          max=ACTIVITY_MAX)
     if entry.stage and entry.stage not in ContinuumStage.__members__.values():
-        raise WorkRefused(N_("Choose a stage from the list."))
+        raise WorkRefused(N_("Choose a stage from the list."), field="stage")
     site = entry.site.strip()
     if len(site) > SITE_MAX:
-        raise WorkRefused(N_("Keep the site's name under %(max)d characters."), max=SITE_MAX)
+        raise WorkRefused(N_("Keep the site's name under %(max)d characters."), field="site",
+                          max=SITE_MAX)
     return {"work_date": entry.work_date, "starts_at": entry.starts_at, "ends_at": entry.ends_at,
             "hours": hours, "activity": activity, "stage": entry.stage or None,
             "site": site or None, "confirmation": HoursConfirmation.UNCONFIRMED.value}
@@ -80,27 +82,29 @@ def check_entry(entry: HoursEntry, today: dt.date) -> dict[str, object]:
 def _hours(entry: HoursEntry) -> float:
     if (entry.starts_at is None) != (entry.ends_at is None):
         raise WorkRefused(N_("Give both the start and the end time, or only the number of "
-                             "hours."))
+                             "hours."), field="ends_at")
     if entry.starts_at is not None and entry.ends_at is not None:
         if entry.ends_at <= entry.starts_at:
             raise WorkRefused(N_("The end time (%(end)s) is not after the start time "
-                                 "(%(start)s)."), end=entry.ends_at.strftime("%H:%M"),
+                                 "(%(start)s)."), field="ends_at", end=entry.ends_at.strftime("%H:%M"),
                               start=entry.starts_at.strftime("%H:%M"))
         minutes = ((entry.ends_at.hour * 60 + entry.ends_at.minute)
                    - (entry.starts_at.hour * 60 + entry.starts_at.minute))
         spanned = round(minutes / 60, 2)
         if entry.hours is not None and abs(entry.hours - spanned) > 0.01:
             raise WorkRefused(N_("%(hours)s hours does not match %(start)s to %(end)s; give the "
-                                 "times or the hours."), hours=f"{entry.hours:g}",
+                                 "times or the hours."), field="hours", hours=f"{entry.hours:g}",
                               start=entry.starts_at.strftime("%H:%M"),
                               end=entry.ends_at.strftime("%H:%M"))
         return spanned
     if entry.hours is None:
-        raise WorkRefused(N_("Give the hours you worked, or the start and end time."))
+        raise WorkRefused(N_("Give the hours you worked, or the start and end time."),
+                          field="hours")
     if not math.isfinite(entry.hours) or entry.hours <= 0:
-        raise WorkRefused(N_("Hours must be more than 0."))
+        raise WorkRefused(N_("Hours must be more than 0."), field="hours")
     if entry.hours > DAY_HOURS:
-        raise WorkRefused(N_("One entry can hold at most 24 hours; log each day apart."))
+        raise WorkRefused(N_("One entry can hold at most 24 hours; log each day apart."),
+                          field="hours")
     return round(entry.hours, 2)
 
 

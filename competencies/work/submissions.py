@@ -43,13 +43,16 @@ class WorkRefused(ValueError):
     """A change to a student's work refused, with a message fit to show; nothing was changed.
 
     ``template`` is marked for translation (``N_``) and formatted with ``params``, so the shell
-    can show it in the page's language: ``gettext(exc.template, **exc.params)``.
+    can show it in the page's language: ``gettext(exc.template, **exc.params)``; ``field`` names
+    the input at fault, so the page can link its error summary to it.
     """
 
-    def __init__(self, template: str, **params: Any) -> None:
+    def __init__(self, template: str, *, field: str | None = None, **params: Any) -> None:
         super().__init__(template % params if params else template)
         self.template = template
         self.params = params
+        self.field = field
+        """The form field the message is about, when it is about one (``url``, ``hours``…)."""
 
 
 class SubmissionNotFound(WorkRefused):

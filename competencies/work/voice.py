@@ -31,12 +31,13 @@ class SurveyAnswers:
         for text in (self.learned, self.would_change):
             if len(text) > TEXT_MAX:
                 raise WorkRefused(N_("Keep each survey answer under %(max)d characters."),
-                                  max=TEXT_MAX)
+                                  field="learned", max=TEXT_MAX)
         if self.recommend is not None and self.recommend not in Recommendation.__members__.values():
-            raise WorkRefused(N_("Choose yes, maybe or no for recommending the placement."))
+            raise WorkRefused(N_("Choose yes, maybe or no for recommending the placement."),
+                              field="recommend")
         for rating in (self.rating_experience, self.rating_learning, self.rating_support):
             if rating is not None and not 1 <= rating <= 5:
-                raise WorkRefused(N_("Ratings go from 1 to 5."))
+                raise WorkRefused(N_("Ratings go from 1 to 5."), field="ratings")
 
 
 def record_survey(session: Session, version: SubmissionVersion, answers: SurveyAnswers,
@@ -66,7 +67,8 @@ def declare_pathway(session: Session, user_id: int, pathway: str, cluster: str |
     """The student's career interest becomes ``pathway`` (blank: they no longer say)."""
     pathway = pathway.strip()
     if len(pathway) > PATHWAY_MAX or len(cluster or "") > PATHWAY_MAX:
-        raise WorkRefused(N_("Keep the pathway under %(max)d characters."), max=PATHWAY_MAX)
+        raise WorkRefused(N_("Keep the pathway under %(max)d characters."), field="pathway",
+                          max=PATHWAY_MAX)
     interest = session.get(CareerInterest, user_id)
     if not pathway:
         if interest is not None:

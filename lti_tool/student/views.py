@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 
 from competencies.tasks.model import Task
 from competencies.tasks.versions import freeze
+from competencies.work.submissions import PlacedTask
 from lti_tool import course_home
 from lti_tool.db import db_session
 from lti_tool.models import Course, User
@@ -36,12 +37,18 @@ def render_student_home(conn: Connection, course: Course | CourseView | None,
                            placed=placed)
 
 
-def render_student_task(task: Task, course: CourseView | None, user: PersonView | None) -> str:
-    """The task a student opened from the course: what to do, what to hand in, what it builds."""
+def render_student_task(task: Task, course: CourseView | None, user: PersonView | None,
+                        link_id: int | None = None) -> str:
+    """The task a student opened from the course: what to do, their work on it, what it builds."""
+    if course is not None and user is not None and user.id is not None and link_id is not None:
+        from lti_tool.student.work import render_student_task_page
+
+        return render_student_task_page(PlacedTask(link_id, course.id, task), course, user,
+                                        user.id)
     session = db_session()
     # First use by a student freezes the task: what their work is scored against stays put
     # even if the teacher edits the task later (a new version is taken then).
     version = freeze(session, task)
     session.commit()
-    return render_template("student/task.html", view=task_view(session, task), course=course,
-                           user=user, version=version)
+    return render_template("student/task_preview.html", view=task_view(session, task),
+                           course=course, user=user, version=version)

@@ -42,8 +42,8 @@ def test_the_teacher_home_lists_placed_tasks_with_counts(app: Flask, flow: Flow,
                                          page, re.S)}
     assert set(rows) == {"Job shadow at a clinic", "Interview a pharmacist"}
     clinic = rows["Job shadow at a clinic"].split()
-    assert clinic[-3:] == ["1", "1", "0"], rows  # not started, opened, grade sent
-    assert rows["Interview a pharmacist"].split()[-3:] == ["2", "0", "0"]
+    assert clinic[-5:] == ["1", "1", "0", "0", "0"], rows  # not started, opened, draft, in, sent
+    assert rows["Interview a pharmacist"].split()[-5:] == ["2", "0", "0", "0", "0"]
     assert "Next thing to do" in page and "Set a due date" in page
 
     student = flow.launch(role="Learner", sub="student-2").get_data(as_text=True)

@@ -1,0 +1,146 @@
+"""A placed task's submissions across the class, for the teacher: who handed in, late, missing.
+
+Read in a fixed number of statements whatever the class size: the students, the submissions
+with their versions, the current artifacts counted by kind, the final scores and the grades.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from competencies.scoring.model import FinalScore
+from competencies.work.handing_in import status_of
+from competencies.work.model import Artifact, PlacedTaskWork, Submission, SubmissionVersion
+from competencies.work.submissions import PlacedTask, in_version
+from competencies.work.vocabulary import ArtifactKind, Status
+from lti_tool.models import DeliveryState, Enrollment, GradeOutbox, User
+from lti_tool.security import Role
+
+WAITING = frozenset({Status.SUBMITTED, Status.AWAITING_EMPLOYER})
+"""Handed in and waiting for someone: the teacher, or the employer's rating."""
+NOT_HANDED_IN = frozenset({Status.NOT_STARTED, Status.DRAFT, Status.RETURNED})
+
+
+@dataclasses.dataclass(frozen=True)
+class StudentWork:
+    student_id: int
+    name: str
+    status: Status
+    submission_id: int | None
+    version: int | None
+    """The latest version's number."""
+    handed_in_at: dt.datetime | None
+    """When the latest handed-in version was handed in."""
+    late: bool
+    """The latest handed-in version came after the due date, or nothing came and it is past."""
+    counts: dict[str, int]
+    """Artifacts of the latest version by :class:`ArtifactKind` value."""
+    hours: float
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassWork:
+    placed: PlacedTask
+    rows: list[StudentWork]
+    closed: bool
+    prompts: list[str]
+
+    @property
+    def counts(self) -> dict[Status, int]:
+        return dict(collections.Counter(row.status for row in self.rows))
+
+    @property
+    def late(self) -> int:
+        return sum(1 for row in self.rows if row.late)
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for row in self.rows if row.status in NOT_HANDED_IN)
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for row in self.rows if row.status in WAITING)
+
+
+def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassWork:
+    link_id = placed.resource_link_id
+    students = session.execute(
+        select(User.id, User.name, User.given_name, User.family_name, User.email)
+        .join(Enrollment, Enrollment.user_id == User.id)
+        .where(Enrollment.course_id == placed.course_id, Enrollment.role == Role.STUDENT.value)
+    ).all()
+    submitted = {s.student_id: s for s in session.scalars(
+        select(Submission).where(Submission.resource_link_id == link_id)
+        .options(selectinload(Submission.versions)))}
+    counted: dict[int, dict[str, int]] = collections.defaultdict(dict)
+    hours: dict[int, float] = {}
+    for submission_id, kind, count, total in session.execute(
+            select(Artifact.submission_id, Artifact.kind, func.count(), func.sum(Artifact.hours))
+            .join(Submission, Artifact.submission_id == Submission.id)
+            .where(Submission.resource_link_id == link_id,
+                   in_version(Submission.current_number))  # type: ignore[arg-type]
+            .group_by(Artifact.submission_id, Artifact.kind)):
+        counted[submission_id][kind] = count
+        if kind == ArtifactKind.HOURS.value:
+            hours[submission_id] = float(total or 0)
+    placement_ids = [s.placement_id for s in submitted.values() if s.placement_id is not None]
+    scored = set(session.scalars(select(FinalScore.placement_id).where(
+        FinalScore.placement_id.in_(placement_ids)))) if placement_ids else set()
+    graded = set(session.scalars(select(GradeOutbox.user_id).where(
+        GradeOutbox.resource_link_id == link_id, GradeOutbox.state == DeliveryState.DELIVERED)))
+    settings = session.get(PlacedTaskWork, link_id)
+    due = placed.task.due_at
+    rows = []
+    for student_id, *name in students:
+        submission = submitted.get(student_id)
+        rows.append(_row(student_id, _name(*name), submission, due, now,
+                         employer_scored=placed.task.employer_scored,
+                         scored=submission is not None and submission.placement_id in scored,
+                         graded=student_id in graded,
+                         counts=counted.get(submission.id, {}) if submission else {},
+                         hours=hours.get(submission.id, 0.0) if submission else 0.0))
+    rows.sort(key=lambda r: r.name.casefold())
+    return ClassWork(placed, rows, settings is not None and settings.closed_at is not None,
+                     list(settings.reflection_prompts) if settings else [])
+
+
+def _row(student_id: int, name: str, submission: Submission | None, due: dt.datetime | None,
+         now: dt.datetime, *, employer_scored: bool, scored: bool, graded: bool,
+         counts: dict[str, int], hours: float) -> StudentWork:
+    handed: SubmissionVersion | None = None
+    if submission is not None:
+        handed = next((v for v in reversed(submission.versions) if v.submitted_at is not None),
+                      None)
+    status = status_of(submission.state if submission else None, employer_scored=employer_scored,
+                       has_placement=submission is not None and submission.placement_id is not None,
+                       scored=scored, graded=graded)
+    overdue = due is not None and now > due and status in NOT_HANDED_IN
+    return StudentWork(
+        student_id=student_id, name=name, status=status,
+        submission_id=submission.id if submission else None,
+        version=submission.current_number if submission else None,
+        handed_in_at=handed.submitted_at if handed else None,
+        late=bool(handed and handed.late) or overdue, counts=counts, hours=round(hours, 2))
+
+
+def submission_status(session: Session, submission: Submission, employer_scored: bool) -> Status:
+    """One submission's status, with the placement's final score and the grade's delivery."""
+    scored = submission.placement_id is not None and bool(session.scalar(select(exists().where(
+        FinalScore.placement_id == submission.placement_id))))
+    graded = bool(session.scalar(select(exists().where(
+        GradeOutbox.resource_link_id == submission.resource_link_id,
+        GradeOutbox.user_id == submission.student_id,
+        GradeOutbox.state == DeliveryState.DELIVERED))))
+    return status_of(submission.state, employer_scored=employer_scored,
+                     has_placement=submission.placement_id is not None, scored=scored,
+                     graded=graded)
+
+
+def _name(name: str | None, given: str | None, family: str | None, email: str | None) -> str:
+    full = " ".join(p for p in (given, family) if p)
+    return name or full or email or ""

@@ -1,0 +1,146 @@
+"""The teacher's side of students' work: a placed task's submissions, one submission with its
+versions, returning it for revision, and the placed task's switches (closed, reflection prompts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from competencies.orm import utcnow
+from competencies.work import handing_in
+from competencies.work.model import (
+    Artifact,
+    ExperienceSurvey,
+    PlacedTaskWork,
+)
+from competencies.work.submissions import WorkRefused
+from competencies.work.vocabulary import HoursConfirmation, Recommendation, Status
+from lti_tool.class_work import class_work, submission_status
+from lti_tool.db import db_session
+from lti_tool.models import Course, User
+from lti_tool.security import current_principal, require
+from lti_tool.task_view import translate
+from lti_tool.teacher.views import TEACHING, bp
+from lti_tool.work_access import placed_task, refusal_text, staff_submission
+
+Page = Any
+PROMPTS_MAX = 10
+PROMPT_MAX = 500
+
+
+def _course(session: Session, course_id: int) -> Course:
+    return session.get(Course, course_id) or abort(404)
+
+
+def _labels() -> dict[str, Any]:
+    return {"status_labels": {s.value: translate(s.label) for s in Status},
+            "confirmation_labels": {c.value: translate(c.label) for c in HoursConfirmation},
+            "recommend_labels": {r.value: translate(r.label) for r in Recommendation},
+            "statuses": list(Status)}
+
+
+@bp.get("/course/<int:course_id>/placed/<int:link_id>/submissions")
+@require(*TEACHING)
+def task_submissions(course_id: int, link_id: int) -> Page:
+    session = db_session()
+    course = _course(session, course_id)
+    placed = placed_task(session, course_id, link_id)
+    work = class_work(session, placed, utcnow())
+    return render_template("teacher/submissions.html", course=course, work=work,
+                           saved=request.args.get("saved"), problems=[], **_labels())
+
+
+@bp.post("/course/<int:course_id>/placed/<int:link_id>/settings")
+@require(*TEACHING)
+def placed_settings(course_id: int, link_id: int) -> Page:
+    """Close or reopen the task for students, and set the reflection prompts."""
+    session = db_session()
+    course = _course(session, course_id)
+    placed = placed_task(session, course_id, link_id)
+    prompts = [line.strip() for line in request.form.get("prompts", "").splitlines()
+               if line.strip()]
+    problem = None
+    if len(prompts) > PROMPTS_MAX:
+        problem = gettext("Give at most %(max)s prompts.", max=PROMPTS_MAX)
+    elif any(len(p) > PROMPT_MAX for p in prompts):
+        problem = gettext("Keep each prompt under %(max)s characters.", max=PROMPT_MAX)
+    if problem:
+        work = class_work(session, placed, utcnow())
+        return render_template("teacher/submissions.html", course=course, work=work,
+                               saved=None, problems=[problem], **_labels()), 422
+    settings = session.get(PlacedTaskWork, link_id)
+    if settings is None:
+        settings = PlacedTaskWork(resource_link_id=link_id)
+        session.add(settings)
+    now = utcnow()
+    closing = request.form.get("closed") == "1"
+    if closing and settings.closed_at is None:
+        settings.closed_at = now
+    elif not closing:
+        settings.closed_at = None
+    settings.reflection_prompts = prompts
+    settings.updated_at = now
+    session.commit()
+    return redirect(url_for("teacher.task_submissions", course_id=course_id, link_id=link_id,
+                            saved=1), code=303)
+
+
+@bp.get("/course/<int:course_id>/submissions/<int:submission_id>")
+@require(*TEACHING)
+def submission(course_id: int, submission_id: int) -> Page:
+    return _render_submission(course_id, submission_id)
+
+
+def _render_submission(course_id: int, submission_id: int, *, problems: list[str] | None = None,
+                       comment: str = "", status: int = 200) -> Page:
+    session = db_session()
+    course = _course(session, course_id)
+    principal = current_principal()
+    assert principal is not None
+    found = staff_submission(session, principal, submission_id)
+    placed = placed_task(session, course_id, found.resource_link_id)
+    student = session.get(User, found.student_id)
+    everything = list(session.scalars(select(Artifact).where(
+        Artifact.submission_id == found.id).order_by(Artifact.id)))
+    surveys = {s.version_id: s for s in session.scalars(select(ExperienceSurvey).where(
+        ExperienceSurvey.version_id.in_([v.id for v in found.versions])))}
+    versions = [(v, _by_kind(a for a in everything if a.in_version(v.number)), surveys.get(v.id))
+                for v in reversed(found.versions)]
+    shown = submission_status(session, found, placed.task.employer_scored)
+    return render_template(
+        "teacher/submission.html", course=course, submission=found, placed=placed,
+        student=student, versions=versions, problems=problems or [], comment=comment,
+        status_value=shown.value, saved=request.args.get("saved"),
+        returnable=found.state == "submitted", **_labels()), status
+
+
+def _by_kind(artifacts: Any) -> dict[str, list[Artifact]]:
+    grouped: dict[str, list[Artifact]] = {}
+    for artifact in artifacts:
+        grouped.setdefault(artifact.kind, []).append(artifact)
+    return grouped
+
+
+@bp.post("/course/<int:course_id>/submissions/<int:submission_id>/return")
+@require(*TEACHING)
+def return_submission(course_id: int, submission_id: int) -> Page:
+    session = db_session()
+    principal = current_principal()
+    assert principal is not None
+    found = staff_submission(session, principal, submission_id)
+    teacher = session.get(User, principal.user_id) if principal.user_id else None
+    comment = request.form.get("comment", "")
+    try:
+        handing_in.return_for_revision(session, found, comment,
+                                       teacher.display_name if teacher else "", utcnow())
+    except WorkRefused as exc:
+        session.rollback()
+        return _render_submission(course_id, submission_id, problems=[refusal_text(exc)],
+                                  comment=comment, status=422)
+    session.commit()
+    return redirect(url_for("teacher.submission", course_id=course_id,
+                            submission_id=submission_id, saved=1), code=303)
