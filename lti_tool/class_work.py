@@ -9,9 +9,10 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from competencies.scoring.model import FinalScore
 from competencies.work.handing_in import status_of
@@ -74,9 +75,20 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
         .join(Enrollment, Enrollment.user_id == User.id)
         .where(Enrollment.course_id == placed.course_id, Enrollment.role == Role.STUDENT.value)
     ).all()
-    submitted = {s.student_id: s for s in session.scalars(
-        select(Submission).where(Submission.resource_link_id == link_id)
-        .options(selectinload(Submission.versions)))}
+    # Plain rows, not ORM objects: a class is hundreds of submissions, read on every view.
+    submitted = {row.student_id: row for row in session.execute(
+        select(Submission.id, Submission.student_id, Submission.state,
+               Submission.current_number, Submission.placement_id)
+        .where(Submission.resource_link_id == link_id))}
+    handed: dict[int, tuple[int, dt.datetime, bool]] = {}
+    for submission_id, number, submitted_at, late in session.execute(
+            select(SubmissionVersion.submission_id, SubmissionVersion.number,
+                   SubmissionVersion.submitted_at, SubmissionVersion.late)
+            .join(Submission, SubmissionVersion.submission_id == Submission.id)
+            .where(Submission.resource_link_id == link_id,
+                   SubmissionVersion.submitted_at.is_not(None))):
+        if submission_id not in handed or handed[submission_id][0] < number:
+            handed[submission_id] = (number, submitted_at, late)
     counted: dict[int, dict[str, int]] = collections.defaultdict(dict)
     hours: dict[int, float] = {}
     for submission_id, kind, count, total in session.execute(
@@ -98,7 +110,8 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
     rows = []
     for student_id, *name in students:
         submission = submitted.get(student_id)
-        rows.append(_row(student_id, _name(*name), submission, due, now,
+        rows.append(_row(student_id, _name(*name), submission,
+                         handed.get(submission.id) if submission else None, due, now,
                          employer_scored=placed.task.employer_scored,
                          scored=submission is not None and submission.placement_id in scored,
                          graded=student_id in graded,
@@ -109,13 +122,9 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
                      list(settings.reflection_prompts) if settings else [])
 
 
-def _row(student_id: int, name: str, submission: Submission | None, due: dt.datetime | None,
-         now: dt.datetime, *, employer_scored: bool, scored: bool, graded: bool,
-         counts: dict[str, int], hours: float) -> StudentWork:
-    handed: SubmissionVersion | None = None
-    if submission is not None:
-        handed = next((v for v in reversed(submission.versions) if v.submitted_at is not None),
-                      None)
+def _row(student_id: int, name: str, submission: Any, handed: tuple[int, dt.datetime, bool] | None,
+         due: dt.datetime | None, now: dt.datetime, *, employer_scored: bool, scored: bool,
+         graded: bool, counts: dict[str, int], hours: float) -> StudentWork:
     status = status_of(submission.state if submission else None, employer_scored=employer_scored,
                        has_placement=submission is not None and submission.placement_id is not None,
                        scored=scored, graded=graded)
@@ -124,8 +133,8 @@ def _row(student_id: int, name: str, submission: Submission | None, due: dt.date
         student_id=student_id, name=name, status=status,
         submission_id=submission.id if submission else None,
         version=submission.current_number if submission else None,
-        handed_in_at=handed.submitted_at if handed else None,
-        late=bool(handed and handed.late) or overdue, counts=counts, hours=round(hours, 2))
+        handed_in_at=handed[1] if handed else None,
+        late=bool(handed and handed[2]) or overdue, counts=counts, hours=round(hours, 2))
 
 
 def submission_status(session: Session, submission: Submission, employer_scored: bool) -> Status:

@@ -3,6 +3,7 @@ versions, returning it for revision, and the placed task's switches (closed, ref
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
@@ -19,8 +20,10 @@ from competencies.work.model import (
 )
 from competencies.work.submissions import WorkRefused
 from competencies.work.vocabulary import HoursConfirmation, Recommendation, Status
-from lti_tool.class_work import class_work, submission_status
+from lti_tool.class_work import ClassWork, class_work, submission_status
+from lti_tool.course_time import page_zone
 from lti_tool.db import db_session
+from lti_tool.i18n import format_day, format_number
 from lti_tool.models import Course, User
 from lti_tool.security import current_principal, require
 from lti_tool.task_view import translate
@@ -51,7 +54,24 @@ def task_submissions(course_id: int, link_id: int) -> Page:
     placed = placed_task(session, course_id, link_id)
     work = class_work(session, placed, utcnow())
     return render_template("teacher/submissions.html", course=course, work=work,
-                           saved=request.args.get("saved"), problems=[], **_labels())
+                           saved=request.args.get("saved"), problems=[], **_row_texts(work),
+                           **_labels())
+
+
+def _row_texts(work: ClassWork) -> dict[str, Any]:
+    """Each row's day and hours as text, formatted once per distinct value: a class hands in on
+    a few days and logs a few distinct totals, and locale formatting is the page's main cost."""
+    zone = page_zone()
+    days: dict[dt.date, str] = {}
+    numbers: dict[float, str] = {}
+    handed, hours = {}, {}
+    for row in work.rows:
+        if row.handed_in_at is not None:
+            day = row.handed_in_at.astimezone(zone).date()
+            handed[row.student_id] = days.get(day) or days.setdefault(day, format_day(day))
+        hours[row.student_id] = numbers.get(row.hours) or numbers.setdefault(
+            row.hours, format_number(row.hours))
+    return {"handed_texts": handed, "hours_texts": hours}
 
 
 @bp.post("/course/<int:course_id>/placed/<int:link_id>/settings")
@@ -71,7 +91,8 @@ def placed_settings(course_id: int, link_id: int) -> Page:
     if problem:
         work = class_work(session, placed, utcnow())
         return render_template("teacher/submissions.html", course=course, work=work,
-                               saved=None, problems=[problem], **_labels()), 422
+                               saved=None, problems=[problem], **_row_texts(work),
+                               **_labels()), 422
     settings = session.get(PlacedTaskWork, link_id)
     if settings is None:
         settings = PlacedTaskWork(resource_link_id=link_id)
