@@ -54,7 +54,8 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
             lti_services().provisioning.forget()
         if task is not None:
             if principal.is_staff:
-                return render_placement(task, course, user, principal), 200
+                return render_placement(task, course, user, principal,
+                                        provisioned.resource_link_pk), 200
             if principal.role is Role.STUDENT:
                 record_open(db_session(), provisioned.resource_link_pk, provisioned.user_id)
                 return render_student_task(task, course, user, provisioned.resource_link_pk), 200

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from sqlalchemy.orm import Session
 
@@ -122,6 +122,26 @@ def task(course_id: int, link_id: int) -> Page:
     session, _principal, course, user = _asker(course_id)
     placed = placed_task(session, course_id, link_id)
     return render_task_page(placed, course, user, user.id, saved=request.args.get("saved"))
+
+
+@bp.post("/course/<int:course_id>/task/<int:link_id>/submission")
+@require(Role.STUDENT)
+def start_submission(course_id: int, link_id: int) -> Page:
+    """The student's own submission for the placed task, started if need be, as JSON: what a
+    script on the page (the upload widget) attaches files to before the first file goes.
+
+    ``{"submission_id": 12}``; a closed task or work handed in answers 409 with the sentence.
+    """
+    session, _principal, _course, user = _asker(course_id)
+    placed = placed_task(session, course_id, link_id)
+    try:
+        submission = submissions.open_submission(session, placed, user.id, utcnow())
+        submissions.check_editable(session, submission)
+    except WorkRefused as exc:
+        session.rollback()
+        return jsonify({"error": refusal_text(exc)}), 409
+    session.commit()
+    return jsonify({"submission_id": submission.id})
 
 
 @bp.post("/course/<int:course_id>/task/<int:link_id>/links")

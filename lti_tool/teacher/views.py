@@ -75,9 +75,10 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
 
 
 def render_placement(task: Task, course: CourseView | None, user: PersonView | None,
-                     principal: Principal) -> str:
-    """A teacher opening a task's placement: the task as students see it, with the way to edit it."""
+                     principal: Principal, link_id: int | None = None) -> str:
+    """A teacher opening a task's placement: the task as students see it, the way to edit it,
+    and the students' submissions for this placement."""
     session = db_session()
     return render_template("teacher/placement.html", view=task_view(session, task), course=course,
-                           user=user, principal=principal,
+                           user=user, principal=principal, link_id=link_id,
                            in_use=is_in_use(session, task))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,7 +14,7 @@ from competencies.orm import utcnow
 from competencies.work.model import PlacedTaskWork
 from lti_tool.lti.custom_params import sign_task_reference
 from tests.lti_tool.lti.conftest import Flow
-from tests.lti_tool.student.work_factories import LINK, PlacedClass, stored, text
+from tests.lti_tool.student.work_factories import ALL_KINDS, LINK, PlacedClass, stored, text
 from tests.lti_tool.teacher.test_accessible_forms import _unnamed_controls
 
 
@@ -153,3 +155,42 @@ def test_the_page_is_in_spanish_for_a_spanish_launch(placed: PlacedClass) -> Non
         role="Learner", sub="student-es", lti_launch_presentation={"locale": "es"},
         lti_custom=custom, lti_resource_link={"id": LINK}).get_data(as_text=True)
     assert "Tu trabajo" in custom_page and "Entregar" in custom_page
+
+
+def _start(placed: PlacedClass) -> Any:
+    placed.view()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', placed.page)
+    assert token is not None
+    return placed.flow.client.post(f"{placed.task_url}/submission",
+                                   headers={"X-Worklink-CSRF": token.group(1)})
+
+
+def test_a_script_starts_the_students_own_submission_once(app: Flask, flow: Flow,
+                                                          db: Session) -> None:
+    placed = PlacedClass(app, flow, db, evidence=ALL_KINDS)
+    placed.student("student-1")
+    assert "data-submission-id" not in placed.page  # nothing started by looking
+    first, again = _start(placed), _start(placed)
+    assert first.status_code == 200 and first.json == again.json
+    assert first.json["submission_id"] == placed.submission("student-1").id
+    assert f'data-submission-id="{first.json["submission_id"]}"' in placed.view().get_data(
+        as_text=True)
+    placed.student("student-2")
+    assert _start(placed).json["submission_id"] != first.json["submission_id"]
+
+
+def test_starting_a_submission_of_a_closed_task_is_refused(placed: PlacedClass,
+                                                           db: Session) -> None:
+    placed.student()
+    db.add(PlacedTaskWork(resource_link_id=placed.link_id, closed_at=utcnow()))
+    db.commit()
+    before = stored(db)
+    response = _start(placed)
+    assert response.status_code == 409 and "closed this task" in response.json["error"]
+    assert stored(db) == before
+
+
+def test_the_student_home_links_each_placed_task(placed: PlacedClass) -> None:
+    placed.student()
+    home = placed.view(f"/student/course/{placed.course_id}").get_data(as_text=True)
+    assert f'href="{placed.task_url}"' in home

@@ -101,3 +101,9 @@ def test_students_and_other_courses_cannot_open_the_teachers_views(placed: Place
                        lti_context={"id": "course-8", "title": "Another course"})
     assert placed.view(f"/teacher/course/{placed.course_id}/submissions/{submission.id}"
                        ).status_code == 403
+
+
+def test_the_teachers_placement_page_links_its_submissions(placed: PlacedClass) -> None:
+    placed.launch("Instructor", "teacher-1")
+    assert (f'href="/teacher/course/{placed.course_id}/placed/{placed.link_id}/submissions"'
+            in placed.page)
