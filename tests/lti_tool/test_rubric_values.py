@@ -53,10 +53,14 @@ def test_the_student_page_and_its_preview_show_the_same_task(app: Flask, flow: F
 
     def article(page: str) -> str:
         start = page.index("<h1>")
-        return re.sub(r"\s+", " ", page[start:page.index("</main>")].replace("</article>", ""))
+        task = page[start:page.index("</main>")].replace("</article>", "")
+        # The student's own work (a checklist and forms) sits between the task's parts.
+        task = re.sub(r'<div class="work">.*</div><!-- /work -->', "", task, flags=re.S)
+        return re.sub(r"\s+", " ", task)
 
     assert article(preview) == article(student)
     assert "Due" in article(student) and "UTC" in article(student)
+    assert "What this task asks for" in student  # the work is on the page, beside the task
 
 
 def test_fractional_points_read_naturally_in_spanish(flow: Flow, db: Session) -> None:
