@@ -108,8 +108,9 @@
     if (active > 0 || !sentAny) { return; }
     // Through a link click, so the page comes back with the session whichever way it travels
     // (static/session.js fetches it with the header in a cookieless frame).
+    // The task page's own address: the frame's may be the launch's, which only takes a POST.
     var link = document.createElement("a");
-    link.href = window.location.href;
+    link.href = root.dataset.pageUrl;
     link.hidden = true;
     document.body.appendChild(link);
     link.click();

@@ -16,7 +16,7 @@ STATIC = Path(__file__).resolve().parents[3] / "lti_tool" / "static"
 
 def _render(app: Flask, editable: bool = True, locale: str = "en") -> str:
     page = SimpleNamespace(editable=editable, submission=SimpleNamespace(id=12),
-                           placed=SimpleNamespace(resource_link_id=5))
+                           placed=SimpleNamespace(resource_link_id=5, course_id=3))
     with app.test_request_context(), force_locale(locale):
         return render_template("student/_upload.html", page=page)
 
@@ -38,6 +38,7 @@ def test_the_scripts_sentences_keep_their_placeholders_in_every_language(app: Fl
         html = _render(app, locale=locale)
         assert f'data-msg-progress="{sent}"' in html
         assert 'data-submission-id="12"' in html and 'data-placed-id="5"' in html
+        assert 'data-page-url="/student/course/3/task/5"' in html
 
 
 def test_the_widget_loads_the_vendored_client_with_its_licence(app: Flask) -> None:
