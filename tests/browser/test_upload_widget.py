@@ -86,7 +86,7 @@ class _Counted:
         return self.read(size)
 
 
-def _files(database_url: str) -> list[Artifact]:
+def stored_files(database_url: str) -> list[Artifact]:
     engine = make_engine(database_url)
     try:
         with Session(engine) as db:
@@ -116,11 +116,11 @@ def test_a_student_uploads_a_photo_and_a_pdf_that_resumes_after_a_cut(
     camera = browser.find_element(By.ID, "upload-camera")
     assert camera.get_attribute("capture") == "environment"
     picker.send_keys(f"{photo}\n{pdf}")
-    WebDriverWait(browser, 60).until(lambda b: len(_files(live_server.config.database_url)) == 2)
+    WebDriverWait(browser, 60).until(lambda b: len(stored_files(live_server.config.database_url)) == 2)
     assert switch.cut, "the connection was never cut: the test proved nothing about resuming"
     resent = switch.patch_bytes - photo.stat().st_size - pdf.stat().st_size
     assert 0 <= resent <= CHUNK
-    kept = {a.filename: a for a in _files(live_server.config.database_url)}
+    kept = {a.filename: a for a in stored_files(live_server.config.database_url)}
     assert set(kept) == {"IMG_0042.jpg", "timesheet.pdf"}
     stored_photo = kept["IMG_0042.jpg"]
     assert stored_photo.file_key is not None
@@ -154,10 +154,10 @@ def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
     waiting = WebDriverWait(browser, 10).until(EC.visibility_of_element_located(
         (By.ID, "upload-waiting")))
     assert "site.jpg" in waiting.text
-    assert _files(live_server.config.database_url) == []
+    assert stored_files(live_server.config.database_url) == []
     browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
         "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-    WebDriverWait(browser, 30).until(lambda b: len(_files(live_server.config.database_url)) == 1)
+    WebDriverWait(browser, 30).until(lambda b: len(stored_files(live_server.config.database_url)) == 1)
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
         (By.CSS_SELECTOR, "#student-files"), "site.jpg"))
     assert not browser.find_element(By.ID, "upload-waiting").is_displayed()
