@@ -8,19 +8,20 @@ database ``worklink_bench_employer``, dropped and recreated; ``--pg-url`` names 
 1. **The employer's page**: a supervisor's browser, already holding its link (the cookie the
    open step sets), asks for ``GET /employer/review`` ``--requests`` times; each request verifies
    the signed link (RS256, the tenant's key, the ``jti`` row) and renders the page with a
-   6-criterion rubric and a saved draft. Server time is measured around the WSGI call in the
+   6-criterion rubric, a saved draft and 20 handed-in artifacts. Server time is measured around the WSGI call in the
    same process (Flask's test client: no sockets). Target (issue 10): p95 at most 50 ms.
 2. **A district's CSV**: 1,000 students placed from one CSV file (all-or-nothing checks, one
    commit), then a link issued for each with its email queued (nothing is sent inline).
    Target: at most 5 s for both together.
 
-The student's artifacts and hours are not on the employer's page yet (they come with the
-student submissions), so the page measured here has none.
+The page shows the student's handed-in work: 10 files (thumbnails and signed download URLs)
+and 10 hours entries to confirm, 20 artifacts in all.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import tempfile
 import time
@@ -33,6 +34,7 @@ from bench.databases import fresh_database
 from competencies.audit import Actor
 from competencies.partners import directory
 from competencies.partners.directory import PartnerDraft, SupervisorDraft
+from competencies.partners.model import Placement
 from competencies.partners.placement_csv import import_placements
 from competencies.scoring import ratings
 from competencies.scoring.ratings import Choice
@@ -40,15 +42,29 @@ from competencies.scoring.vocabulary import RaterKind
 from competencies.tasks import library
 from competencies.tasks.draft import TaskDraft
 from competencies.tasks.library import CourseContext
+from competencies.tasks.model import Task
 from competencies.tasks.rubric import Criterion, Level, Rubric
 from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType
+from competencies.work import submissions
+from competencies.work.handing_in import submit
+from competencies.work.hours import HoursEntry, log_hours
+from competencies.work.stored_file import StoredFile
+from competencies.work.submissions import PlacedTask
 from lti_tool import migrate
 from lti_tool.app import create_app
 from lti_tool.config import Config, Mode
 from lti_tool.db import Database, make_engine
 from lti_tool.employer import issuing
 from lti_tool.employer.rate_limit import EmployerLimits
-from lti_tool.models import Course, Deployment, Enrollment, OutboundMail, Registration, User
+from lti_tool.models import (
+    Course,
+    Deployment,
+    Enrollment,
+    OutboundMail,
+    Registration,
+    ResourceLink,
+    User,
+)
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/worklink_bench_employer"
 PAGE_LIMIT_MS = 50.0
@@ -104,6 +120,7 @@ def run(dialect: str, url: str, workdir: Path, requests: int,
         ratings.save(session, rating, rubric,
                      {name: Choice("Meets", "Steady work") for name in SKILLS[:4]},
                      Actor("employer", "Supervisor"))
+        _hand_in_twenty(session, first.link.placement)
         token = issuing.link_url(session, config, first.link).split("#", 1)[1]
     app = create_app(config, database=Database(url, bind=engine))
     # One browser asks hundreds of times in a row; lift the per-link limit for the measure.
@@ -118,13 +135,37 @@ def run(dialect: str, url: str, workdir: Path, requests: int,
         response = client.get("/employer/review")
         timings.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200 and b"Safety" in response.data, response.status_code
+        assert response.data.count(b'class="hours-entry"') == 10
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{dialect}: employer page (verify link + render, 6 criteria): "
+    print(f"{dialect}: employer page (verify link + render, 6 criteria, 20 artifacts): "
           f"median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms "
           f"(target ≤ {PAGE_LIMIT_MS:g} ms), {requests} requests")
     engine.dispose()
     return p95, seconds
+
+
+def _hand_in_twenty(session: Session, placement: Placement) -> None:
+    """The placed student's work, handed in: 10 photos and 10 days of hours."""
+    task = session.get(Task, placement.task_id)
+    assert task is not None
+    link = ResourceLink(course_id=placement.course_id, resource_link_id="internship",
+                        title=task.title, task_id=task.id)
+    session.add(link)
+    session.flush()
+    now = dt.datetime.now(dt.UTC)
+    submission = submissions.open_submission(
+        session, PlacedTask(link.id, placement.course_id, task), placement.student_id, now)
+    for n in range(10):
+        submissions.add_file(session, submission, StoredFile(
+            key=f"artifacts/{n:032x}", sha256=f"{n:064x}", size=250_000 + n,
+            media_type="image/jpeg", filename=f"site-photo-{n}.jpg",
+            thumbnail_key=f"thumbnails/{n:032x}.jpg"), now)
+        day = now.date() - dt.timedelta(days=n + 1)
+        log_hours(session, submission, HoursEntry(day, f"Shift {n}: patient intake", hours=4,
+                                                  site="Clinic"), now.date(), now)
+    submit(session, submission, now, due_at=None)
+    session.commit()
 
 
 def _district(session: Session, students: int) -> tuple[CourseContext, list[tuple[str, int]]]:
