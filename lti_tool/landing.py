@@ -12,6 +12,7 @@ from flask import render_template
 from flask_babel import gettext
 from sqlalchemy.engine import Connection
 
+from competencies.work.submissions import PlacedTask
 from lti_tool.course_home import record_open
 from lti_tool.db import db_session
 from lti_tool.lti.custom_params import TASK
@@ -29,6 +30,7 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
     """The page for this launch, after the launch's writes are committed."""
     launch, principal, provisioned = launched.launch, launched.principal, launched.provisioned
     from lti_tool.student.views import render_student_home, render_student_task
+    from lti_tool.student.work import render_student_task_page
     from lti_tool.teacher.picker import render_picker
     from lti_tool.teacher.views import render_placement, render_teacher_home
 
@@ -58,7 +60,11 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
                                         provisioned.resource_link_pk), 200
             if principal.role is Role.STUDENT:
                 record_open(db_session(), provisioned.resource_link_pk, provisioned.user_id)
-                return render_student_task(task, course, user, provisioned.resource_link_pk), 200
+                if course is not None and user is not None and user.id is not None:
+                    return render_student_task_page(
+                        PlacedTask(provisioned.resource_link_pk, course.id, task), course, user,
+                        user.id), 200
+                return render_student_task(task, course, user), 200
     if principal.is_staff:
         return render_teacher_home(conn, course, user, principal), 200
     if principal.role is Role.STUDENT:

@@ -7,7 +7,6 @@ from sqlalchemy.engine import Connection
 
 from competencies.tasks.model import Task
 from competencies.tasks.versions import freeze
-from competencies.work.submissions import PlacedTask
 from lti_tool import course_home
 from lti_tool.db import db_session
 from lti_tool.models import Course, User
@@ -37,14 +36,8 @@ def render_student_home(conn: Connection, course: Course | CourseView | None,
                            placed=placed)
 
 
-def render_student_task(task: Task, course: CourseView | None, user: PersonView | None,
-                        link_id: int | None = None) -> str:
-    """The task a student opened from the course: what to do, their work on it, what it builds."""
-    if course is not None and user is not None and user.id is not None and link_id is not None:
-        from lti_tool.student.work import render_student_task_page
-
-        return render_student_task_page(PlacedTask(link_id, course.id, task), course, user,
-                                        user.id)
+def render_student_task(task: Task, course: CourseView | None, user: PersonView | None) -> str:
+    """A placed task for a launch without a course link: what to do and what it builds."""
     session = db_session()
     # First use by a student freezes the task: what their work is scored against stays put
     # even if the teacher edits the task later (a new version is taken then).
