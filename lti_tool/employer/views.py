@@ -10,6 +10,7 @@ uses the link up.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from typing import Any
 
@@ -113,12 +114,10 @@ def review() -> Page:
 
 @bp.post("/save")
 def save() -> Page:
-    verified = _from_cookie(form=True)
-    if not isinstance(verified, Verified):
-        return verified
-    view = employer_page.load(db_session(), verified.link, verified.state)
-    if view.read_only:
-        return _render(verified, error=_read_only(verified), status=409)
+    editable = _editable()
+    if not isinstance(editable, Editable):
+        return editable
+    verified, view = editable.verified, editable.view
     try:
         ratings.save(db_session(), view.rating, view.rubric,
                      employer_page.choices_from_form(request.form),
@@ -135,13 +134,10 @@ def save() -> Page:
 
 @bp.post("/submit")
 def submit() -> Page:
-    verified = _from_cookie(form=True)
-    if not isinstance(verified, Verified):
-        return verified
-    session = db_session()
-    view = employer_page.load(session, verified.link, verified.state)
-    if view.read_only:
-        return _render(verified, error=_read_only(verified), status=409)
+    editable = _editable()
+    if not isinstance(editable, Editable):
+        return editable
+    verified, view, session = editable.verified, editable.view, db_session()
     actor = _actor(verified.link.supervisor.name)
     try:
         ratings.save(session, view.rating, view.rubric,
@@ -160,13 +156,10 @@ def submit() -> Page:
 @bp.post("/hours")
 def review_hours() -> Page:
     """The supervisor confirms or disputes one entry of the student's hours log."""
-    verified = _from_cookie(form=True)
-    if not isinstance(verified, Verified):
-        return verified
-    session = db_session()
-    view = employer_page.load(session, verified.link, verified.state)
-    if view.read_only:
-        return _render(verified, error=_read_only(verified), status=409)
+    editable = _editable()
+    if not isinstance(editable, Editable):
+        return editable
+    verified, session = editable.verified, db_session()
     action = request.form.get("action", "")
     try:
         entry_id = int(request.form.get("entry", ""))
@@ -193,6 +186,24 @@ def review_hours() -> Page:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Editable:
+    verified: Verified
+    view: employer_page.EmployerPage
+
+
+def _editable() -> Editable | Page:
+    """A form's link (from the cookie, with the page's form token) and its page, while the
+    supervisor can still change it; otherwise the page that says why not."""
+    verified = _from_cookie(form=True)
+    if not isinstance(verified, Verified):
+        return verified
+    view = employer_page.load(db_session(), verified.link, verified.state)
+    if view.read_only:
+        return _render(verified, error=_read_only(verified), status=409)
+    return Editable(verified, view)
+
 
 def _render(verified: Verified, *, error: str | None = None, notice: str | None = None,
             status: int = 200) -> Page:
