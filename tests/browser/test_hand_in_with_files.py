@@ -35,6 +35,7 @@ from tests.browser.test_student_work_round_trip import (
     open_task_as,
     place_task,
     press,
+    reflect_and_answer_the_survey,
     seed_task,
 )
 from tests.browser.test_upload_widget import CHUNK, CutOnce, stored_files
@@ -77,12 +78,7 @@ def test_a_student_hands_in_photos_and_files_from_a_phone_through_a_dropped_conn
                    "hours-end": "12:30", "hours-activity": "Took vitals with the triage nurse",
                    "hours-site": "Bronx Clinic"})
     press(browser, "Log hours", "hours logged")
-    editor = WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.CSS_SELECTOR, "trix-editor#reflection")))
-    editor.send_keys("I learned to listen before I act.")
-    press(browser, "Save reflection", "Saved.")
-    fill(browser, {"survey-learned": "How triage works"})
-    browser.find_element(By.ID, "survey-recommend-yes").click()
+    reflect_and_answer_the_survey(browser)
     browser.save_screenshot(str(SCREENSHOTS / "worklink-student-files-phone.png"))
     page = press(browser, "Hand in", "Handed in.")
     assert "Submitted" in page

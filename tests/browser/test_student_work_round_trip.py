@@ -107,6 +107,16 @@ def press(browser: Any, label: str, expect: str) -> str:
     return main_text(browser)
 
 
+def reflect_and_answer_the_survey(browser: Any) -> None:
+    """Write the reflection in its editor, save it, and answer two of the survey's questions."""
+    editor = WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
+        (By.CSS_SELECTOR, "trix-editor#reflection")))
+    editor.send_keys("I learned to listen before I act.")
+    press(browser, "Save reflection", "Saved.")
+    fill(browser, {"survey-learned": "How triage works"})
+    browser.find_element(By.ID, "survey-recommend-yes").click()
+
+
 def test_a_student_hands_in_from_a_phone_and_hands_in_again_after_a_return(
         browser: Any, live_server: Any) -> None:
     open_worklink_as(browser, live_server.url, TEACHER)
@@ -125,12 +135,7 @@ def test_a_student_hands_in_from_a_phone_and_hands_in_again_after_a_return(
                    "hours-site": "Bronx Clinic"})
     page = press(browser, "Log hours", "hours logged")
     assert "3.5 of 4 hours logged" in page
-    editor = WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.CSS_SELECTOR, "trix-editor#reflection")))
-    editor.send_keys("I learned to listen before I act.")
-    press(browser, "Save reflection", "Saved.")
-    fill(browser, {"survey-learned": "How triage works"})
-    browser.find_element(By.ID, "survey-recommend-yes").click()
+    reflect_and_answer_the_survey(browser)
     browser.save_screenshot(str(SCREENSHOTS / "worklink-student-work-phone.png"))
     page = press(browser, "Hand in", "Handed in.")
     assert "Submitted" in page and "Version 1" in page
