@@ -9,12 +9,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType, LibraryScope
+from competencies.work.file_policy import DEFAULT, FileGroup
 
 TITLE_MAX = 300
 HOURS_MAX = 2000.0
 """A year of full-time work; more is a typing slip."""
 
-E = TypeVar("E", ContinuumStage, ExperienceType, EvidenceKind, LibraryScope)
+MEGABYTE = 1024 * 1024
+
+E = TypeVar("E", ContinuumStage, ExperienceType, EvidenceKind, LibraryScope, FileGroup)
 
 
 class TaskError(ValueError):
@@ -43,6 +46,13 @@ class TaskDraft:
     due_at: dt.datetime | None = None
     employer_scored: bool = False
     scope: LibraryScope = LibraryScope.COURSE
+    file_groups: frozenset[FileGroup] | None = None
+    """The kinds of file the task accepts; ``None`` when the form did not offer the choice, so
+    a task keeps what it had (a new one accepts every kind)."""
+    file_max_bytes: int | None = None
+    """The task's own limit per file (with ``file_groups``); ``None`` for the instance's."""
+    file_limit: int = DEFAULT.max_bytes
+    """The most a task may allow per file: the instance's limit, which the shell knows."""
 
     def problems(self) -> list[str]:
         found: list[str] = []
@@ -63,6 +73,13 @@ class TaskDraft:
         else:
             if self.opens_at and self.due_at and self.due_at < self.opens_at:
                 found.append("The due date is before the task opens.")
+        if self.file_groups is not None and not self.file_groups \
+                and EvidenceKind.FILES in self.evidence:
+            found.append("Choose at least one kind of file the task accepts, or do not ask for "
+                         "files and photos.")
+        if self.file_max_bytes is not None and not 0 < self.file_max_bytes <= self.file_limit:
+            found.append(f"The size limit per file must be above 0 and at most "
+                         f"{self.file_limit / MEGABYTE:g} MB.")
         return found
 
     def check(self) -> None:
@@ -72,10 +89,14 @@ class TaskDraft:
 
 
 def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
-                tz: dt.tzinfo = dt.UTC) -> TaskDraft:
+                tz: dt.tzinfo = dt.UTC, file_groups: Sequence[str] = (),
+                file_limit: int = DEFAULT.max_bytes) -> TaskDraft:
     """A draft from form fields (strings), every problem reported at once.
 
-    ``opens_at`` and ``due_at`` are ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` in ``tz``.
+    ``opens_at`` and ``due_at`` are ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` in ``tz``. The kinds
+    of file come as ``file_groups`` (the ticked boxes) when the form carries ``files_offered``:
+    a box left unticked sends nothing, so only that field tells "none" from "not asked".
+    ``max_file_mb`` is the task's own limit per file in megabytes, blank for ``file_limit``.
     """
     problems: list[str] = []
     if not form.get("title", "").strip():
@@ -95,6 +116,18 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
             problems.append(f"Expected hours “{raw}” is not a number.")
     opens_at = _moment(form.get("opens_at", ""), tz, "opening date", problems, end_of_day=False)
     due_at = _moment(form.get("due_at", ""), tz, "due date", problems, end_of_day=True)
+    groups: frozenset[FileGroup] | None = None
+    max_bytes: int | None = None
+    if form.get("files_offered"):
+        groups = frozenset(g for g in (_choice(v, FileGroup, "kind of file", problems)
+                                       for v in file_groups) if g is not None)
+        if (raw := form.get("max_file_mb", "").strip()):
+            try:
+                megabytes = float(raw)
+            except ValueError:
+                problems.append(f"The size limit per file “{raw}” is not a number.")
+            else:
+                max_bytes = round(megabytes * MEGABYTE) if math.isfinite(megabytes) else -1
     if problems or stage is None or experience is None or scope is None:
         raise InvalidTask(problems)
     draft = TaskDraft(
@@ -105,7 +138,7 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
         pathway=form.get("pathway", "").strip() or None,
         expected_hours=hours, evidence=kinds, opens_at=opens_at, due_at=due_at,
         employer_scored=form.get("employer_scored", "") in ("on", "true", "1", "yes"),
-        scope=scope,
+        scope=scope, file_groups=groups, file_max_bytes=max_bytes, file_limit=file_limit,
     )
     draft.check()
     return draft

@@ -23,6 +23,7 @@ from competencies.tasks.model import Task, TaskAlignment
 from competencies.tasks.rubric import Rubric, RubricError
 from competencies.tasks.sanitize import plain_text, sanitize
 from competencies.tasks.vocabulary import AlignmentType, ExperienceType, LibraryScope
+from competencies.work.file_policy import ordered
 
 ALIGNMENT_WEIGHT_MAX = 100.0
 
@@ -122,6 +123,7 @@ def copy_task(session: Session, context: CourseContext, task_id: int, *,
         experience_type=source.experience_type, experience_other=source.experience_other,
         career_cluster=source.career_cluster, pathway=source.pathway,
         expected_hours=source.expected_hours, evidence=list(source.evidence),
+        file_groups=list(source.file_groups), file_max_bytes=source.file_max_bytes,
         opens_at=source.opens_at, due_at=source.due_at, employer_scored=source.employer_scored,
         scope=LibraryScope.COURSE.value, course_id=context.course_id,
         deployment_id=context.deployment_id, registration_id=context.registration_id,
@@ -214,6 +216,9 @@ def _apply(task: Task, draft: TaskDraft) -> None:
     task.pathway = draft.pathway
     task.expected_hours = draft.expected_hours
     task.evidence = [kind.value for kind in draft.evidence]
+    if draft.file_groups is not None:
+        task.file_groups = ordered(draft.file_groups)
+        task.file_max_bytes = draft.file_max_bytes
     task.opens_at = draft.opens_at
     task.due_at = draft.due_at
     task.employer_scored = draft.employer_scored

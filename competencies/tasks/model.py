@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.models import Item, Rubric
 from competencies.orm import Base, utcnow
+from competencies.work.file_policy import FileGroup, ordered
 
 
 class Task(Base):
@@ -40,6 +41,11 @@ class Task(Base):
     expected_hours: Mapped[float | None] = mapped_column()
     evidence: Mapped[list[str]] = mapped_column(default=list)
     """:class:`EvidenceKind` values the student hands in."""
+    file_groups: Mapped[list[str]] = mapped_column(default=lambda: ordered(FileGroup))
+    """:class:`FileGroup` values of the files and photos the task accepts (every group unless
+    the teacher narrowed it)."""
+    file_max_bytes: Mapped[int | None] = mapped_column()
+    """The task's own limit per file; null for as large as the instance allows."""
     opens_at: Mapped[dt.datetime | None] = mapped_column()
     due_at: Mapped[dt.datetime | None] = mapped_column()
     employer_scored: Mapped[bool] = mapped_column(default=False)

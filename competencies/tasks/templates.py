@@ -31,6 +31,7 @@ from competencies.tasks.vocabulary import (
     ExperienceType,
     LibraryScope,
 )
+from competencies.work.file_policy import FileGroup
 
 Ref = tuple[str, str]
 """(framework identifier, item code)."""
@@ -69,7 +70,10 @@ def _store(session: Session, data: Mapping[str, Any], items: Mapping[Ref, Item])
         description=data.get("description", ""), career_cluster=data.get("career_cluster"),
         pathway=data.get("pathway"), expected_hours=data.get("expected_hours"),
         evidence=tuple(EvidenceKind(kind) for kind in data.get("evidence", ())),
-        employer_scored=bool(data.get("employer_scored")), scope=LibraryScope.SHARED)
+        employer_scored=bool(data.get("employer_scored")), scope=LibraryScope.SHARED,
+        file_groups=(frozenset(FileGroup(g) for g in data["files"]["groups"])
+                     if "files" in data else None),
+        file_max_bytes=data["files"].get("max_bytes") if "files" in data else None)
     task = library.create_template(session, draft)
     for position, alignment in enumerate(a for a in data["alignments"] if _ref(a) in items):
         task.alignments.append(TaskAlignment(

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from competencies.tasks import stored_rubric
 from competencies.tasks.model import Task, TaskVersion
 from competencies.tasks.rubric import Rubric
+from competencies.work import file_policy
+from competencies.work.file_policy import FileGroup, FilePolicy
 
 
 def freeze(session: Session, task: Task) -> TaskVersion:
@@ -59,12 +61,19 @@ def rubric_of(version: TaskVersion) -> Rubric | None:
     return Rubric.from_data(data) if data else None
 
 
+def file_policy_of(version: TaskVersion) -> FilePolicy:
+    """What the frozen task accepts of files and photos (before the instance's limits)."""
+    return file_policy.from_task_files(version.snapshot.get("files"))
+
+
 def snapshot_of(task: Task) -> dict[str, Any]:
     return {
         "title": task.title, "description_html": task.description_html, "stage": task.stage,
         "experience_type": task.experience_type, "experience_other": task.experience_other,
         "career_cluster": task.career_cluster, "pathway": task.pathway,
         "expected_hours": task.expected_hours, "evidence": list(task.evidence),
+        "files": file_policy.task_files((FileGroup(g) for g in task.file_groups),
+                                        task.file_max_bytes),
         "opens_at": task.opens_at.isoformat() if task.opens_at else None,
         "due_at": task.due_at.isoformat() if task.due_at else None,
         "employer_scored": task.employer_scored,

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from competencies.messages import N_
 
@@ -109,6 +110,15 @@ class FilePolicy:
     max_bytes: int = 200 * 1024 * 1024
     max_files: int = 20
 
+    @property
+    def accepts_files(self) -> bool:
+        return bool(self.groups)
+
+    def within(self, max_bytes: int, max_files: int) -> FilePolicy:
+        """This policy inside an instance's limits: a task may narrow them, never widen them."""
+        return FilePolicy(self.groups, min(self.max_bytes, max_bytes),
+                          min(self.max_files, max_files))
+
     def accept(self) -> str:
         """The file input's ``accept`` attribute: a hint to the phone's picker, never a check."""
         wildcard = {FileGroup.IMAGES: "image/*", FileGroup.VIDEO: "video/*",
@@ -190,3 +200,28 @@ def _megabytes(size: int) -> str:
 
 
 DEFAULT = FilePolicy()
+
+
+def ordered(groups: Iterable[FileGroup]) -> list[str]:
+    """Groups as a task stores them: values, in the order pages list them."""
+    chosen = set(groups)
+    return [group.value for group in FileGroup if group in chosen]
+
+
+def task_files(groups: Iterable[FileGroup], max_bytes: int | None) -> dict[str, Any]:
+    """What a task stores of its file policy (and its frozen version keeps): the groups it
+    accepts and its own per-file limit, ``None`` for as large as the instance allows."""
+    return {"groups": ordered(groups), "max_bytes": max_bytes}
+
+
+def from_task_files(data: Mapping[str, Any] | None) -> FilePolicy:
+    """The policy :func:`task_files` stored. A version frozen before tasks chose their files
+    holds none and accepts what every task accepted then: :data:`DEFAULT`."""
+    if data is None:
+        return DEFAULT
+    groups = frozenset(FileGroup(value) for value in data.get("groups", ())
+                       if value in FileGroup.__members__.values())
+    limit = data.get("max_bytes")
+    max_bytes = min(limit, DEFAULT.max_bytes) if isinstance(limit, int) and limit > 0 \
+        else DEFAULT.max_bytes
+    return FilePolicy(groups, max_bytes, DEFAULT.max_files)

@@ -15,6 +15,7 @@ from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
 from competencies.tasks.model import Task
 from competencies.tasks.rubric import Criterion, Level, Rubric
 from competencies.tasks.vocabulary import AlignmentType, LibraryScope
+from competencies.work.file_policy import FileGroup
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import course, deployment, draft, tenant
 
@@ -186,3 +187,21 @@ def _rubric(identifier: str, title: str = "Shadow") -> Rubric:
     return Rubric(title, (Criterion("Communication", levels, "Talks to patients", 2.0,
                                     (identifier,)),
                           Criterion("Safety", levels)))
+
+
+def test_a_copy_accepts_the_files_its_source_accepts(db: Session, district: District) -> None:
+    mine, neighbour, _ = district
+    task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT,
+                                               file_groups=frozenset({FileGroup.AUDIO}),
+                                               file_max_bytes=1_000_000))
+    copy = library.copy_task(db, neighbour, task.id)
+    assert (copy.file_groups, copy.file_max_bytes) == (["audio"], 1_000_000)
+    library.update_task(db, neighbour, copy.id, draft(file_groups=frozenset(FileGroup)))
+    db.refresh(task)
+    assert task.file_groups == ["audio"], "the source is not the copy"
+
+
+def test_a_new_task_accepts_every_kind_of_file_as_before(db: Session, district: District) -> None:
+    task = library.create_task(db, district[0], draft())
+    assert task.file_groups == ["images", "pdf", "office", "video", "audio"]
+    assert task.file_max_bytes is None

@@ -75,3 +75,11 @@ def test_templates_skip_what_is_not_imported(db: Session) -> None:
     installed = templates.install(db)
     assert len(installed) == 6
     assert all(task.alignments and task.rubric is not None for task in installed)
+
+
+def test_a_template_brings_the_files_it_accepts_and_the_others_accept_every_kind(
+        db: Session) -> None:
+    installed = {task.title: task for task in _demo_content(db)}
+    costing = next(t for t in installed.values() if "menu" in t.title.lower())
+    assert costing.file_groups == ["images", "pdf", "office", "video"]
+    assert all(len(t.file_groups) == 5 for t in installed.values() if t is not costing)

@@ -8,9 +8,11 @@ from sqlalchemy.orm import Session
 
 from competencies.models import Item
 from competencies.tasks import library, versions
+from competencies.tasks.draft import MEGABYTE
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Criterion, Level, Rubric
 from competencies.tasks.vocabulary import AlignmentType
+from competencies.work.file_policy import FileGroup
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import course, deployment, draft, tenant
 
@@ -77,3 +79,16 @@ def test_a_freeze_racing_another_first_use_gets_the_version_that_won(
                         lambda session, task: next(looks, None) or real(session, task))
     assert versions.freeze(db, task).id == won.id
     assert db.scalar(select(func.count()).where(TaskVersion.task_id == task.id)) == 1
+
+
+def test_a_frozen_version_keeps_the_files_the_task_accepted(db: Session) -> None:
+    """The teacher narrows the task after students started: their version accepts as before."""
+    mine, task, _ = _setup(db)
+    library.update_task(db, mine, task.id, draft(file_groups=frozenset({FileGroup.PDF}),
+                                                 file_max_bytes=5 * MEGABYTE))
+    frozen = versions.freeze(db, task)
+    library.update_task(db, mine, task.id, draft(file_groups=frozenset({FileGroup.VIDEO})))
+    db.expire_all()
+    kept = versions.file_policy_of(db.get(TaskVersion, frozen.id))  # type: ignore[arg-type]
+    assert kept.groups == {FileGroup.PDF} and kept.max_bytes == 5 * MEGABYTE
+    assert versions.file_policy_of(versions.freeze(db, task)).groups == {FileGroup.VIDEO}
