@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from competencies.partners.model import Placement
 from competencies.tasks.model import TaskVersion
-from competencies.tasks.versions import freeze
+from competencies.tasks.versions import file_policy_of, freeze
 from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind
 from competencies.work import handing_in, submissions
+from competencies.work.file_policy import FilePolicy
 from competencies.work.handing_in import ChecklistItem
 from competencies.work.hours import HoursTotal, totals_of
 from competencies.work.model import (
@@ -64,6 +65,8 @@ class WorkPage:
     survey: ExperienceSurvey | None
     interest: CareerInterest | None
     stages: list[ContinuumStage]
+    files: FilePolicy
+    """What the frozen task accepts of files (before the instance's limits)."""
 
     @property
     def editable(self) -> bool:
@@ -136,7 +139,8 @@ def work_page(session: Session, placed: PlacedTask, student_id: int,
         overdue=due_at is not None and now > due_at and not handed_in,
         history=history, returned=returned,
         survey=next((h.survey for h in history if h.survey is not None), None),
-        interest=session.get(CareerInterest, student_id), stages=list(ContinuumStage))
+        interest=session.get(CareerInterest, student_id), stages=list(ContinuumStage),
+        files=file_policy_of(version))
 
 
 def _by_kind(artifacts: Iterable[Artifact]) -> dict[str, list[Artifact]]:

@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from competencies import builtin
 from competencies import search as item_search
 from competencies.tasks import library, starters, versions
-from competencies.tasks.draft import InvalidTask, TaskError, parse_draft
+from competencies.tasks.draft import MEGABYTE, InvalidTask, TaskError, parse_draft
 from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
 from competencies.tasks.model import Task
 from competencies.tasks.rubric import Criterion, Level, Rubric, RubricError
@@ -31,7 +31,9 @@ from competencies.tasks.vocabulary import (
     ExperienceType,
     LibraryScope,
 )
+from competencies.work.file_policy import DEFAULT, FileGroup, ordered
 from lti_tool import course_time
+from lti_tool.config import app_config
 from lti_tool.csrf import once
 from lti_tool.db import db_session
 from lti_tool.models import Course, Deployment
@@ -73,7 +75,13 @@ def _choices() -> dict[str, object]:
     return {"stages": list(ContinuumStage), "experiences": list(ExperienceType),
             "evidence_kinds": list(EvidenceKind), "scopes": list(LibraryScope),
             "alignment_types": list(AlignmentType), "clusters": _career_clusters(),
+            "file_group_kinds": list(FileGroup), "file_limit_mb": _file_limit() // MEGABYTE,
             **vocabulary_labels()}
+
+
+def _file_limit() -> int:
+    """The most a task may allow per file: the instance's limit."""
+    return min(app_config().upload_max_bytes, DEFAULT.max_bytes)
 
 
 @functools.cache
@@ -110,7 +118,8 @@ def new_task(course_id: int) -> Page:
     course, context = _context(session, course_id)
     if request.method == "GET":
         return render_template("teacher/tasks/form.html", course=course, task=None,
-                               form={"scope": "course"}, evidence=[], problems=[], **_choices())
+                               form={"scope": "course"}, evidence=[],
+                               file_groups=ordered(FileGroup), problems=[], **_choices())
     try:
         task = library.create_task(session, context, _draft())
     except InvalidTask as exc:
@@ -135,7 +144,8 @@ def edit_task(course_id: int, task_id: int) -> Page:
                                     saved=1))
     return render_template(
         "teacher/tasks/form.html", course=course, task=task, form=_fields(task),
-        evidence=task.evidence, problems=[], editable=library.can_edit(context, task),
+        evidence=task.evidence, file_groups=task.file_groups, problems=[],
+        editable=library.can_edit(context, task),
         in_use=versions.is_in_use(session, task), saved=bool(request.args.get("saved")),
         rubric=library.rubric_of(task), **_choices())
 
@@ -289,13 +299,15 @@ def _draft() -> Any:
                                        request.form.get("browser_time_zone"))
         g.pop("course_zone", None)
     return parse_draft(request.form.to_dict(), request.form.getlist("evidence"),
-                       tz=course_time.page_zone())
+                       tz=course_time.page_zone(), file_groups=request.form.getlist("file_groups"),
+                       file_limit=_file_limit())
 
 
 def _form_again(course: Course, task: Task | None, problems: list[str]) -> tuple[str, int]:
     db_session().rollback()
     return render_template("teacher/tasks/form.html", course=course, task=task,
                            form=request.form.to_dict(), evidence=request.form.getlist("evidence"),
+                           file_groups=request.form.getlist("file_groups"),
                            problems=problems, editable=True, in_use=False, saved=False,
                            rubric=library.rubric_of(task) if task else None, **_choices()), 422
 
@@ -309,6 +321,8 @@ def _fields(task: Task) -> dict[str, str]:
         "opens_at": course_time.as_local_input(task.opens_at, course_time.page_zone()),
         "due_at": course_time.as_local_input(task.due_at, course_time.page_zone()),
         "employer_scored": "on" if task.employer_scored else "", "scope": task.scope,
+        "max_file_mb": (f"{task.file_max_bytes / MEGABYTE:g}" if task.file_max_bytes is not None
+                        else ""),
     }
 
 

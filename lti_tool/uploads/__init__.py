@@ -6,18 +6,10 @@ from typing import Any
 
 from flask import Flask
 
-from competencies.work.file_policy import DEFAULT, FilePolicy
-from lti_tool.config import app_config
+from lti_tool.uploads.policy import upload_policy
 from lti_tool.uploads.tus import bp
 
 __all__ = ["bp", "file_url", "init_app", "upload_policy"]
-
-
-def upload_policy() -> FilePolicy:
-    """What every task accepts on this instance (the page's picker hints and its sentence)."""
-    config = app_config()
-    return FilePolicy(DEFAULT.groups, min(DEFAULT.max_bytes, config.upload_max_bytes),
-                      min(DEFAULT.max_files, config.upload_max_files))
 
 
 def file_url(artifact: Any, *, thumbnail: bool = False) -> str:

@@ -43,6 +43,7 @@ from lti_tool.storage import artifact_store
 from lti_tool.uploads import parts
 from lti_tool.uploads.completion import complete
 from lti_tool.uploads.destination import destination
+from lti_tool.uploads.policy import upload_policy
 from lti_tool.uploads.safe_files import clean_filename
 from lti_tool.uploads.work_destination import WORK_REFUSED
 
@@ -140,7 +141,7 @@ def create() -> Response:
         return _answer(404, gettext("This work was not found."))
     if isinstance(policy, Refusal):
         return _answer(403, say(policy))
-    policy = _within_instance_limits(policy, config.upload_max_bytes, config.upload_max_files)
+    policy = upload_policy(policy)
     held = target.files_held(session, submission_id) + _in_progress(session, submission_id)
     refusal = policy.check_declared(filename, metadata.get("filetype", ""), length, held)
     if refusal is not None:
@@ -225,7 +226,6 @@ def append(upload_id: str) -> Response:
 
 def _finish(session: Session, found: Upload, path: parts.Path, now: dt.datetime,
             headers: dict[str, str]) -> Response:
-    config = app_config()
     target = destination()
     policy = target.policy(session, found.user_id, found.course_id, found.submission_id)
     if not isinstance(policy, FilePolicy):
@@ -235,7 +235,7 @@ def _finish(session: Session, found: Upload, path: parts.Path, now: dt.datetime,
         message = say(policy) if isinstance(policy, Refusal) else gettext(
             "This work was not found.")
         return _answer(409, message)
-    policy = _within_instance_limits(policy, config.upload_max_bytes, config.upload_max_files)
+    policy = upload_policy(policy)
     outcome = complete(session, found, path, policy, artifact_store(), target, now)
     session.commit()
     if outcome.refusal is not None:
@@ -296,12 +296,6 @@ def _in_progress(session: Session, submission_id: int) -> int:
     return session.scalar(select(func.count()).select_from(Upload).where(
         Upload.submission_id == submission_id, Upload.completed_at.is_(None),
         Upload.expires_at > utcnow())) or 0
-
-
-def _within_instance_limits(policy: FilePolicy, max_bytes: int, max_files: int) -> FilePolicy:
-    """A task may narrow what the instance allows, never widen it."""
-    return FilePolicy(policy.groups, min(policy.max_bytes, max_bytes),
-                      min(policy.max_files, max_files))
 
 
 def _whole(value: str | None) -> int | None:

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
 from competencies.tasks.model import Task
+from competencies.tasks.versions import file_policy_of
 from competencies.tasks.vocabulary import EvidenceKind
 from competencies.work import submissions
-from competencies.work.file_policy import DEFAULT, FilePolicy, Refusal
+from competencies.work.file_policy import FilePolicy, Refusal
 from competencies.work.model import Artifact, Submission
 from competencies.work.stored_file import StoredFile
 from competencies.work.vocabulary import ArtifactKind
@@ -38,7 +39,9 @@ class SubmissionDestination:
             submissions.check_asked(session, submission, EvidenceKind.FILES)
         except submissions.WorkRefused as refused:
             return Refusal(WORK_REFUSED, refused.template, refused.params)
-        return FilePolicy(DEFAULT.groups, DEFAULT.max_bytes, submissions.MAX_FILES)
+        # The task as the student's work froze it: a later edit of the task changes nothing.
+        policy = file_policy_of(submissions.task_version(session, submission))
+        return policy.within(policy.max_bytes, submissions.MAX_FILES)
 
     def open_for(self, session: Session, user_id: int, course_id: int, resource_link_id: int
                  ) -> int | None:

@@ -11,12 +11,14 @@ from types import SimpleNamespace
 from flask import Flask, render_template
 from flask_babel import force_locale
 
+from competencies.work.file_policy import DEFAULT
+
 STATIC = Path(__file__).resolve().parents[3] / "lti_tool" / "static"
 
 
 def _render(app: Flask, editable: bool = True, locale: str = "en") -> str:
     page = SimpleNamespace(editable=editable, submission=SimpleNamespace(id=12),
-                           placed=SimpleNamespace(resource_link_id=5, course_id=3))
+                           placed=SimpleNamespace(resource_link_id=5, course_id=3), files=DEFAULT)
     with app.test_request_context(), force_locale(locale):
         return render_template("student/_upload.html", page=page)
 
