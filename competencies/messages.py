@@ -2,12 +2,74 @@
 
 The domain never translates (it knows no request and no locale); it only marks its words with
 ``N_`` so that the message extractor puts them in the catalogue. The shell passes the marked
-text through ``gettext`` at display time.
+text through ``gettext`` at display time. A sentence with values in it travels as a
+:class:`Message` (its marked template plus the values), and a refusal the domain raises at a
+person is a :class:`Refused` carrying its messages, so the shell translates the template and
+fills in the values afterwards: ``lti_tool.i18n.refusal_text`` does it for every page.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
     """Return ``message`` unchanged; marks it for the translation catalogue."""
     return message
+
+
+def quoted(names: Iterable[str]) -> str:
+    """Names in quotes, comma-separated: a value for a sentence, the same in every language."""
+    return ", ".join(f"“{name}”" for name in names)
+
+
+class Message:
+    """One sentence: a template marked with ``N_`` and the values its ``%(name)s`` holes take.
+
+    A value may itself be a :class:`Message` (“the comment on “%(name)s””), translated in turn.
+    ``str()`` is the English, for logs, the CLI and tests.
+    """
+
+    __slots__ = ("params", "template")
+
+    def __init__(self, template: str, /, **params: Any) -> None:
+        self.template = template
+        self.params: Mapping[str, Any] = params
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.template
+        return self.template % {name: str(value) if isinstance(value, Message) else value
+                                for name, value in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, **{dict(self.params)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Message):
+            return (self.template, dict(self.params)) == (other.template, dict(other.params))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.template)
+
+
+class Refused(ValueError):
+    """A request the domain refused, with the sentences a person reads; nothing was changed.
+
+    Raised with one template and its values (``Refused(N_("“%(name)s” needs a name."),
+    name=...)``) or with several messages at once (every problem of a form). ``str()`` is the
+    English; pages show ``lti_tool.i18n.refusal_text(exc)``, in the page's language.
+    """
+
+    def __init__(self, message: str | Message | Iterable[Message], /, **params: Any) -> None:
+        if isinstance(message, str):
+            messages: tuple[Message, ...] = (Message(message, **params),)
+        elif isinstance(message, Message):
+            messages = (message,)
+        else:
+            messages = tuple(message)
+        super().__init__(" ".join(str(m) for m in messages))
+        self.messages = messages
+        """What is wrong, one sentence each, in the order they were found."""

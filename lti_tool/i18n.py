@@ -26,6 +26,7 @@ from flask_babel import (
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from competencies.messages import Message, Refused
 from lti_tool.security import current_principal
 
 SUPPORTED = ("en", "es")
@@ -132,6 +133,18 @@ def person_name(person: Any) -> str:
 def translate(text: str | None) -> str:
     """Translate text the domain marked with ``N_`` (vocabulary labels, for example)."""
     return gettext(text) if text else ""
+
+
+def message_text(message: Message) -> str:
+    """One domain sentence in the page's language: the template translated, then filled in."""
+    params = {name: message_text(value) if isinstance(value, Message) else value
+              for name, value in message.params.items()}
+    return str(gettext(message.template, **params))
+
+
+def refusal_text(exc: Refused) -> str:
+    """What the domain refused, in the page's language: every page shows a refusal this way."""
+    return " ".join(message_text(message) for message in exc.messages)
 
 
 @bp.post("/language")

@@ -7,14 +7,13 @@ URL" is answered the same way everywhere: 404, as if there were no such submissi
 from __future__ import annotations
 
 from flask import abort
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.model import Task
 from competencies.work import submissions
 from competencies.work.model import Submission
-from competencies.work.submissions import PlacedTask, SubmissionNotFound, Viewer, WorkRefused
+from competencies.work.submissions import PlacedTask, SubmissionNotFound, Viewer
 from lti_tool.models import ResourceLink
 from lti_tool.security import Principal, Role
 
@@ -55,8 +54,3 @@ def staff_submission(session: Session, principal: Principal, submission_id: int)
         return submissions.course_submission(session, submission_id, principal.course_id)
     except SubmissionNotFound:
         abort(404)
-
-
-def refusal_text(exc: WorkRefused) -> str:
-    """The domain's refusal in the page's language."""
-    return gettext(exc.template, **exc.params)

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_, Refused
 from competencies.partners.model import Partner, Supervisor
 from competencies.partners.vocabulary import Language, PartnerKind
 from competencies.tasks.library import CourseContext
@@ -23,13 +24,14 @@ from competencies.tasks.sanitize import plain_text, sanitize
 _SPACE = re.compile(r"\s+")
 
 
-class PartnerError(ValueError):
+class PartnerError(Refused):
     """A partner, supervisor or placement that cannot be saved, with a message to act on."""
 
 
 class PartnerNotFound(PartnerError):
-    def __init__(self, what: str = "partner") -> None:
-        super().__init__(f"There is no such {what} in this school's list.")
+    def __init__(self, template: str = N_("There is no such partner in this school's list.")
+                 ) -> None:
+        super().__init__(template)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,12 +47,12 @@ class PartnerDraft:
 
     def check(self) -> None:
         if not self.name.strip():
-            raise PartnerError("A partner needs a name.")
+            raise PartnerError(N_("A partner needs a name."))
         if len(self.name) > 300:
-            raise PartnerError("A partner's name is at most 300 characters.")
+            raise PartnerError(N_("A partner's name is at most 300 characters."))
         if self.kind not in set(PartnerKind):
-            raise PartnerError(f"A partner is an employer or a community-based organization, "
-                               f"not “{self.kind}”.")
+            raise PartnerError(N_("A partner is an employer or a community-based organization, "
+                                  "not “%(kind)s”."), kind=self.kind)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,10 +66,10 @@ class SupervisorDraft:
     def checked(self) -> SupervisorDraft:
         """This draft with its email normalised; raises with the reason when it cannot be saved."""
         if not self.name.strip():
-            raise PartnerError("A supervisor needs a name.")
+            raise PartnerError(N_("A supervisor needs a name."))
         if self.language not in {lang.value for lang in Language}:
-            raise PartnerError(f"Emails and pages can be in English (en) or Spanish (es), "
-                               f"not “{self.language}”.")
+            raise PartnerError(N_("Emails and pages can be in English (en) or Spanish (es), "
+                                  "not “%(language)s”."), language=self.language)
         return dataclasses.replace(self, name=self.name.strip(), email=normalise_email(self.email))
 
 
@@ -78,7 +80,9 @@ def normalise_email(address: str) -> str:
         # The local part is case-sensitive in theory, never in practice: one person, one row.
         return validate_email(address.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise PartnerError(f"“{address}” is not an email address: {exc}") from None
+        # The validator's reason stays in English: the library speaks no other language.
+        raise PartnerError(N_("“%(address)s” is not an email address: %(reason)s"),
+                           address=address, reason=str(exc)) from None
 
 
 def name_key(name: str) -> str:
@@ -102,7 +106,7 @@ def get_supervisor(session: Session, context: CourseContext, supervisor_id: int)
         select(Supervisor).join(Partner).where(Supervisor.id == supervisor_id,
                                                visible_to(context)))
     if supervisor is None:
-        raise PartnerNotFound("supervisor")
+        raise PartnerNotFound(N_("There is no such supervisor in this school's list."))
     return supervisor
 
 
@@ -115,7 +119,8 @@ def create_partner(session: Session, context: CourseContext, draft: PartnerDraft
     """A new partner in the tenant's list; a second partner of the same name is refused."""
     draft.check()
     if find_by_name(session, context, draft.name) is not None:
-        raise PartnerError(f"“{draft.name.strip()}” is already in the list; open it to edit it.")
+        raise PartnerError(N_("“%(name)s” is already in the list; open it to edit it."),
+                           name=draft.name.strip())
     partner = Partner(registration_id=context.registration_id)
     _apply(partner, draft)
     session.add(partner)
@@ -129,7 +134,8 @@ def update_partner(session: Session, context: CourseContext, partner_id: int,
     partner = get_partner(session, context, partner_id)
     same = find_by_name(session, context, draft.name)
     if same is not None and same.id != partner.id:
-        raise PartnerError(f"Another partner is already called “{draft.name.strip()}”.")
+        raise PartnerError(N_("Another partner is already called “%(name)s”."),
+                           name=draft.name.strip())
     _apply(partner, draft)
     session.commit()
     return partner
@@ -141,7 +147,8 @@ def add_supervisor(session: Session, context: CourseContext, partner_id: int,
     checked = draft.checked()
     if session.scalar(select(Supervisor).where(Supervisor.partner_id == partner.id,
                                                Supervisor.email == checked.email)) is not None:
-        raise PartnerError(f"{checked.email} is already a supervisor at {partner.name}.")
+        raise PartnerError(N_("%(email)s is already a supervisor at %(partner)s."),
+                           email=checked.email, partner=partner.name)
     supervisor = Supervisor(partner_id=partner.id)
     _apply_supervisor(supervisor, checked)
     session.add(supervisor)
@@ -156,7 +163,8 @@ def update_supervisor(session: Session, context: CourseContext, supervisor_id: i
     other = session.scalar(select(Supervisor).where(Supervisor.partner_id == supervisor.partner_id,
                                                     Supervisor.email == checked.email))
     if other is not None and other.id != supervisor.id:
-        raise PartnerError(f"{checked.email} is already a supervisor at this partner.")
+        raise PartnerError(N_("%(email)s is already a supervisor at this partner."),
+                           email=checked.email)
     _apply_supervisor(supervisor, checked)
     session.commit()
     return supervisor

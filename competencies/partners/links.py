@@ -21,6 +21,7 @@ from sqlalchemy import ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, Session, joinedload, mapped_column, relationship
 
 from competencies.audit import Actor, record
+from competencies.messages import N_
 from competencies.orm import Base, utcnow
 from competencies.partners.directory import PartnerError
 from competencies.partners.model import Placement, Supervisor
@@ -185,8 +186,8 @@ def frozen_version(session: Session, task_id: int) -> TaskVersion:
     task = session.get(Task, task_id)
     assert task is not None  # the placement's foreign key
     if task.rubric_id is None:
-        raise PartnerError(f"“{task.title}” has no rubric for an employer to rate; give it one "
-                           "first.")
+        raise PartnerError(N_("“%(task)s” has no rubric for an employer to rate; give it one "
+                              "first."), task=task.title)
     return versions.freeze(session, task)
 
 

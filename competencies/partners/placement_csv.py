@@ -24,6 +24,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_, Message
 from competencies.partners.directory import (
     PartnerError,
     SupervisorDraft,
@@ -40,7 +41,7 @@ OPTIONAL = ("expected_hours", "supervisor_name", "supervisor_title", "supervisor
             "supervisor_language")
 MAX_ROWS = 5000
 
-_ProblemFn = Callable[[str | None, str], None]
+_ProblemFn = Callable[[str | None, Message], None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,11 +49,22 @@ class Problem:
     line: int
     """The file's line number (the header is line 1); 0 for the file as a whole."""
     column: str | None
-    message: str
+    message: Message
+
+    @property
+    def located(self) -> Message:
+        """The message with where it is: “line 3, column 'task': …”."""
+        column = repr(self.column)
+        if self.line:
+            return (Message(N_("line %(line)d, column %(column)s: %(message)s"), line=self.line,
+                            column=column, message=self.message) if self.column else
+                    Message(N_("line %(line)d: %(message)s"), line=self.line, message=self.message))
+        return (Message(N_("the file, column %(column)s: %(message)s"), column=column,
+                        message=self.message) if self.column else
+                Message(N_("the file: %(message)s"), message=self.message))
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "the file"
-        return f"{where}{f', column {self.column!r}' if self.column else ''}: {self.message}"
+        return str(self.located)
 
 
 @dataclasses.dataclass
@@ -84,14 +96,15 @@ def import_placements(session: Session, context: CourseContext, roster: Roster,
     report = PlacementReport()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None:
-        report.problems.append(Problem(0, None, "The file is empty; it needs a header line."))
+        report.problems.append(Problem(0, None, Message(N_("The file is empty; it needs a header line."))))
         return report
     columns = {_header(name): name for name in reader.fieldnames if name is not None}
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        report.problems.append(Problem(1, None, "Missing column" + ("s" if len(missing) > 1
-                                       else "") + ": " + ", ".join(missing)
-                                       + f". Required: {', '.join(REQUIRED)}."))
+        report.problems.append(Problem(1, None, Message(
+            N_("Missing columns: %(missing)s. Required: %(required)s.") if len(missing) > 1
+            else N_("Missing column: %(missing)s. Required: %(required)s."),
+            missing=", ".join(missing), required=", ".join(REQUIRED))))
         return report
 
     partners, supervisors = partners_and_supervisors(session, context)
@@ -104,7 +117,8 @@ def import_placements(session: Session, context: CourseContext, roster: Roster,
     rows: list[_Row] = []
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            report.problems.append(Problem(number, None, f"At most {MAX_ROWS} rows per file."))
+            report.problems.append(Problem(number, None, Message(
+                N_("At most %(max)d rows per file."), max=MAX_ROWS)))
             break
         line = reader.line_num
         values = {key: (record.get(original) or "").strip() for key, original in columns.items()}
@@ -112,29 +126,32 @@ def import_placements(session: Session, context: CourseContext, roster: Roster,
             continue
         problems_before = len(report.problems)
 
-        def problem(column: str | None, message: str, line: int = line) -> None:
+        def problem(column: str | None, message: Message, line: int = line) -> None:
             report.problems.append(Problem(line, column, message))
 
         for column in REQUIRED:
             if not values[column]:
-                problem(column, "This is empty.")
+                problem(column, Message(N_("This is empty.")))
         if len(report.problems) > problems_before:
             continue
         student_id = roster.get(values["student"].casefold())
         if student_id is None:
-            problem("student", f"No student “{values['student']}” in this course's roster.")
+            problem("student", Message(N_("No student “%(student)s” in this course's roster."),
+                                       student=values["student"]))
         partner = partners.get(name_key(values["partner"]))
         if partner is None:
-            problem("partner", f"No partner “{values['partner']}” in the list; add it first.")
+            problem("partner", Message(N_("No partner “%(partner)s” in the list; add it first."),
+                                       partner=values["partner"]))
         task_id = tasks.get(values["task"].casefold())
         if task_id is None:
-            problem("task", f"No task “{values['task']}” in this course's library.")
+            problem("task", Message(N_("No task “%(task)s” in this course's library."),
+                                    task=values["task"]))
         starts_on = _date(values["start_date"], "start_date", problem)
         ends_on = _date(values["end_date"], "end_date", problem)
         hours = _hours(values.get("expected_hours", ""), problem)
         if starts_on and ends_on:
             for message in check_dates_and_hours(starts_on, ends_on, hours):
-                problem("end_date" if "ends" in message else "expected_hours", message)
+                problem("end_date" if "ends" in message.template else "expected_hours", message)
         supervisor: Supervisor | SupervisorDraft | None = None
         if partner is not None:
             try:
@@ -146,15 +163,17 @@ def import_placements(session: Session, context: CourseContext, roster: Roster,
                 ).checked()
             except PartnerError as exc:
                 column = "supervisor_language" if "English" in str(exc) else "supervisor_email"
-                problem(column, str(exc))
+                for message in exc.messages:
+                    problem(column, message)
             else:
                 key = (partner.id, draft.email)
                 supervisor = supervisors.get(key) or new_supervisors.get(key)
                 if supervisor is None:
                     if not values.get("supervisor_name"):
-                        problem("supervisor_email",
-                                f"{draft.email} is not a supervisor at {partner.name}; give "
-                                "supervisor_name to add them.")
+                        problem("supervisor_email", Message(
+                            N_("%(email)s is not a supervisor at %(partner)s; give "
+                               "supervisor_name to add them."),
+                            email=draft.email, partner=partner.name))
                     else:
                         supervisor = new_supervisors[key] = draft
         if len(report.problems) > problems_before:
@@ -163,18 +182,19 @@ def import_placements(session: Session, context: CourseContext, roster: Roster,
         assert starts_on is not None and ends_on is not None and supervisor is not None
         identity = (student_id, task_id, partner.id)
         if identity in seen:
-            problem(None, f"Duplicate of line {seen[identity]}: the same student, task and "
-                          "partner.")
+            problem(None, Message(N_("Duplicate of line %(line)d: the same student, task and "
+                                     "partner."), line=seen[identity]))
             continue
         if identity in existing:
-            problem(None, "This student is already placed with this partner for this task.")
+            problem(None, Message(N_("This student is already placed with this partner for "
+                                     "this task.")))
             continue
         seen[identity] = line
         rows.append(_Row(line, student_id, partner.id, supervisor, task_id, starts_on, ends_on,
                          hours))
 
     if not rows and not report.problems:
-        report.problems.append(Problem(0, None, "The file has a header but no placements."))
+        report.problems.append(Problem(0, None, Message(N_("The file has a header but no placements."))))
     if report.problems:
         return report
     stored: dict[tuple[int, str], Supervisor] = {}
@@ -226,7 +246,8 @@ def _date(value: str, column: str, problem: _ProblemFn) -> dt.date | None:
             return dt.datetime.strptime(value, form).date()
         except ValueError:
             continue
-    problem(column, f"“{value}” is not a date; write YYYY-MM-DD (or M/D/YYYY).")
+    problem(column, Message(N_("“%(value)s” is not a date; write YYYY-MM-DD (or M/D/YYYY)."),
+                            value=value))
     return None
 
 
@@ -236,7 +257,8 @@ def _hours(value: str, problem: _ProblemFn) -> float | None:
     try:
         return float(value)
     except ValueError:
-        problem("expected_hours", f"“{value}” is not a number of hours.")
+        problem("expected_hours", Message(N_("“%(value)s” is not a number of hours."),
+                                          value=value))
         return None
 
 

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_, Message
 from competencies.partners.directory import (
     PartnerError,
     get_partner,
@@ -42,14 +43,15 @@ class PlacementDraft:
 
 
 def check_dates_and_hours(starts_on: dt.date, ends_on: dt.date,
-                          expected_hours: float | None) -> list[str]:
+                          expected_hours: float | None) -> list[Message]:
     """What is wrong with a placement's dates and hours, in words; empty when they are sound."""
-    found: list[str] = []
+    found: list[Message] = []
     if ends_on < starts_on:
-        found.append(f"It ends ({ends_on:%Y-%m-%d}) before it starts ({starts_on:%Y-%m-%d}).")
+        found.append(Message(N_("It ends (%(ends)s) before it starts (%(starts)s)."),
+                             ends=f"{ends_on:%Y-%m-%d}", starts=f"{starts_on:%Y-%m-%d}"))
     if expected_hours is not None and not (math.isfinite(expected_hours)
                                            and 0 < expected_hours <= 2000):
-        found.append("Expected hours must be more than 0 and at most 2000.")
+        found.append(Message(N_("Expected hours must be more than 0 and at most 2000.")))
     return found
 
 
@@ -57,21 +59,22 @@ def create_placement(session: Session, context: CourseContext, roster: Roster,
                      draft: PlacementDraft) -> Placement:
     """One student placed; refuses a student outside the course and a duplicate."""
     if draft.student_id not in set(roster.values()):
-        raise PartnerError("That student is not in this course's roster.")
+        raise PartnerError(N_("That student is not in this course's roster."))
     partner = get_partner(session, context, draft.partner_id)
     supervisor = get_supervisor(session, context, draft.supervisor_id)
     if supervisor.partner_id != partner.id:
-        raise PartnerError(f"{supervisor.name} is not a supervisor at {partner.name}.")
+        raise PartnerError(N_("%(supervisor)s is not a supervisor at %(partner)s."),
+                           supervisor=supervisor.name, partner=partner.name)
     try:
         task = get_visible(session, context, draft.task_id)
     except TaskNotFound as exc:
-        raise PartnerError(str(exc)) from None
+        raise PartnerError(exc.messages) from None
     problems = check_dates_and_hours(draft.starts_on, draft.ends_on, draft.expected_hours)
     if problems:
-        raise PartnerError(" ".join(problems))
+        raise PartnerError(problems)
     if _existing(session, context, draft.student_id, task.id, partner.id) is not None:
-        raise PartnerError(f"This student is already placed at {partner.name} for "
-                           f"“{task.title}”.")
+        raise PartnerError(N_("This student is already placed at %(partner)s for “%(task)s”."),
+                           partner=partner.name, task=task.title)
     placement = Placement(
         registration_id=context.registration_id, course_id=context.course_id,
         student_id=draft.student_id, partner_id=partner.id, supervisor_id=supervisor.id,
@@ -89,7 +92,7 @@ def get_placement(session: Session, context: CourseContext, placement_id: int) -
         Placement.id == placement_id, Placement.course_id == context.course_id,
         Placement.registration_id == context.registration_id))
     if placement is None:
-        raise PartnerError("There is no such placement in this course.")
+        raise PartnerError(N_("There is no such placement in this course."))
     return placement
 
 

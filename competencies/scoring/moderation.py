@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor, record
+from competencies.messages import N_, Message, quoted
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
 from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
@@ -59,12 +60,13 @@ def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Acto
     """The employer's rating, with the teacher's adjustments, becomes the final score."""
     adjustments = adjustments or {}
     if rating.status != RatingStatus.PENDING.value:
-        raise ScoringError("Only a submitted rating waiting for moderation can be accepted.")
+        raise ScoringError(N_("Only a submitted rating waiting for moderation can be accepted."))
     check_choices(rubric, {name: Choice(a.level) for name, a in adjustments.items()})
     for name, asked in adjustments.items():
         if not asked.reason.strip():
-            raise ScoringError(f"Give a reason for changing “{name}”; nothing was saved.")
-        check_comment(asked.reason, where=f"the reason for “{name}”")
+            raise ScoringError(N_("Give a reason for changing “%(name)s”; nothing was saved."),
+                               name=name)
+        check_comment(asked.reason, where=Message(N_("The reason for “%(name)s”"), name=name))
     rows = {c.criterion: c for c in rating.criteria}
     now = utcnow()
     finals: list[FinalCriterion] = []
@@ -108,10 +110,11 @@ def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Acto
 def send_back(session: Session, rating: RubricRating, teacher: Actor, note: str) -> RubricRating:
     """Back to the employer, editable again, with the teacher's note; commits."""
     if rating.status != RatingStatus.PENDING.value:
-        raise ScoringError("Only a submitted rating waiting for moderation can be sent back.")
+        raise ScoringError(N_("Only a submitted rating waiting for moderation can be sent "
+                              "back."))
     if not note.strip():
-        raise ScoringError("Write a note saying what the employer should look at again.")
-    check_comment(note, where="the note")
+        raise ScoringError(N_("Write a note saying what the employer should look at again."))
+    check_comment(note, where=Message(N_("The note")))
     rating.status = RatingStatus.RETURNED.value
     rating.return_note = note.strip()
     placement = session.get(Placement, rating.placement_id)
@@ -131,8 +134,8 @@ def score_directly(session: Session, placement: Placement, version: TaskVersion,
     check_choices(rubric, choices)
     missing = [c.name for c in rubric.criteria if c.name not in choices]
     if missing:
-        raise ScoringError("Rate every criterion first; not yet rated: "
-                           + ", ".join(f"“{m}”" for m in missing) + ".")
+        raise ScoringError(N_("Rate every criterion first; not yet rated: %(names)s."),
+                           names=quoted(missing))
     now = utcnow()
     levels = {name: choice.level for name, choice in choices.items()}
     finals = [FinalCriterion(criterion=c.name, level=levels[c.name],

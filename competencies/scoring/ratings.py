@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor, record
+from competencies.messages import N_, Message, Refused
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
 from competencies.scoring.model import CriterionRating, RubricRating, ScoringPolicy
@@ -30,7 +31,7 @@ AS_IT_CAME = Actor("system", "Accepted as it came")
 """Who "decides" a rating the task accepts as it comes: nobody moderated it."""
 
 
-class ScoringError(ValueError):
+class ScoringError(Refused):
     """A rating that cannot be saved, submitted or moderated, with a message to act on."""
 
 
@@ -45,11 +46,11 @@ def rubric_for(session: Session, placement: Placement) -> tuple[TaskVersion, Rub
     """The frozen task version the placement is scored on, and its rubric."""
     task = session.get(Task, placement.task_id)
     if task is None:  # pragma: no cover - the foreign key cascades
-        raise ScoringError("The placement's task no longer exists.")
+        raise ScoringError(N_("The placement's task no longer exists."))
     version = versions.freeze(session, task)
     rubric = versions.rubric_of(version)
     if rubric is None:
-        raise ScoringError(f"“{task.title}” has no rubric to score.")
+        raise ScoringError(N_("“%(task)s” has no rubric to score."), task=task.title)
     return version, rubric
 
 
@@ -58,7 +59,7 @@ def rubric_of_rating(session: Session, rating: RubricRating) -> tuple[TaskVersio
     version = session.get(TaskVersion, rating.task_version_id)
     rubric = versions.rubric_of(version) if version is not None else None
     if version is None or rubric is None:  # pragma: no cover - the foreign key restricts
-        raise ScoringError("The rubric this rating was made against no longer exists.")
+        raise ScoringError(N_("The rubric this rating was made against no longer exists."))
     return version, rubric
 
 
@@ -103,31 +104,34 @@ def check_choices(rubric: Rubric, choices: Mapping[str, Choice]) -> None:
     for name, choice in choices.items():
         criterion = by_name.get(name)
         if criterion is None:
-            raise ScoringError(f"This rubric has no criterion “{name}”; nothing was saved.")
+            raise ScoringError(N_("This rubric has no criterion “%(name)s”; nothing was saved."),
+                               name=name)
         if choice.level is not None and choice.level not in {lv.label for lv in criterion.levels}:
-            raise ScoringError(f"“{name}” has no level “{choice.level}”; nothing was saved.")
-        check_comment(choice.comment, where=f"the comment on “{name}”")
+            raise ScoringError(N_("“%(name)s” has no level “%(level)s”; nothing was saved."),
+                               name=name, level=choice.level)
+        check_comment(choice.comment, where=Message(N_("The comment on “%(name)s”"), name=name))
 
 
-def check_comment(text: str, *, where: str) -> None:
+def check_comment(text: str, *, where: Message) -> None:
+    """Refuse a comment too long or with markup; ``where`` names it, as a sentence starts."""
     if len(text) > MAX_COMMENT:
-        raise ScoringError(f"{where[0].upper()}{where[1:]} is longer than {MAX_COMMENT} "
-                           "characters; nothing was saved.")
+        raise ScoringError(N_("%(where)s is longer than %(max)d characters; nothing was saved."),
+                           where=where, max=MAX_COMMENT)
     found = _MARKUP.search(text)
     if found:
-        raise ScoringError(f"{where[0].upper()}{where[1:]} must be plain text: remove "
-                           f"“{text[found.start():found.start() + 12].strip()}…” "
-                           "(no HTML tags); nothing was saved.")
+        raise ScoringError(N_("%(where)s must be plain text: remove “%(markup)s…” (no HTML "
+                              "tags); nothing was saved."),
+                           where=where, markup=text[found.start():found.start() + 12].strip())
 
 
 def save(session: Session, rating: RubricRating, rubric: Rubric, choices: Mapping[str, Choice],
          actor: Actor, *, overall_comment: str | None = None) -> RubricRating:
     """Store these choices in the rating (a draft saved as the rater goes); commits."""
     if not RatingStatus(rating.status).editable:
-        raise ScoringError("This rating was submitted and can no longer be changed.")
+        raise ScoringError(N_("This rating was submitted and can no longer be changed."))
     check_choices(rubric, choices)
     if overall_comment is not None:
-        check_comment(overall_comment, where="the overall comment")
+        check_comment(overall_comment, where=Message(N_("The overall comment")))
     session.add(rating)
     existing = {c.criterion: c for c in rating.criteria}
     now = utcnow()
@@ -160,19 +164,22 @@ def save(session: Session, rating: RubricRating, rubric: Rubric, choices: Mappin
 
 
 def missing_for_submit(rating: RubricRating, rubric: Rubric,
-                       policy: ScoringPolicy) -> list[str]:
+                       policy: ScoringPolicy) -> list[Message]:
     """What must still be done before the rating can be submitted, in words."""
-    found: list[str] = []
+    found: list[Message] = []
     rows = {c.criterion: c for c in rating.criteria}
     for criterion in rubric.criteria:
         row = rows.get(criterion.name)
         if row is None or (row.level is None and not row.not_observed):
-            found.append(f"Choose a level for “{criterion.name}”, or “not observed”.")
+            found.append(Message(N_("Choose a level for “%(name)s”, or “not observed”."),
+                                 name=criterion.name))
         elif (policy.comment_required_for_lowest and row.level is not None
               and _is_lowest(criterion, row.level) and not row.comment.strip()):
-            found.append(f"“{criterion.name}”: say why you chose the lowest level.")
+            found.append(Message(N_("“%(name)s”: say why you chose the lowest level."),
+                                 name=criterion.name))
     if rows and all(r.not_observed for r in rows.values()) and len(rows) == len(rubric.criteria):
-        found.append("Rate at least one criterion; every one is marked “not observed”.")
+        found.append(Message(N_("Rate at least one criterion; every one is marked “not "
+                                "observed”.")))
     return found
 
 
@@ -182,7 +189,7 @@ def score_of(rating_rows: Mapping[str, str | None], rubric: Rubric) -> tuple[flo
         score = rubric.score({k: v for k, v in rating_rows.items() if v is not None},
                              not_observed={k for k, v in rating_rows.items() if v is None})
     except RubricError as exc:
-        raise ScoringError(str(exc)) from None
+        raise ScoringError(exc.messages) from None
     return score.given, score.maximum
 
 
@@ -192,13 +199,13 @@ def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: Scori
     """The rater signs by typing their name; pending moderation unless the task accepts
     employer ratings as they come. Commits."""
     if not RatingStatus(rating.status).editable:
-        raise ScoringError("This rating was already submitted.")
+        raise ScoringError(N_("This rating was already submitted."))
     if not signature.strip():
-        raise ScoringError("Type your name to sign the rating.")
-    check_comment(signature, where="the signature")
+        raise ScoringError(N_("Type your name to sign the rating."))
+    check_comment(signature, where=Message(N_("The signature")))
     missing = missing_for_submit(rating, rubric, policy)
     if missing:
-        raise ScoringError(" ".join(missing))
+        raise ScoringError(missing)
     rating.signature = signature.strip()[:300]
     rating.status = RatingStatus.PENDING.value
     rating.submitted_at = utcnow()

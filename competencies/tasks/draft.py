@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
+from competencies.messages import N_, Message, Refused
 from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType, LibraryScope
 from competencies.work.file_policy import DEFAULT, FileGroup
 
@@ -20,13 +21,13 @@ MEGABYTE = 1024 * 1024
 E = TypeVar("E", ContinuumStage, ExperienceType, EvidenceKind, LibraryScope, FileGroup)
 
 
-class TaskError(ValueError):
+class TaskError(Refused):
     """A task request refused, with a message fit to show the teacher; nothing was changed."""
 
 
 class InvalidTask(TaskError):
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__(" ".join(problems))
+    def __init__(self, problems: Sequence[Message]) -> None:
+        super().__init__(problems)
         self.problems = list(problems)
 
 
@@ -54,32 +55,33 @@ class TaskDraft:
     file_limit: int = DEFAULT.max_bytes
     """The most a task may allow per file: the instance's limit, which the shell knows."""
 
-    def problems(self) -> list[str]:
-        found: list[str] = []
+    def problems(self) -> list[Message]:
+        found: list[Message] = []
         if not self.title.strip():
-            found.append("Give the task a title.")
+            found.append(Message(N_("Give the task a title.")))
         elif len(self.title.strip()) > TITLE_MAX:
-            found.append(f"Keep the title under {TITLE_MAX} characters.")
+            found.append(Message(N_("Keep the title under %(max)d characters."), max=TITLE_MAX))
         unnamed = not (self.experience_other or "").strip()
         if self.experience_type is ExperienceType.OTHER and unnamed:
-            found.append("Name the experience when its type is “Other”.")
+            found.append(Message(N_("Name the experience when its type is “Other”.")))
         if self.expected_hours is not None and not (
                 math.isfinite(self.expected_hours) and 0 <= self.expected_hours <= HOURS_MAX):
-            found.append(f"Expected hours must be between 0 and {HOURS_MAX:g}.")
+            found.append(Message(N_("Expected hours must be between 0 and %(max)s."),
+                                 max=f"{HOURS_MAX:g}"))
         for moment in (self.opens_at, self.due_at):
             if moment is not None and moment.tzinfo is None:
-                found.append("Dates need a time zone.")
+                found.append(Message(N_("Dates need a time zone.")))
                 break
         else:
             if self.opens_at and self.due_at and self.due_at < self.opens_at:
-                found.append("The due date is before the task opens.")
+                found.append(Message(N_("The due date is before the task opens.")))
         if self.file_groups is not None and not self.file_groups \
                 and EvidenceKind.FILES in self.evidence:
-            found.append("Choose at least one kind of file the task accepts, or do not ask for "
-                         "files and photos.")
+            found.append(Message(N_("Choose at least one kind of file the task accepts, or do "
+                                    "not ask for files and photos.")))
         if self.file_max_bytes is not None and not 0 < self.file_max_bytes <= self.file_limit:
-            found.append(f"The size limit per file must be above 0 and at most "
-                         f"{self.file_limit / MEGABYTE:g} MB.")
+            found.append(Message(N_("The size limit per file must be above 0 and at most "
+                                    "%(max)s MB."), max=f"{self.file_limit / MEGABYTE:g}"))
         return found
 
     def check(self) -> None:
@@ -98,34 +100,41 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
     a box left unticked sends nothing, so only that field tells "none" from "not asked".
     ``max_file_mb`` is the task's own limit per file in megabytes, blank for ``file_limit``.
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     if not form.get("title", "").strip():
-        problems.append("Give the task a title.")
-    stage = _choice(form.get("stage", ""), ContinuumStage, "continuum stage", problems)
-    experience = _choice(form.get("experience_type", ""), ExperienceType,
-                         "experience type", problems)
-    scope = _choice(form.get("scope", "course") or "course", LibraryScope, "library scope",
-                    problems)
-    kinds = tuple(k for k in (_choice(e, EvidenceKind, "kind of evidence", problems)
+        problems.append(Message(N_("Give the task a title.")))
+    stage = _choice(form.get("stage", ""), ContinuumStage, problems,
+                    N_("Choose a continuum stage."), N_("“%(value)s” is not a continuum stage."))
+    experience = _choice(form.get("experience_type", ""), ExperienceType, problems,
+                         N_("Choose an experience type."),
+                         N_("“%(value)s” is not an experience type."))
+    scope = _choice(form.get("scope", "course") or "course", LibraryScope, problems,
+                    N_("Choose a library scope."), N_("“%(value)s” is not a library scope."))
+    kinds = tuple(k for k in (_choice(e, EvidenceKind, problems, N_("Choose a kind of evidence."),
+                                      N_("“%(value)s” is not a kind of evidence."))
                               for e in dict.fromkeys(evidence)) if k is not None)
     hours: float | None = None
     if (raw := form.get("expected_hours", "").strip()):
         try:
             hours = float(raw)
         except ValueError:
-            problems.append(f"Expected hours “{raw}” is not a number.")
-    opens_at = _moment(form.get("opens_at", ""), tz, "opening date", problems, end_of_day=False)
-    due_at = _moment(form.get("due_at", ""), tz, "due date", problems, end_of_day=True)
+            problems.append(Message(N_("Expected hours “%(value)s” is not a number."), value=raw))
+    opens_at = _moment(form.get("opens_at", ""), tz, problems, end_of_day=False,
+                       wrong=N_("The opening date “%(value)s” is not a date (use YYYY-MM-DD)."))
+    due_at = _moment(form.get("due_at", ""), tz, problems, end_of_day=True,
+                     wrong=N_("The due date “%(value)s” is not a date (use YYYY-MM-DD)."))
     groups: frozenset[FileGroup] | None = None
     max_bytes: int | None = None
     if form.get("files_offered"):
-        groups = frozenset(g for g in (_choice(v, FileGroup, "kind of file", problems)
+        groups = frozenset(g for g in (_choice(v, FileGroup, problems, N_("Choose a kind of file."),
+                                               N_("“%(value)s” is not a kind of file."))
                                        for v in file_groups) if g is not None)
         if (raw := form.get("max_file_mb", "").strip()):
             try:
                 megabytes = float(raw)
             except ValueError:
-                problems.append(f"The size limit per file “{raw}” is not a number.")
+                problems.append(Message(N_("The size limit per file “%(value)s” is not a "
+                                           "number."), value=raw))
             else:
                 max_bytes = round(megabytes * MEGABYTE) if math.isfinite(megabytes) else -1
     if problems or stage is None or experience is None or scope is None:
@@ -144,23 +153,25 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
     return draft
 
 
-def _choice(value: str, make: Callable[[str], E], what: str, problems: list[str]) -> E | None:
+def _choice(value: str, make: Callable[[str], E], problems: list[Message], missing: str,
+            wrong: str) -> E | None:
+    """The vocabulary value, or a problem: ``missing`` when none was chosen, else ``wrong``."""
     try:
         return make(value)
     except ValueError:
-        problems.append(f"Choose a {what}." if not value else f"“{value}” is not a {what}.")
+        problems.append(Message(wrong, value=value) if value else Message(missing))
         return None
 
 
-def _moment(value: str, tz: dt.tzinfo, what: str, problems: list[str], *,
-            end_of_day: bool) -> dt.datetime | None:
+def _moment(value: str, tz: dt.tzinfo, problems: list[Message], *, end_of_day: bool,
+            wrong: str) -> dt.datetime | None:
     value = value.strip()
     if not value:
         return None
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        problems.append(f"The {what} “{value}” is not a date (use YYYY-MM-DD).")
+        problems.append(Message(wrong, value=value))
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)

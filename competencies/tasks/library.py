@@ -15,6 +15,7 @@ import math
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_
 from competencies.models import Item
 from competencies.orm import utcnow
 from competencies.tasks import starters, stored_rubric
@@ -30,12 +31,12 @@ ALIGNMENT_WEIGHT_MAX = 100.0
 
 class TaskNotFound(TaskError):
     def __init__(self) -> None:
-        super().__init__("There is no such task in this course's library.")
+        super().__init__(N_("There is no such task in this course's library."))
 
 
 class TaskReadOnly(TaskError):
     def __init__(self) -> None:
-        super().__init__("This task belongs to another course; copy it to adapt it.")
+        super().__init__(N_("This task belongs to another course; copy it to adapt it."))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,7 +147,7 @@ def set_rubric(session: Session, context: CourseContext, task_id: int, rubric: R
         # write() checks everything before it changes a row, so a refusal leaves no trace.
         task.rubric = stored_rubric.write(session, rubric, task.rubric)
     except RubricError as exc:
-        raise TaskError(str(exc)) from exc
+        raise TaskError(exc.messages) from exc
     _touch(task)
     session.commit()
     return task
@@ -159,7 +160,7 @@ def use_starter_rubric(session: Session, context: CourseContext, task_id: int,
     try:
         starter = starters.load(name)
     except LookupError as exc:
-        raise TaskError(f"There is no starter rubric “{name}”.") from exc
+        raise TaskError(N_("There is no starter rubric “%(name)s”."), name=name) from exc
     task.rubric = stored_rubric.write(session, starter, task.rubric, skip_unknown_items=True)
     _touch(task)
     session.commit()
@@ -175,14 +176,14 @@ def align(session: Session, context: CourseContext, task_id: int, item_id: int,
     """Align the task to an item; aligning it again changes the type and weight."""
     task = get_editable(session, context, task_id)
     if not (math.isfinite(weight) and 0 < weight <= ALIGNMENT_WEIGHT_MAX):
-        raise TaskError(f"An alignment's weight must be above 0 and at most "
-                        f"{ALIGNMENT_WEIGHT_MAX:g}.")
+        raise TaskError(N_("An alignment's weight must be above 0 and at most %(max)s."),
+                        max=f"{ALIGNMENT_WEIGHT_MAX:g}")
     item = session.get(Item, item_id)
     if item is None:
-        raise TaskError("That standard or competency is not imported.")
+        raise TaskError(N_("That standard or competency is not imported."))
     if item.retired:
-        raise TaskError(f"“{item.human_coding_scheme or item.full_statement[:60]}” was retired "
-                        "by its framework; choose a current one.")
+        raise TaskError(N_("“%(item)s” was retired by its framework; choose a current one."),
+                        item=item.human_coding_scheme or item.full_statement[:60])
     alignment = next((a for a in task.alignments if a.item_id == item_id), None)
     if alignment is None:
         alignment = TaskAlignment(item_id=item_id, position=len(task.alignments))
@@ -198,7 +199,7 @@ def unalign(session: Session, context: CourseContext, task_id: int, alignment_id
     task = get_editable(session, context, task_id)
     alignment = next((a for a in task.alignments if a.id == alignment_id), None)
     if alignment is None:
-        raise TaskError("That alignment is not on this task.")
+        raise TaskError(N_("That alignment is not on this task."))
     task.alignments.remove(alignment)
     _touch(task)
     session.commit()

@@ -15,8 +15,10 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from competencies.messages import N_, Message, Refused, quoted
 
-class RubricError(ValueError):
+
+class RubricError(Refused):
     """A rubric that cannot be saved or scored, with a message a teacher can act on."""
 
 
@@ -109,41 +111,45 @@ class Rubric:
         """What the criterion's best level adds: the criterion's share of the maximum."""
         return max(self.worth(criterion, level) for level in criterion.levels)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Message]:
         """What stops this rubric being used, in words; empty when it is sound."""
-        found: list[str] = []
+        found: list[Message] = []
         if not self.title.strip():
-            found.append("The rubric needs a title.")
+            found.append(Message(N_("The rubric needs a title.")))
         if not self.criteria:
-            found.append("The rubric needs at least one criterion.")
+            found.append(Message(N_("The rubric needs at least one criterion.")))
         names = [c.name.strip().casefold() for c in self.criteria]
         for position, criterion in enumerate(self.criteria, start=1):
-            name = criterion.name.strip() or f"Criterion {position}"
+            name: str | Message = criterion.name.strip() or Message(N_("Criterion %(number)d"),
+                                                                    number=position)
             if not criterion.name.strip():
-                found.append(f"Criterion {position} needs a name.")
+                found.append(Message(N_("Criterion %(number)d needs a name."), number=position))
             elif names.count(criterion.name.strip().casefold()) > 1:
-                found.append(f"Two criteria are called “{name}”; give each its own name.")
+                found.append(Message(N_("Two criteria are called “%(name)s”; give each its own "
+                                        "name."), name=name))
             if not (math.isfinite(criterion.weight) and criterion.weight > 0):
-                found.append(f"“{name}” needs a weight above 0.")
+                found.append(Message(N_("“%(name)s” needs a weight above 0."), name=name))
             if len(criterion.levels) < 2:
-                found.append(f"“{name}” needs at least two levels.")
+                found.append(Message(N_("“%(name)s” needs at least two levels."), name=name))
             for level in criterion.levels:
                 if not level.label.strip():
-                    found.append(f"A level of “{name}” needs a label.")
+                    found.append(Message(N_("A level of “%(name)s” needs a label."), name=name))
                 if not (math.isfinite(level.points) and level.points >= 0):
-                    found.append(f"Level “{level.label}” of “{name}” needs points of 0 or more.")
+                    found.append(Message(N_("Level “%(level)s” of “%(name)s” needs points of 0 "
+                                            "or more."), level=level.label, name=name))
             labels = [level.label.strip().casefold() for level in criterion.levels]
             if len(set(labels)) != len(labels):
-                found.append(f"Two levels of “{name}” have the same label.")
+                found.append(Message(N_("Two levels of “%(name)s” have the same label."),
+                                     name=name))
         if self.criteria and not found and self.maximum <= self.minimum:
-            found.append("Every level is worth the same points, so the rubric cannot tell work "
-                         "apart; give the levels different points.")
+            found.append(Message(N_("Every level is worth the same points, so the rubric cannot "
+                                    "tell work apart; give the levels different points.")))
         return found
 
     def check(self) -> None:
         problems = self.problems()
         if problems:
-            raise RubricError(" ".join(problems))
+            raise RubricError(problems)
 
     def score(self, chosen: Mapping[str, str], *, rescale: bool = True,
               not_observed: Collection[str] = ()) -> RubricScore:
@@ -153,12 +159,11 @@ class Rubric:
         self.check()
         unknown = set(not_observed) - {c.name for c in self.criteria}
         if unknown:
-            raise RubricError("This rubric has no criterion "
-                              + ", ".join(f"“{u}”" for u in sorted(unknown)) + ".")
+            raise _no_criterion(unknown)
         counted = tuple(c for c in self.criteria if c.name not in not_observed)
         if not counted:
-            raise RubricError("At least one criterion must be rated; every one is marked "
-                              "“not observed”.")
+            raise RubricError(N_("At least one criterion must be rated; every one is marked "
+                                 "“not observed”."))
         if len(counted) < len(self.criteria):
             part = Rubric(self.title, counted, self.description)
             return part.score({k: v for k, v in chosen.items() if k not in not_observed},
@@ -172,15 +177,15 @@ class Rubric:
                 continue
             level = next((lv for lv in criterion.levels if lv.label == label), None)
             if level is None:
-                raise RubricError(f"“{criterion.name}” has no level “{label}”.")
+                raise RubricError(N_("“%(name)s” has no level “%(level)s”."),
+                                  name=criterion.name, level=label)
             ratings.append(Rating(criterion.name, level.label, level.points, criterion.weight))
         if missing:
-            raise RubricError("Rate every criterion first; not yet rated: "
-                              + ", ".join(f"“{m}”" for m in missing) + ".")
+            raise RubricError(N_("Rate every criterion first; not yet rated: %(names)s."),
+                              names=quoted(missing))
         unknown = set(chosen) - {c.name for c in self.criteria}
         if unknown:
-            raise RubricError("This rubric has no criterion "
-                              + ", ".join(f"“{u}”" for u in sorted(unknown)) + ".")
+            raise _no_criterion(unknown)
         raw = sum(r.points * r.weight for r in ratings)
         maximum, minimum = self.maximum, self.minimum
         rescaled = rescale and minimum > 0
@@ -215,7 +220,12 @@ class Rubric:
             return cls(title=str(data["title"]), criteria=criteria,
                        description=str(data.get("description", "")))
         except (KeyError, TypeError, ValueError) as exc:
-            raise RubricError(f"This rubric is not shaped as expected: {exc}") from exc
+            raise RubricError(N_("This rubric is not shaped as expected: %(detail)s"),
+                              detail=str(exc)) from exc
+
+
+def _no_criterion(unknown: Collection[str]) -> RubricError:
+    return RubricError(N_("This rubric has no criterion %(names)s."), names=quoted(sorted(unknown)))
 
 
 def column_labels(rubric: Rubric) -> Sequence[str]:

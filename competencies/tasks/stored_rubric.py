@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_
 from competencies.models import Item, Rubric, RubricCriterion, RubricLevel
 from competencies.tasks import rubric as domain
 from competencies.tasks.draft import TaskError
@@ -43,7 +44,8 @@ def write(session: Session, rubric: domain.Rubric, stored: Rubric | None = None,
         select(Item).where(Item.identifier.in_(wanted)))} if wanted else {}
     missing = sorted(wanted - set(found))
     if missing and not skip_unknown_items:
-        raise TaskError("These competencies are not imported: " + ", ".join(missing) + ".")
+        raise TaskError(N_("These competencies are not imported: %(identifiers)s."),
+                        identifiers=", ".join(missing))
     if stored is None:
         stored = Rubric(identifier=_identifier("rubric"), title=rubric.title)
         session.add(stored)

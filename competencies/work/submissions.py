@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from competencies.messages import N_
+from competencies.messages import N_, Refused
 from competencies.partners.model import Placement
 from competencies.tasks.model import Task, TaskVersion
 from competencies.tasks.versions import freeze
@@ -39,16 +39,16 @@ MAX_FILES = 20
 """Files one version may hold: enough for a placement's photos, few enough to read them all."""
 
 
-class WorkRefused(ValueError):
+class WorkRefused(Refused):
     """A change to a student's work refused, with a message fit to show; nothing was changed.
 
-    ``template`` is marked for translation (``N_``) and formatted with ``params``, so the shell
-    can show it in the page's language: ``gettext(exc.template, **exc.params)``; ``field`` names
-    the input at fault, so the page can link its error summary to it.
+    ``template`` is marked for translation (``N_``) and formatted with ``params`` (kept apart
+    too, for the upload protocol's answers); ``field`` names the input at fault, so the page
+    can link its error summary to it.
     """
 
     def __init__(self, template: str, *, field: str | None = None, **params: Any) -> None:
-        super().__init__(template % params if params else template)
+        super().__init__(template, **params)
         self.template = template
         self.params = params
         self.field = field

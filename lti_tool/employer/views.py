@@ -28,7 +28,7 @@ from flask_babel import gettext, refresh
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.audit import Actor, record
-from competencies.messages import N_
+from competencies.messages import N_, Refused
 from competencies.partners import links
 from competencies.scoring import ratings
 from competencies.scoring.ratings import ScoringError
@@ -44,10 +44,9 @@ from lti_tool.employer.messages import language, refusals
 from lti_tool.employer.rate_limit import employer_limits
 from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
 from lti_tool.grades.from_scoring import GradebookPublisher
-from lti_tool.i18n import LANGUAGE_NAMES
+from lti_tool.i18n import LANGUAGE_NAMES, refusal_text
 from lti_tool.signing import Purpose, signer
 from lti_tool.uploads.downloads import signed_url
-from lti_tool.work_access import refusal_text
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
 # An employer has no Worklink session: the signed link (in the wl_employer cookie) is theirs, and
@@ -125,7 +124,7 @@ def save() -> Page:
                      overall_comment=request.form.get("overall"))
     except ScoringError as exc:
         db_session().rollback()
-        return _render(verified, error=str(exc), status=422)
+        return _render(verified, error=exc, status=422)
     if request.headers.get("X-Worklink-Autosave"):
         return make_response("", 204)
     _speak(_lang(request.form.get("lang") or verified.link.supervisor.language))
@@ -149,7 +148,7 @@ def submit() -> Page:
                        publisher=GradebookPublisher())
     except ScoringError as exc:
         session.rollback()
-        return _render(_reverify(verified), error=str(exc), status=422)
+        return _render(_reverify(verified), error=exc, status=422)
     return redirect("/employer/review", code=303)
 
 
@@ -175,7 +174,7 @@ def review_hours() -> Page:
     except WorkRefused as exc:
         session.rollback()
         _speak(_lang(request.form.get("lang") or link.supervisor.language))
-        return _render(_reverify(verified), error=refusal_text(exc), status=422)
+        return _render(_reverify(verified), error=exc, status=422)
     record(session, actor, f"hours.{entry.confirmation}", registration_id=link.registration_id,
            course_id=link.course_id, placement_id=link.placement_id, link_id=link.id,
            entry_id=entry.id, hours=entry.hours, work_date=str(entry.work_date))
@@ -193,6 +192,9 @@ class Editable:
     view: employer_page.EmployerPage
 
 
+READ_ONLY = N_("This rating was submitted and can no longer be changed.")
+
+
 def _editable() -> Editable | Page:
     """A form's link (from the cookie, with the page's form token) and its page, while the
     supervisor can still change it; otherwise the page that says why not."""
@@ -201,19 +203,22 @@ def _editable() -> Editable | Page:
         return verified
     view = employer_page.load(db_session(), verified.link, verified.state)
     if view.read_only:
-        return _render(verified, error=_read_only(verified), status=409)
+        return _render(verified, error=ScoringError(READ_ONLY), status=409)
     return Editable(verified, view)
 
 
-def _render(verified: Verified, *, error: str | None = None, notice: str | None = None,
+def _render(verified: Verified, *, error: Refused | None = None, notice: str | None = None,
             status: int = 200) -> Page:
+    """The review page; ``error`` is translated once the page's language is known."""
     view = employer_page.load(db_session(), verified.link, verified.state)
     lang = _lang(request.values.get("lang") or verified.link.supervisor.language)
+    _speak(lang)
     return _page("employer/review.html", lang, view=view, hours_status=_hours_status,
                  file_url=_file_url, thumbnail_url=_thumbnail_url,
                            other_lang="es" if lang == "en" else "en",
                            language_names=LANGUAGE_NAMES,
-                           form_token=_form_token(verified.link.jti), error=error,
+                           form_token=_form_token(verified.link.jti),
+                           error=refusal_text(error) if error is not None else None,
                            notice=notice, not_observed=employer_page.NOT_OBSERVED), status
 
 
@@ -269,11 +274,6 @@ def _speak(lang: str) -> None:
 def _page(template: str, lang: str, **values: Any) -> str:
     _speak(lang)
     return render_template(template, lang=lang, **values)
-
-
-def _read_only(verified: Verified) -> str:
-    _speak(_lang(request.form.get("lang") or verified.link.supervisor.language))
-    return gettext("This rating was submitted and can no longer be changed.")
 
 
 def _lang(preferred: str | None) -> str:

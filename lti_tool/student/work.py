@@ -23,13 +23,14 @@ from competencies.work.vocabulary import HoursConfirmation, Recommendation, Stat
 from lti_tool.course_time import page_zone
 from lti_tool.csrf import once
 from lti_tool.db import db_session
+from lti_tool.i18n import refusal_text
 from lti_tool.models import Course, User
 from lti_tool.page_context import CourseView, PersonView
 from lti_tool.security import Principal, Role, current_principal, require
 from lti_tool.student.views import bp
 from lti_tool.student.work_page import work_page
 from lti_tool.task_view import translate
-from lti_tool.work_access import own_submission, placed_task, refusal_text
+from lti_tool.work_access import own_submission, placed_task
 
 Page = Any
 

@@ -18,6 +18,7 @@ from competencies.scoring import moderation
 from lti_tool.config import app_config
 from lti_tool.db import db_session
 from lti_tool.employer import issuing
+from lti_tool.i18n import refusal_text
 from lti_tool.mail.outbox import latest_for_links, queue_link_mail
 from lti_tool.models import MailStatus, OutboundMail, User
 from lti_tool.security import require
@@ -36,7 +37,7 @@ def placement_links(course_id: int, placement_id: int) -> Page:
     try:
         placement = get_placement(session, context, placement_id)
     except PartnerError as exc:
-        return error_page(404, str(exc))
+        return error_page(404, refusal_text(exc))
     live = links.active_links(session, placement.id)
     mails = latest_for_links(session, [link.id for link in live])
     shown = []
@@ -62,7 +63,7 @@ def issue_link(course_id: int, placement_id: int) -> Page:
     try:
         placement = get_placement(session, context, placement_id)
     except PartnerError as exc:
-        return error_page(404, str(exc))
+        return error_page(404, refusal_text(exc))
     issuing.issue_link(session, app_config(), placement, teacher_actor(session),
                        send_mail=request.form.get("send_mail") == "1",
                        bind_email=request.form.get("bind_email") == "1")

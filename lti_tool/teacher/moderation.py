@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.audit import course_events
+from competencies.messages import N_
 from competencies.partners import links
 from competencies.partners.directory import PartnerError
 from competencies.partners.model import Placement
@@ -19,6 +20,7 @@ from competencies.scoring.vocabulary import RatingStatus
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
 from lti_tool.grades.from_scoring import GradebookPublisher
+from lti_tool.i18n import refusal_text
 from lti_tool.models import User
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, teacher_actor
@@ -48,7 +50,7 @@ def moderate(course_id: int, placement_id: int) -> Page:
     try:
         placement = get_placement(session, context, placement_id)
     except PartnerError as exc:
-        return error_page(404, str(exc))
+        return error_page(404, refusal_text(exc))
     rating = session.scalar(select(RubricRating.id).where(
         RubricRating.placement_id == placement.id,
         RubricRating.status == RatingStatus.PENDING.value))
@@ -66,7 +68,7 @@ def moderate(course_id: int, placement_id: int) -> Page:
                     accept_employer_ratings=request.form.get("accept_employer_ratings") == "1",
                     comment_required_for_lowest=request.form.get("lowest_comment") == "1")
             elif action in ("accept", "send_back") and pending is None:
-                raise ScoringError("There is no employer rating waiting for moderation.")
+                raise ScoringError(N_("There is no employer rating waiting for moderation."))
             elif action == "accept" and pending is not None:
                 moderation.accept(session, pending, rubric, actor, _adjustments(pending),
                                   publisher=GradebookPublisher())
@@ -79,12 +81,12 @@ def moderate(course_id: int, placement_id: int) -> Page:
                                           choices_from_form(request.form),
                                           publisher=GradebookPublisher())
             else:
-                raise ScoringError("Choose what to do with this rating.")
+                raise ScoringError(N_("Choose what to do with this rating."))
             return redirect(url_for("teacher.moderate", course_id=course_id,
                                         placement_id=placement_id, done=action))
         except ScoringError as exc:
             session.rollback()
-            problems.append(str(exc))
+            problems.append(refusal_text(exc))
             pending = session.get(RubricRating, rating) if rating else None
     student = session.get(User, placement.student_id)
     return render_template(

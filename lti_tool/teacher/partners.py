@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from competencies.messages import N_
 from competencies.partners import directory
 from competencies.partners.directory import PartnerDraft, PartnerError, SupervisorDraft
 from competencies.partners.placement_csv import REQUIRED, import_placements
@@ -18,7 +20,7 @@ from competencies.tasks import library
 from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
 from lti_tool.db import db_session
-from lti_tool.i18n import LANGUAGE_NAMES
+from lti_tool.i18n import LANGUAGE_NAMES, message_text, refusal_text
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, roster, students
 from lti_tool.teacher.views import TEACHING, bp
@@ -40,7 +42,7 @@ def partners(course_id: int) -> Page:
                                         partner_id=partner.id))
         except PartnerError as exc:
             session.rollback()
-            problems.append(str(exc))
+            problems.append(refusal_text(exc))
     found = directory.search(session, context, words=request.args.get("q", ""),
                              pathway=request.args.get("pathway") or None,
                              include_inactive=request.args.get("all") == "1")
@@ -58,8 +60,8 @@ def partner(course_id: int, partner_id: int) -> Page:
     try:
         found = directory.get_partner(session, context, partner_id)
     except PartnerError as exc:
-        return render_template("error.html", status=404, title="Not found",
-                               message=str(exc)), 404
+        return render_template("error.html", status=404, title=gettext("Not found"),
+                               message=refusal_text(exc)), 404
     if request.method == "POST":
         try:
             if request.form.get("action") == "supervisor":
@@ -73,7 +75,7 @@ def partner(course_id: int, partner_id: int) -> Page:
                                         partner_id=partner_id))
         except PartnerError as exc:
             session.rollback()
-            problems.append(str(exc))
+            problems.append(refusal_text(exc))
     return render_template("teacher/employers/partner.html", course=course, partner=found,
                            problems=problems, kinds=list(PartnerKind),
                            languages=list(Language),
@@ -93,17 +95,19 @@ def placements(course_id: int) -> Page:
         if upload is not None and upload.filename:
             data = upload.read(MAX_CSV_BYTES + 1)
             if len(data) > MAX_CSV_BYTES:
-                problems.append("The file is larger than 2 MB; split the class into parts.")
+                problems.append(gettext("The file is larger than 2 MB; split the class into "
+                                        "parts."))
             else:
                 try:
                     text = data.decode("utf-8-sig")
                 except UnicodeDecodeError:
                     text = None
-                    problems.append("The file is not UTF-8 text; save it as “CSV UTF-8”.")
+                    problems.append(gettext("The file is not UTF-8 text; save it as “CSV "
+                                            "UTF-8”."))
                 if text is not None:
                     report = import_placements(session, context, roster(session, course_id),
                                                text)
-                    located = [str(p) for p in report.problems]
+                    located = [message_text(p.located) for p in report.problems]
                     created = len(report.created)
         else:
             try:
@@ -111,9 +115,9 @@ def placements(course_id: int) -> Page:
                                              _placement_draft(session, context))
                 return redirect(url_for("teacher.placement_links", course_id=course_id,
                                             placement_id=placement.id))
-            except (PartnerError, ValueError) as exc:
+            except PartnerError as exc:
                 session.rollback()
-                problems.append(str(exc))
+                problems.append(refusal_text(exc))
     tasks = list(db_session().scalars(library_tasks(context)))
     suppliers = directory.search(session, context, limit=500)
     status = 422 if problems or located else 200
@@ -153,8 +157,8 @@ def _placement_draft(session: Session, context: CourseContext) -> PlacementDraft
             ends_on=dt.date.fromisoformat(form.get("ends_on", "")),
             expected_hours=float(hours) if hours else None)
     except ValueError:
-        raise PartnerError("Choose a student, a partner's supervisor and a task, and give the "
-                           "dates as YYYY-MM-DD.") from None
+        raise PartnerError(N_("Choose a student, a partner's supervisor and a task, and give "
+                              "the dates as YYYY-MM-DD.")) from None
 
 
 def _lines(text: str) -> list[str]:

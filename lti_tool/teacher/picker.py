@@ -18,6 +18,7 @@ from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool.csrf import once
 from lti_tool.db import db_session
+from lti_tool.i18n import refusal_text
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.lti.deep_linking import (
     ContentItem,
@@ -84,7 +85,7 @@ def send_to_course(course_id: int) -> tuple[str, int]:
         response = build_response(dl, items, signing_key=signing_key(session),
                                   msg=_added(len(items)))
     except TaskError as exc:
-        return _page(session, course_id, principal.launch_id, Filters(), problem=str(exc),
+        return _page(session, course_id, principal.launch_id, Filters(), problem=refusal_text(exc),
                      status=403)
     except DeepLinkingError as exc:
         return _page(session, course_id, principal.launch_id, Filters(), problem=exc.message,

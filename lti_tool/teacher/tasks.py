@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies import builtin
 from competencies import search as item_search
+from competencies.messages import Message
 from competencies.tasks import library, starters, versions
 from competencies.tasks.draft import MEGABYTE, InvalidTask, TaskError, parse_draft
 from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
@@ -36,6 +37,7 @@ from lti_tool import course_time
 from lti_tool.config import app_config
 from lti_tool.csrf import once
 from lti_tool.db import db_session
+from lti_tool.i18n import message_text, refusal_text
 from lti_tool.models import Course, Deployment
 from lti_tool.security import current_principal, require
 from lti_tool.task_view import task_view, vocabulary_labels
@@ -63,10 +65,10 @@ def _refusals(view: Callable[..., Page]) -> Callable[..., Page]:
             return view(*args, **kwargs)
         except TaskNotFound as exc:
             db_session().rollback()
-            return error_page(404, str(exc))
+            return error_page(404, refusal_text(exc))
         except TaskReadOnly as exc:
             db_session().rollback()
-            return error_page(403, str(exc))
+            return error_page(403, refusal_text(exc))
 
     return wrapped
 
@@ -181,7 +183,7 @@ def task_alignments(course_id: int, task_id: int) -> Page:
                                         task_id=task_id))
         except ValueError as exc:  # TaskError, or an unknown alignment type
             session.rollback()
-            problems.append(str(exc) if isinstance(exc, TaskError)
+            problems.append(refusal_text(exc) if isinstance(exc, TaskError)
                             else gettext("Choose how the task is aligned: teaches, assesses, "
                                          "builds or introduces."))
     query = request.args.get("q", "").strip()
@@ -202,7 +204,7 @@ def remove_alignment(course_id: int, task_id: int, alignment_id: int) -> Page:
     except TaskError as exc:
         if isinstance(exc, (TaskNotFound, TaskReadOnly)):
             raise
-        return error_page(404, str(exc))
+        return error_page(404, refusal_text(exc))
     return redirect(url_for("teacher.task_alignments", course_id=course_id, task_id=task_id))
 
 
@@ -240,7 +242,7 @@ def task_rubric(course_id: int, task_id: int) -> Page:
                                             task_id=task_id, saved=1))
             except (RubricError, TaskError) as exc:
                 session.rollback()
-                problems.append(str(exc))
+                problems.append(refusal_text(exc))
                 rubric = _as_typed(form.to_dict(), items_of)
                 rows = rubric_builder.rows_from_form(form.to_dict(), items_of)
     status = 422 if problems else 200
@@ -265,7 +267,7 @@ def use_starter(course_id: int, task_id: int) -> Page:
     except TaskError as exc:
         if isinstance(exc, (TaskNotFound, TaskReadOnly)):
             raise
-        return error_page(400, str(exc))
+        return error_page(400, refusal_text(exc))
     return redirect(url_for("teacher.task_rubric", course_id=course_id, task_id=task_id,
                                 saved=1, starter=request.form.get("starter", "")))
 
@@ -303,12 +305,13 @@ def _draft() -> Any:
                        file_limit=_file_limit())
 
 
-def _form_again(course: Course, task: Task | None, problems: list[str]) -> tuple[str, int]:
+def _form_again(course: Course, task: Task | None, problems: list[Message]) -> tuple[str, int]:
     db_session().rollback()
     return render_template("teacher/tasks/form.html", course=course, task=task,
                            form=request.form.to_dict(), evidence=request.form.getlist("evidence"),
                            file_groups=request.form.getlist("file_groups"),
-                           problems=problems, editable=True, in_use=False, saved=False,
+                           problems=[message_text(p) for p in problems], editable=True,
+                           in_use=False, saved=False,
                            rubric=library.rubric_of(task) if task else None, **_choices()), 422
 
 

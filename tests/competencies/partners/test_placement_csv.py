@@ -53,9 +53,9 @@ def test_unknown_students_and_duplicate_rows_are_located_and_nothing_is_stored(
     report = import_placements(db, s.context, s.roster, text)
     assert [(p.line, p.column) for p in report.problems] == [
         (3, "student"), (4, None), (5, "end_date")]
-    assert "No student “nobody@students.example.org”" in report.problems[0].message
-    assert "Duplicate of line 2" in report.problems[1].message
-    assert "is not a date" in report.problems[2].message
+    assert "No student “nobody@students.example.org”" in str(report.problems[0].message)
+    assert "Duplicate of line 2" in str(report.problems[1].message)
+    assert "is not a date" in str(report.problems[2].message)
     assert _placements(db) == 0
 
 
@@ -67,7 +67,7 @@ def test_a_row_already_placed_before_is_a_duplicate(db: Session) -> None:
     text = HEADER + (f"{a},Bronx Community Clinic,ana.reyes@clinic.example.org,"
                      "Clinic internship,2026-09-01,2026-12-01,\n")
     report = import_placements(db, s.context, s.roster, text)
-    assert [(p.line, p.message) for p in report.problems] == [
+    assert [(p.line, str(p.message)) for p in report.problems] == [
         (2, "This student is already placed with this partner for this task.")]
     assert _placements(db) == 1
 

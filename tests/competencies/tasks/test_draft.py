@@ -27,7 +27,7 @@ def test_every_problem_is_reported_at_once() -> None:
     form = {**FORM, "title": "", "stage": "retirement", "expected_hours": "lots"}
     with pytest.raises(InvalidTask) as caught:
         parse_draft(form, ["telepathy"])
-    assert caught.value.problems == [
+    assert [str(problem) for problem in caught.value.problems] == [
         "Give the task a title.", "“retirement” is not a continuum stage.",
         "“telepathy” is not a kind of evidence.",
         "Expected hours “lots” is not a number.",
