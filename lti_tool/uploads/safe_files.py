@@ -5,6 +5,7 @@ signatures), never the name. Photos are re-encoded from their pixels: HEIC (iPho
 JPEG through pillow-heif, the EXIF orientation is applied to the pixels, and nothing of the
 original's metadata is carried over (EXIF with GPS position and device, XMP, comments), since a
 photo taken at home must not publish a minor's address. Images get a small JPEG thumbnail.
+Videos and recordings lose their location and device the same way (:mod:`.safe_media`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from PIL import Image, ImageOps
 
 from competencies.messages import N_
 from competencies.work.file_policy import FileGroup, FilePolicy, Refusal, group_of
+from lti_tool.uploads.safe_media import strip_media
 
 pillow_heif.register_heif_opener()
 
@@ -96,6 +98,13 @@ def make_safe(path: Path, filename: str, declared_type: str, policy: FilePolicy,
         path, content_type, thumbnail = photo
         if content_type == "image/jpeg" and filename.lower().endswith((".heic", ".heif")):
             filename = filename.rsplit(".", 1)[0] + ".jpg"
+    elif group_of(content_type) in (FileGroup.VIDEO, FileGroup.AUDIO):
+        clean = _temporary(work_dir, ".media")
+        refusal = strip_media(path, content_type, clean)
+        if refusal is not None:
+            clean.unlink(missing_ok=True)
+            return Refusal(refusal.code, refusal.message, {**refusal.values, "name": filename})
+        path = clean
     size, digest = _digest(path)
     return SafeFile(path, size, digest, content_type, filename, thumbnail)
 

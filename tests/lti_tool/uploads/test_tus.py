@@ -24,6 +24,7 @@ from lti_tool.storage import artifact_store
 from tests.competencies.work.factories import classwork
 from tests.lti_tool.session_factories import session_token
 from tests.lti_tool.uploads.conftest import Classroom, kept_files, tus_headers
+from tests.lti_tool.uploads.media_factories import DEVICE, phone_media
 from tests.lti_tool.uploads.photo_factories import jpeg_with_gps, pdf_document
 
 PATCH = "application/offset+octet-stream"
@@ -155,6 +156,38 @@ def test_a_photo_arrives_without_its_gps(app: Flask, client: FlaskClient,
     with artifact_store(app).open(stored.file_key) as kept:
         data = kept.read()
     assert b"Exif" not in data and b"iPhone" not in data and stored.thumbnail_key
+
+
+def test_an_iphone_video_arrives_without_its_location(app: Flask, client: FlaskClient,
+                                                     classroom: Classroom, db: Session,
+                                                     tmp_path: Path) -> None:
+    headers = tus_headers(app, classroom)
+    content = phone_media(tmp_path / "clip.mov", "mov", apple_keys=True).read_bytes()
+    url = _create(client, headers, len(content), "IMG_0042.MOV", "video/quicktime"
+                  ).headers["Location"]
+    assert _patch(client, headers, url, 0, content).status_code == 204
+    [stored] = kept_files(db, classroom.submissions[0])
+    assert stored.file_key is not None and stored.media_type == "video/quicktime"
+    with artifact_store(app).open(stored.file_key) as kept:
+        data = kept.read()
+    assert b"ISO6709" not in data and b"40.8448" not in data and DEVICE.encode() not in data
+    assert stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_damaged_video_is_refused_in_words_and_nothing_is_kept(
+        app: Flask, client: FlaskClient, classroom: Classroom, db: Session, config,  # type: ignore[no-untyped-def]
+        tmp_path: Path) -> None:
+    headers = tus_headers(app, classroom)
+    whole = phone_media(tmp_path / "clip.mp4", "mp4").read_bytes()
+    content = whole[:whole.index(b"moov") + 40]
+    url = _create(client, headers, len(content), "site.mp4", "video/mp4").headers["Location"]
+    answer = _patch(client, headers, url, 0, content)
+    assert answer.status_code == 422
+    assert answer.text.startswith("“site.mp4” looks like a video or a recording but could not "
+                                  "be read through")
+    assert kept_files(db, classroom.submissions[0]) == []
+    assert list((config.instance_dir / "artifacts").rglob("*.*")) == []
+    assert list((config.instance_dir / "uploads").iterdir()) == []
 
 
 def test_another_students_upload_is_not_found(app: Flask, client: FlaskClient,
