@@ -70,7 +70,8 @@ class GunicornTarget:
     """Starts ``gunicorn <app_spec>`` with sync workers, waits until it answers, stops it."""
 
     def __init__(self, name: str, app_spec: str, *, port: int, env: Mapping[str, str],
-                 cwd: Path, log_path: Path, workers: int = 2) -> None:
+                 cwd: Path, log_path: Path, workers: int = 2,
+                 config: str | None = None) -> None:
         self.name = name
         self.app_spec = app_spec
         self.port = port
@@ -78,6 +79,8 @@ class GunicornTarget:
         self.cwd = cwd
         self.log_path = log_path
         self.workers = workers
+        self.config = config
+        """A gunicorn ``-c`` value (``python:module``): the hooks production runs with."""
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -93,6 +96,7 @@ class GunicornTarget:
             "--chdir", str(self.cwd),
             "--log-level", "warning",
             "--timeout", "60",
+            *(["--config", self.config] if self.config else []),
         ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")

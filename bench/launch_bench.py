@@ -147,7 +147,8 @@ def start(target: Target, args: argparse.Namespace, port: int, workdir: Path) ->
     """Start the server, prove one launch works, warm up; raises TargetUnavailable."""
     server = GunicornTarget(target.name, target.app_spec, port=port, env=target.env,
                             cwd=target.code_dir,
-                            log_path=workdir / f"{target.name}.log", workers=args.workers)
+                            log_path=workdir / f"{target.name}.log", workers=args.workers,
+                            config=target.gunicorn_config)
     users = simulated_users(args.users)
     new_browser = BROWSERS[args.client]
     pool = BrowserPool(users, threads=args.concurrency, new_browser=new_browser,

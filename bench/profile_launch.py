@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--no-profile", action="store_true",
                         help="only time the app (process CPU), without cProfile's inflation")
+    parser.add_argument("--dump", type=Path, help="also write the raw profile here (pstats)")
     args = parser.parse_args(argv)
 
     workdir = REPO / "bench" / "out" / f"profile-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"
@@ -161,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_profile:
         return 0
     stats = pstats.Stats(profiler)
+    if args.dump:
+        stats.dump_stats(args.dump)
     by_library: defaultdict[str, float] = defaultdict(float)
     total = 0.0
     rows = stats.stats.items()  # type: ignore[attr-defined]

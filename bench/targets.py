@@ -54,6 +54,8 @@ class Target:
     """Set when the target uses Redis: the Redis server's CPU is measured too."""
     code_dir: Path = REPO
     """Where gunicorn runs and imports the app from (another commit's worktree for --against)."""
+    gunicorn_config: str | None = None
+    """The gunicorn ``--config`` production's hooks come from, where the checkout has one."""
 
 
 def server_env(extra: Mapping[str, str]) -> dict[str, str]:
@@ -177,7 +179,14 @@ def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, po
     return Target(key, name, label, "lti_tool.wsgi:app", server_env(env),
                   lti_launcher(simulator),
                   postgres_url=database_url if db == "postgresql" else None,
-                  redis_url=BENCH_REDIS_URL if redis else None, code_dir=code_dir)
+                  redis_url=BENCH_REDIS_URL if redis else None, code_dir=code_dir,
+                  gunicorn_config=_hooks_of(code_dir))
+
+
+def _hooks_of(code_dir: Path) -> str | None:
+    # Older commits froze their heap on import of wsgi.py and have no hooks module.
+    return ("python:lti_tool.server_hooks"
+            if (code_dir / "lti_tool" / "server_hooks.py").exists() else None)
 
 
 def fresh_postgres(url: str) -> str:

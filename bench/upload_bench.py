@@ -162,7 +162,8 @@ def main() -> None:
                     "submission": str(submission)}
 
         worklink = GunicornTarget("worklink", "lti_tool.wsgi:app", port=port, env=env, cwd=ROOT,
-                                  log_path=work / "worklink.log", workers=1)
+                                  log_path=work / "worklink.log", workers=1,
+                                  config="python:lti_tool.server_hooks")
         worklink.start()
         try:
             worker = child_pids(worklink.process.pid)[0]  # type: ignore[union-attr]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 
+from lti_tool.server_hooks import post_worker_init  # noqa: F401 - gunicorn's hook
+
 
 def _cpus() -> int:
     try:

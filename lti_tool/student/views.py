@@ -31,7 +31,7 @@ def home(course_id: int) -> str:
 def render_student_home(conn: Connection, course: Course | CourseView | None,
                         user: User | PersonView | None,
                         principal: Principal) -> str:
-    placed = course_home.placed_tasks(db_session(), course.id) if course is not None else []
+    placed = course_home.listed_tasks(db_session(), course.id) if course is not None else []
     return render_template("student/home.html", course=course, user=user, principal=principal,
                            placed=placed)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -124,3 +126,26 @@ def test_the_access_log_names_paths_without_their_query(monkeypatch: pytest.Monk
     fmt = gunicorn_config(monkeypatch).access_log_format
     assert "%(U)s" in fmt
     assert not {"%(r)s", "%(q)s", "%({raw_uri}e)s"} & set(re.findall(r"%\([^)]*\)s", fmt))
+
+
+def test_gunicorn_config_freezes_each_workers_startup_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lti_tool import server_hooks
+
+    assert gunicorn_config(monkeypatch).post_worker_init is server_hooks.post_worker_init
+
+
+def test_the_worker_hook_freezes_the_heap_and_importing_the_app_does_not(
+        tmp_path: Path) -> None:
+    # In a fresh interpreter: freezing is for the life of a process, never the test runner's.
+    env = {**os.environ, "WORKLINK_MODE": "test", "WORKLINK_SECRET_KEY": "s" * 64,
+           "WORKLINK_DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
+           "WORKLINK_INSTANCE_DIR": str(tmp_path)}
+    script = ("import gc, lti_tool.wsgi; imported = gc.get_freeze_count(); "
+              "from lti_tool.server_hooks import post_worker_init; post_worker_init(None); "
+              "print(imported, gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", script], env=env, cwd=DEPLOY.parent,
+                         capture_output=True, text=True, timeout=120, check=True).stdout.split()
+
+    imported, after_hook = int(out[0]), int(out[1])
+    assert imported == 0
+    assert after_hook > 1000
