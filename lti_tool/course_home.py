@@ -126,13 +126,19 @@ TEMPLATES_SHOWN = 6
 _STAGE_ORDER = {stage.value: n for n, stage in enumerate(ContinuumStage)}
 
 
-def templates(session: Session, course_id: int) -> list[TaskHit]:
-    """Shared templates the course may copy (Worklink's and its tenant's), along the continuum."""
-    course = session.get(Course, course_id)
-    deployment = session.get(Deployment, course.deployment_id) if course else None
-    if course is None or deployment is None:
-        return []
-    context = CourseContext(course.id, deployment.id, deployment.registration_id)
+def templates(session: Session, course_id: int,
+              context: CourseContext | None = None) -> list[TaskHit]:
+    """Shared templates the course may copy (Worklink's and its tenant's), along the continuum.
+
+    ``context`` is the course's deployment and registration when the caller knows them (a
+    launch does): otherwise they are read.
+    """
+    if context is None:
+        course = session.get(Course, course_id)
+        deployment = session.get(Deployment, course.deployment_id) if course else None
+        if course is None or deployment is None:
+            return []
+        context = CourseContext(course.id, deployment.id, deployment.registration_id)
     hits = [hit for hit in search(session, context, Filters(scope=LibraryScope.SHARED),
                                   limit=TEMPLATES_SHOWN).entries if not hit.own]
     return sorted(hits, key=lambda hit: (_STAGE_ORDER.get(hit.stage, 9), hit.title.casefold()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from competencies.tasks.vocabulary import (
     ExperienceType,
     LibraryScope,
 )
-from lti_tool.i18n import translate
+from lti_tool.i18n import SUPPORTED, page_language, translate
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +83,14 @@ def _label(kind: type, value: str) -> str:
 
 def vocabulary_labels() -> dict[str, dict[str, str]]:
     """Each stored vocabulary value with its label in the page's language, for templates."""
+    return _labels_in(page_language())
+
+
+@functools.lru_cache(maxsize=len(SUPPORTED))
+def _labels_in(language: str) -> dict[str, dict[str, str]]:
+    # Once per language and process: some thirty lookups that every task page and the teacher's
+    # landing would otherwise repeat (the catalogues do not change while the process runs).
+    # Called only while a request in ``language`` is being answered, so ``translate`` speaks it.
     return {
         "stage_labels": {s.value: translate(s.label) for s in ContinuumStage},
         "experience_labels": {e.value: translate(e.label) for e in ExperienceType},

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from competencies.orm import utcnow
+from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
 from competencies.tasks.search import TaskHit
 from competencies.tasks.versions import is_in_use
@@ -67,7 +68,10 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
     if course is not None:
         counts = {role: n for role, n in conn.execute(_ROLE_COUNTS, {"course_id": course.id})}
         placed = course_home.placed_tasks(db_session(), course.id)
-        templates = course_home.templates(db_session(), course.id)
+        known = (CourseContext(course.id, principal.deployment_id, principal.registration_id)
+                 if principal.deployment_id is not None and principal.course_id == course.id
+                 else None)
+        templates = course_home.templates(db_session(), course.id, known)
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
                            counts=counts, placed=placed, templates=templates,
                            **vocabulary_labels(),
