@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from competencies.work.submissions import PlacedTask
 from lti_tool.course_home import record_open
 from lti_tool.db import db_session
+from lti_tool.i18n import refusal_text
 from lti_tool.lti.custom_params import TASK
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.launched import Launched
@@ -50,7 +51,7 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
             task = task_for_launch(db_session(), launch, provisioned.resource_link_pk,
                                    provisioned.course_id)
         except PlacementError as exc:
-            return error_page(exc.status, exc.message)
+            return error_page(exc.status, refusal_text(exc))
         if task is not None and task.id != provisioned.link_task_id:
             # The link now remembers a task this worker's provisioning memory does not know.
             lti_services().provisioning.forget()

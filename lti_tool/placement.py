@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_, Message, Refused
 from competencies.tasks.library import CourseContext, copy_task
 from competencies.tasks.model import Task
 from lti_tool.lti.custom_params import TamperedTaskReference, read_task_reference
@@ -19,19 +20,19 @@ from lti_tool.lti.launch import Launch
 from lti_tool.models import Course, Deployment, ResourceLink
 
 
-class PlacementError(Exception):
-    """The link names a task Worklink will not open, with words for the person who launched."""
+class PlacementError(Refused):
+    """The link names a task Worklink will not open, with words for the person who launched
+    (pages show them with ``refusal_text``)."""
 
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(self, message: str | tuple[Message, ...], status: int = 403) -> None:
         super().__init__(message)
-        self.message = message
         self.status = status
 
 
 def course_context(session: Session, course_id: int) -> CourseContext:
     course = session.get(Course, course_id)
     if course is None:
-        raise PlacementError("This course is not known to Worklink.", 404)
+        raise PlacementError(N_("This course is not known to Worklink."), 404)
     deployment = session.get(Deployment, course.deployment_id)
     assert deployment is not None
     return CourseContext(course_id=course.id, deployment_id=deployment.id,
@@ -48,16 +49,16 @@ def task_for_launch(session: Session, launch: Launch, link_pk: int | None,
     try:
         reference = read_task_reference(launch.custom)
     except TamperedTaskReference as exc:
-        raise PlacementError(exc.message) from None
+        raise PlacementError(exc.messages) from None
     if reference is None:
         return session.get(Task, link.task_id) if link.task_id is not None else None
     task = session.get(Task, reference.task_id)
     if task is None:
-        raise PlacementError("The task this link opens has been deleted. Ask your teacher to "
-                             "add a task to this assignment again.", 404)
+        raise PlacementError(N_("The task this link opens has been deleted. Ask your teacher to "
+                                "add a task to this assignment again."), 404)
     if task.registration_id not in (None, launch.registration_id):
         # The signature proves Worklink made the link, not that it was made for this school.
-        raise PlacementError("This link points at a task of another school's Worklink.")
+        raise PlacementError(N_("This link points at a task of another school's Worklink."))
     if not reference.made_for(launch.context.id):
         task = _copy_for_this_course(session, task, course_context(session, course_id), link)
     if link.task_id != task.id:

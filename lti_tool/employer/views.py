@@ -250,7 +250,8 @@ def _from_cookie(*, form: bool = False) -> Verified | Page:
     if isinstance(verified, Verified) and form:
         sent = request.form.get("form_token", "")
         if not hmac.compare_digest(sent, _form_token(verified.link.jti)):
-            abort(403, "This form did not come from this page. Reload it and try again.")
+            abort(403, gettext("This form did not come from this page. Reload it and try "
+                               "again."))
     return verified
 
 

@@ -19,6 +19,7 @@ import hmac
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from competencies.messages import N_, Refused
 from lti_tool.signing import Purpose, Signer
 
 TASK = "worklink_task"
@@ -27,12 +28,8 @@ SIGNATURE = "worklink_sig"
 _VERSION = b"worklink-task-reference/v1"
 
 
-class TamperedTaskReference(ValueError):
+class TamperedTaskReference(Refused):
     """The custom parameters name a task but do not carry a valid signature for it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,19 +68,21 @@ def read_task_reference(custom: Mapping[str, Any], *,
     course = _text(custom.get(COURSE))
     signature = _text(custom.get(SIGNATURE))
     if course is None or signature is None:
-        raise TamperedTaskReference("This link names a Worklink task but is not signed by Worklink, "
-                                    "so it cannot be trusted. Ask your teacher to add the task "
-                                    "again from Worklink.")
+        raise TamperedTaskReference(N_("This link names a Worklink task but is not signed by "
+                                       "Worklink, so it cannot be trusted. Ask your teacher to "
+                                       "add the task again from Worklink."))
     try:
         mac = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
     except ValueError:
         mac = b""
     if not _signer(secret, fallbacks).verify_mac(Purpose.TASK_REFERENCE, _message(task, course), mac):
-        raise TamperedTaskReference("This link's task reference was changed after Worklink made it "
-                                    "(its signature does not match), so it was not opened. Ask "
-                                    "your teacher to add the task again from Worklink.")
+        raise TamperedTaskReference(N_("This link's task reference was changed after Worklink "
+                                       "made it (its signature does not match), so it was not "
+                                       "opened. Ask your teacher to add the task again from "
+                                       "Worklink."))
     if not task.isdigit():  # pragma: no cover - only reachable with a signing secret in hand
-        raise TamperedTaskReference(f"This link names an invalid task id {task!r}.")
+        raise TamperedTaskReference(N_("This link names an invalid task id “%(task)s”."),
+                                    task=task)
     return TaskReference(int(task), course)
 
 

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import jwt
 
+from competencies.messages import N_, Refused
 from lti_tool.lti import claims as c
 from lti_tool.lti import validation
 from lti_tool.lti.keys import ALGORITHM, SigningKey
@@ -37,16 +38,17 @@ RESOURCE_LINK = "ltiResourceLink"
 RESPONSE_LIFETIME_SECONDS = 300
 """The platform must receive the response within this long; the browser posts it at once."""
 MAX_TEXT = 4000
-_NOT_DEEP_LINKING = ("This launch was not a deep-linking request, so there is nowhere to send a "
-                     "chosen task. Use “Add content” in your course.")
+_NOT_DEEP_LINKING = N_("This launch was not a deep-linking request, so there is nowhere to send "
+                       "a chosen task. Use “Add content” in your course.")
 
 
-class DeepLinkingError(ValueError):
-    """A deep-linking request or response Worklink will not send, with words for the teacher."""
+class DeepLinkingError(Refused):
+    """A deep-linking request or response Worklink will not send, with words for the teacher
+    (pages show them with ``refusal_text``; ``message`` is the English, for logs)."""
 
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, template: str, *, code: str, **params: Any) -> None:
+        super().__init__(template, **params)
+        self.message = str(self)
         self.code = code
         """Stable short name for logs and tests (``missing_return_url``, ``too_many_items``…)."""
 
@@ -110,17 +112,18 @@ class DeepLinkingRequest:
     def from_settings(cls, settings: Any, *, platform_issuer: str, client_id: str,
                       deployment_id: str) -> DeepLinkingRequest:
         if not isinstance(settings, dict):
-            raise DeepLinkingError("The platform's deep-linking request has no settings.",
+            raise DeepLinkingError(N_("The platform's deep-linking request has no settings."),
                                    code="missing_settings")
         return_url = settings.get("deep_link_return_url")
         if not isinstance(return_url, str) or not return_url:
-            raise DeepLinkingError("The platform's deep-linking request has no return URL "
-                                   "(deep_link_return_url), so Worklink cannot send tasks back.",
+            raise DeepLinkingError(N_("The platform's deep-linking request has no return URL "
+                                      "(deep_link_return_url), so Worklink cannot send tasks "
+                                      "back."),
                                    code="missing_return_url")
         parts = urlsplit(return_url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise DeepLinkingError(f"The platform's deep-linking return URL {return_url!r} is not a "
-                                   "web address.", code="bad_return_url")
+            raise DeepLinkingError(N_("The platform's deep-linking return URL %(url)s is not a web "
+                                      "address."), url=repr(return_url), code="bad_return_url")
         title, text = settings.get("title"), settings.get("text")
         return cls(
             return_url=return_url,
@@ -148,9 +151,10 @@ def deep_linking_request(store: EphemeralStore, launch_id: str) -> DeepLinkingRe
     if stored is None:
         # Only deep-linking launches are kept (see lti_tool.lti.views), so "nothing stored" is
         # either an expired request or a session that never was one.
-        raise DeepLinkingError("There is no open request to add content for this session: it has "
-                               "expired, or this page was not opened with “Add content”. Close "
-                               "this window and choose “Add content” in your course again.",
+        raise DeepLinkingError(N_("There is no open request to add content for this session: it "
+                                  "has expired, or this page was not opened with “Add content”. "
+                                  "Close this window and choose “Add content” in your course "
+                                  "again."),
                                code="no_request")
     if stored.get(c.MESSAGE_TYPE) != c.DEEP_LINKING_REQUEST:
         raise DeepLinkingError(_NOT_DEEP_LINKING, code="not_deep_linking")
@@ -185,8 +189,9 @@ def build_response(request: DeepLinkingRequest, items: Sequence[ContentItem], *,
         errorlog = errorlog or f"accept_types={list(request.accept_types)}; no ltiResourceLink"
         items = ()
     elif len(items) > 1 and not request.accept_multiple:
-        raise DeepLinkingError(f"This course placement accepts only one task at a time, and "
-                               f"{len(items)} were chosen. Choose one task.", code="too_many_items")
+        raise DeepLinkingError(N_("This course placement accepts only one task at a time, and "
+                                  "%(count)d were chosen. Choose one task."), count=len(items),
+                               code="too_many_items")
     with_lineitem = request.accept_lineitem is not False
     dropped = sum(1 for item in items if item.line_item is not None) if not with_lineitem else 0
     if dropped:
@@ -236,15 +241,17 @@ def _item_claim(item: ContentItem, with_lineitem: bool) -> dict[str, Any]:
 
 def _check_item(item: ContentItem) -> None:
     if not item.title.strip():
-        raise DeepLinkingError("Every task sent to the course needs a title.", code="untitled_item")
+        raise DeepLinkingError(N_("Every task sent to the course needs a title."),
+                               code="untitled_item")
     bad = [k for k, v in item.custom.items() if not isinstance(k, str) or not isinstance(v, str)]
     if bad:
         # Platforms send custom parameters back as strings; anything else would not round-trip.
-        raise DeepLinkingError(f"Custom parameters must be text: {bad!r}.", code="bad_custom")
+        raise DeepLinkingError(N_("Custom parameters must be text: %(names)s."), names=repr(bad),
+                               code="bad_custom")
     line = item.line_item
     if line is not None and not (line.score_maximum > 0 and line.label.strip()):
-        raise DeepLinkingError(f"“{item.title}” needs a grade column with a label and a maximum "
-                               "score above zero.", code="bad_lineitem")
+        raise DeepLinkingError(N_("“%(task)s” needs a grade column with a label and a maximum "
+                                  "score above zero."), task=item.title, code="bad_lineitem")
 
 
 def _number(value: float) -> float | int:
@@ -256,8 +263,9 @@ def _strings(settings: dict[str, Any], name: str, *, required: bool) -> tuple[st
     if value is None and not required:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise DeepLinkingError(f"The platform's deep-linking setting {name} should be a list of "
-                               f"names, not {value!r}.", code="bad_settings")
+        raise DeepLinkingError(N_("The platform's deep-linking setting %(name)s should be a list "
+                                  "of names, not %(value)s."), name=name, value=repr(value),
+                               code="bad_settings")
     return tuple(value)
 
 
@@ -268,8 +276,9 @@ def _flag(settings: dict[str, Any], name: str) -> bool | None:
     # pylti1p3's own types allow the strings; some platforms serialise booleans that way.
     if value in ("true", "false"):
         return value == "true"
-    raise DeepLinkingError(f"The platform's deep-linking setting {name} should be true or false, "
-                           f"not {value!r}.", code="bad_settings")
+    raise DeepLinkingError(N_("The platform's deep-linking setting %(name)s should be true or "
+                              "false, not %(value)s."), name=name, value=repr(value),
+                           code="bad_settings")
 
 
 def render_return_form(response: DeepLinkingResponse, count: int) -> str:

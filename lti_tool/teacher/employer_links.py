@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import segno
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -90,7 +91,7 @@ def revoke_link(course_id: int, link_id: int) -> Page:
     session = db_session()
     link = _link(course_id, link_id)
     if link is None:
-        return error_page(404, "There is no such link in this course.")
+        return error_page(404, gettext("There is no such link in this course."))
     links.revoke(session, link, teacher_actor(session))
     return redirect(url_for("teacher.placement_links", course_id=course_id,
                                 placement_id=link.placement_id))
@@ -103,7 +104,7 @@ def resend_link(course_id: int, link_id: int) -> Page:
     session = db_session()
     link = _link(course_id, link_id)
     if link is None or links.state(link) is not links.LinkState.USABLE:
-        return error_page(409, "Only a link that still works can be mailed again.")
+        return error_page(409, gettext("Only a link that still works can be mailed again."))
     queue_link_mail(session, link)
     session.commit()
     return redirect(url_for("teacher.placement_links", course_id=course_id,

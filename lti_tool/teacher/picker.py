@@ -69,12 +69,12 @@ def send_to_course(course_id: int) -> tuple[str, int]:
     try:
         dl = deep_linking_request(lti_services().store, principal.launch_id)
     except DeepLinkingError as exc:
-        return error_page(400, exc.message)
+        return error_page(400, refusal_text(exc))
     course = session.get(Course, course_id) or abort(404)
     context = course_context(session, course_id)
     if request.form.get("action") == "cancel":
         response = build_response(dl, [], signing_key=signing_key(session),
-                                  msg="No work-based learning task was added.")
+                                  msg=gettext("No work-based learning task was added."))
         return render_return_form(response, 0), 200
     chosen = request.form.getlist("task", type=int)
     if not chosen:
@@ -88,7 +88,7 @@ def send_to_course(course_id: int) -> tuple[str, int]:
         return _page(session, course_id, principal.launch_id, Filters(), problem=refusal_text(exc),
                      status=403)
     except DeepLinkingError as exc:
-        return _page(session, course_id, principal.launch_id, Filters(), problem=exc.message,
+        return _page(session, course_id, principal.launch_id, Filters(), problem=refusal_text(exc),
                      status=422)
     return render_return_form(response, len(items)), 200
 
@@ -116,11 +116,11 @@ def _page(session: Session, course_id: int, launch_id: str, filters: Filters, *,
     try:
         dl = deep_linking_request(lti_services().store, launch_id)
     except DeepLinkingError as exc:
-        return error_page(400, exc.message)
+        return error_page(400, refusal_text(exc))
     try:
         context = course_context(session, course_id)
     except PlacementError as exc:
-        return error_page(exc.status, exc.message)
+        return error_page(exc.status, refusal_text(exc))
     course = session.get(Course, course_id)
     hits = search(session, context, filters, limit=50)
     return render_template("teacher/picker.html", course=course, dl=dl, hits=hits, filters=filters,

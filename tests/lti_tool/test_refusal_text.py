@@ -26,9 +26,11 @@ from competencies.work.entries import check_link
 from lti_tool.config import Config
 from lti_tool.employer import issuing
 from lti_tool.i18n import message_text, refusal_text
+from lti_tool.lti.custom_params import sign_task_reference
 from tests.competencies.partners.factories import school
 from tests.lti_tool.employer.conftest import TEACHER, all_levels, form_token, open_link
 from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.task_launch_factories import aligned_task, course_context
 from tests.lti_tool.teacher.test_employers import _partner_with_supervisor
 from tests.lti_tool.teacher.test_employers import course_id as course_id  # noqa: F401 - fixture
 from tests.lti_tool.teacher.test_tasks import _course_id, _create, _csrf, _rubric_form
@@ -39,9 +41,14 @@ SAME_IN_SPANISH = {"No"}
 
 
 def _domain_sentences() -> list[str]:
-    """Every text the domain marks with ``N_``, as the catalogue extractor finds it."""
-    return sorted({str(message) for _f, _l, message, _c, _x in extract_from_dir(
-        str(ROOT / "competencies"), method_map=[("**.py", "python")], keywords={"N_": None})})
+    """Every text marked with ``N_`` (the domain's, and the shell's refusals), as the catalogue
+    extractor finds it."""
+    found: set[str] = set()
+    for package in ("competencies", "lti_tool"):
+        found |= {str(message) for path, _l, message, _c, _x in extract_from_dir(
+            str(ROOT / package), method_map=[("sandbox/**", "ignore"), ("**.py", "python")],
+            keywords={"N_": None})}
+    return sorted(found)
 
 
 def _filled(template: str) -> Message:
@@ -149,6 +156,18 @@ def test_an_employer_who_forgets_to_sign_is_told_in_spanish(client: FlaskClient,
     body = answer.get_data(as_text=True)
     assert answer.status_code == 422
     assert "Escriba su nombre para firmar la evaluación." in body and "Type your name" not in body
+
+
+def test_a_student_launch_refused_is_explained_in_spanish(app: Flask, flow: Flow,
+                                                          db: Session) -> None:
+    flow.launch(role="Instructor")
+    task_id = aligned_task(db, course_context(db), "Job shadow at a clinic")
+    custom = {**sign_task_reference(task_id, "course-7", secret=app.config["SECRET_KEY"]),
+              "worklink_task": str(aligned_task(db, course_context(db), "Another task"))}
+    answer = flow.launch(role="Learner", lti_custom=custom, locale="es")
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 403
+    assert "se cambió después de que Worklink la creara" in body and "changed after" not in body
 
 
 # -- pages show refusals through refusal_text, never as str(exc) -----------------------------
