@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -190,3 +191,50 @@ def test_numbers_are_written_as_the_locale_writes_them(app: Flask) -> None:
 def test_an_anonymous_page_follows_the_browser_language(client: FlaskClient) -> None:
     body = client.get("/", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
     assert '<html lang="es">' in body and "Cómo abrirlo" in body
+
+
+# -- views: no English sentence handed to a page outside a translation call ------------------
+
+PAGE_CALLS = {"error_page", "abort", "render_template", "_render", "_page", "jsonify"}
+"""What puts text on a page a teacher, student or employer reads (plus ``problems.append``)."""
+VIEW_FILES = [p for folder in ("teacher", "student", "employer")
+              for p in (ROOT / "lti_tool" / folder).rglob("*.py")] + [
+    ROOT / "lti_tool" / name for name in ("landing.py", "placement.py", "task_view.py",
+                                           "work_access.py", "web.py")]
+
+
+def _sentence(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", node.value))
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.BinOp) and (_sentence(node.left) or _sentence(node.right)))
+
+
+def english_handed_to_pages(source: str) -> list[str]:
+    """Literal English sentences a view passes straight to a page."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+        appended = (name == "append" and isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name) and func.value.id in ("problems", "located"))
+        if name in PAGE_CALLS or appended:
+            values = [*node.args, *(k.value for k in node.keywords)]
+            found += [f"{node.lineno}: {ast.unparse(v)[:60]}" for v in values if _sentence(v)]
+    return found
+
+
+def test_the_view_check_catches_an_english_sentence() -> None:
+    assert english_handed_to_pages(
+        'error_page(404, "There is no such link.")\n'
+        'problems.append(f"{name} is taken.")\n'
+        'error_page(404, gettext("There is no such link."))\n'
+        'render_template("a/b.html", title=_("Not found"))\n') == [
+        '1: \'There is no such link.\'', "2: f'{name} is taken.'"]
+
+
+@pytest.mark.parametrize("view", VIEW_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_view_hands_no_english_sentence_to_a_page(view: Path) -> None:
+    assert english_handed_to_pages(view.read_text("utf-8")) == []
