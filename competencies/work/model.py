@@ -175,3 +175,17 @@ class CareerInterest(Base):
     cluster: Mapped[str | None] = mapped_column(String(200))
     pathway: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ReleasedFile(Base):
+    """Stored bytes no artifact needs any more: a file (or its thumbnail) taken out of the draft
+    it was only ever part of. Recorded in the transaction that deletes the artifact, so the
+    bytes go only once that commits; the shell's purge job deletes them from the store and then
+    this row. A file handed in with any version is never released."""
+
+    __tablename__ = "released_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(500))
+    """The store's key (:class:`competencies.ports.ArtifactStore`)."""
+    released_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -31,7 +31,13 @@ from competencies.partners.model import Placement
 from competencies.tasks.model import Task, TaskVersion
 from competencies.tasks.versions import freeze
 from competencies.tasks.vocabulary import EvidenceKind
-from competencies.work.model import Artifact, PlacedTaskWork, Submission, SubmissionVersion
+from competencies.work.model import (
+    Artifact,
+    PlacedTaskWork,
+    ReleasedFile,
+    Submission,
+    SubmissionVersion,
+)
 from competencies.work.stored_file import StoredFile
 from competencies.work.vocabulary import ArtifactKind, SubmissionState
 
@@ -316,8 +322,11 @@ def remove_artifact(session: Session, submission: Submission, artifact_id: int,
 
 def retire(session: Session, artifact: Artifact, number: int) -> None:
     """``artifact`` no longer counts from version ``number``: deleted if it was only ever part
-    of that draft, otherwise kept for the versions it was handed in with."""
+    of that draft (a file's stored bytes released with it), otherwise kept for the versions it
+    was handed in with."""
     if artifact.first_version >= number:
+        session.add_all(ReleasedFile(key=key) for key in (artifact.file_key,
+                                                          artifact.thumbnail_key) if key)
         session.delete(artifact)
     else:
         artifact.replaced_in = number

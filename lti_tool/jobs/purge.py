@@ -3,7 +3,8 @@
 OIDC states nobody completed, used nonces, cached keys and tokens past their time: the database
 backend keeps rows until something deletes them (Redis expires its keys itself). Browser sessions
 that can never be live again (ended, idle, past their end) go too; they are always in the database.
-So do abandoned uploads and their partial bytes (:mod:`lti_tool.jobs.upload_purge`).
+So do abandoned uploads and their partial bytes (:mod:`lti_tool.jobs.upload_purge`), and the
+stored bytes of files students took out of a draft (:mod:`lti_tool.jobs.file_release`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from huey import Huey, crontab
 
 from lti_tool import sessions
 from lti_tool.jobs.context import JobContext
+from lti_tool.jobs.file_release import purge_released_files
 from lti_tool.jobs.upload_purge import purge_abandoned_uploads
 from lti_tool.lti.store import DatabaseStore
 
@@ -26,6 +28,7 @@ def purge_expired(context: JobContext) -> int:
     with context.database.begin() as connection:
         removed = sessions.purge(connection, idle=context.config.session_idle_seconds)
     removed += purge_abandoned_uploads(context)
+    removed += purge_released_files(context)
     store = context.services.store
     if isinstance(store, DatabaseStore):
         removed += store.purge_expired()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.vocabulary import EvidenceKind
@@ -12,10 +13,11 @@ from competencies.work import handing_in, submissions
 from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import MissingItems, return_for_revision, status_of, submit
 from competencies.work.hours import HoursEntry, log_hours
+from competencies.work.model import ReleasedFile
 from competencies.work.submissions import WorkRefused, artifacts_in
 from competencies.work.vocabulary import Status
 from competencies.work.voice import SurveyAnswers, latest_survey
-from tests.competencies.work.factories import NOW, TODAY, classwork, stored_rows
+from tests.competencies.work.factories import NOW, TODAY, classwork, photo, stored_rows
 
 LATER = NOW + dt.timedelta(days=3)
 
@@ -126,3 +128,22 @@ def test_a_bad_survey_answer_refuses_the_hand_in(db: Session, answers: SurveyAns
     with pytest.raises(WorkRefused, match=message):
         submit(db, submission, NOW, due_at=None, survey=answers)
     assert stored_rows(db) == before
+
+
+def test_a_file_removed_from_the_draft_releases_its_bytes_a_handed_in_one_never(
+        db: Session) -> None:
+    work = classwork(db, evidence=(EvidenceKind.FILES,))
+    submission = work.open(db)
+    kept = submissions.add_file(db, submission, photo(1), NOW)
+    draft_only = submissions.add_file(db, submission, photo(2), NOW)
+    submissions.remove_artifact(db, submission, draft_only.id, NOW)
+    assert _released(db) == [photo(2).key, photo(2).thumbnail_key]
+    submit(db, submission, NOW, due_at=None)
+    return_for_revision(db, submission, "Show the finished panel.", "Ms. Diaz", LATER)
+    submissions.remove_artifact(db, submission, kept.id, LATER)
+    assert _released(db) == [photo(2).key, photo(2).thumbnail_key], "version 1 still holds it"
+    assert [a.file_key for a in artifacts_in(db, submission.id, 1)] == [photo(1).key]
+
+
+def _released(db: Session) -> list[str]:
+    return list(db.scalars(select(ReleasedFile.key).order_by(ReleasedFile.id)))
