@@ -65,9 +65,13 @@ def issue_link(course_id: int, placement_id: int) -> Page:
         placement = get_placement(session, context, placement_id)
     except PartnerError as exc:
         return error_page(404, refusal_text(exc))
-    issuing.issue_link(session, app_config(), placement, teacher_actor(session),
-                       send_mail=request.form.get("send_mail") == "1",
-                       bind_email=request.form.get("bind_email") == "1")
+    try:
+        issuing.issue_link(session, app_config(), placement, teacher_actor(session),
+                           send_mail=request.form.get("send_mail") == "1",
+                           bind_email=request.form.get("bind_email") == "1")
+    except PartnerError as exc:  # the task has no rubric for the employer to rate
+        session.rollback()
+        return error_page(422, refusal_text(exc))
     return redirect(url_for("teacher.placement_links", course_id=course_id,
                                 placement_id=placement_id, issued=1))
 
@@ -81,7 +85,11 @@ def issue_class_links(course_id: int) -> Page:
     with_link = set(session.scalars(select(EmployerLink.placement_id).where(
         EmployerLink.course_id == course_id, EmployerLink.revoked_at.is_(None))))
     todo = [p for p in course_placements(session, context) if p.id not in with_link]
-    issuing.issue_links(session, app_config(), todo, teacher_actor(session))
+    try:
+        issuing.issue_links(session, app_config(), todo, teacher_actor(session))
+    except PartnerError as exc:  # one placement's task has no rubric: no link goes out
+        session.rollback()
+        return error_page(422, refusal_text(exc))
     return redirect(url_for("teacher.placements", course_id=course_id, issued=len(todo)))
 
 

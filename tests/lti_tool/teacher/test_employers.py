@@ -179,3 +179,25 @@ def _task_id(db: Session) -> int:
     assert task_id is not None
     return task_id
 
+
+
+def test_a_link_for_a_task_without_a_rubric_is_refused_in_words_and_issues_nothing(
+        flow: Flow, db: Session, course_id: int) -> None:
+    supervisor = _partner_with_supervisor(flow, db, course_id)
+    context = course_context(db)
+    bare = library.create_task(db, context, draft(title="Shadow day", employer_scored=True))
+    placement = create_placement(db, context, _roster(db, course_id), PlacementDraft(
+        student_id=next(iter(_roster(db, course_id).values())), partner_id=supervisor.partner_id,
+        supervisor_id=supervisor.id, task_id=bare.id, starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 12, 1)))
+    url = f"/teacher/course/{course_id}/placements/{placement.id}"
+
+    one = flow.client.post(url + "/link", data={"csrf_token": _csrf(flow, url), "send_mail": "1"})
+    every = flow.client.post(f"/teacher/course/{course_id}/placements/links",
+                             data={"csrf_token": _csrf(flow, url)})
+
+    for answer in (one, every):
+        assert answer.status_code == 422
+        assert "“Shadow day” has no rubric for an employer to rate" in answer.get_data(as_text=True)
+    assert db.scalars(select(EmployerLink)).all() == []
+    assert db.scalars(select(OutboundMail)).all() == []
