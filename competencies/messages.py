@@ -54,6 +54,23 @@ class Message:
     def __hash__(self) -> int:
         return hash(self.template)
 
+    def to_json(self) -> dict[str, Any]:
+        """A form to store (a JSON column), so a page can translate the sentence later."""
+        return {"template": self.template,
+                "params": {name: value.to_json() if isinstance(value, Message) else value
+                           for name, value in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, Any]) -> Message:
+        """The sentence :meth:`to_json` stored; a nested message comes back as one."""
+        params = {name: cls.from_json(value) if _is_stored_message(value) else value
+                  for name, value in dict(stored.get("params") or {}).items()}
+        return cls(str(stored["template"]), **params)
+
+
+def _is_stored_message(value: Any) -> bool:
+    return isinstance(value, Mapping) and set(value) == {"template", "params"}
+
 
 class Refused(ValueError):
     """A request the domain refused, with the sentences a person reads; nothing was changed.

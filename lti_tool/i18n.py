@@ -54,7 +54,7 @@ def best_supported(tag: str | None) -> str | None:
 
 
 @functools.cache
-def _locales_statement() -> Select[tuple[str | None, str | None]]:
+def _locales_statement() -> Select[str | None, str | None]:
     # Built once (every page asks): building costs more than running it (profile_launch.py).
     from lti_tool.models import User
 
@@ -152,6 +152,14 @@ def message_text(message: Message) -> str:
     return str(gettext(message.template, **params))
 
 
+def shown_message(value: Message | str | None) -> str:
+    """Jinja filter ``message``: a stored sentence in the page's language (English text written
+    before sentences were kept as templates is shown as it is)."""
+    if value is None:
+        return ""
+    return message_text(value) if isinstance(value, Message) else str(value)
+
+
 def refusal_text(exc: Refused) -> str:
     """What the domain refused, in the page's language: every page shows a refusal this way."""
     return " ".join(message_text(message) for message in exc.messages)
@@ -224,5 +232,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(page_zone_name=page_zone_name, zone_options=zone_options)
 
     app.jinja_env.filters.update(translate=translate, number=format_number, when=when,
+                                 message=shown_message,
                                  day=format_day)
     app.register_blueprint(bp)

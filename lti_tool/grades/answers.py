@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import enum
 
+from competencies.messages import N_, Message
+
 
 class AnswerKind(enum.StrEnum):
     DELIVERED = "delivered"
@@ -35,8 +37,9 @@ RETRIED = frozenset({AnswerKind.TRANSIENT, AnswerKind.RATE_LIMITED, AnswerKind.T
 @dataclasses.dataclass(frozen=True)
 class Answer:
     kind: AnswerKind
-    words: str
-    """The problem and what to do, in a sentence or two a teacher understands."""
+    words: Message
+    """The problem and what to do, in a sentence or two a teacher understands (translated
+    where the teacher reads it; ``str()`` is the English)."""
     status: int | None = None
     body: str = ""
     retry_after: float | None = None
@@ -47,28 +50,29 @@ def classify_score_answer(status: int, body: str, *, resent: bool,
     """What a score POST's answer means; ``resent`` when this row was tried before."""
     text = body.lower()
 
-    def answer(kind: AnswerKind, words: str) -> Answer:
+    def answer(kind: AnswerKind, words: Message) -> Answer:
         return Answer(kind, words, status, body[:2000], retry_after)
 
     if 200 <= status < 300:
-        return answer(AnswerKind.DELIVERED, "")
+        return answer(AnswerKind.DELIVERED, _NONE)
     if status == 429 or (status == 403 and "rate limit" in text):
         # Canvas throttles with 403 "Rate Limit Exceeded" as well as 429.
-        return answer(AnswerKind.RATE_LIMITED,
-                      "The LMS asked Worklink to slow down; the grade will be sent shortly.")
+        return answer(AnswerKind.RATE_LIMITED, Message(
+            N_("The LMS asked Worklink to slow down; the grade will be sent shortly.")))
     if status >= 500:
-        return answer(AnswerKind.TRANSIENT,
-                      f"The LMS had a problem ({status}); Worklink will try again.")
+        return answer(AnswerKind.TRANSIENT, Message(
+            N_("The LMS had a problem (%(status)s); Worklink will try again."), status=status))
     if status == 401:
         if "scope" in text:
             return answer(AnswerKind.CONFIGURATION, _NO_GRADE_SCOPE)
-        return answer(AnswerKind.TOKEN, "The LMS did not accept Worklink's access token; "
-                                        "Worklink will get a new one and try again.")
+        return answer(AnswerKind.TOKEN, Message(N_(
+            "The LMS did not accept Worklink's access token; Worklink will get a new one and "
+            "try again.")))
     if status == 403:
         return answer(AnswerKind.CONFIGURATION, _NO_GRADE_SCOPE)
     if status == 409:
         if resent:
-            return answer(AnswerKind.ALREADY_RECORDED, "")
+            return answer(AnswerKind.ALREADY_RECORDED, _NONE)
         return answer(AnswerKind.NEWER_IN_LMS, _NEWER)
     if status == 404:
         if "course" in text and ("conclude" in text or "not found" in text and "line" not in text):
@@ -83,39 +87,46 @@ def classify_score_answer(status: int, body: str, *, resent: bool,
         if "timestamp" in text and ("before" in text or "newer" in text or "older" in text):
             return answer(AnswerKind.NEWER_IN_LMS, _NEWER)
         if "unpublished" in text:
-            return answer(AnswerKind.CONFIGURATION, "The assignment is unpublished in the LMS. "
-                          "Publish it, then choose Send again.")
-    return answer(AnswerKind.REFUSED, f"The LMS refused this grade ({status}): "
-                  f"{_first_words(body)}. Ask your Worklink administrator to look at it.")
+            return answer(AnswerKind.CONFIGURATION, Message(N_(
+                "The assignment is unpublished in the LMS. Publish it, then choose Send again.")))
+    return answer(AnswerKind.REFUSED, Message(
+        N_("The LMS refused this grade (%(status)s): %(answer)s. Ask your Worklink "
+           "administrator to look at it."), status=status, answer=_first_words(body)))
 
 
 def transport_failure(reason: str) -> Answer:
-    return Answer(AnswerKind.TRANSIENT,
-                  f"Worklink could not reach the LMS ({reason}); it will try again.")
+    return Answer(AnswerKind.TRANSIENT, Message(
+        N_("Worklink could not reach the LMS (%(reason)s); it will try again."), reason=reason))
 
 
 def token_refused(status: int, body: str) -> Answer:
     if status >= 500 or status == 429:
-        return Answer(AnswerKind.TRANSIENT, f"The LMS's sign-in service had a problem ({status}); "
-                      "Worklink will try again.", status, body[:2000])
-    return Answer(AnswerKind.CONFIGURATION,
-                  "The LMS refused Worklink's credentials for sending grades "
-                  f"({_first_words(body)}). An administrator must check Worklink's registration "
-                  "in the LMS (its keys and grade scopes), then choose Send again.",
-                  status, body[:2000])
+        return Answer(AnswerKind.TRANSIENT, Message(
+            N_("The LMS's sign-in service had a problem (%(status)s); Worklink will try again."),
+            status=status), status, body[:2000])
+    return Answer(AnswerKind.CONFIGURATION, Message(
+        N_("The LMS refused Worklink's credentials for sending grades (%(answer)s). An "
+           "administrator must check Worklink's registration in the LMS (its keys and grade "
+           "scopes), then choose Send again."), answer=_first_words(body)),
+        status, body[:2000])
 
 
-_NO_GRADE_SCOPE = ("The LMS does not let Worklink send grades. An administrator must allow the "
-                   "grade (Assignment and Grade Services) scopes for Worklink, then choose "
-                   "Send again.")
-_NEWER = ("The LMS already holds a newer grade for this student (perhaps entered in the LMS "
-          "gradebook), so Worklink did not overwrite it.")
-_GONE = ("The gradebook column for this task no longer exists in the LMS (it was deleted). "
-         "Choose Send again to create a new column, or place the task again.")
-_NOT_GRADABLE = ("The LMS cannot grade this person in this course (a teacher previewing, a test "
-                 "student, or a student who left the course). Nothing more will be sent.")
-_CLOSED = ("The course is closed (concluded) in the LMS, so it takes no more grades. Reopen the "
-           "course in the LMS, then choose Send again.")
+_NONE = Message("")
+_NO_GRADE_SCOPE = Message(N_(
+    "The LMS does not let Worklink send grades. An administrator must allow the grade "
+    "(Assignment and Grade Services) scopes for Worklink, then choose Send again."))
+_NEWER = Message(N_(
+    "The LMS already holds a newer grade for this student (perhaps entered in the LMS "
+    "gradebook), so Worklink did not overwrite it."))
+_GONE = Message(N_(
+    "The gradebook column for this task no longer exists in the LMS (it was deleted). Choose "
+    "Send again to create a new column, or place the task again."))
+_NOT_GRADABLE = Message(N_(
+    "The LMS cannot grade this person in this course (a teacher previewing, a test student, or "
+    "a student who left the course). Nothing more will be sent."))
+_CLOSED = Message(N_(
+    "The course is closed (concluded) in the LMS, so it takes no more grades. Reopen the course "
+    "in the LMS, then choose Send again."))
 
 
 def _first_words(body: str, limit: int = 160) -> str:

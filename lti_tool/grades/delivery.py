@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_, Message
 from competencies.orm import utcnow
 from lti_tool.config import Config
 from lti_tool.db import Database
@@ -87,6 +88,15 @@ _SEND_NEEDS = (
 _Needs = tuple[GradeOutbox, ResourceLink, User, Registration, Course, Deployment]
 _Learned = tuple[int, outbox.Outcome, dt.datetime]
 """A claimed row, what became of it, and when."""
+
+
+_DEPLOYMENT_OFF = N_("Worklink's install in the LMS (deployment %(deployment)s) is %(status)s, so "
+                     "no grades are sent for it. An administrator can enable it again, then "
+                     "choose Send again.")
+_STATUS_WORDS = {DeploymentStatus.PENDING: N_("waiting for an administrator's approval"),
+                 DeploymentStatus.DISABLED: N_("disabled")}
+_GAVE_UP = N_("Worklink tried %(attempts)s times and gave up: %(problem)s Choose Send again when "
+              "the LMS works again.")
 
 
 @dataclasses.dataclass
@@ -192,10 +202,11 @@ class Deliverer:
         row, link, user, registration, course, deployment = needs
         if deployment.status is not DeploymentStatus.ACTIVE:
             return outbox.Outcome(DeliveryState.FAILED, problem_kind=AnswerKind.CONFIGURATION,
-                                  problem="Worklink's install in the LMS (deployment "
-                                  f"{deployment.deployment_id}) is {deployment.status.value}, "
-                                  "so no grades are sent for it. An administrator can enable "
-                                  "it again, then choose Send again.")
+                                  problem=Message(_DEPLOYMENT_OFF,
+                                                  deployment=deployment.deployment_id,
+                                                  status=Message(_STATUS_WORDS.get(
+                                                      deployment.status,
+                                                      deployment.status.value))))
         account = PlatformAccount(registration.id, registration.issuer, registration.client_id,
                                   registration.auth_token_url, registration.auth_audience)
         pacer = self.pacing[registration.id]
@@ -286,8 +297,7 @@ class Deliverer:
                     counts_as_attempt=not throttled, **details)
             return outbox.Outcome(
                 DeliveryState.FAILED, problem_kind=answer.kind,
-                problem=f"Worklink tried {attempt} times and gave up: {answer.words} "
-                        "Choose Send again when the LMS works again.", **details)
+                problem=Message(_GAVE_UP, attempts=attempt, problem=answer.words), **details)
         return outbox.Outcome(DeliveryState.FAILED, problem_kind=answer.kind,
                               problem=answer.words, **details)
 

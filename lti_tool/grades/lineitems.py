@@ -17,6 +17,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from competencies.messages import N_, Message
 from lti_tool.grades.ags_client import AgsClient, HttpAnswer, PlatformAccount
 from lti_tool.grades.answers import Answer, AnswerKind, classify_score_answer
 from lti_tool.models import LineItemBinding, ResourceLink
@@ -91,10 +92,10 @@ def _find_or_create(client: AgsClient, account: PlatformAccount, link: ResourceL
         if answer.status != 404:
             return _problem(answer)
     if not container:
-        return Answer(AnswerKind.CONFIGURATION,
-                      "The LMS gave Worklink no gradebook column for this task and no way to "
-                      "make one. Check that grade sync (Assignment and Grade Services) is on "
-                      "for Worklink, then open the task once from the LMS and choose Send again.")
+        return Answer(AnswerKind.CONFIGURATION, Message(N_(
+            "The LMS gave Worklink no gradebook column for this task and no way to make one. "
+            "Check that grade sync (Assignment and Grade Services) is on for Worklink, then open "
+            "the task once from the LMS and choose Send again.")))
     answer = client.find_lineitems(account, container, link.resource_link_id)
     listed = answer.json() if answer.status == 200 else None
     if answer.status != 200 or not isinstance(listed, list):
@@ -106,9 +107,9 @@ def _find_or_create(client: AgsClient, account: PlatformAccount, link: ResourceL
     if candidates:
         return candidates[0]
     if maximum is None or maximum <= 0:
-        return Answer(AnswerKind.CONFIGURATION,
-                      "This task's rubric has no maximum score, so Worklink cannot make a "
-                      "gradebook column for it. Give the rubric points, then choose Send again.")
+        return Answer(AnswerKind.CONFIGURATION, Message(N_(
+            "This task's rubric has no maximum score, so Worklink cannot make a gradebook column "
+            "for it. Give the rubric points, then choose Send again.")))
     answer = client.create_lineitem(account, container, {
         "label": label[:255] or "Worklink task", "scoreMaximum": maximum,
         "resourceId": ours, "tag": TAG, "resourceLinkId": link.resource_link_id,
@@ -123,8 +124,9 @@ def _find_or_create(client: AgsClient, account: PlatformAccount, link: ResourceL
 def _problem(answer: HttpAnswer) -> Answer:
     if 200 <= answer.status < 300:
         # A 200 whose body is not the JSON AGS promises (a proxy's page, a cut answer).
-        return Answer(AnswerKind.TRANSIENT, "The LMS answered with something that is not a "
-                      "gradebook column; Worklink will try again.", answer.status, answer.body[:2000])
+        return Answer(AnswerKind.TRANSIENT, Message(N_(
+            "The LMS answered with something that is not a gradebook column; Worklink will try "
+            "again.")), answer.status, answer.body[:2000])
     found = classify_score_answer(answer.status, answer.body, resent=False,
                                   retry_after=answer.retry_after)
     return found

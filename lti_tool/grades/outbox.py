@@ -20,6 +20,7 @@ from typing import cast
 from sqlalchemy import Table, and_, bindparam, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from competencies.messages import Message
 from competencies.orm import utcnow
 from lti_tool.grades.payload import GradebookScore, score_body
 from lti_tool.models import (
@@ -142,7 +143,7 @@ class Outcome:
     state: DeliveryState
     next_attempt_at: dt.datetime | None = None
     problem_kind: str | None = None
-    problem: str | None = None
+    problem: Message | None = None
     platform_status: int | None = None
     platform_answer: str | None = None
     counts_as_attempt: bool = True
@@ -160,6 +161,7 @@ _FINISH = (
     .values(state=bindparam("state", type_=_OUTBOX.state.type), lease_until=None,
             worker=None, updated_at=bindparam("now", type_=_OUTBOX.updated_at.type),
             problem_kind=bindparam("problem_kind"), problem=bindparam("problem"),
+            problem_message=bindparam("problem_message", type_=_OUTBOX.problem_message.type),
             platform_status=bindparam("platform_status"),
             platform_answer=bindparam("platform_answer"),
             attempts=_OUTBOX.attempts - bindparam("uncounted"),
@@ -185,7 +187,9 @@ def finish_many(session: Session, worker: str,
     worker's (the others are left as they are)."""
     result = session.connection().execute(_FINISH, [{
         "row_id": row_id, "me": worker, "state": outcome.state, "now": now,
-        "problem_kind": outcome.problem_kind, "problem": outcome.problem,
+        "problem_kind": outcome.problem_kind,
+        "problem": str(outcome.problem) if outcome.problem else None,
+        "problem_message": outcome.problem.to_json() if outcome.problem else None,
         "platform_status": outcome.platform_status,
         "platform_answer": (outcome.platform_answer or "")[:2000] or None,
         "uncounted": 0 if outcome.counts_as_attempt else 1,

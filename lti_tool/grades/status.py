@@ -9,6 +9,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from competencies.messages import Message
 from lti_tool.models import (
     Course,
     DeliveryState,
@@ -24,6 +25,7 @@ from lti_tool.models import (
 class SyncEntry:
     row_id: int
     task: str
+    """The placed task's title, empty when the LMS gave none."""
     student: str
     state: DeliveryState
     points: float | None
@@ -31,7 +33,8 @@ class SyncEntry:
     delivered_at: dt.datetime | None
     next_attempt_at: dt.datetime
     attempts: int
-    problem: str | None
+    problem: Message | str | None
+    """What went wrong: a sentence to translate, or the English of a row written before."""
     platform_status: int | None
 
     @property
@@ -83,14 +86,15 @@ def course_sync(session: Session, course_id: int) -> CourseSync:
         .order_by(ResourceLink.title, User.family_name, User.given_name, User.id)
     ).all()
     entries = [SyncEntry(
-        row_id=row.id, task=title or "Untitled task", student=user.display_name,
+        row_id=row.id, task=title or "", student=user.display_name,
         state=row.state, points=row.score.get("scoreGiven"),
         maximum=row.score.get("scoreMaximum"), delivered_at=row.delivered_at,
-        next_attempt_at=row.next_attempt_at, attempts=row.attempts, problem=row.problem,
+        next_attempt_at=row.next_attempt_at, attempts=row.attempts,
+        problem=Message.from_json(row.problem_message) if row.problem_message else row.problem,
         platform_status=row.platform_status) for row, title, user in rows]
     maximum_by_link = {row.resource_link_id: row.score.get("scoreMaximum") for row, _, _ in rows}
     mismatches = [
-        ColumnMismatch(title or "Untitled task", binding.score_maximum, maximum_by_link[link_id])
+        ColumnMismatch(title or "", binding.score_maximum, maximum_by_link[link_id])
         for binding, title, link_id in session.execute(
             select(LineItemBinding, ResourceLink.title, ResourceLink.id)
             .join(ResourceLink, ResourceLink.id == LineItemBinding.resource_link_id)

@@ -67,7 +67,10 @@ class GradeOutbox(Base):
     problem_kind: Mapped[str | None] = mapped_column(String(40))
     """An :class:`~lti_tool.grades.answers.AnswerKind` value of the last unsuccessful attempt."""
     problem: Mapped[str | None] = mapped_column(Text)
-    """The last problem in plain words, with what to do about it."""
+    """The last problem in plain English words, with what to do about it (operators, logs)."""
+    problem_message: Mapped[dict[str, Any] | None] = mapped_column()
+    """The same sentence as a template and its values (``Message.to_json``), so the teacher's
+    page shows it in the page's language."""
     platform_status: Mapped[int | None] = mapped_column()
     platform_answer: Mapped[str | None] = mapped_column(Text)
     """The start of the platform's last answer body, kept for the operator."""

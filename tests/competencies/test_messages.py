@@ -24,6 +24,19 @@ def test_a_message_reads_as_english_with_its_values_and_nested_messages() -> Non
     assert str(Message(N_("Worth 100%"))) == "Worth 100%", "no values: the template as it is"
 
 
+def test_a_message_stored_as_json_comes_back_equal_with_its_nested_messages() -> None:
+    import json
+
+    message = Message(N_("%(where)s is longer than %(max)d characters; nothing was saved."),
+                      where=Message(N_("The comment on “%(name)s”"), name="Safety"), max=4000)
+
+    stored = json.loads(json.dumps(message.to_json()))
+
+    assert Message.from_json(stored) == message
+    assert isinstance(Message.from_json(stored).params["where"], Message)
+    assert str(Message.from_json(stored)) == str(message)
+
+
 def test_a_refusal_keeps_every_message_and_reads_as_their_english() -> None:
     with pytest.raises(RubricError) as caught:
         parse_rubric({"title": "Shadow", "c0-name": "Safety", "c0-l0-label": "Meets",

@@ -29,7 +29,7 @@ from lti_tool.grades.answers import AnswerKind, classify_score_answer, token_ref
 def test_each_answer_has_its_class(status: int, body: str, kind: AnswerKind) -> None:
     answer = classify_score_answer(status, body, resent=False)
     assert answer.kind is kind
-    assert answer.kind is AnswerKind.DELIVERED or answer.words.endswith(".")
+    assert answer.kind is AnswerKind.DELIVERED or str(answer.words).endswith(".")
 
 
 def test_409_is_delivered_only_for_a_resend() -> None:

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from lti_tool.grades import outbox
+from lti_tool.grades.answers import classify_score_answer, transport_failure
 from lti_tool.grades.payload import GradebookScore, Grading
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import (
@@ -83,7 +84,7 @@ def test_each_student_s_grade_is_shown_in_words_with_a_count(client: FlaskClient
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())  # what a reader sees, cell by cell
     assert page.status_code == 200
     assert "2 grades are not yet in the LMS gradebook." in text
-    assert "Ana Student 10 / 12 In the gradebook Sent 2026-11-03 14:00 UTC" in text
+    assert "Ana Student 10 / 12 In the gradebook Sent Nov 3, 2026, 2:00 PM UTC" in text
     assert "awaiting moderation Waiting to retry The LMS had a problem (503)" in text
     assert "Cy Student 6 / 12 Not sent The LMS cannot grade this person" in text
     assert html.count(">Send again</button>") == 1
@@ -141,3 +142,21 @@ def test_the_operator_sees_every_platform_s_counts(app: Flask, client: FlaskClie
     text = " ".join(page.get_data(as_text=True).split())
     assert page.status_code == 200
     assert "<td>Canvas: Riverside</td><td>1</td><td>1</td> <td>0</td><td>1</td><td>0</td>" in text
+
+
+def test_a_spanish_teacher_reads_what_happened_in_spanish(client: FlaskClient, db: Session,
+                                                          course3: Course3) -> None:
+    waiting = db.query(GradeOutbox).filter_by(user_id=course3.students[1].id).one()
+    failed = db.query(GradeOutbox).filter_by(user_id=course3.students[2].id).one()
+    waiting.problem_message = transport_failure("timed out").words.to_json()
+    failed.problem_message = classify_score_answer(422, "user not found", resent=False).words.to_json()
+    course3.teacher.locale = "es"
+    course3.link.title = None
+    db.commit()
+
+    page = client.get(f"/teacher/course/{course3.course.id}/grades", headers=course3.headers())
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)).split())
+
+    assert "Esperando reintento Worklink no pudo comunicarse con el LMS (timed out)" in text
+    assert "No enviada El LMS no puede calificar a esta persona en este curso" in text
+    assert "Tarea sin título" in text and "Untitled" not in text
