@@ -10,7 +10,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from competencies.mastery.heatmap import Heatmap, Student, course_columns, course_heatmap
+from competencies.mastery.heatmap import Heatmap, Student, course_heatmap
 from competencies.mastery.standing import course_policy
 from competencies.models import Evidence, Item
 from competencies.tasks.vocabulary import ContinuumStage
@@ -41,7 +41,7 @@ def mastery(course_id: int) -> str | Response:
     labels = [level.label for level in scale.levels]
     if request.args.get("format") == "csv":
         return _csv(heatmap, course)
-    every = course_columns(session, course_id)
+    every = heatmap.every_column
     return render_template(
         "teacher/mastery.html", course=course, heatmap=heatmap, wanted=wanted, sort=sort,
         rows=_rows(heatmap, labels), labels=labels,
@@ -80,6 +80,9 @@ def _rows(heatmap: Heatmap, labels: list[str]) -> list[Markup]:
     columns = [c.item_id for c in heatmap.columns]
     empty = '<td class="lv-none">—</td>'
     nothing: dict[int, tuple[float | None, str | None, bool]] = {}
+    # A cell's class and text depend only on its value and level, which take few distinct
+    # values: each pair is formatted once, not once per cell.
+    faces: dict[tuple[float, str | None], tuple[str, str]] = {}
     rows = []
     for student in heatmap.students:
         ref = student.ref
@@ -88,11 +91,15 @@ def _rows(heatmap: Heatmap, labels: list[str]) -> list[Markup]:
         append = parts.append
         for item in columns:
             cell = row.get(item)
-            if cell is None or cell[0] is None:
+            if cell is None or (value := cell[0]) is None:
                 append(empty)
                 continue
-            css, short = shapes.get(cell[1] or "", ("lv-none", ""))
-            append(f'<td class="{css}"><a href="mastery/{ref}/{item}">{cell[0]:g} {short}</a></td>')
+            face = faces.get((value, cell[1]))
+            if face is None:
+                css, short = shapes.get(cell[1] or "", ("lv-none", ""))
+                face = faces[value, cell[1]] = (f'<td class="{css}"><a href="mastery/',
+                                                f'">{value:g} {short}</a></td>')
+            append(f"{face[0]}{ref}/{item}{face[1]}")
         append("</tr>")
         rows.append(Markup("".join(parts)))
     return rows

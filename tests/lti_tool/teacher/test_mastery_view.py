@@ -96,6 +96,23 @@ def test_the_heatmap_shows_value_level_and_a_pattern_class_per_cell(client: Flas
     assert page.index("Ana &lt;b&gt;") < page.index("Ben Lee")
 
 
+def test_students_with_the_same_standing_each_link_to_their_own_evidence(
+        client: FlaskClient, db: Session, class2: Class2) -> None:
+    """The page formats each value and level once; the link must still be each student's."""
+    cleo = User(registration_id=class2.registration_id, sub="c", name="Cleo Park")
+    db.add(cleo)
+    db.flush()
+    db.add(Enrollment(course_id=class2.course.id, user_id=cleo.id, lti_roles=[], role="student"))
+    snapshot = {"rubric": {"title": "R", "criteria": [
+        {"name": "Units", "items": ["ccss-m"], "levels": []}]}, "alignments": []}
+    record_final_ratings(db, FinalRatings(class2.course.id, str(cleo.id), f"sub:{cleo.id}", snapshot, [
+        RatedCriterion("Units", 1, 4, RaterType.TEACHER, "Mr Ortiz", T0)]))
+    db.commit()
+    _, page = class2.get(client, f"/teacher/course/{class2.course.id}/mastery")
+    for student in (class2.ana.id, cleo.id):
+        assert f'<td class="lv-1"><a href="mastery/{student}/{class2.math.id}">1 B</a></td>' in page
+
+
 def test_sorting_by_a_competency_puts_the_highest_first(client: FlaskClient, class2: Class2) -> None:
     _, page = class2.get(client, f"/teacher/course/{class2.course.id}/mastery?sort=item:{class2.math.id}")
     assert page.index("Ben Lee") < page.index("Ana &lt;b&gt;")
