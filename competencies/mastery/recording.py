@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from competencies.mastery.standing import recompute
+from competencies.mastery.standing import recompute, take_in
 from competencies.models import Evidence, Item, RaterType
 from competencies.orm import utcnow
 
@@ -123,10 +123,12 @@ def record_final_ratings(session: Session, final: FinalRatings, *,
                 recorded_at=now))
     session.add_all(rows)
     session.flush()
-    if earlier:
-        replacement = rows[0].id if rows else None
-        session.execute(update(Evidence).where(Evidence.id.in_([e for e, _ in earlier]))
-                        .values(superseded_at=now, superseded_by_id=replacement))
+    if not earlier:
+        take_in(session, final.course_id, rows, now=now)  # the usual case: only newer evidence
+        return rows
+    replacement = rows[0].id if rows else None
+    session.execute(update(Evidence).where(Evidence.id.in_([e for e, _ in earlier]))
+                    .values(superseded_at=now, superseded_by_id=replacement))
     touched = {item for _, item in earlier} | {r.item_id for r in rows}
     recompute(session, final.course_id, [(final.learner_ref, item) for item in touched], now=now)
     return rows

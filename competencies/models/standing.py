@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -45,3 +46,7 @@ class MasteryStanding(Base):
     evidence_count: Mapped[int] = mapped_column(default=0)
     latest_at: Mapped[dt.datetime | None] = mapped_column()
     computed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    tally: Mapped[dict[str, Any] | None] = mapped_column()
+    """The running totals the value was computed from, with their basis, so a newer rating
+    updates the value without re-reading the older evidence; null: recompute from all of it
+    (see :mod:`competencies.mastery.tally`)."""

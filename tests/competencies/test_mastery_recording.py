@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from competencies.mastery.recording import (
@@ -152,3 +153,58 @@ def test_mastery_weighs_each_piece_of_evidence_by_its_alignment(db: Session, set
     record_final_ratings(db, final(course_id, found, rated("Safety", 4), rated("Communication", 2),
                                    rated("Initiative", 1)))
     assert standing(db, course_id, found["S1"]).value == 3.0
+
+
+def kept_standings(db: Session, course_id: int) -> dict[int, tuple[Any, ...]]:
+    return {s.item_id: (s.value, s.level, s.proficient, s.evidence_count, s.latest_at)
+            for s in db.scalars(select(MasteryStanding).where(MasteryStanding.course_id == course_id))}
+
+
+@pytest.mark.parametrize("method", ["average", "weighted_average", "standard_decaying_average",
+                                    "n_mastery", "latest", "highest"])
+def test_standings_kept_rating_by_rating_are_what_a_recompute_from_all_evidence_gives(
+        db: Session, setting: tuple[int, dict[str, Item]], method: str) -> None:
+    """Ratings arrive newest last, but some backdated and some decisions taken again."""
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method=method,
+                               calculation_int=2 if method == "n_mastery" else None))
+    rnd = random.Random(method)
+    for n in range(30):
+        day = n if rnd.random() > 0.2 else rnd.randrange(max(n, 1))
+        submission = f"s:{n}" if rnd.random() > 0.15 else f"s:{rnd.randrange(max(n, 1))}"
+        at = T0 + dt.timedelta(days=day)
+        record_final_ratings(db, final(
+            course_id, found, rated("Safety", rnd.randrange(5), at=at),
+            rated("Communication", rnd.randrange(5), at=at),
+            rated("Initiative", rnd.choice([None, 0, 1, 2, 3, 4]), at=at), submission=submission))
+    kept = kept_standings(db, course_id)
+    db.execute(update(MasteryStanding).values(tally=None))
+    recompute(db, course_id, [("student-7", item.id) for item in found.values()])
+    assert kept_standings(db, course_id) == kept
+
+
+def test_a_newer_rating_moves_the_standing_without_reading_the_older_evidence(
+        db: Session, setting: tuple[int, dict[str, Item]]) -> None:
+    """The older evidence is changed behind Worklink's back: only the running totals count."""
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method="average"))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 4), submission="s:1"))
+    db.execute(update(Evidence).values(score=0))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 2, at=T0 + dt.timedelta(days=1)),
+                                   submission="s:2"))
+    assert (standing(db, course_id, found["S2"]).value,
+            standing(db, course_id, found["S2"]).evidence_count) == (3, 2)
+
+
+def test_a_backdated_rating_recomputes_the_standing_from_all_its_evidence(
+        db: Session, setting: tuple[int, dict[str, Item]]) -> None:
+    """Rated before the newest evidence counted (an employer's week-old rating moderated now):
+    the running totals cannot place it, so all the evidence is read again."""
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method="latest"))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 4, at=T0 + dt.timedelta(days=7)),
+                                   submission="s:1"))
+    db.execute(update(Evidence).values(score=1))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 2), submission="s:2"))
+    s2 = standing(db, course_id, found["S2"])
+    assert (s2.value, s2.evidence_count, s2.latest_at) == (1, 2, T0 + dt.timedelta(days=7))
