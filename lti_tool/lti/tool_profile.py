@@ -26,11 +26,11 @@ CLAIMS: tuple[str, ...] = ("iss", "sub", "name", "given_name", "family_name", "e
 """Names and email let a teacher recognise a learner and let Worklink write to an employer."""
 
 DESCRIPTION = (
-    "Work-based learning tasks, from guest speakers to internships, aligned to standards and "
-    "career competencies and scored with a rubric by the teacher or an employer; grades go to "
+    "Work-based learning tasks aligned to standards; rubric scores by teacher or employer reach "
     "the gradebook."
 )
-"""What an LMS admin reads next to the tool (Moodle's tool list, Canvas's developer keys)."""
+"""What an LMS admin and teachers read next to the tool: Moodle's tool card (about four short
+lines before it scrolls), its activity chooser and course tool list; Canvas's developer keys."""
 
 CUSTOM_PARAMETERS: dict[str, str] = {
     # The IMS variable for the context ids a course was copied from: lets Worklink carry a

@@ -13,6 +13,7 @@ from lti_tool import csrf
 from lti_tool.config import app_config
 from lti_tool.db import db_session, db_work
 from lti_tool.lti import oidc
+from lti_tool.lti.deep_linking import DeepLinkingError, DeepLinkingRequest
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import Launch
 from lti_tool.lti.launched import Launched, land
@@ -88,12 +89,14 @@ def launch() -> Any:
     # never repeated: Moodle consumes its launch id on first use, so a second login dead-ends)
     code = _handoff_code(ticket)
     db_work().commit()
+    handback = _deep_link_return_url(validated.launch)
     if validated.state.get("storage_target"):
         # ... and for Platform Storage: the page reads the state back from the platform's frame.
         return render_template("lti/platform_storage_get.html", ticket=ticket, state=state,
                                target=validated.state["storage_target"],
-                               origin=oidc._origin(_auth_url(validated.launch)), code=code)
-    return render_template("lti/cookies_blocked.html", code=code), 200
+                               origin=oidc._origin(_auth_url(validated.launch)), code=code,
+                               deep_link_return_url=handback)
+    return render_template("lti/cookies_blocked.html", code=code, deep_link_return_url=handback), 200
 
 
 @bp.route("/launch/complete", methods=["POST"])
@@ -126,6 +129,21 @@ def continue_in_window() -> Any:
                                   "already used."), code="handoff_expired", status=400,
                           hint=gettext("Open Worklink again from your course."))
     return _complete(_held_launch(pending))
+
+
+def _deep_link_return_url(launch: Launch) -> str | None:
+    """Where this frame posts a picker's answer that the new window hands back to it.
+
+    Moodle reads a deep-linking answer only inside the frame that asked for it (its return page
+    calls ``parent.processContentItemReturnData``): posted from the new window, the teacher sees
+    "added" there while the activity form stays empty.
+    """
+    if not launch.is_deep_linking:
+        return None
+    try:
+        return DeepLinkingRequest.from_launch(launch).return_url
+    except DeepLinkingError:
+        return None  # the picker says what is wrong with the request once the launch goes on
 
 
 def _hold(launch: Launch, state: str) -> str:

@@ -18,6 +18,8 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.sandbox_actions import click, sign_in
+from tests.browser.test_deep_linking_round_trip import TITLES, _seed_tasks
+from tests.browser.test_sandbox_launch import open_worklink_as
 
 pytestmark = pytest.mark.browser
 
@@ -53,3 +55,37 @@ def test_the_new_window_completes_the_launch_without_a_second_login(browser: Any
     # refuses because its launch id is spent.
     browser.get(login_url)
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "body"), "Invalid request"))
+
+
+def test_a_pick_made_in_the_new_window_is_posted_by_the_course_frame(browser: Any, live_server: Any) -> None:
+    """Moodle reads the picker's answer only in the frame that asked for it.
+
+    Its return page calls ``parent.processContentItemReturnData``: posted from the new window,
+    the teacher read "added" there while Moodle's activity form stayed empty. The sandbox
+    accepts an answer from anywhere, so this checks where the answer arrives.
+    """
+    open_worklink_as(browser, live_server.url, "Lucia Rivera")  # Worklink learns the course
+    _seed_tasks(live_server.config.database_url)
+    _like_moodle(live_server)
+    other_site = live_server.url.replace("127.0.0.1", "localhost")
+    sign_in(browser, other_site, "Lucia Rivera")
+    course_page = browser.current_window_handle
+    click(browser, By.XPATH, "//button[contains(., 'Add Worklink content')]")
+    WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
+        (By.CSS_SELECTOR, "iframe.tool-frame")))
+    WebDriverWait(browser, 20).until(EC.element_to_be_clickable(
+        (By.XPATH, "//button[contains(., 'Open Worklink in a new window')]"))).click()
+    WebDriverWait(browser, 10).until(lambda b: len(b.window_handles) == 2)
+    browser.switch_to.window(next(h for h in browser.window_handles if h != course_page))
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
+        (By.TAG_NAME, "h1"), "Add work-based learning"))
+    browser.find_element(By.XPATH, f"//label[contains(., '{TITLES[0]}')]//input").click()
+    browser.find_element(By.XPATH, "//button[@value='add']").click()
+
+    # The window hands the answer to the frame that opened it, says so, and closes itself.
+    WebDriverWait(browser, 20).until(lambda b: len(b.window_handles) == 1)
+    browser.switch_to.window(course_page)
+    WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
+        (By.CSS_SELECTOR, "iframe.tool-frame")))
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"),
+                                                                      "Content added"))

@@ -294,7 +294,7 @@ def test_a_deep_linking_launch_is_answered_and_the_platform_accepts_it(app: Flas
     form = re.search(r'<form id="deep-link-return" method="post" action="([^"]+)"', page)
     assert form is not None and form.group(1) == RETURN_URL.replace("&", "&amp;")
     assert f'name="JWT" value="{response.jwt}"' in page
-    assert "<script src=" in page and "autosubmit.js" in page and "<script>" not in page
+    assert "<script src=" in page and "window_handback.js" in page and "<script>" not in page
     assert ">Continue</button>" in page
 
 
@@ -312,9 +312,9 @@ def test_an_expired_launch_says_so(app: Flask) -> None:
 
 
 def test_the_auto_submit_script_is_served_from_our_origin(client: Any) -> None:
-    response = client.get("/static/autosubmit.js")
+    response = client.get("/static/window_handback.js")
     try:
-        assert response.status_code == 200 and b"data-autosubmit" in response.data
+        assert response.status_code == 200 and b"deep-link-return" in response.data
     finally:
         response.close()
 

@@ -219,6 +219,10 @@ def test_moodle_registration_stores_client_and_deployment(
     page = response.get_data(as_text=True)
     assert "org.imsglobal.lti.close" in page and "window.opener || window.parent" in page
     assert "moodle-client-1" in page
+    # What Moodle 4.5 shows: a card marked "Pending" with "Activate" (no "Tools pending" list),
+    # and a usage setting without which teachers do not find the tool in the activity chooser.
+    assert "click “Activate” on the Worklink card (marked “Pending”)" in page
+    assert "“Show in activity chooser and as a preconfigured tool”" in page
 
 
 def test_moodle_is_sent_the_tool_document_it_needs(
@@ -247,6 +251,8 @@ def test_moodle_is_sent_the_tool_document_it_needs(
     assert "placements" not in messages["LtiResourceLinkRequest"]
     assert {m["icon_uri"] for m in messages.values()} == {posted["logo_uri"]}
     assert "rubric" in tool["description"] and "gradebook" in tool["description"]
+    # Moodle 4.5's tool card shows about four short lines of it before it scrolls.
+    assert len(tool["description"]) <= 110
     assert not any(k.startswith("https://canvas.instructure.com") for k in tool)
 
 
@@ -361,6 +367,9 @@ def test_moodles_update_of_a_known_tool_updates_the_registration(
     again = _register(client, moodle)
     assert again.status_code == 200, again.data
     assert b"updated" in again.data
+    # Moodle keeps an updated tool active but resets where it shows.
+    assert "“Tool configuration usage”" in again.get_data(as_text=True)
+    assert "Activate" not in again.get_data(as_text=True)
     (registration,) = _stored(db)
     assert registration.id == first.id
     assert registration.key_set_url == f"{moodle.origin}/mod/lti/certs.php?v=2"

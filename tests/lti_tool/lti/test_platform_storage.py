@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from tests.lti_tool.lti.conftest import ISSUER, TOOL, Flow, Platform
+from tests.lti_tool.lti.conftest import ISSUER, REMOVE, TOOL, Flow, Platform
+
+DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 
 
 def _login(flow: Flow, **extra: str) -> tuple[str, str, str]:
@@ -85,6 +87,28 @@ def test_without_cookie_or_platform_storage_offers_a_new_window(flow: Flow, plat
     # launch id is spent) and nothing in the new window's address.
     assert 'target="_blank"' in body and 'action="/lti/launch/window"' in body
     assert "/lti/login" not in body and "lti_message_hint" not in body
+
+
+def test_a_blocked_deep_linking_launch_waits_in_the_frame_for_the_answer(flow: Flow,
+                                                                          platform: Platform) -> None:
+    """Moodle reads a picker's answer only in the frame that asked (its return page calls its parent)."""
+    settings = {"deep_link_return_url": "https://platform.test/mod/lti/contentitem_return.php?id=1&sesskey=x",
+                "accept_types": ["ltiResourceLink"], "accept_presentation_document_targets": ["iframe"]}
+    _, _, location = _login(flow)
+    query = parse_qs(urlparse(location).query)
+    flow.client._cookies.clear()
+    body = flow.post(platform.sign(platform.claims(
+        query["nonce"][0], lti_message_type="LtiDeepLinkingRequest", lti_resource_link=REMOVE,
+        **{DL_SETTINGS: settings})), query["state"][0]).get_data(as_text=True)
+    handback = re.search(r'<form id="deep-link-handback" method="post" action="([^"]+)"', body)
+    assert handback is not None
+    assert handback.group(1) == settings["deep_link_return_url"].replace("&", "&amp;")
+    assert 'rel="opener"' in body and "window_handback.js" in body
+
+
+def test_a_blocked_resource_link_launch_has_no_answer_to_wait_for(flow: Flow, platform: Platform) -> None:
+    body = _blocked_launch(flow, platform)
+    assert "deep-link-handback" not in body and "window_handback.js" not in body
 
 
 def test_the_new_window_completes_the_launch_once(flow: Flow, platform: Platform) -> None:
