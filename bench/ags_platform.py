@@ -76,6 +76,8 @@ class AgsPlatform:
         self._level = bucket[0] if bucket else 0.0
         self._level_at = time.monotonic()
         self._in_flight = 0
+        self.most_in_flight = 0
+        """The most requests it was answering at once."""
         self._released = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -176,6 +178,7 @@ class AgsPlatform:
             self.requests[kind] += 1
             fault = self.faults[kind].popleft() if self.faults[kind] else None
             self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
         try:
             if self.latency:
                 time.sleep(self.latency)

@@ -1,11 +1,12 @@
 """Empty the grade outbox: claim due scores, send each to its platform, record what happened.
 
 A plain function, so any job engine can call it on a schedule (and the demo in-process):
-``deliver_due_scores`` takes a batch, sends it with a few threads (never more than one score
-per task and student at a time, see :mod:`outbox`), and returns what it did. Everything it
-learns is written to the row before the next is claimed, so a worker killed mid-batch leaves
-only rows in flight whose lease runs out, and they are sent again (a Moodle-style 409 then
-tells Worklink the first send had arrived).
+``deliver_due_scores`` takes a batch (or, for the periodic job, batch after batch, each
+claimed while the last scores of the one before are on the wire), sends it with a few threads
+(never more than one score per task and student at a time, see :mod:`outbox`), and returns
+what it did. Everything it learns is written to the row before it returns, so a worker killed
+mid-run leaves only rows in flight whose lease runs out, and they are sent again (a
+Moodle-style 409 then tells Worklink the first send had arrived).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -131,8 +132,72 @@ class Deliverer:
         threads wait for the answer rather than hand their rows back as "busy"."""
         self.sleep = sleep
 
-    def deliver_due_scores(self, *, limit: int = 100, parallelism: int = 4) -> DeliveryReport:
+    def deliver_due_scores(self, *, limit: int = 100, parallelism: int = 4,
+                           another: Callable[[], bool] | None = None) -> DeliveryReport:
+        """Claim up to ``limit`` due scores and send them with ``parallelism`` threads.
+
+        With ``another`` (asked before each next batch: may this run go on?), batches go on
+        until one claims nothing or it says no, and each next batch is claimed while the last
+        scores of the one before are still on the wire: no pause between batches.
+        """
         report = DeliveryReport()
+        claimed, needs = self._claim(limit)
+        if parallelism <= 1 or (another is None and len(claimed) <= 1):
+            while claimed:
+                for row in claimed:
+                    report.counts[self._deliver(row, needs[row.id], self._finish_now)] += 1
+                if another is None or not another():
+                    break
+                claimed, needs = self._claim(limit)
+            return report
+        # The threads only send; one recorder writes what they learn, several answers per
+        # transaction, so no database write stands between one answer and the next request.
+        # Everything is written before this returns.
+        learned: queue.SimpleQueue[_Learned | threading.Event | None] = queue.SimpleQueue()
+        recorder = threading.Thread(target=self._record, args=(learned,),
+                                    name="grades-recorder", daemon=True)
+        recorder.start()
+
+        def count(done: Iterable[Future[str]]) -> None:
+            for future in done:
+                report.counts[future.result()] += 1
+
+        try:
+            with ThreadPoolExecutor(max_workers=parallelism,
+                                    thread_name_prefix="grades") as pool:
+                sending: set[Future[str]] = set()
+                while True:
+                    sending.update(pool.submit(self._deliver, row, needs[row.id], learned.put)
+                                   for row in claimed)
+                    if another is None or not another():
+                        break
+                    if not claimed:
+                        if not sending:
+                            break  # nothing due, nothing on the wire
+                        # Nothing claimable while scores are on the wire (a newer score waits
+                        # for its pair's older one): let them land and their outcomes be
+                        # written, then look once more.
+                        count(wait(sending).done)
+                        sending = set()
+                        written = threading.Event()
+                        learned.put(written)
+                        written.wait()
+                    else:
+                        # The next batch is claimed once each thread has its last score of
+                        # this one: the claim's round trips overlap the platform's answers.
+                        # A score on the wire (or answered, its outcome not yet written)
+                        # keeps a newer one of its pair out of the claim: the order holds.
+                        while len(sending) > parallelism:
+                            done, sending = wait(sending, return_when=FIRST_COMPLETED)
+                            count(done)
+                    claimed, needs = self._claim(limit)
+                count(wait(sending).done)
+        finally:
+            learned.put(None)
+            recorder.join()
+        return report
+
+    def _claim(self, limit: int) -> tuple[list[outbox.Claimed], dict[int, _Needs]]:
         with self.database.session() as session:
             claimed = outbox.claim(session, self.worker, now=self.clock(), limit=limit,
                                    skip_registrations=self.pacing.paused())
@@ -141,28 +206,7 @@ class Deliverer:
                     _SEND_NEEDS, {"row_ids": [c.id for c in claimed]})
             } if claimed else {}
             session.commit()  # nothing held open while the platform is asked
-
-        if parallelism <= 1 or len(claimed) <= 1:
-            for row in claimed:
-                report.counts[self._deliver(row, needs[row.id], self._finish_now)] += 1
-            return report
-        # The threads only send; one recorder writes what they learn, several answers per
-        # transaction, so no database write stands between one answer and the next request.
-        # Everything is written before this returns (before this worker claims again).
-        learned: queue.SimpleQueue[_Learned | None] = queue.SimpleQueue()
-        recorder = threading.Thread(target=self._record, args=(learned,),
-                                    name="grades-recorder", daemon=True)
-        recorder.start()
-        try:
-            with ThreadPoolExecutor(max_workers=parallelism,
-                                    thread_name_prefix="grades") as pool:
-                for state in pool.map(
-                        lambda row: self._deliver(row, needs[row.id], learned.put), claimed):
-                    report.counts[state] += 1
-        finally:
-            learned.put(None)
-            recorder.join()
-        return report
+        return claimed, needs
 
     def _deliver(self, claimed: outbox.Claimed, needs: _Needs,
                  record: Callable[[_Learned], None]) -> str:
@@ -176,7 +220,7 @@ class Deliverer:
         with self.database.session() as session:
             outbox.finish_many(session, self.worker, [learned])
 
-    def _record(self, learned: queue.SimpleQueue[_Learned | None]) -> None:
+    def _record(self, learned: queue.SimpleQueue[_Learned | threading.Event | None]) -> None:
         done = False
         while not done:
             batch = [learned.get()]
@@ -186,16 +230,18 @@ class Deliverer:
                 except queue.Empty:
                     break
             done = None in batch
-            outcomes = [item for item in batch if item is not None]
-            if not outcomes:
-                continue
-            try:
-                with self.database.session() as session:
-                    outbox.finish_many(session, self.worker, outcomes)
-            except Exception:
-                # The rows stay in flight; after their lease they are sent again, and the
-                # LMS's 409 for the repeat says they had arrived.
-                log.exception("could not record %d grade outcomes", len(outcomes))
+            outcomes = [item for item in batch if isinstance(item, tuple)]
+            if outcomes:
+                try:
+                    with self.database.session() as session:
+                        outbox.finish_many(session, self.worker, outcomes)
+                except Exception:
+                    # The rows stay in flight; after their lease they are sent again, and the
+                    # LMS's 409 for the repeat says they had arrived.
+                    log.exception("could not record %d grade outcomes", len(outcomes))
+            for item in batch:
+                if isinstance(item, threading.Event):
+                    item.set()  # everything learned before it is written
 
     def _attempt(self, session: Session, claimed: outbox.Claimed,
                  needs: _Needs) -> outbox.Outcome:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -31,13 +30,9 @@ def deliver_grades(deliverer: Deliverer, *, limit: int = 100, parallelism: int =
                    budget: float = DRAIN_SECONDS,
                    clock: Callable[[], float] = time.monotonic) -> dict[str, int]:
     """Deliver batches until none is due (a batch claims nothing) or the budget is spent."""
-    counts: Counter[str] = Counter()
     deadline = clock() + budget
-    while True:
-        batch = deliverer.deliver_due_scores(limit=limit, parallelism=parallelism).counts
-        counts.update(batch)
-        if not batch or clock() >= deadline:
-            break
+    counts = deliverer.deliver_due_scores(limit=limit, parallelism=parallelism,
+                                          another=lambda: clock() < deadline).counts
     for state, count in counts.items():
         log.info("grades %s: %d", state, count)
     return dict(counts)

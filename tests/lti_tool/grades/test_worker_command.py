@@ -37,6 +37,20 @@ def test_one_run_of_the_periodic_task_takes_batches_until_nothing_is_due(
     assert sorted(a.body["scoreGiven"] for a in world.lms.accepted) == [1, 2, 3, 4]
 
 
+def test_a_run_claims_the_next_batch_while_the_last_scores_are_on_the_wire(
+        world: GradeWorld) -> None:
+    """Batches of one, two threads: each next score goes out beside the one still waiting for
+    its answer, rather than after it was answered and written."""
+    with world.session() as session:
+        for student in range(4):
+            outbox.enqueue(session, world.score(student, points=student + 1), now=world.clock.now)
+        session.commit()
+    world.lms.latency = 0.1
+    counts = deliver_grades(world.deliverer(), limit=1, parallelism=2)
+    assert counts == {"delivered": 4}
+    assert world.lms.most_in_flight == 2
+
+
 def test_a_run_stops_taking_batches_when_its_time_is_spent(world: GradeWorld) -> None:
     with world.session() as session:
         for student in range(4):
