@@ -1,7 +1,7 @@
 """a mastery standing keeps the running totals its value came from
 
-Revision ID: 0021_standing_tally
-Revises: 0020_grade_problem_message
+Revision ID: 0022_standing_tally
+Revises: 0021_grade_problem_message
 Create Date: 2026-12-07 04:50:00
 
 Standings written before this have no tally: the next rating for each recomputes it from all
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0021_standing_tally'
-down_revision: str | None = '0020_grade_problem_message'
+revision: str = '0022_standing_tally'
+down_revision: str | None = '0021_grade_problem_message'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,8 +2,8 @@
 
 Rows written before keep their English sentence (``problem``), which the page shows as it is.
 
-Revision ID: 0020_grade_problem_message
-Revises: 0019_task_file_policy
+Revision ID: 0021_grade_problem_message
+Revises: 0020_released_files
 Create Date: 2026-12-07 05:40:00
 """
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0020_grade_problem_message'
-down_revision: str | None = '0019_task_file_policy'
+revision: str = '0021_grade_problem_message'
+down_revision: str | None = '0020_released_files'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
