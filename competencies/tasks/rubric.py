@@ -1,4 +1,4 @@
-"""A task's rubric as plain values: maximum score, scoring chosen levels, the AGS comment.
+"""A task's rubric as plain values: maximum score, what each level is worth, scoring chosen levels.
 
 One rubric becomes one AGS score (COMPETENCY-NOTES §6): ``scoreGiven`` is the sum over
 criteria of the chosen level's points times the criterion's weight, ``scoreMaximum`` the same
@@ -63,17 +63,6 @@ class RubricScore:
     ratings: tuple[Rating, ...]
     rescaled: bool
 
-    def summary(self, *, rater: str, evidence_url: str | None = None) -> str:
-        """Plain text for the AGS ``comment``: one line per criterion, then the evidence link."""
-        lines = [f"{r.criterion}: {r.level} ({_number(r.points)} pt"
-                 f"{'' if r.points == 1 else 's'}"
-                 f"{'' if r.weight == 1 else f' × {_number(r.weight)}'}) by {rater}"
-                 for r in self.ratings]
-        lines.append(f"Score: {_number(self.given)} / {_number(self.maximum)}")
-        if evidence_url:
-            lines.append(f"Evidence: {evidence_url}")
-        return "\n".join(lines)
-
 
 @dataclasses.dataclass(frozen=True)
 class Rubric:
@@ -110,6 +99,13 @@ class Rubric:
     def best_worth(self, criterion: Criterion) -> float:
         """What the criterion's best level adds: the criterion's share of the maximum."""
         return max(self.worth(criterion, level) for level in criterion.levels)
+
+    def counted(self, not_observed: Collection[str]) -> Rubric:
+        """The rubric a rating is scored on when the criteria in ``not_observed`` were not
+        observed: the others, rescaled among themselves, so their :meth:`worth` adds up to the
+        score and their :meth:`best_worth` to its maximum."""
+        return Rubric(self.title, tuple(c for c in self.criteria if c.name not in not_observed),
+                      self.description)
 
     def problems(self) -> list[Message]:
         """What stops this rubric being used, in words; empty when it is sound."""
@@ -160,12 +156,11 @@ class Rubric:
         unknown = set(not_observed) - {c.name for c in self.criteria}
         if unknown:
             raise _no_criterion(unknown)
-        counted = tuple(c for c in self.criteria if c.name not in not_observed)
-        if not counted:
+        part = self.counted(not_observed)
+        if not part.criteria:
             raise RubricError(N_("At least one criterion must be rated; every one is marked "
                                  "“not observed”."))
-        if len(counted) < len(self.criteria):
-            part = Rubric(self.title, counted, self.description)
+        if len(part.criteria) < len(self.criteria):
             return part.score({k: v for k, v in chosen.items() if k not in not_observed},
                               rescale=rescale)
         ratings: list[Rating] = []
@@ -238,7 +233,3 @@ def column_labels(rubric: Rubric) -> Sequence[str]:
 def _round(value: float) -> float:
     # Weights such as 0.1 leave binary fractions (0.30000000000000004); grades show 4 places.
     return round(value, 4)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"

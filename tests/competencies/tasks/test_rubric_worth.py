@@ -31,6 +31,24 @@ def test_the_score_is_the_sum_of_the_chosen_levels_worth(rubric: Rubric, data: s
     assert score.given == pytest.approx(shown, abs=1e-3)
 
 
+@given(rubrics(), st.data())
+def test_with_criteria_not_observed_the_rest_add_up_to_the_score(rubric: Rubric,
+                                                                 data: st.DataObject) -> None:
+    """What the gradebook comment lists: each observed level's worth in the rubric counted."""
+    names = [c.name for c in rubric.criteria]
+    unseen = set(data.draw(st.lists(st.sampled_from(names), max_size=len(names) - 1, unique=True)))
+    chosen = {c.name: data.draw(st.sampled_from(c.levels)) for c in rubric.criteria
+              if c.name not in unseen}
+    score = rubric.score({name: level.label for name, level in chosen.items()},
+                         not_observed=unseen)
+    counted = rubric.counted(unseen)
+    assert [c.name for c in counted.criteria] == [n for n in names if n not in unseen]
+    assert score.given == pytest.approx(
+        sum(counted.worth(c, chosen[c.name]) for c in counted.criteria), abs=1e-3)
+    assert score.maximum == pytest.approx(
+        sum(counted.best_worth(c) for c in counted.criteria), abs=1e-3)
+
+
 @given(rubrics())
 def test_the_best_levels_add_up_to_the_maximum_and_a_floor_counts_zero(rubric: Rubric) -> None:
     assert sum(rubric.best_worth(c) for c in rubric.criteria) == pytest.approx(rubric.maximum, abs=1e-3)
