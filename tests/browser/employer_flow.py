@@ -226,7 +226,7 @@ def moderate(browser: Any, site: str, student: str, *, reason: str) -> str:
     open_in_worklink(browser, site, "Lucia Rivera", "Ratings to moderate")
     press(browser, "Ratings to moderate")
     press(browser, student)
-    Select(browser.find_element(By.ID, "level-1")).select_by_visible_text("Advanced (3)")
+    Select(browser.find_element(By.ID, "level-1")).select_by_visible_text("Advanced (3 points)")
     browser.find_element(By.ID, "reason-1").send_keys(reason)
     press(browser, "Accept (with any changes)")
     wait_for(browser, "Final score")
