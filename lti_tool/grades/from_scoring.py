@@ -31,7 +31,8 @@ class GradebookPublisher:
         version = session.get(TaskVersion, final.task_version_id)
         if link_id is None or version is None:
             return
-        best = _best_points(version)
+        rubric = Rubric.from_data(version.snapshot["rubric"])
+        best = {c.name: c.best for c in rubric.criteria}
         raters = sorted({c.rater_name for c in final.criteria})
         employer = (session.get(RubricRating, final.source_rating_id)
                     if final.source_rating_id is not None else None)
@@ -39,8 +40,7 @@ class GradebookPublisher:
             resource_link_id=link_id, user_id=placement.student_id,
             source=f"placement:{placement.id}", points=final.given, maximum=final.maximum,
             grading=Grading.FINAL,
-            criteria=[CriterionLine(c.criterion, c.level, c.points, best.get(c.criterion, 0.0),
-                                    c.comment or None) for c in final.criteria],
+            criteria=_lines(rubric, final),
             rater="; ".join(raters), rated_at=final.decided_at,
             # A placement has no hand-in of its own yet: the work went in for grading when the
             # supervisor signed the rating, which is what Canvas should keep (never "now").
@@ -87,6 +87,20 @@ def _column(session: Session, placement: Placement) -> int | None:
         .order_by(ResourceLink.id.desc()).limit(1))
 
 
-def _best_points(version: TaskVersion) -> dict[str, float]:
-    rubric = Rubric.from_data(version.snapshot["rubric"])
-    return {c.name: c.best for c in rubric.criteria}
+def _lines(rubric: Rubric, final: FinalScore) -> list[CriterionLine]:
+    """Each criterion as the grade counts it: the level's worth of the criterion's best, in the
+    rubric of the criteria observed (rescaled among themselves), so the lines add up to the
+    score the LMS shows and the pages' worths read the same whenever every criterion counts."""
+    counted = rubric.counted({c.criterion for c in final.criteria if c.level is None})
+    criteria = {c.name: c for c in counted.criteria}
+    lines = []
+    for row in final.criteria:
+        criterion = criteria.get(row.criterion)
+        if criterion is None:  # not observed: out of the score and of its maximum
+            lines.append(CriterionLine(row.criterion, None, None, 0.0, row.comment or None))
+            continue
+        # The final score's levels were checked against this version's rubric when decided.
+        level = next(lv for lv in criterion.levels if lv.label == row.level)
+        lines.append(CriterionLine(row.criterion, level.label, counted.worth(criterion, level),
+                                   counted.best_worth(criterion), row.comment or None))
+    return lines

@@ -36,7 +36,9 @@ class CriterionLine:
     level: str | None
     """The level's name, or ``None`` for "not observed"."""
     points: float | None
+    """What the level adds to the score (``Rubric.worth``), so the lines add up to the grade."""
     maximum: float
+    """What the criterion's best level adds (``Rubric.best_worth``)."""
     comment: str | None = None
 
 
@@ -71,17 +73,21 @@ def iso(moment: dt.datetime) -> str:
 
 
 def comment_text(score: GradebookScore) -> str:
+    """One line per criterion in the grade's own terms ("Communication: Proficient, 5 of 7.5
+    points"), then the total the LMS shows; English, as it is sent from a background job."""
     lines = [score.comment.strip()] if score.comment and score.comment.strip() else []
     for line in score.criteria:
         if line.points is None:
-            rated = "not observed"
+            rated = "not observed, does not count"
         else:
-            rated = f"{line.level}: {_number(line.points)}/{_number(line.maximum)}" if line.level \
-                else f"{_number(line.points)}/{_number(line.maximum)}"
+            worth = f"{_number(line.points)} of {_points(line.maximum)}"
+            rated = f"{line.level}, {worth}" if line.level else worth
         text = f"{line.criterion}: {rated}"
         if line.comment and line.comment.strip():
             text += f" ({' '.join(line.comment.split())})"
         lines.append(text)
+    if score.criteria and score.points is not None:
+        lines.append(f"Total: {_number(score.points)} of {_points(score.maximum)}")
     if score.rater:
         lines.append(f"Rated by {score.rater}")
     return "\n".join(lines)
@@ -116,3 +122,7 @@ def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission:
 
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def _points(value: float) -> str:
+    return f"{_number(value)} point{'' if value == 1 else 's'}"

@@ -83,9 +83,11 @@ def test_a_moderated_employer_rating_reaches_the_gradebook_the_heatmap_and_the_s
     assert f"Submitted {submitted}; attempt 1" in gradebook
     browser.find_element(By.TAG_NAME, "summary").click()
     comment = browser.find_element(By.CSS_SELECTOR, "p.comment").text
-    assert "Communication: Advanced: 3/3" in comment
-    assert "Working with others: Proficient: 2/3" in comment
-    assert "Problem solving: not observed" in comment
+    # Each line is what the level adds to the grade; they add up to the 9 of 12 shown.
+    assert "Communication: Advanced, 3 of 3 points" in comment
+    assert "Working with others: Proficient, 2 of 3 points" in comment
+    assert "Problem solving: not observed, does not count" in comment
+    assert "Total: 9 of 12 points" in comment
 
     # Worklink, as the teacher (still signed in to the LMS): delivered, and the evidence
     # behind the heatmap's cell with who rated, who moderated and when.

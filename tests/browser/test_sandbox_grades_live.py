@@ -74,7 +74,7 @@ def test_a_final_score_lands_in_the_sandbox_gradebook_once(live_server) -> None:
         teacher.post(f"{live_server.url}/sandbox/sign-in", data={"person": 1}, timeout=10)
         page = teacher.get(f"{live_server.url}/sandbox/gradebook", timeout=10).text
         assert "9 / 12" in page and "Completed, FullyGraded" in page
-        assert "Safety: Proficient: 3/4 (Wore gloves)" in page
+        assert "Safety: Proficient, 3 of 4 points (Wore gloves)" in page
         assert "Submitted 2026-11-20T08:30:00+00:00; attempt 1" in page
         assert page.count("9 / 12") == 1
     finally:

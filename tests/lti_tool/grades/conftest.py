@@ -76,8 +76,10 @@ class GradeWorld:
             grading=grading, rater="Ana Ruiz (employer), moderated by Lucia Rivera",
             rated_at=self.clock.now, submitted_at=START - dt.timedelta(days=2, hours=3),
             evidence_url="https://worklink.test/evidence/abc",
+            # What each level adds to the 8 of 12 (Communication weighs double); Initiative
+            # was not observed, so it is out of the score and of its maximum.
             criteria=[CriterionLine("Safety", "Proficient", 4, 4, "Always wore gloves"),
-                      CriterionLine("Communication", "Developing", 2, 4),
+                      CriterionLine("Communication", "Developing", 4, 8),
                       CriterionLine("Initiative", None, None, 4)])
 
 

@@ -38,8 +38,9 @@ def test_a_final_score_arrives_with_points_comment_and_the_canvas_submission(wor
     assert (body["activityProgress"], body["gradingProgress"]) == ("Completed", "FullyGraded")
     assert body["timestamp"] == "2026-11-02T09:00:00+00:00"
     assert body["comment"].splitlines() == [
-        "Safety: Proficient: 4/4 (Always wore gloves)", "Communication: Developing: 2/4",
-        "Initiative: not observed", "Rated by Ana Ruiz (employer), moderated by Lucia Rivera"]
+        "Safety: Proficient, 4 of 4 points (Always wore gloves)",
+        "Communication: Developing, 4 of 8 points", "Initiative: not observed, does not count",
+        "Total: 8 of 12 points", "Rated by Ana Ruiz (employer), moderated by Lucia Rivera"]
     # The student's real submission time, not the moment the grade was sent.
     assert body[CANVAS_SUBMISSION] == {
         "new_submission": True, "submitted_at": "2026-10-31T06:00:00+00:00",

@@ -127,14 +127,14 @@ CANVAS = "https://canvas.instructure.com/lti/submission"
 def test_the_gradebook_keeps_canvas_s_submission_time_attempts_and_comment(lms, auth, column):
     extension = {"new_submission": True, "submitted_at": "2026-11-20T08:30:00+00:00",
                  "submission_type": "online_url", "submission_data": "https://worklink.test/e/1"}
-    post_score(lms, auth, column, comment="Safety: Developing: 2/4", **{CANVAS: extension})
+    post_score(lms, auth, column, comment="Safety: Developing, 2 of 4 points", **{CANVAS: extension})
     regrade = {**extension, "new_submission": False}
     assert post_score(lms, auth, column, timestamp="2026-11-23T10:00:01+00:00",
-                      comment="Safety: Proficient: 4/4", **{CANVAS: regrade}).status_code == 200
+                      comment="Safety: Proficient, 4 of 4 points", **{CANVAS: regrade}).status_code == 200
     sign_in(lms, "Rivera")
     page = lms.get("/sandbox/gradebook").get_data(as_text=True)
     assert "Submitted 2026-11-20T08:30:00+00:00; attempt 1" in page  # a regrade is no new attempt
-    assert "Safety: Proficient: 4/4" in page and "Developing" not in page
+    assert "Safety: Proficient, 4 of 4 points" in page and "Developing" not in page
 
 
 def test_a_submission_time_in_the_future_is_refused_as_canvas_does(lms, auth, column):
