@@ -21,7 +21,7 @@ from lti_tool.jobs import jobs
 from lti_tool.models import Upload
 from lti_tool.security import Role
 from lti_tool.storage import artifact_store
-from tests.competencies.work.factories import classwork
+from tests.competencies.work.factories import Classwork, classwork
 from tests.lti_tool.session_factories import session_token
 from tests.lti_tool.uploads.conftest import Classroom, kept_files, tus_headers
 from tests.lti_tool.uploads.media_factories import DEVICE, phone_media
@@ -34,6 +34,13 @@ SUBMISSION: list[int] = [0]
 @pytest.fixture(autouse=True)
 def _first_submission(classroom: Classroom) -> None:
     SUBMISSION[0] = classroom.submissions[0]
+
+
+def _first_student_token(app: Flask, work: Classwork) -> str:
+    """A session for the class's first student, who has no submission yet."""
+    return session_token(app, Role.STUDENT, user_id=work.student(0),
+                         course_id=work.placed.course_id,
+                         registration_id=work.school.context.registration_id)
 
 
 def _meta(**values: str) -> str:
@@ -307,9 +314,7 @@ def test_the_first_file_starts_the_students_submission(app: Flask, client: Flask
     """Before any change the student has no submission: the placed task names where it goes."""
     work = classwork(db, students=1)
     db.commit()
-    token = session_token(app, Role.STUDENT, user_id=work.student(0),
-                          course_id=work.placed.course_id,
-                          registration_id=work.school.context.registration_id)
+    token = _first_student_token(app, work)
     headers = {"Tus-Resumable": "1.0.0", "X-Worklink-Session": token}
     content = pdf_document()
     created = client.post("/uploads", headers={
@@ -326,9 +331,7 @@ def test_a_refused_first_file_starts_no_submission(app: Flask, client: FlaskClie
                                                    db: Session) -> None:
     work = classwork(db, students=1)
     db.commit()
-    token = session_token(app, Role.STUDENT, user_id=work.student(0),
-                          course_id=work.placed.course_id,
-                          registration_id=work.school.context.registration_id)
+    token = _first_student_token(app, work)
     answer = client.post("/uploads", headers={
         "Tus-Resumable": "1.0.0", "X-Worklink-Session": token, "Upload-Length": "10",
         "Upload-Metadata": _meta(filename="page.html", filetype="text/html",
