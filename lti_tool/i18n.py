@@ -191,6 +191,10 @@ def _local(target: str) -> str:
     return target
 
 
+_TRANSLATIONS = "_page_translations"
+"""Where a render's context carries the request's translations (see :func:`init_app`)."""
+
+
 @pass_context
 def _template_gettext(context: Context, string: str) -> str:
     return str(_page_translations(context).ugettext(string))
@@ -203,9 +207,6 @@ def _template_ngettext(context: Context, singular: str, plural: str, n: int) -> 
 
 def _page_translations(context: Context) -> Any:
     return context.get(_TRANSLATIONS) or get_translations()
-
-
-_TRANSLATIONS = "_page_translations"
 
 
 def _translations_for_the_page() -> dict[str, Any]:
