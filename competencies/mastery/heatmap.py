@@ -9,10 +9,11 @@ standings in one query, never from evidence: a 500 × 150 class is 75,000 cells.
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from competencies.models import (
@@ -23,6 +24,11 @@ from competencies.models import (
     criterion_item,
 )
 from competencies.tasks.model import Task, TaskAlignment
+
+_STANDINGS_OF_COURSE = select(
+    MasteryStanding.learner_ref, MasteryStanding.item_id, MasteryStanding.value,
+    MasteryStanding.level, MasteryStanding.proficient,
+).where(MasteryStanding.course_id == bindparam("course_id"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,13 +114,19 @@ def course_heatmap(session: Session, course_id: int, students: Sequence[Student]
                and (pathway is None or pathway in c.pathways)
                and (stage is None or stage in c.stages)]
     cells: dict[str, dict[int, Cell]] = defaultdict(dict)
-    # Core rows, not ORM entities: this is the page's one large read. Iterated, not fetched as a
-    # list: 75,000 rows held at once set the garbage collector scanning, which doubled the read.
-    for ref, item, value, level, proficient in session.connection().execute(
-            select(MasteryStanding.learner_ref, MasteryStanding.item_id, MasteryStanding.value,
-                   MasteryStanding.level, MasteryStanding.proficient)
-            .where(MasteryStanding.course_id == course_id)):
-        cells[ref][item] = (value, level, proficient)
+    # Core rows, not ORM entities: this is the page's one large read. Fetched in one go (a third
+    # faster than iterating the result row by row on PostgreSQL) with the collector paused: the
+    # 75,000 rows and cells create no reference cycles, and left on it rescans them again and
+    # again (bench/mastery_views_bench.py).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for ref, item, value, level, proficient in session.connection().execute(
+                _STANDINGS_OF_COURSE, {"course_id": course_id}).all():
+            cells[ref][item] = (value, level, proficient)
+    finally:
+        if collecting:
+            gc.enable()
     heatmap = Heatmap(list(students), columns, cells, every)
     if sort == "proficient":
         heatmap.students.sort(key=lambda s: (-heatmap.proficient_count(s.ref), s.name))

@@ -15,12 +15,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from competencies.mastery.standing import recompute, take_in
+from competencies.mastery.standing import NewEvidence, recompute, take_in
 from competencies.models import Evidence, Item, RaterType
 from competencies.orm import utcnow
 
@@ -78,13 +79,22 @@ class UnknownCriterion(ValueError):
     """A rating names a criterion the frozen rubric does not have."""
 
 
-def _alignments(session: Session, snapshot: Mapping[str, Any]) -> tuple[
+_EVIDENCE_TABLE = cast(Table, Evidence.__table__)
+_E = _EVIDENCE_TABLE.c
+# Built once: a statement made per call costs more to build and cache-key than to run.
+_ITEM_IDS = select(Item.identifier, Item.id).where(
+    Item.identifier.in_(bindparam("identifiers", expanding=True)))
+_STILL_COUNTING = select(_E.id, _E.item_id).where(
+    _E.submission_ref == bindparam("submission_ref"), _E.learner_ref == bindparam("learner_ref"),
+    _E.superseded_at.is_(None))
+
+
+def _alignments(connection: Connection, snapshot: Mapping[str, Any]) -> tuple[
         dict[str, list[tuple[int, float]]], list[tuple[int, float]]]:
     rubric = snapshot.get("rubric") or {"criteria": []}
     wanted = {i for c in rubric["criteria"] for i in c.get("items", ())}
     wanted |= {a["item"] for a in snapshot.get("alignments", ())}
-    ids = dict(session.execute(select(Item.identifier, Item.id)
-                               .where(Item.identifier.in_(wanted))).all()) if wanted else {}
+    ids = dict(connection.execute(_ITEM_IDS, {"identifiers": sorted(wanted)}).all()) if wanted else {}
     per_criterion = {
         c["name"]: [(ids[i], float(c.get("weight", 1.0))) for i in c.get("items", ()) if i in ids]
         for c in rubric["criteria"]
@@ -95,40 +105,50 @@ def _alignments(session: Session, snapshot: Mapping[str, Any]) -> tuple[
 
 
 def record_final_ratings(session: Session, final: FinalRatings, *,
-                         now: dt.datetime | None = None) -> list[Evidence]:
-    """Write the evidence (flushed, not committed) and bring mastery up to date."""
+                         now: dt.datetime | None = None) -> int:
+    """Write the evidence and bring mastery up to date (not committed); how many pieces of
+    evidence were recorded.
+
+    The evidence is written as plain rows, in one executemany: the ORM's unit of work cost more
+    than everything else a rating does (bench/mastery_views_bench.py).
+    """
     now = now or utcnow()
-    per_criterion, task = _alignments(session, final.snapshot)
+    session.flush()  # whatever the caller added through the ORM comes first
+    connection = session.connection()
+    per_criterion, task = _alignments(connection, final.snapshot)
     unknown = [c.criterion for c in final.criteria if c.criterion not in per_criterion]
     if unknown:
         raise UnknownCriterion(f"the rubric has no criterion {unknown[0]!r}")
-    earlier = list(session.execute(
-        select(Evidence.id, Evidence.item_id).where(
-            Evidence.submission_ref == final.submission_ref,
-            Evidence.learner_ref == final.learner_ref, Evidence.superseded_at.is_(None))
-    ).all())
-    rows: list[Evidence] = []
+    earlier = connection.execute(_STILL_COUNTING, {"submission_ref": final.submission_ref,
+                                                   "learner_ref": final.learner_ref}).all()
+    rows: list[dict[str, Any]] = []
     for rated in final.criteria:
         if rated.points is None:
             continue
         for item_id, weight in per_criterion[rated.criterion] or task:
-            rows.append(Evidence(
-                learner_ref=final.learner_ref, item_id=item_id, score=rated.points,
-                scale_max=rated.maximum, rater_type=rated.rater_type, rater_ref=rated.rater_ref,
-                rater_name=rated.rater_name, rated_at=rated.rated_at,
-                artifact=",".join(rated.artifacts) or None,
-                source=f"rubric-criterion:{rated.criterion}"[:255], note=rated.comment,
-                moderation=rated.moderation.as_json() if rated.moderation else None,
-                weight=weight, course_id=final.course_id, submission_ref=final.submission_ref,
-                recorded_at=now))
-    session.add_all(rows)
-    session.flush()
+            rows.append({
+                "learner_ref": final.learner_ref, "item_id": item_id, "score": rated.points,
+                "scale_max": rated.maximum, "rater_type": rated.rater_type,
+                "rater_ref": rated.rater_ref, "rater_name": rated.rater_name,
+                "rated_at": rated.rated_at, "artifact": ",".join(rated.artifacts) or None,
+                "source": f"rubric-criterion:{rated.criterion}"[:255], "note": rated.comment,
+                "moderation": rated.moderation.as_json() if rated.moderation else None,
+                "weight": weight, "course_id": final.course_id,
+                "submission_ref": final.submission_ref, "recorded_at": now})
+    added = [NewEvidence(r["learner_ref"], r["item_id"], r["score"], r["scale_max"],
+                         r["rated_at"], r["weight"]) for r in rows]
     if not earlier:
-        take_in(session, final.course_id, rows, now=now)  # the usual case: only newer evidence
-        return rows
-    replacement = rows[0].id if rows else None
+        if rows:
+            connection.execute(insert(_EVIDENCE_TABLE), rows)
+        take_in(session, final.course_id, added, now=now)  # the usual case: only newer evidence
+        return len(rows)
+    replacement = None
+    if rows:
+        replacement = connection.execute(
+            insert(_EVIDENCE_TABLE).returning(_E.id, sort_by_parameter_order=True), rows
+        ).scalars().first()
     session.execute(update(Evidence).where(Evidence.id.in_([e for e, _ in earlier]))
                     .values(superseded_at=now, superseded_by_id=replacement))
-    touched = {item for _, item in earlier} | {r.item_id for r in rows}
+    touched = {item for _, item in earlier} | {r["item_id"] for r in rows}
     recompute(session, final.course_id, [(final.learner_ref, item) for item in touched], now=now)
-    return rows
+    return len(rows)

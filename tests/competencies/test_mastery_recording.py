@@ -83,8 +83,11 @@ def standing(db: Session, course_id: int, item: Item) -> MasteryStanding:
 def test_each_rating_is_evidence_for_each_aligned_item_with_its_provenance(
         db: Session, setting: tuple[int, dict[str, Item]]) -> None:
     course_id, found = setting
-    rows = record_final_ratings(db, final(course_id, found, rated("Safety", 3),
-                                          rated("Communication", 2), rated("Initiative", None)))
+    recorded = record_final_ratings(db, final(course_id, found, rated("Safety", 3),
+                                              rated("Communication", 2), rated("Initiative", None)))
+    rows = db.scalars(select(Evidence).where(Evidence.course_id == course_id)
+                      .order_by(Evidence.id)).all()
+    assert recorded == len(rows) == 3
     got = sorted((r.item_id, r.score, r.weight, r.source) for r in rows)
     assert got == sorted([
         (found["S1"].id, 3, 2.0, "rubric-criterion:Safety"),
@@ -107,6 +110,19 @@ def test_mastery_is_computed_with_the_course_s_method(db: Session,
                                    submission="s:2"))
     s1 = standing(db, course_id, found["S1"])
     assert (s1.value, s1.level, s1.proficient, s1.evidence_count) == (4, "Advanced", True, 2)
+
+
+def test_a_standing_the_session_already_holds_shows_the_newer_rating(
+        db: Session, setting: tuple[int, dict[str, Item]]) -> None:
+    # Standings are written as plain rows: a copy loaded before must not keep the old value.
+    course_id, found = setting
+    db.add(CourseMasteryPolicy(course_id=course_id, method="latest"))
+    record_final_ratings(db, final(course_id, found, rated("Safety", 4), submission="s:1"))
+    held = standing(db, course_id, found["S1"])
+    assert (held.value, held.evidence_count) == (4, 1)
+    record_final_ratings(db, final(course_id, found, rated("Safety", 1, at=T0 + dt.timedelta(days=1)),
+                                   submission="s:2"))
+    assert (held.value, held.level, held.evidence_count) == (1, "Beginning", 2)
 
 
 def test_a_moderated_change_supersedes_what_it_replaces_and_nothing_counts_twice(
