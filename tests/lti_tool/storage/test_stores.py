@@ -1,9 +1,6 @@
 """Both stores keep and give back bytes by key, streaming, and refuse keys they did not make.
 
-The S3 store is tested against moto's S3 server (``ThreadedMotoServer``), a real HTTP server on
-127.0.0.1 that speaks the S3 REST protocol (SigV4 signatures, multipart uploads, streaming GETs)
-to the unmodified boto3 client. MinIO would be closer to a production server, but it ships as
-a binary outside the package registries this project installs from; moto comes from PyPI.
+The S3 store is tested against moto's S3 server on 127.0.0.1 (tests/lti_tool/storage/s3_server.py).
 """
 
 from __future__ import annotations
@@ -13,35 +10,21 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from competencies.ports import ArtifactStore
 from lti_tool.storage.keys import new_key
 from lti_tool.storage.local import LocalStore
 from lti_tool.storage.s3 import S3Store
+from tests.lti_tool.storage.s3_server import PREFIX, make_bucket, s3_client
 
 BUCKET = "worklink-test"
 
 
-@pytest.fixture(scope="module")
-def s3_server() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 def _s3(endpoint: str) -> S3Store:
-    store = S3Store(BUCKET, prefix="school-a", endpoint_url=endpoint, region="us-east-1",
-                    access_key_id="test", secret_access_key="test")
-    try:
-        store.client.create_bucket(Bucket=BUCKET)
-    except store.client.exceptions.BucketAlreadyOwnedByYou:
-        pass
-    return store
+    make_bucket(endpoint, BUCKET)
+    return S3Store(BUCKET, prefix=PREFIX, endpoint_url=endpoint, region="us-east-1",
+                   access_key_id="test", secret_access_key="test")
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -119,9 +102,8 @@ def test_an_s3_write_that_fails_leaves_no_parts_behind(s3_server: str) -> None:
 
     with pytest.raises(OSError):
         store.put(key, failing())
-    client = boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1",
-                          aws_access_key_id="test", aws_secret_access_key="test")
-    assert client.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
+    uploads = s3_client(s3_server).list_multipart_uploads(Bucket=BUCKET).get("Uploads", [])
+    assert uploads == []
     assert not store.exists(key)
 
 
@@ -129,4 +111,4 @@ def test_the_s3_store_writes_under_its_prefix(s3_server: str) -> None:
     store = _s3(s3_server)
     key = new_key()
     store.put(key, [b"hello"])
-    assert store.client.head_object(Bucket=BUCKET, Key=f"school-a/{key}")["ContentLength"] == 5
+    assert store.client.head_object(Bucket=BUCKET, Key=f"{PREFIX}/{key}")["ContentLength"] == 5
