@@ -1,24 +1,49 @@
-"""A file a student takes out of their draft leaves the store with the next purge; a file
-handed in with any version stays, whatever the student removes later."""
+"""A file a student takes out of their draft leaves the store with the next purge, once the
+removal committed; a file handed in with any version stays, whatever the student removes later.
+
+Each test runs on both stores: local files and an S3 bucket (moto's S3 server on 127.0.0.1,
+tests/lti_tool/storage/s3_server.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
+from competencies.ports import ArtifactStore
 from competencies.tasks.vocabulary import EvidenceKind
 from competencies.work import submissions
 from competencies.work.handing_in import return_for_revision, submit
 from competencies.work.model import ReleasedFile, Submission
 from competencies.work.stored_file import StoredFile
+from lti_tool.config import Config
 from lti_tool.jobs import jobs
 from lti_tool.storage import artifact_store, new_key
 from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.storage.s3_server import s3_config
 from tests.lti_tool.student.work_factories import PlacedClass
+
+BUCKET = "worklink-released"
+
+
+@pytest.fixture(params=["local", "s3"])
+def config(request: pytest.FixtureRequest, config: Config) -> Config:
+    if request.param == "local":
+        return config
+    return s3_config(config, request.getfixturevalue("s3_server"), BUCKET)
+
+
+def _started(app: Flask, flow: Flow, db: Session) -> PlacedClass:
+    """A task asking for files, placed in a course; a student has started their work on it."""
+    placed = PlacedClass(app, flow, db, evidence=(EvidenceKind.FILES,))
+    placed.student()
+    placed.post(f"{placed.task_url}/submission", {})
+    return placed
 
 
 def _stored_file(app: Flask, name: str) -> StoredFile:
@@ -45,26 +70,60 @@ def _file_in(app: Flask, db: Session, placed: PlacedClass, name: str
     return submission, artifact.id, stored
 
 
+def _kept(store: ArtifactStore, stored: StoredFile) -> list[bool]:
+    """Whether the file's bytes and its thumbnail are in the store (a bucket: on the server)."""
+    return [store.exists(stored.key), store.exists(stored.thumbnail_key or "")]
+
+
+def _released(db: Session) -> list[str]:
+    db.expire_all()
+    return list(db.scalars(select(ReleasedFile.key)))
+
+
 def test_a_file_removed_from_the_draft_is_purged_from_the_store(
         app: Flask, flow: Flow, db: Session) -> None:
-    placed = PlacedClass(app, flow, db, evidence=(EvidenceKind.FILES,))
-    placed.student()
-    placed.post(f"{placed.task_url}/submission", {})  # the student's work starts
+    placed = _started(app, flow, db)
     submission, artifact_id, stored = _file_in(app, db, placed, "blurry.jpg")
     store = artifact_store(app)
     assert _remove(placed, submission, artifact_id) == 303
     assert store.exists(stored.key), "the bytes wait for the purge, after the removal commits"
     jobs(app).purge_expired()
-    assert not store.exists(stored.key) and not store.exists(stored.thumbnail_key or "")
-    db.expire_all()
-    assert db.scalars(select(ReleasedFile)).all() == []
+    assert _kept(store, stored) == [False, False]
+    assert _released(db) == []
+
+
+def test_a_removal_that_rolls_back_releases_nothing(app: Flask, flow: Flow, db: Session) -> None:
+    """The removal's transaction rolls back: the purge keeps the file and its thumbnail, and the
+    same purge deletes them once a removal commits."""
+    placed = _started(app, flow, db)
+    submission, artifact_id, stored = _file_in(app, db, placed, "blurry.jpg")
+    store = artifact_store(app)
+    submissions.remove_artifact(db, submission, artifact_id, utcnow())
+    db.rollback()
+    jobs(app).purge_expired()
+    assert _kept(store, stored) == [True, True]
+    assert _remove(placed, submission, artifact_id) == 303, "the file is still in the draft"
+    jobs(app).purge_expired()
+    assert _kept(store, stored) == [False, False]
+
+
+def test_a_key_already_gone_does_not_stop_the_purge(app: Flask, flow: Flow, db: Session) -> None:
+    """A purge was cut short after deleting the file's bytes, before their row: the next one
+    deletes the thumbnail and clears both rows."""
+    placed = _started(app, flow, db)
+    submission, artifact_id, stored = _file_in(app, db, placed, "blurry.jpg")
+    store = artifact_store(app)
+    assert _remove(placed, submission, artifact_id) == 303
+    store.delete(stored.key)
+    assert _kept(store, stored) == [False, True]
+    jobs(app).purge_expired()
+    assert _kept(store, stored) == [False, False]
+    assert _released(db) == []
 
 
 def test_a_handed_in_file_stays_in_the_store_when_the_next_draft_drops_it(
         app: Flask, flow: Flow, db: Session) -> None:
-    placed = PlacedClass(app, flow, db, evidence=(EvidenceKind.FILES,))
-    placed.student()
-    placed.post(f"{placed.task_url}/submission", {})
+    placed = _started(app, flow, db)
     submission, artifact_id, stored = _file_in(app, db, placed, "panel.jpg")
     submit(db, submission, utcnow(), due_at=None)
     return_for_revision(db, submission, "Show the finished panel.", "Ms. Diaz",
