@@ -1,4 +1,4 @@
-"""Why a launch was refused, in words a teacher or an LMS admin can act on."""
+"""Why a launch or a registration was refused, in words a teacher or an LMS admin can act on."""
 
 from __future__ import annotations
 
@@ -9,5 +9,14 @@ class LaunchError(Exception):
         self.message = message
         self.code = code
         """A stable short name for logs and tests (``bad_signature``, ``nonce_reused``…)."""
+        self.status = status
+        self.hint = hint
+
+
+class DynamicRegistrationError(Exception):
+    """Registration failed; the message is written for the LMS admin who is watching."""
+
+    def __init__(self, message: str, *, status: int = 400, hint: str | None = None) -> None:
+        super().__init__(message)
         self.status = status
         self.hint = hint

@@ -11,7 +11,8 @@ from lti_tool.config import app_config
 from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session, db_work
 from lti_tool.lti.canvas_config import canvas_configuration
-from lti_tool.lti.dynamic_registration import DynamicRegistrationError, register
+from lti_tool.lti.dynamic_registration import register
+from lti_tool.lti.errors import DynamicRegistrationError
 from lti_tool.lti.keys import public_jwks
 from lti_tool.lti.services import lti_services
 from lti_tool.rate_limit import RateLimit

@@ -20,6 +20,11 @@ from werkzeug.test import TestResponse
 from lti_tool.lti.registrations import add_registration
 from lti_tool.models import Registration
 from tests.loopback import LoopbackServer, QuietHandler
+from tests.lti_tool.lti.registration_platform import (  # noqa: F401  (fixtures)
+    canvas,
+    moodle,
+    no_registrations,
+)
 
 ISSUER = "https://platform.test"
 CLIENT_ID = "worklink-client"
