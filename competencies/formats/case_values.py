@@ -1,8 +1,8 @@
 """Reading CASE JSON values tolerantly: each oddity becomes a located deviation, not an error.
 
 The rules CASE files break most (numbers as strings, times without a zone, ``sourcedId`` for
-``identifier``, pre-1.0 property names) live here; :mod:`competencies.formats.case_json` walks
-the package and asks these for each value.
+``identifier``, pre-1.0 property names) live here; :mod:`competencies.formats.case_json_reader`
+walks the package and asks these for each value.
 """
 
 from __future__ import annotations
