@@ -163,6 +163,12 @@ def save(session: Session, rating: RubricRating, rubric: Rubric, choices: Mappin
     return rating
 
 
+def lowest_levels(criterion: Criterion) -> tuple[str, ...]:
+    """The labels a rater must explain when the task requires a comment for the lowest level:
+    every level at the criterion's fewest points (two levels may tie), in the rubric's order."""
+    return tuple(lv.label for lv in criterion.levels if lv.points == criterion.worst)
+
+
 def missing_for_submit(rating: RubricRating, rubric: Rubric,
                        policy: ScoringPolicy) -> list[Message]:
     """What must still be done before the rating can be submitted, in words."""
@@ -174,7 +180,7 @@ def missing_for_submit(rating: RubricRating, rubric: Rubric,
             found.append(Message(N_("Choose a level for “%(name)s”, or “not observed”."),
                                  name=criterion.name))
         elif (policy.comment_required_for_lowest and row.level is not None
-              and _is_lowest(criterion, row.level) and not row.comment.strip()):
+              and row.level in lowest_levels(criterion) and not row.comment.strip()):
             found.append(Message(N_("“%(name)s”: say why you chose the lowest level."),
                                  name=criterion.name))
     if rows and all(r.not_observed for r in rows.values()) and len(rows) == len(rubric.criteria):
@@ -222,10 +228,6 @@ def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: Scori
         publisher.pending(session, placement, rating)
     session.commit()
     return rating
-
-
-def _is_lowest(criterion: Criterion, label: str) -> bool:
-    return any(lv.label == label and lv.points == criterion.worst for lv in criterion.levels)
 
 
 def _placement(session: Session, rating: RubricRating) -> Placement:

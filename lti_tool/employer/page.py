@@ -39,8 +39,9 @@ class EmployerPage:
     """The student's handed-in work and hours log, found through the link's placement."""
 
     def lowest(self, criterion: str) -> str:
+        """The level a comment is required for, as the comment's label names it."""
         found = next(c for c in self.rubric.criteria if c.name == criterion)
-        return next(lv.label for lv in found.levels if lv.points == found.worst)
+        return " / ".join(ratings.lowest_levels(found))
 
 
 def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage:

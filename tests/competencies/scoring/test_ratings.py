@@ -12,7 +12,7 @@ from competencies.scoring import ratings
 from competencies.scoring.model import CriterionRating, FinalScore, RubricRating
 from competencies.scoring.ratings import Choice, ScoringError
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
-from competencies.tasks.rubric import Rubric
+from competencies.tasks.rubric import Criterion, Level, Rubric
 from tests.competencies.partners.factories import school
 
 EMPLOYER = Actor("employer", "Ana Reyes", address="203.0.113.9")
@@ -99,6 +99,12 @@ def test_the_lowest_level_needs_a_comment_when_the_task_says_so(db: Session) -> 
     ratings.save(db, rating, rubric, {"Communication": Choice("Beginning", "Rarely spoke up")},
                  EMPLOYER)
     assert ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER).status == "pending"
+
+
+def test_the_lowest_level_is_every_level_at_the_fewest_points() -> None:
+    """Two levels may tie on the fewest points: both are the lowest, in the rubric's order."""
+    tied = Criterion("Safety", (Level("Not yet", 0), Level("Meets", 2), Level("Absent", 0)))
+    assert ratings.lowest_levels(tied) == ("Not yet", "Absent")
 
 
 def test_every_criterion_not_observed_cannot_be_submitted(db: Session) -> None:
