@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
@@ -14,11 +15,30 @@ from competencies.scoring.ratings import Choice
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
 from competencies.tasks import versions
 from competencies.tasks.model import TaskVersion
-from competencies.tasks.rubric import Rubric
+from competencies.tasks.rubric import Criterion, Rubric
 from competencies.work.for_supervisor import SupervisorView, view_for
 from lti_tool.models import User
 
 NOT_OBSERVED = "__not_observed__"
+
+
+@dataclasses.dataclass(frozen=True)
+class RatingFields:
+    """The rubric as a supervisor rates it, drawn by ``employer/_rating.html`` on the employer's
+    page and on the teacher's preview of it (disabled there, nothing chosen)."""
+
+    rubric: Rubric
+    policy: ScoringPolicy
+    chosen: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Criterion → level label or :data:`NOT_OBSERVED`, as saved."""
+    comments: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    overall_comment: str = ""
+    disabled: bool = False
+    not_observed: ClassVar[str] = NOT_OBSERVED
+
+    def lowest(self, criterion: Criterion) -> str:
+        """The level a comment is required for, as the comment's label names it."""
+        return " / ".join(ratings.lowest_levels(criterion))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,10 +58,10 @@ class EmployerPage:
     work: SupervisorView
     """The student's handed-in work and hours log, found through the link's placement."""
 
-    def lowest(self, criterion: str) -> str:
-        """The level a comment is required for, as the comment's label names it."""
-        found = next(c for c in self.rubric.criteria if c.name == criterion)
-        return " / ".join(ratings.lowest_levels(found))
+    @property
+    def fields(self) -> RatingFields:
+        return RatingFields(self.rubric, self.policy, self.chosen, self.comments,
+                            self.rating.overall_comment, disabled=self.read_only)
 
 
 def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage:

@@ -219,7 +219,7 @@ def _render(verified: Verified, *, error: Refused | None = None, notice: str | N
                            language_names=LANGUAGE_NAMES,
                            form_token=_form_token(verified.link.jti),
                            error=refusal_text(error) if error is not None else None,
-                           notice=notice, not_observed=employer_page.NOT_OBSERVED), status
+                           notice=notice), status
 
 
 def _reverify(verified: Verified) -> Verified:

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from competencies import builtin
 from competencies import search as item_search
 from competencies.messages import Message
+from competencies.scoring import ratings
 from competencies.tasks import library, starters, versions
 from competencies.tasks.draft import MEGABYTE, InvalidTask, TaskError, parse_draft
 from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
@@ -37,6 +38,7 @@ from lti_tool import course_time
 from lti_tool.config import app_config
 from lti_tool.csrf import once
 from lti_tool.db import db_session
+from lti_tool.employer.page import RatingFields
 from lti_tool.i18n import message_text, refusal_text
 from lti_tool.models import Course, Deployment
 from lti_tool.security import current_principal, require
@@ -282,8 +284,12 @@ def preview_task(course_id: int, task_id: int, audience: str) -> Page:
     course, context = _context(session, course_id)
     task = library.get_visible(session, context, task_id)
     rubric = library.rubric_of(task)
+    # The employer's own rating fields, disabled: nothing chosen, no link, no rating row.
+    fields = (RatingFields(rubric, ratings.policy_for(session, task.id), disabled=True)
+              if rubric is not None and audience == "employer" else None)
     return render_template("teacher/tasks/preview.html", course=course, task=task,
-                           audience=audience, rubric=rubric, view=task_view(session, task), **_choices())
+                           audience=audience, fields=fields,
+                           view=task_view(session, task), **_choices())
 
 
 def _starter_titles() -> dict[str, str]:
