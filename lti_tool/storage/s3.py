@@ -79,7 +79,14 @@ class S3Store:
         return answer["Body"]  # type: ignore[no-any-return]
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        except ClientError as exc:
+            # AWS, MinIO and Ceph answer 204 for a key already gone; Google Cloud Storage's S3
+            # interface and some others answer 404 NoSuchKey. Either way the bytes are gone, and
+            # raising would stop the purge on that file every minute.
+            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404", "NotFound"):
+                raise
 
     def exists(self, key: str) -> bool:
         try:

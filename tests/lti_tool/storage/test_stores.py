@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from botocore.exceptions import ClientError
 
 from competencies.ports import ArtifactStore
 from lti_tool.storage.keys import new_key
@@ -112,3 +115,43 @@ def test_the_s3_store_writes_under_its_prefix(s3_server: str) -> None:
     key = new_key()
     store.put(key, [b"hello"])
     assert store.client.head_object(Bucket=BUCKET, Key=f"{PREFIX}/{key}")["ContentLength"] == 5
+
+
+class _GcsLikeDeletes(BaseHTTPRequestHandler):
+    """An S3-speaking server that answers a delete of a missing key as Google Cloud Storage's
+    S3 interface does (404 NoSuchKey), where moto, like AWS, answers 204; a key whose name ends
+    in ``locked`` is refused (403 AccessDenied)."""
+
+    def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming)
+        status, code = (403, b"AccessDenied") if self.path.endswith("locked") else (404, b"NoSuchKey")
+        body = b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>" + code + b"</Code></Error>"
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def gcs_like() -> Iterator[S3Store]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GcsLikeDeletes)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield S3Store(BUCKET, endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
+                      region="us-east-1", access_key_id="test", secret_access_key="test")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_key_already_gone_is_deleted_where_the_server_answers_404(gcs_like: S3Store) -> None:
+    gcs_like.delete(new_key())  # no error: the bytes are not there, which is what a delete wants
+
+
+def test_a_delete_the_server_refuses_still_raises(gcs_like: S3Store) -> None:
+    with pytest.raises(ClientError):
+        gcs_like.delete(new_key() + "locked")
