@@ -4,31 +4,27 @@ Flask-Babel translates; the catalogues live in ``lti_tool/translations``. A page
 in order: the language the person chose with the switch (kept on their user row, so it follows
 them into every course and launch), the locale their LMS sent with the last launch (LTI's
 ``launch_presentation.locale``, or the OpenID ``locale`` claim Canvas also sends), the
-browser's ``Accept-Language``, then English.
+browser's ``Accept-Language``, then English. Words written outside anyone's page (the comment a
+student's score carries to the LMS gradebook) name their language instead: the person's, from
+:func:`person_language`, read from :func:`catalogue`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel import Locale
+from babel import Locale, numbers, support
 from flask import Blueprint, Flask, abort, g, redirect, request
-from flask_babel import (
-    Babel,
-    format_date,
-    format_decimal,
-    get_locale,
-    get_translations,
-    gettext,
-    ngettext,
-)
+from flask_babel import Babel, format_date, get_locale, get_translations, gettext
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from competencies.messages import Message, Refused
 from lti_tool.security import current_principal
@@ -38,6 +34,11 @@ SUPPORTED = ("en", "es")
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 """Each language in its own words, as the switch shows it (never translated)."""
+
+NUMBER = "#,##0.##"
+"""How a page writes a number: at most two decimals."""
+
+_CATALOGUES = Path(__file__).parent / "translations"
 
 bp = Blueprint("i18n", __name__)
 
@@ -68,6 +69,32 @@ def _user_locales(user_id: int) -> tuple[str | None, str | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
+def _preferred(chosen: str | None, launched: str | None) -> str | None:
+    """The language a person chose with the switch, else the one their LMS launched them in."""
+    for tag in (chosen, launched):
+        language = best_supported(tag)
+        if language:
+            return language
+    return None
+
+
+def person_language(session: Session, user_id: int) -> str:
+    """The language Worklink writes to a person in when no page of theirs asks (the comment
+    their score carries to the gradebook): as their pages choose it, without the browser's,
+    which is not there to ask; else English."""
+    row = session.execute(_locales_statement(), {"user_id": user_id}).first()
+    return (_preferred(row[0], row[1]) if row else None) or "en"
+
+
+@functools.cache
+def catalogue(language: str) -> support.NullTranslations:
+    """Worklink's messages in ``language``, read once, for words that name their language rather
+    than take the page's; English (the source) or a language without a catalogue reads as written.
+    Not Flask-Babel's ``force_locale``: without an app context it changes nothing, silently, and a
+    score is queued wherever scoring runs (a teacher's request, a command, a test)."""
+    return support.Translations.load(str(_CATALOGUES), [language])
+
+
 def select_locale() -> str:
     """The locale of this request (Flask-Babel asks once per request)."""
     forced = g.get("worklink_locale")
@@ -80,10 +107,9 @@ def select_locale() -> str:
         except SQLAlchemyError:
             # The error page of a failed database still has to speak: the browser's language.
             chosen = launched = None
-        for tag in (chosen, launched):
-            language = best_supported(tag)
-            if language:
-                return language
+        language = _preferred(chosen, launched)
+        if language:
+            return language
     return request.accept_languages.best_match(SUPPORTED) or "en"
 
 
@@ -108,18 +134,22 @@ def language_return_path() -> str:
     return "/"
 
 
-def format_number(value: float | int | None) -> str:
-    """A number as the page's locale writes it (1.5 in English, 1,5 in Spanish)."""
+def format_number(value: float | int | None, language: str | None = None,
+                  pattern: str = NUMBER) -> str:
+    """A number as the page's locale writes it (1.5 in English, 1,5 in Spanish), or as
+    ``language`` does."""
     if value is None:
         return ""
-    return str(format_decimal(value, format="#,##0.##"))
+    return str(numbers.format_decimal(value, format=pattern, locale=language or get_locale()))
 
 
-def points_text(value: float) -> str:
-    """“1 point”, “2,5 puntos”: a rubric value in words, its number in the locale's way."""
+def points_text(value: float, language: str | None = None, pattern: str = NUMBER) -> str:
+    """“1 point”, “2,5 puntos”: a rubric value in words, its number in the locale's way (the
+    page's, or ``language``'s)."""
+    words = catalogue(language) if language else get_translations()
     # gettext's plural rules take whole numbers: 1 is singular, anything else (0, 2,5) plural.
-    return str(ngettext("%(points)s point", "%(points)s points", 1 if value == 1 else 2,
-                        points=format_number(value)))
+    return str(words.ungettext("%(points)s point", "%(points)s points", 1 if value == 1 else 2)
+               % {"points": format_number(value, language, pattern)})
 
 
 def format_day(value: dt.datetime | dt.date | None) -> str:
