@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from competencies.messages import Message
 from competencies.orm import utcnow
 from lti_tool.grades.payload import GradebookScore, score_body
+from lti_tool.i18n import person_language
 from lti_tool.models import (
     Course,
     DeliveryState,
@@ -71,6 +72,13 @@ def enqueue(session: Session, score: GradebookScore, *, now: dt.datetime | None 
     if last is not None and timestamp <= last.score_timestamp:
         timestamp = last.score_timestamp + dt.timedelta(seconds=1)
     seen_source = session.scalar(select(exists().where(*pair, GradeOutbox.source == score.source)))
+    # The comment is written here, in the student's language as it stands when the score is
+    # queued, and the row keeps it: every send of the row (a resend after a crash, "Send again"
+    # days later) carries the same body, as a comment already in the gradebook keeps the words
+    # it came with. A student who switches language meanwhile reads the new one from their next
+    # score on. Named, not taken from the page: the request queueing it is the teacher's or
+    # the employer's, whose language is theirs.
+    language = person_language(session, score.user_id)
     session.execute(
         update(GradeOutbox).where(*pair, GradeOutbox.state.in_(
             (DeliveryState.PENDING, DeliveryState.FAILED)))
@@ -81,7 +89,8 @@ def enqueue(session: Session, score: GradebookScore, *, now: dt.datetime | None 
         resource_link_id=link.id, user_id=score.user_id,
         sequence=(last.sequence + 1) if last is not None else 1, source=score.source,
         state=DeliveryState.PENDING,
-        score=score_body(score, timestamp=timestamp, new_submission=not seen_source),
+        score=score_body(score, timestamp=timestamp, new_submission=not seen_source,
+                         language=language),
         score_timestamp=timestamp, next_attempt_at=now, created_at=now, updated_at=now,
     )
     session.add(row)

@@ -7,6 +7,9 @@
   ``submitted_at`` is sent in its submission extension (canvas-lms #1799); it is the student's
   real submission time, never "now". ``new_submission`` is false on a regrade, so a second
   score does not count as a second attempt.
+
+The comment speaks the student's language (see :func:`lti_tool.grades.outbox.enqueue`), not
+the page's: the page that queues a score is the teacher's or the employer's.
 """
 
 from __future__ import annotations
@@ -17,8 +20,13 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
+from lti_tool.i18n import catalogue, format_number, points_text
+
 CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 SCORE_MEDIA_TYPE = "application/vnd.ims.lis.v1.score+json"
+EXACT = "#,##0.####"
+"""The comment writes a worth to the four decimals the rubric rounds it to (a page, to two), so
+its lines add up to the score the LMS shows."""
 
 
 class Grading(enum.StrEnum):
@@ -57,7 +65,7 @@ class GradebookScore:
     grading: Grading
     criteria: Sequence[CriterionLine] = ()
     rater: str | None = None
-    """Who rated, in words ("Ms Lee, employer; moderated by Mr Ortiz")."""
+    """Who rated: their names ("Ana Reyes; Lucia Rivera"), sent as they are in any language."""
     rated_at: dt.datetime | None = None
     submitted_at: dt.datetime | None = None
     """When the student handed the work in; sent to Canvas so the LMS keeps it."""
@@ -72,29 +80,40 @@ def iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def comment_text(score: GradebookScore) -> str:
+def comment_text(score: GradebookScore, language: str = "en") -> str:
     """One line per criterion in the grade's own terms ("Communication: Proficient, 5 of 7.5
-    points"), then the total the LMS shows; English, as it is sent from a background job."""
+    points"), then the total the LMS shows, in ``language``: Worklink's words and the numbers
+    are the language's, the rubric's criterion and level names stay as the teacher wrote them."""
+    words = catalogue(language)
+
+    def worth(points: float, maximum: float) -> str:
+        return words.gettext("%(value)s of %(top)s") % {
+            "value": format_number(points, language, EXACT),
+            "top": points_text(maximum, language, EXACT)}
+
     lines = [score.comment.strip()] if score.comment and score.comment.strip() else []
     for line in score.criteria:
         if line.points is None:
-            rated = "not observed, does not count"
+            rated = words.gettext("not observed, does not count")
         else:
-            worth = f"{_number(line.points)} of {_points(line.maximum)}"
-            rated = f"{line.level}, {worth}" if line.level else worth
+            given = worth(line.points, line.maximum)
+            rated = f"{line.level}, {given}" if line.level else given
         text = f"{line.criterion}: {rated}"
         if line.comment and line.comment.strip():
             text += f" ({' '.join(line.comment.split())})"
         lines.append(text)
     if score.criteria and score.points is not None:
-        lines.append(f"Total: {_number(score.points)} of {_points(score.maximum)}")
+        lines.append(words.gettext("Total: %(score)s")
+                     % {"score": worth(score.points, score.maximum)})
     if score.rater:
-        lines.append(f"Rated by {score.rater}")
+        lines.append(words.gettext("Rated by %(rater)s") % {"rater": score.rater})
     return "\n".join(lines)
 
 
-def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission: bool) -> dict[str, Any]:
-    """The score JSON without ``userId``, which the sender adds from the user's ``sub``."""
+def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission: bool,
+               language: str = "en") -> dict[str, Any]:
+    """The score JSON without ``userId``, which the sender adds from the user's ``sub``; its
+    comment in ``language``."""
     # scoreMaximum goes even without points: it is what a column made on demand is worth.
     body: dict[str, Any] = {"timestamp": iso(timestamp), "scoreMaximum": score.maximum}
     if score.grading is Grading.FINAL:
@@ -106,7 +125,7 @@ def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission:
         body.update(activityProgress="Submitted", gradingProgress="PendingManual")
     else:
         body.update(activityProgress="InProgress", gradingProgress="NotReady")
-    text = comment_text(score)
+    text = comment_text(score, language)
     if text:
         body["comment"] = text
     if score.submitted_at is not None:
@@ -118,11 +137,3 @@ def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission:
         canvas.update(submission_type="online_url", submission_data=score.evidence_url)
     body[CANVAS_SUBMISSION] = canvas
     return body
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _points(value: float) -> str:
-    return f"{_number(value)} point{'' if value == 1 else 's'}"

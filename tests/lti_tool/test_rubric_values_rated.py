@@ -157,3 +157,24 @@ def test_with_a_criterion_not_observed_the_lines_still_add_up_to_the_grade(
     assert lines[:3] == ["Communication: Proficient, 5.3333 of 8 points",
                          "Safety: not observed, does not count", "Total: 5.3333 of 8 points"]
     assert _added_up(lines) == score["scoreGiven"]
+
+
+def test_the_gradebook_comment_speaks_the_students_language_not_the_teachers_page(
+        flow: Flow, db: Session, rated: Rated) -> None:
+    """The student's LMS launched them in Spanish; the teacher who moderates reads English."""
+    flow.launch(role="Learner", sub="student-1", name="Maya Lopez",
+                email="maya@students.example.org",
+                lti_launch_presentation={"locale": "es-419", "document_target": "iframe"})
+    flow.launch(role="Instructor",
+                lti_launch_presentation={"locale": "en", "document_target": "iframe"})
+    _submit_employer_rating(db, rated.placement, {"Communication": "Proficient",
+                                                  "Safety": "Meets"})
+    page = flow.client.get(rated.moderation_url).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    form = {"csrf_token": _csrf(flow, rated.moderation_url), "action": "accept",
+            "level:Communication": "Proficient", "level:Safety": "Meets"}
+    assert flow.client.post(rated.moderation_url, data=form).status_code == 302
+    _, lines = _sent_comment(db)
+    assert lines == ["Communication: Proficient, 5 de 7,5 puntos",
+                     "Safety: Meets, 2,5 de 2,5 puntos", "Total: 7,5 de 10 puntos",
+                     "Evaluado por Ana Reyes"]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from sqlalchemy import select
 
 from bench.ags_platform import CANVAS_SUBMISSION, SCORE
 from lti_tool.grades import outbox
-from lti_tool.grades.payload import Grading
-from lti_tool.models import DeliveryState, GradeOutbox, LineItemBinding, ResourceLink
+from lti_tool.grades.payload import CriterionLine, GradebookScore, Grading
+from lti_tool.models import DeliveryState, GradeOutbox, LineItemBinding, ResourceLink, User
 from tests.lti_tool.grades.conftest import OUTBOUND, START, GradeWorld
 
 
@@ -135,3 +136,56 @@ def test_not_delivered_counts_the_course_s_waiting_and_failed_scores(world: Grad
     world.deliverer().deliver_due_scores(parallelism=1)
     with world.session() as session:
         assert outbox.not_delivered(session, world.course_id) == 1
+
+
+SPANISH = ["Safety: Proficient, 2,5 de 4 puntos", "Communication: Developing, 5 de 8 puntos",
+           "Initiative: no observado, no cuenta", "Total: 7,5 de 12 puntos",
+           "Evaluado por Ana Ruiz; Lucia Rivera"]
+ENGLISH = ["Safety: Proficient, 2.5 of 4 points", "Communication: Developing, 5 of 8 points",
+           "Initiative: not observed, does not count", "Total: 7.5 of 12 points",
+           "Rated by Ana Ruiz; Lucia Rivera"]
+
+
+def with_halves(world: GradeWorld, student: int, source: str | None = None) -> GradebookScore:
+    """A score whose worths have decimals, rated by people (names are never translated)."""
+    return dataclasses.replace(
+        world.score(student, points=7.5, source=source), rater="Ana Ruiz; Lucia Rivera",
+        criteria=[CriterionLine("Safety", "Proficient", 2.5, 4),
+                  CriterionLine("Communication", "Developing", 5, 8),
+                  CriterionLine("Initiative", None, None, 4)])
+
+
+def speaks(world: GradeWorld, student: int, *, chosen: str | None, launched: str | None) -> None:
+    with world.session() as session:
+        user = session.get(User, world.students[student])
+        assert user is not None
+        user.locale, user.launch_locale = chosen, launched
+        session.commit()
+
+
+def comments(world: GradeWorld) -> list[tuple[str, list[str]]]:
+    return [(a.body["userId"], a.body["comment"].splitlines()) for a in world.lms.accepted]
+
+
+def test_each_students_comment_arrives_in_their_language(world: GradeWorld) -> None:
+    """Spanish chosen over an English platform; English chosen over a Spanish one; no choice
+    under a Mexican Spanish platform; neither."""
+    for student, (chosen, launched) in enumerate(
+            [("es", "en-US"), ("en", "es-419"), (None, "es_MX"), (None, None)]):
+        speaks(world, student, chosen=chosen, launched=launched)
+    enqueue(world, *(with_halves(world, n) for n in range(4)))
+    world.deliverer().deliver_due_scores(parallelism=1)
+    assert comments(world) == [("student-0", SPANISH), ("student-1", ENGLISH),
+                               ("student-2", SPANISH), ("student-3", ENGLISH)]
+
+
+def test_the_comment_keeps_the_language_it_was_queued_in(world: GradeWorld) -> None:
+    """The student switches to English after the score was queued: that score goes as it was
+    written, the next one in English."""
+    speaks(world, 0, chosen="es", launched=None)
+    enqueue(world, with_halves(world, 0))
+    speaks(world, 0, chosen="en", launched=None)
+    world.deliverer().deliver_due_scores()
+    enqueue(world, with_halves(world, 0, source="submission:0/v2"))
+    world.deliverer().deliver_due_scores()
+    assert comments(world) == [("student-0", SPANISH), ("student-0", ENGLISH)]
