@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pillow_heif
 from PIL import Image
@@ -40,6 +41,9 @@ def heic_photo(width: int = 64, height: int = 48) -> bytes:
 
 
 def pdf_document() -> bytes:
+    """A one-page PDF, the same bytes at every call: Pillow stamps the time of the save into the
+    document unless told a date, and two calls a second apart would differ."""
     out = io.BytesIO()
-    Image.new("RGB", (20, 20), "white").save(out, format="PDF")
+    made = time.struct_time((2026, 11, 2, 15, 0, 0, 0, 306, 0))
+    Image.new("RGB", (20, 20), "white").save(out, format="PDF", creationDate=made, modDate=made)
     return out.getvalue()
