@@ -110,8 +110,8 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
                          N_("“%(value)s” is not an experience type."))
     scope = _choice(form.get("scope", "course") or "course", LibraryScope, problems,
                     N_("Choose a library scope."), N_("“%(value)s” is not a library scope."))
-    kinds = tuple(k for k in (_choice(e, EvidenceKind, problems, N_("Choose a kind of evidence."),
-                                      N_("“%(value)s” is not a kind of evidence."))
+    kinds = tuple(k for k in (_choice(e, EvidenceKind, problems, N_("Choose a kind of artifact."),
+                                      N_("“%(value)s” is not a kind of artifact."))
                               for e in dict.fromkeys(evidence)) if k is not None)
     hours: float | None = None
     if (raw := form.get("expected_hours", "").strip()):

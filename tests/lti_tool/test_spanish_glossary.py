@@ -50,9 +50,9 @@ ONLY_FOR = [
                                    "a tarea"),
 ]
 
-ARTIFACT_SENSE = re.compile(r"\bhands? in\b|\bkind of evidence\b", re.I)
-"""English that means what a student hands in (the task form calls its kinds "evidence"): an
-artifact, a producto in Spanish, never evidencia."""
+ARTIFACT_SENSE = re.compile(r"\bhands? in\b|\bartifacts?\b", re.I)
+"""English that means what a student hands in: an artifact, a producto in Spanish, never
+evidencia."""
 
 _START = r"(?:^|[.:;(¿¡]\s*)"
 """Where an imperative begins a clause; after "que" or "cuando" the same form is a subjunctive."""
@@ -104,7 +104,7 @@ def test_the_term_checks_catch_a_ruled_out_and_a_misplaced_word() -> None:
     assert ruled_out("Tu docente devolvió la evaluación «Campo».") == ["“…”"]
     assert misplaced("Score the rubric yourself", "Califica la rúbrica") != []
     assert misplaced("Grade sent", "Calificación enviada") == []
-    assert misplaced("Choose a kind of evidence.", "Elige un tipo de evidencia.") != []
+    assert misplaced("Choose a kind of artifact.", "Elige un tipo de evidencia.") != []
     assert misplaced("No evidence for this competency yet.", "Aún no hay evidencia.") == []
 
 

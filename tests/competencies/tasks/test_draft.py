@@ -29,7 +29,7 @@ def test_every_problem_is_reported_at_once() -> None:
         parse_draft(form, ["telepathy"])
     assert [str(problem) for problem in caught.value.problems] == [
         "Give the task a title.", "“retirement” is not a continuum stage.",
-        "“telepathy” is not a kind of evidence.",
+        "“telepathy” is not a kind of artifact.",
         "Expected hours “lots” is not a number.",
     ]
 
