@@ -173,10 +173,17 @@ def _hours_entry() -> hours.HoursEntry:
                          gettext("Give the start time as hours and minutes, like 09:00.")),
         ends_at=_parse(form.get("ends_at"), dt.time.fromisoformat, "ends_at",
                        gettext("Give the end time as hours and minutes, like 13:30.")),
-        hours=_parse(form.get("hours"), float, "hours",
+        hours=_parse(form.get("hours"), _decimal, "hours",
                      gettext("Give the hours as a number, like 3.5.")),
         activity=form.get("activity", ""), stage=form.get("stage") or None,
         site=form.get("site", ""))
+
+
+def _decimal(text: str) -> float:
+    """A number of hours as a browser sends it (3.5), or as a Spanish speaker writes it (3,5)
+    where the field is plain text (a browser without number inputs, a pasted value)."""
+    return float(text.replace(",", ".", 1)) if text.count(",") == 1 and "." not in text \
+        else float(text)
 
 
 def _parse(text: str | None, parse: Any, field: str, message: str) -> Any:

@@ -56,6 +56,14 @@ def test_a_student_adds_a_link_logs_hours_reflects_and_hands_in(placed: PlacedCl
         'id="links"')[1]  # no form to change handed-in work
 
 
+def test_hours_written_with_a_decimal_comma_are_the_same_hours(placed: PlacedClass) -> None:
+    placed.student()
+    today = dt.date.today().isoformat()
+    assert placed.work("hours", {"work_date": today, "hours": "2,5", "activity": "Filing"}
+                       ).status_code == 303
+    assert "2.5 of 4 hours logged" in text(placed.page)
+
+
 @pytest.mark.parametrize(("form", "data", "message", "field"), [
     ("links", {"url": "javascript:alert(1)"}, "must start with http:// or https://", "link-url"),
     ("links", {"url": "ftp://example.org/x"}, "must start with http:// or https://", "link-url"),
@@ -67,6 +75,8 @@ def test_a_student_adds_a_link_logs_hours_reflects_and_hands_in(placed: PlacedCl
                "activity": "Filing"}, "is not after the start time", "hours-end"),
     ("hours", {"work_date": "5 Jan", "hours": "2", "activity": "Filing"},
      "Give the date as year-month-day.", "hours-date"),
+    ("hours", {"work_date": "2026-01-05", "hours": "1,000.5", "activity": "Filing"},
+     "Give the hours as a number, like 3.5.", "hours-hours"),
     ("submit", {}, "Before handing in, add what the task still asks for: Links, Reflection, "
                    "Hours log.", "submit-button"),
     ("submit", {"rating_support": "9"}, "Ratings go from 1 to 5.", "survey-rating_experience-1"),
