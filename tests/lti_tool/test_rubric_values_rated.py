@@ -4,7 +4,6 @@ the teacher's moderation page, and the gradebook comment, whose lines add up to 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 
 import pytest
@@ -14,18 +13,14 @@ from sqlalchemy.orm import Session
 
 from competencies.audit import Actor
 from competencies.partners.model import Placement
-from competencies.partners.placements import PlacementDraft, create_placement
 from competencies.scoring import ratings
 from competencies.scoring.ratings import Choice
 from competencies.scoring.vocabulary import RaterKind
 from lti_tool.config import Config
-from lti_tool.employer import issuing
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.models import GradeOutbox
-from tests.lti_tool.employer.conftest import TEACHER, open_link
+from tests.lti_tool.employer.conftest import open_link, placed_with_supervisor
 from tests.lti_tool.lti.conftest import Flow
-from tests.lti_tool.task_launch_factories import course_context
-from tests.lti_tool.teacher.test_employers import _partner_with_supervisor, _roster
 from tests.lti_tool.teacher.test_tasks import _course_id, _create, _csrf, _rubric_form
 from tests.lti_tool.test_rubric_values import EXPECTED, _worths
 
@@ -57,14 +52,8 @@ def rated(app: Flask, flow: Flow, db: Session, config: Config) -> Rated:
     # Placed through the LMS, so the task has a gradebook column.
     flow.launch(role="Instructor",
                 lti_custom=sign_task_reference(task_id, "course-7", secret=app.config["SECRET_KEY"]))
-    supervisor = _partner_with_supervisor(flow, db, course)
-    roster = _roster(db, course)
-    placement = create_placement(db, course_context(db), roster, PlacementDraft(
-        student_id=next(iter(roster.values())), partner_id=supervisor.partner_id,
-        supervisor_id=supervisor.id, task_id=task_id, starts_on=dt.date(2026, 9, 1),
-        ends_on=dt.date(2026, 12, 1)))
-    link = issuing.issue_link(db, config, placement, TEACHER, send_mail=False)
-    return Rated(course, placement, link.url.split("#", 1)[1])
+    placement, token = placed_with_supervisor(flow, db, config, course, task_id)
+    return Rated(course, placement, token)
 
 
 def _submit_employer_rating(db: Session, placement: Placement, levels: dict[str, str]) -> None:

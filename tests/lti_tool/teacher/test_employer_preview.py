@@ -4,7 +4,6 @@ can send, issue or store nothing."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 
 import lxml.html
@@ -14,14 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.orm import Base
-from competencies.partners.placements import PlacementDraft, create_placement
 from competencies.scoring import ratings
 from lti_tool.config import Config
-from lti_tool.employer import issuing
-from tests.lti_tool.employer.conftest import TEACHER, open_link
+from tests.lti_tool.employer.conftest import open_link, placed_with_supervisor
 from tests.lti_tool.lti.conftest import Flow
-from tests.lti_tool.task_launch_factories import course_context
-from tests.lti_tool.teacher.test_employers import _partner_with_supervisor, _roster
 from tests.lti_tool.teacher.test_tasks import _course_id, _create, _csrf, _rubric_form
 
 DESCRIBED = {"c0-description": "Speaks with patients and staff clearly and kindly.",
@@ -46,15 +41,8 @@ def linked(flow: Flow, db: Session, config: Config) -> Linked:
     url = f"/teacher/course/{course}/tasks/{task_id}/rubric"
     assert flow.client.post(url, data={**_rubric_form(_csrf(flow, url)), **DESCRIBED}).status_code == 302
     ratings.set_policy(db, task_id, accept_employer_ratings=False, comment_required_for_lowest=True)
-    supervisor = _partner_with_supervisor(flow, db, course)
-    roster = _roster(db, course)
-    placement = create_placement(db, course_context(db), roster, PlacementDraft(
-        student_id=next(iter(roster.values())), partner_id=supervisor.partner_id,
-        supervisor_id=supervisor.id, task_id=task_id, starts_on=dt.date(2026, 9, 1),
-        ends_on=dt.date(2026, 12, 1)))
-    link = issuing.issue_link(db, config, placement, TEACHER, send_mail=False)
-    return Linked(f"/teacher/course/{course}/tasks/{task_id}/preview/employer",
-                  link.url.split("#", 1)[1])
+    _, token = placed_with_supervisor(flow, db, config, course, task_id)
+    return Linked(f"/teacher/course/{course}/tasks/{task_id}/preview/employer", token)
 
 
 def _rating_fields(page: str) -> str:
