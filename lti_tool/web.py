@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, render_template
+from flask import Blueprint, Flask, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
@@ -79,6 +81,36 @@ def error_page(status: int, message: str | None = None, *, title: str | None = N
     )
 
 
+ErrorPage = Callable[[int, str | None], tuple[str, int]]
+"""Renders an error page for a status, with a view's own message if it gave one."""
+
+_AUDIENCE_PAGES = "worklink.audience_error_pages"
+
+
+def error_pages_under(bp: Blueprint, render: ErrorPage) -> None:
+    """Errors at ``bp``'s addresses render with ``render`` instead of :func:`error_page`.
+
+    For an audience outside the LMS (the employer), whose advice cannot be "open Worklink from
+    your course". Matched by the blueprint's URL prefix, not by its endpoints: an address under
+    it that no view answers (404, 405) never reaches a blueprint's own error handlers.
+    """
+    prefix = bp.url_prefix
+    assert prefix, "an audience's error pages need the blueprint's own URL prefix"
+
+    def _register(state: BlueprintSetupState) -> None:
+        state.app.extensions.setdefault(_AUDIENCE_PAGES, {})[prefix.rstrip("/")] = render
+
+    bp.record_once(_register)
+
+
+def _page_for_this_address() -> ErrorPage:
+    pages: dict[str, ErrorPage] = current_app.extensions.get(_AUDIENCE_PAGES, {})
+    for prefix, render in pages.items():
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return render
+    return error_page
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["principal"] = current_principal
 
@@ -87,7 +119,7 @@ def init_app(app: Flask) -> None:
         status = exc.code or 500
         # A description a view gave (abort(403, "…")) is ours; Werkzeug's class default is not.
         own = exc.description if exc.description != type(exc).description else None
-        return error_page(status, own)
+        return _page_for_this_address()(status, own)
 
     @app.get("/")
     def root() -> str:

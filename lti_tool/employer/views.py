@@ -39,6 +39,7 @@ from competencies.work.vocabulary import HoursConfirmation
 from lti_tool.config import app_config
 from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session
+from lti_tool.employer import errors
 from lti_tool.employer import page as employer_page
 from lti_tool.employer.messages import language, refusals
 from lti_tool.employer.rate_limit import employer_limits
@@ -47,11 +48,15 @@ from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import LANGUAGE_NAMES, refusal_text
 from lti_tool.signing import Purpose, signer
 from lti_tool.uploads.downloads import signed_url
+from lti_tool.web import error_pages_under
 
 bp = Blueprint("employer", __name__, url_prefix="/employer")
 # An employer has no Worklink session: the signed link (in the wl_employer cookie) is theirs, and
 # each of their forms carries a token bound to that link (_form_token), checked in _from_cookie.
 exempt_blueprint(bp)
+# Whatever fails at an employer address (a form token, an address no view answers, a bug) is
+# said to an employer: ask the teacher for a new link, never "open Worklink from your course".
+error_pages_under(bp, errors.error_page)
 
 COOKIE = "wl_employer"
 COOKIE_SECONDS = 3 * 3600

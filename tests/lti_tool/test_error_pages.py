@@ -65,3 +65,13 @@ def test_the_root_address_says_what_worklink_is_and_how_to_reach_it(client: Flas
     status, body = _page(client, "/")
     assert status == 200
     assert "open Worklink from your course in the LMS" in body
+
+
+def test_an_lms_403_still_sends_people_back_to_their_course(app: Flask) -> None:
+    app.add_url_rule("/teacher/forbidden", "forbidden", lambda: abort(403))
+    client = app.test_client()
+    body = client.get("/teacher/forbidden").get_data(as_text=True)
+    assert "You do not have access to this page" in body
+    assert "Open Worklink from the course you want to work in." in body
+    spanish = client.get("/teacher/forbidden", headers={"Accept-Language": "es"})
+    assert "Abre Worklink desde el curso" in spanish.get_data(as_text=True)

@@ -168,7 +168,8 @@ def test_the_register_checks_tell_tu_from_usted() -> None:
 def test_the_employer_messages_are_the_supervisors(employer_messages: set[str]) -> None:
     assert {"Rate %(student)s's work", "Please rate %(student)s's work at %(partner)s",
             "Choose a level for “%(name)s”, or “not observed”.",
-            "Say what is wrong with these hours, so the student can correct them."
+            "Say what is wrong with these hours, so the student can correct them.",
+            "Your link does not open this page"  # the employer's error pages
             } <= employer_messages
     assert "Say what you did during these hours." not in employer_messages
 
