@@ -41,7 +41,7 @@ from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session
 from lti_tool.employer import errors
 from lti_tool.employer import page as employer_page
-from lti_tool.employer.messages import language, refusals
+from lti_tool.employer.messages import LANGUAGES, language, refusals
 from lti_tool.employer.rate_limit import employer_limits
 from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
 from lti_tool.grades.from_scoring import GradebookPublisher
@@ -284,7 +284,10 @@ def _page(template: str, lang: str, **values: Any) -> str:
 
 def _lang(preferred: str | None) -> str:
     asked = request.values.get("lang")
-    return language(asked if asked in ("en", "es") else preferred)
+    if asked is not None and asked in LANGUAGES:
+        return asked
+    # A link that did not verify names no supervisor: their browser's language, then English.
+    return language(preferred or request.accept_languages.best_match(LANGUAGES))
 
 
 def _file_url(artifact: Artifact) -> str:

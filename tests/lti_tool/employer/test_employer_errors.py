@@ -3,12 +3,18 @@ back is the emailed link or a new one from the teacher, never "open Worklink fro
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
 
+from lti_tool.config import Config
+from lti_tool.employer import issuing
 from lti_tool.employer import page as employer_page
-from tests.lti_tool.employer.conftest import Issued, all_levels, open_link
+from tests.competencies.partners.factories import school
+from tests.lti_tool.employer.conftest import TEACHER, Issued, all_levels, open_link
 
 SPANISH = {"Accept-Language": "es-419,es;q=0.9"}
 LMS_ADVICE = ("from your course", "from the course", "in the LMS", "desde el curso",
@@ -45,6 +51,36 @@ def test_an_employer_address_no_page_answers_gets_the_employers_page(
     response = client.open(path, method=method, headers=headers)
     assert response.status_code == status
     _speaks_to_an_employer(response.get_data(as_text=True), words)
+
+
+@pytest.mark.parametrize(("headers", "words"), [
+    ({}, "This link is not valid"), (SPANISH, "Este enlace no es válido")])
+def test_an_unknown_link_is_refused_in_the_browsers_language(
+        client: FlaskClient, headers: dict[str, str], words: str) -> None:
+    response = client.post("/employer/session", data={"token": "not-a-token"}, headers=headers)
+    assert response.status_code == 400
+    _speaks_to_an_employer(response.get_data(as_text=True), words)
+
+
+@pytest.mark.parametrize(("language", "headers", "words"), [
+    ("en", {}, ("Ask the teacher for a new one", "withdrawn by the teacher")),
+    ("es", SPANISH, ("Pida uno nuevo al docente", "consulte al docente"))])
+def test_an_expired_or_revoked_link_is_refused_in_the_employers_words(
+        client: FlaskClient, db: Session, config: Config, language: str,
+        headers: dict[str, str], words: tuple[str, str]) -> None:
+    """An expired token is refused before its supervisor is looked up: the browser's language."""
+    placement = school(db, language=language).place(db)
+    expired = issuing.issue_link(db, config, placement, TEACHER).link
+    expired.issued_at -= dt.timedelta(days=20)
+    expired.expires_at = expired.issued_at + dt.timedelta(days=14)
+    db.flush()
+    revoked = issuing.issue_link(db, config, placement, TEACHER).link
+    issuing.issue_link(db, config, placement, TEACHER)
+    for link, said in zip((expired, revoked), words, strict=True):
+        token = issuing.link_url(db, config, link).split("#")[1]
+        response = client.post("/employer/session", data={"token": token}, headers=headers)
+        assert response.status_code == 410
+        _speaks_to_an_employer(response.get_data(as_text=True), said)
 
 
 @pytest.mark.parametrize(("headers", "words"), [
