@@ -13,7 +13,6 @@ from sqlalchemy import select
 from lti_tool.db import db_work
 from lti_tool.jobs import jobs
 from lti_tool.jobs.roster_refresh import claim_refresh
-from lti_tool.landing import CourseView
 from lti_tool.lti.roster import (
     NO_SERVICE,
     cached_roster,
@@ -24,6 +23,7 @@ from lti_tool.lti.roster import (
 )
 from lti_tool.lti.services import lti_services
 from lti_tool.models import Course
+from lti_tool.page_context import CourseView
 from lti_tool.security import require
 from lti_tool.teacher.views import TEACHING, bp
 
