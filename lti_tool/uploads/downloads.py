@@ -90,8 +90,10 @@ def _refused(status: int) -> tuple[str, int]:
         title = gettext("This file link is not valid")
         what = gettext("The link was changed or cut short: it does not lead to any file.")
     return render_template("error.html", status=status, title=title, message=what,
-                           hint=gettext("Open the work from Worklink or your course to get a "
-                                        "new link.")), status
+                           # Read by students, teachers and employers alike (an employer's page
+                           # links files too): advice that needs no course.
+                           hint=gettext("Go back to the page the file was opened from and open "
+                                        "it again: that gives a new link.")), status
 
 
 def _serve(artifact: Artifact, *, thumbnail: bool) -> Response:

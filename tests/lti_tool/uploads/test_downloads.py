@@ -112,6 +112,10 @@ def test_an_expired_signed_url_says_it_expired(app: Flask, client: FlaskClient,
                              now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC).timestamp())
     answer = client.get(f"/files/s/{old}")
     assert answer.status_code == 410 and b"expired" in answer.data
+    # An employer opens these links too: the advice sends no one to a course they do not have.
+    assert b"the page the file was opened from" in answer.data and b"course" not in answer.data
+    spanish = client.get(f"/files/s/{old}", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "hay que volver a la página" in spanish and "curso" not in spanish
 
 
 def test_a_token_signed_for_another_purpose_opens_no_file(app: Flask, client: FlaskClient,
