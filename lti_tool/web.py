@@ -14,7 +14,10 @@ from lti_tool.security import current_principal
 
 _OPEN_AGAIN = lazy_gettext("Open Worklink again from your course in the LMS.")
 
-_PAGES: dict[int, tuple[Any, Any, Any]] = {
+ErrorWords = dict[int, tuple[Any, Any, Any]]
+"""Per HTTP status: title, what happened, what to do next (lazy strings; no next step: None)."""
+
+_PAGES: ErrorWords = {
     # status: (title, what happened, what to do next). Werkzeug's stock descriptions talk about
     # servers and passwords; a teacher or student needs to know what to do now.
     400: (lazy_gettext("This request could not be understood"),
@@ -64,10 +67,11 @@ _PAGES: dict[int, tuple[Any, Any, Any]] = {
 }
 
 
-def error_words(status: int) -> tuple[str, str, str]:
-    """Title, explanation and next step for an HTTP status, in the page's language."""
-    title, message, hint = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
-    return str(title), str(message), str(hint)
+def error_words(status: int, pages: ErrorWords = _PAGES) -> tuple[str, str, str | None]:
+    """Title, explanation and next step for an HTTP status, in the page's language, from an
+    audience's ``pages`` (the LMS's by default); a status they lack reads as 500 or 400."""
+    title, message, hint = pages.get(status, pages[500 if status >= 500 else 400])
+    return str(title), str(message), str(hint) if hint else None
 
 
 def error_page(status: int, message: str | None = None, *, title: str | None = None,

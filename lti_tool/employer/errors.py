@@ -7,13 +7,12 @@ In Spanish they are addressed as usted (docs/spanish-glossary.md).
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import render_template
 from flask_babel import lazy_gettext
 
 from lti_tool.employer.messages import language
 from lti_tool.i18n import page_language
+from lti_tool.web import ErrorWords, error_words
 
 _ASK_FOR_A_NEW_LINK = lazy_gettext(
     "Open the link again from the email you received. If it no longer works, ask the teacher "
@@ -22,7 +21,7 @@ _RELOAD = lazy_gettext(
     "Reload the page and try again. If it keeps happening, ask the teacher who sent you the "
     "link for a new one.")
 
-_PAGES: dict[int, tuple[Any, Any, Any]] = {
+_PAGES: ErrorWords = {
     # status: (title, what happened, what to do next); the shared words where they address no
     # one, the employer's own where the LMS's speak as tú or send them to a course.
     400: (lazy_gettext("This request could not be understood"),
@@ -54,7 +53,7 @@ _PAGES: dict[int, tuple[Any, Any, Any]] = {
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     """The employer's page for an HTTP status; a view's own message replaces the explanation."""
-    title, what, hint = _PAGES.get(status, _PAGES[500 if status >= 500 else 400])
+    title, what, hint = error_words(status, _PAGES)
     return render_template("employer/error.html", lang=language(page_language()),
-                           status=status, title=str(title), message=message or str(what),
-                           hint=str(hint) if hint else None), status
+                           status=status, title=title, message=message or what,
+                           hint=hint), status
