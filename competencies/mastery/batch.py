@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from operator import attrgetter
 
 from competencies.mastery.calculation import Calculation, Calculator, MasteryResult, calculator
+from competencies.mastery.collector import collector_paused
 from competencies.mastery.evidence import Evidence
 from competencies.mastery.scale import MasteryScale
 
@@ -34,9 +34,7 @@ def compute_mastery(
     }
     # Grouping allocates one list per pair and creates no reference cycles; left on, the collector
     # rescans every evidence row again and again and the run takes twice as long.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         groups: defaultdict[Key, list[Evidence]] = defaultdict(list)
         for row in evidence_rows:
             groups[row.learner_id, row.competency_id].append(row)
@@ -47,6 +45,3 @@ def compute_mastery(
             compute = special.get(key[1], default) if special else default
             results[key] = compute(group)
         return results
-    finally:
-        if collecting:
-            gc.enable()

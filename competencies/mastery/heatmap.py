@@ -9,13 +9,13 @@ standings in one query, never from evidence: a 500 × 150 class is 75,000 cells.
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from competencies.mastery.collector import collector_paused
 from competencies.models import (
     Framework,
     Item,
@@ -118,15 +118,10 @@ def course_heatmap(session: Session, course_id: int, students: Sequence[Student]
     # faster than iterating the result row by row on PostgreSQL) with the collector paused: the
     # 75,000 rows and cells create no reference cycles, and left on it rescans them again and
     # again (bench/mastery_views_bench.py).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         for ref, item, value, level, proficient in session.connection().execute(
                 _STANDINGS_OF_COURSE, {"course_id": course_id}).all():
             cells[ref][item] = (value, level, proficient)
-    finally:
-        if collecting:
-            gc.enable()
     heatmap = Heatmap(list(students), columns, cells, every)
     if sort == "proficient":
         heatmap.students.sort(key=lambda s: (-heatmap.proficient_count(s.ref), s.name))
