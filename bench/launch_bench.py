@@ -40,9 +40,10 @@ from bench.targets import (
 )
 
 NAMES = {"a": "pylti1p3-url", "b": "pylti1p3-inline", "c": "floor", "d": "worklink",
-         "e": "worklink-then", "f": "required-floor"}
+         "e": "worklink-then", "f": "required-floor", "g": "worklink-floor-page"}
 LABELS = {"a": "pylti1p3, JWKS by URL", "b": "pylti1p3, JWKS inline", "c": "floor", "d": "Worklink",
-          "e": "Worklink at --against", "f": "floor + required work"}
+          "e": "Worklink at --against", "f": "floor + required work",
+          "g": "Worklink landing on (f)'s page"}
 
 
 def build_target(key: str, simulator: PlatformSimulator, args: argparse.Namespace, port: int,
@@ -60,6 +61,11 @@ def build_target(key: str, simulator: PlatformSimulator, args: argparse.Namespac
                                postgres_url=args.postgres_url, redis=args.redis,
                                code_dir=checkout(args.against, workdir), name=NAMES["e"],
                                label_prefix=f"Worklink at {args.against}")
+    if key == "g":
+        return worklink_target(key, simulator, workdir, port=port, db=args.db,
+                               postgres_url=args.postgres_url, redis=args.redis,
+                               name=NAMES["g"], label_prefix="Worklink on (f)'s page",
+                               app_spec="bench.worklink_floor_page:create_app()")
     return worklink_target(key, simulator, workdir, port=port, db=args.db,
                            postgres_url=args.postgres_url, redis=args.redis)
 
@@ -106,7 +112,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="give Worklink WORKLINK_REDIS_URL=redis://127.0.0.1:6379/13")
     parser.add_argument("--only", default="a,b,c,d,f",
                         help="targets to run, e.g. a,d (a: pylti1p3 URL, b: inline, c: floor, "
-                             "d: Worklink, f: floor + required work; e: see --against)")
+                             "d: Worklink, f: floor + required work, g: Worklink landing on "
+                             "(f)'s page; e: see --against)")
     parser.add_argument("--against", metavar="GIT_REF",
                         help="also measure Worklink as it was at this commit, as target (e), in "
                              "the same run (same schema assumed): an honest before/after")

@@ -12,6 +12,9 @@ GOAL_VS_URL_BASELINE = 2.0
 GOAL_VS_INLINE_BASELINE = 1.0
 GOAL_CPU_VS_FLOOR = 1.5
 GOAL_P95_MS = 15.0
+# Issue 8 (one persistence path): the launch's server CPU against (a) and against (f).
+GOAL_CPU_VS_URL_BASELINE = 0.5
+GOAL_CPU_VS_REQUIRED_FLOOR = 1.7
 GOAL_JWKS_FETCHES = 0
 
 
@@ -90,6 +93,22 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
         print(f"    (f), the floor plus only the work every launch must do: "
               f"{required / by_key['c'].cpu_ms:5.2f}x the floor; Worklink: "
               f"{worklink.cpu_ms / required:5.2f}x (f)")
+    if "a" in by_key:
+        ratio = worklink.cpu_ms / by_key["a"].cpu_ms
+        print(f"  CPU per launch vs (a):                  {ratio:5.2f}x  (goal <= "
+              f"{GOAL_CPU_VS_URL_BASELINE:g}x) {verdict(ratio <= GOAL_CPU_VS_URL_BASELINE)}")
+    if "f" in by_key:
+        ratio = worklink.cpu_ms / by_key["f"].cpu_ms
+        print(f"  CPU per launch vs (f):                  {ratio:5.2f}x  (goal <= "
+              f"{GOAL_CPU_VS_REQUIRED_FLOOR:g}x) {verdict(ratio <= GOAL_CPU_VS_REQUIRED_FLOOR)}")
+    if "g" in by_key:
+        # The same launch path landing on (f)'s own page: what the landing pages cost is d - g.
+        same_page = by_key["g"]
+        versus = [f"{same_page.cpu_ms / by_key[k].cpu_ms:5.2f}x ({k})" for k in ("a", "f")
+                  if k in by_key]
+        print(f"    (g), Worklink landing on (f)'s page: {same_page.cpu_ms:.2f} ms, "
+              f"{', '.join(versus)}; the landing pages cost "
+              f"{worklink.cpu_ms - same_page.cpu_ms:.2f} ms of (d)'s {worklink.cpu_ms:.2f} ms")
     if "e" in by_key:
         then = by_key["e"]
         print(f"  against (e) {args.against}: CPU per launch {worklink.cpu_ms / then.cpu_ms:5.2f}x, "

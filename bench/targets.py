@@ -1,7 +1,8 @@
-"""The four things the benchmark measures, and how each is prepared before gunicorn starts.
+"""The things the benchmark measures, and how each is prepared before gunicorn starts.
 
 (a) pylti1p3 with the platform JWKS by URL, (b) pylti1p3 with the JWKS inline, (c) the floor: two
-trivial Flask requests, (d) Worklink itself (``lti_tool.wsgi:app`` in production mode).
+trivial Flask requests, (d) Worklink itself (``lti_tool.wsgi:app`` in production mode), (e) Worklink
+at another commit, (f) the required floor, (g) Worklink landing on (f)'s page.
 """
 
 from __future__ import annotations
@@ -147,7 +148,8 @@ def required_floor_target(key: str, simulator: PlatformSimulator, workdir: Path)
 
 def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, port: int,
                     db: str, postgres_url: str, redis: bool, code_dir: Path = REPO,
-                    name: str = "worklink", label_prefix: str = "Worklink") -> Target:
+                    name: str = "worklink", label_prefix: str = "Worklink",
+                    app_spec: str = "lti_tool.wsgi:app") -> Target:
     """Worklink on a fresh database with the simulator registered; raises TargetUnavailable."""
     if not (code_dir / "lti_tool" / "wsgi.py").exists():
         raise TargetUnavailable("lti_tool/wsgi.py is missing")
@@ -176,7 +178,7 @@ def worklink_target(key: str, simulator: PlatformSimulator, workdir: Path, *, po
         )
     label = f"{label_prefix} ({'PostgreSQL' if db == 'postgresql' else 'SQLite'}"
     label += ", Redis)" if redis else ")"
-    return Target(key, name, label, "lti_tool.wsgi:app", server_env(env),
+    return Target(key, name, label, app_spec, server_env(env),
                   lti_launcher(simulator),
                   postgres_url=database_url if db == "postgresql" else None,
                   redis_url=BENCH_REDIS_URL if redis else None, code_dir=code_dir,
