@@ -97,7 +97,7 @@ def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
     students = session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.course_id == course_id, Enrollment.role == STUDENT_ROLE)) or 0
     link_ids = [row[0] for row in links]
-    opened: dict[int, int] = dict(session.execute(  # type: ignore[arg-type]
+    opened: dict[int, int] = dict(session.execute(
         select(TaskOpen.resource_link_id, func.count())
         .join(Enrollment, (Enrollment.user_id == TaskOpen.user_id)
               & (Enrollment.course_id == course_id) & (Enrollment.role == STUDENT_ROLE))
@@ -145,7 +145,7 @@ def templates(session: Session, course_id: int,
 
 
 def _grades(session: Session, link_ids: list[int], states: tuple[DeliveryState, ...]) -> dict[int, int]:
-    return dict(session.execute(  # type: ignore[arg-type]
+    return dict(session.execute(
         select(GradeOutbox.resource_link_id, func.count(distinct(GradeOutbox.user_id)))
         .where(GradeOutbox.resource_link_id.in_(link_ids), GradeOutbox.state.in_(states))
         .group_by(GradeOutbox.resource_link_id)).all())

@@ -77,7 +77,7 @@ def upsert(work: UnitOfWork, model: type[Base], keys: dict[str, Any], values: di
 def _upsert_statement(dialect_name: str, model: type[Base], keys: tuple[str, ...],
                       values: tuple[str, ...], also: tuple[str, ...]) -> Any:
     """Built once per statement shape: SQLAlchemy caches its compiled form by the statement."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     # Columns with a Python-side default the statement does not name (created_at) get it from
     # Core on insert; the update sets only ``values``, so they keep what they were.
     binds = {name: bindparam(name, type_=table.c[name].type) for name in (*keys, *values)}
@@ -90,7 +90,7 @@ def _upsert_statement(dialect_name: str, model: type[Base], keys: tuple[str, ...
 def insert_ignore(connection: Connection, model: type[Base], keys: dict[str, Any],
                   values: dict[str, Any]) -> None:
     """Insert one row unless a row with ``keys`` exists (a concurrent request may have made it)."""
-    table = model.__table__  # type: ignore[attr-defined]
+    table = model.__table__
     connection.execute(insert_for(connection, table).values(**keys, **values)
                        .on_conflict_do_nothing(index_elements=list(keys)))
 

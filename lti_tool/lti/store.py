@@ -131,11 +131,11 @@ class RedisStore:
 
     def get(self, key: str) -> dict[str, Any] | None:
         raw = self.client.get(self.prefix + key)
-        return None if raw is None else json.loads(raw)  # type: ignore[arg-type]
+        return None if raw is None else json.loads(raw)
 
     def take(self, key: str) -> dict[str, Any] | None:
         raw = self.client.getdel(self.prefix + key)
-        return None if raw is None else json.loads(raw)  # type: ignore[arg-type]
+        return None if raw is None else json.loads(raw)
 
     def add_once(self, key: str, ttl: int) -> bool:
         return bool(self.client.set(self.prefix + key, b"1", ex=ttl, nx=True))

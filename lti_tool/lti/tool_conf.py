@@ -18,7 +18,7 @@ from lti_tool.lti.registrations import find_deployment, find_registration, regis
 from lti_tool.models import DeploymentStatus, Registration
 
 
-class KeyedRegistration(PyltiRegistration):  # type: ignore[misc]
+class KeyedRegistration(PyltiRegistration):
     """pylti1p3's registration with our kid: pylti1p3 would derive it from a public PEM on every
     signature (a jwcrypto parse each time)."""
 

@@ -52,7 +52,7 @@ class PinnedAddressAdapter(HTTPAdapter):
         self.policy = policy
         super().__init__(**kwargs)
 
-    def send(self, request: requests.PreparedRequest, *args: Any,  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest, *args: Any,
              **kwargs: Any) -> requests.Response:
         # The pool below is keyed by address; the name travels in Host (set afresh on every
         # hop: requests copies headers onto a redirect).
@@ -104,7 +104,7 @@ class OutboundSession(requests.Session):
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
-    def send(self, request: requests.PreparedRequest,  # type: ignore[override]
+    def send(self, request: requests.PreparedRequest,
              **kwargs: Any) -> requests.Response:
         max_bytes = int(kwargs.pop("max_bytes", self.max_bytes))
         if kwargs.get("timeout") is None:
