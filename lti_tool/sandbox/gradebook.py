@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from typing import Any
+from typing import Any, TypeGuard
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
@@ -82,7 +82,8 @@ def add_lineitem(conn: Connection, course_id: int, fields: LineItemFields) -> in
         raise GradebookError(f"resourceLinkId {fields.resource_link_id} is not a link in this course")
     return int(conn.execute(
         insert(lineitem).values(course_id=course_id, **dataclasses.asdict(fields))
-    ).inserted_primary_key[0])
+        .returning(lineitem.c.id)
+    ).scalar_one())
 
 
 def change_lineitem(conn: Connection, course_id: int, lineitem_id: int, fields: LineItemFields) -> None:
@@ -248,7 +249,7 @@ def parse_timestamp(value: Any, name: str) -> dt.datetime:
     return moment
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return (isinstance(value, (int, float)) and not isinstance(value, bool)
             and math.isfinite(value))
 

@@ -213,12 +213,13 @@ class SandboxStore:
 def _seed_course(conn: Connection) -> None:
     course_id = conn.execute(
         insert(course).values(context_id="sandbox-course-1", title=COURSE_TITLE, label="WBL-SBX")
-    ).inserted_primary_key[0]
+        .returning(course.c.id)
+    ).scalar_one()
     for p in SEED_PEOPLE:
         person_id = conn.execute(insert(person).values(
             sub=p.sub, name=p.name, given_name=p.given_name, family_name=p.family_name,
             email=p.email, role=p.role,
-        )).inserted_primary_key[0]
+        ).returning(person.c.id)).scalar_one()
         conn.execute(insert(enrollment).values(course_id=course_id, person_id=person_id))
     # One placement out of the box, so the demo can launch before any deep linking.
     conn.execute(insert(placement).values(
