@@ -80,7 +80,7 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
         select(Submission.id, Submission.student_id, Submission.state,
                Submission.current_number, Submission.placement_id)
         .where(Submission.resource_link_id == link_id))}
-    handed: dict[int, tuple[int, dt.datetime, bool]] = {}
+    handed: dict[int, tuple[int, dt.datetime | None, bool]] = {}
     for submission_id, number, submitted_at, late in session.execute(
             select(SubmissionVersion.submission_id, SubmissionVersion.number,
                    SubmissionVersion.submitted_at, SubmissionVersion.late)
@@ -122,7 +122,7 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
                      list(settings.reflection_prompts) if settings else [])
 
 
-def _row(student_id: int, name: str, submission: Any, handed: tuple[int, dt.datetime, bool] | None,
+def _row(student_id: int, name: str, submission: Any, handed: tuple[int, dt.datetime | None, bool] | None,
          due: dt.datetime | None, now: dt.datetime, *, employer_scored: bool, scored: bool,
          graded: bool, counts: dict[str, int], hours: float) -> StudentWork:
     status = status_of(submission.state if submission else None, employer_scored=employer_scored,

@@ -135,7 +135,7 @@ class Config:
             return value if value not in (None, "") else default
 
         try:
-            mode = Mode(get("MODE", "dev"))
+            mode = Mode(get("MODE") or "dev")
         except ValueError:
             raise ConfigError(
                 f"WORKLINK_MODE must be one of {', '.join(m.value for m in Mode)}"
@@ -164,7 +164,7 @@ class Config:
         # A new deployment in production waits for an operator; the demo lets it in at once.
         default_policy = "pending" if mode is Mode.PRODUCTION else "accept"
         try:
-            policy = DeploymentPolicy(get("UNKNOWN_DEPLOYMENTS", default_policy))
+            policy = DeploymentPolicy(get("UNKNOWN_DEPLOYMENTS") or default_policy)
         except ValueError:
             raise ConfigError("WORKLINK_UNKNOWN_DEPLOYMENTS must be 'accept' or 'pending'") from None
         return cls(

@@ -29,8 +29,12 @@ class Database:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # A test binds the app to a connection inside a transaction; sessions then work in
         # savepoints so that the test can roll everything back.
-        join = {} if isinstance(bind, Engine) else {"join_transaction_mode": "create_savepoint"}
-        self.sessions = sessionmaker(bind=bind, expire_on_commit=False, **join)
+        self.sessions: sessionmaker[Session]
+        if isinstance(bind, Engine):
+            self.sessions = sessionmaker(bind=bind, expire_on_commit=False)
+        else:
+            self.sessions = sessionmaker(bind=bind, expire_on_commit=False,
+                                         join_transaction_mode="create_savepoint")
 
     def dispose(self) -> None:
         """Close every idle pooled connection."""

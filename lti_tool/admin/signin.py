@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import time
+from typing import Any, cast
 
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 from sqlalchemy.orm import Session
 
 from lti_tool.models import EphemeralValue
@@ -41,10 +42,11 @@ def redeem(session: Session, signer: Signer, token: str) -> str | None:
     if not isinstance(nonce, str):
         return None
     # One DELETE decides: of two requests racing with the same link, one removes the row.
-    removed = session.execute(
+    # Session.execute is typed to return a plain Result; a DELETE gives a CursorResult.
+    removed = cast(CursorResult[Any], session.execute(
         delete(EphemeralValue).where(
             EphemeralValue.key == _PREFIX + nonce, EphemeralValue.expires_at > int(time.time())
         )
-    ).rowcount
+    )).rowcount
     session.commit()
     return nonce if removed == 1 else None

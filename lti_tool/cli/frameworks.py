@@ -9,6 +9,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 import click
 from sqlalchemy.orm import Session
@@ -33,6 +34,15 @@ WRITERS: dict[str, Callable[[FrameworkPackage], bytes]] = {
 }
 STAGES = ("read", "check", "items", "associations", "rubrics", "done")
 """The stages ``import_package`` reports through ``on_progress``, in order."""
+
+
+class _RemovalGuard(TypedDict):
+    """What a re-import may remove unconfirmed: the keyword arguments both import calls take."""
+
+    allow_removals: bool
+    removal_share: float
+
+
 _PACKAGE_URL = re.compile(
     r"^(?P<base>https?://.+?)/ims/case/(?P<version>v1p[01])/CFPackages/(?P<id>[^/?#]+)/?$")
 
@@ -56,7 +66,7 @@ def frameworks() -> None:
 def import_(source: str, fmt: str | None, dry_run: bool, verbose: bool, allow_removals: bool,
             removal_limit: float) -> None:
     """Import a framework from FILE, or from a CASE provider's CFPackages URL."""
-    guard = {"allow_removals": allow_removals, "removal_share": removal_limit / 100}
+    guard: _RemovalGuard = {"allow_removals": allow_removals, "removal_share": removal_limit / 100}
     with database_session() as session, _progress_bar() as on_progress:
         try:
             if source.startswith(("http://", "https://")):

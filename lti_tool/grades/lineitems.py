@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,12 +57,13 @@ def line_item_url(session: Session, client: AgsClient, account: PlatformAccount,
         return Busy()
     else:
         # Its creator died; take over, unless another worker just did.
-        taken = session.execute(
+        # Session.execute is typed to return a plain Result; an UPDATE gives a CursorResult.
+        taken = cast(CursorResult[Any], session.execute(
             update(LineItemBinding).where(LineItemBinding.id == binding.id,
                                           LineItemBinding.checked_at == binding.checked_at)
-            .values(checked_at=now))
+            .values(checked_at=now)))
         session.commit()
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if taken.rowcount != 1:
             return Busy()
     found = _find_or_create(client, account, link, lineitems_url, label=label, maximum=maximum)
     if isinstance(found, Answer):

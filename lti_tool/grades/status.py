@@ -94,13 +94,14 @@ def course_sync(session: Session, course_id: int) -> CourseSync:
         platform_status=row.platform_status) for row, title, user in rows]
     maximum_by_link = {row.resource_link_id: row.score.get("scoreMaximum") for row, _, _ in rows}
     mismatches = [
-        ColumnMismatch(title or "", binding.score_maximum, maximum_by_link[link_id])
+        ColumnMismatch(title or "", binding.score_maximum, sent)
         for binding, title, link_id in session.execute(
             select(LineItemBinding, ResourceLink.title, ResourceLink.id)
             .join(ResourceLink, ResourceLink.id == LineItemBinding.resource_link_id)
             .where(ResourceLink.course_id == course_id, LineItemBinding.url.is_not(None)))
-        if binding.score_maximum is not None and maximum_by_link.get(link_id) is not None
-        and abs(binding.score_maximum - maximum_by_link[link_id]) > 1e-9
+        if binding.score_maximum is not None
+        and (sent := maximum_by_link.get(link_id)) is not None
+        and abs(binding.score_maximum - sent) > 1e-9
     ]
     return CourseSync(entries, mismatches)
 
