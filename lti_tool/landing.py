@@ -61,7 +61,8 @@ def render_landing(conn: Connection, launched: Launched) -> tuple[str, int]:
                                         provisioned.resource_link_pk), 200
             if principal.role is Role.STUDENT:
                 record_open(db_session(), provisioned.resource_link_pk, provisioned.user_id)
-                if course is not None and user is not None and user.id is not None:
+                if course is not None and user is not None and user.id is not None \
+                        and provisioned.resource_link_pk is not None:
                     return render_student_task_page(
                         PlacedTask(provisioned.resource_link_pk, course.id, task), course, user,
                         user.id), 200

@@ -271,10 +271,12 @@ def _strings(settings: dict[str, Any], name: str, *, required: bool) -> tuple[st
 
 def _flag(settings: dict[str, Any], name: str) -> bool | None:
     value = settings.get(name)
-    if value is None or isinstance(value, bool):
+    if value is None:
+        return None
+    if isinstance(value, bool):
         return value
     # pylti1p3's own types allow the strings; some platforms serialise booleans that way.
-    if value in ("true", "false"):
+    if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     raise DeepLinkingError(N_("The platform's deep-linking setting %(name)s should be true or "
                               "false, not %(value)s."), name=name, value=repr(value),

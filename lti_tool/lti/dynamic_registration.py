@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 import requests
@@ -51,6 +51,17 @@ class RegistrationOutcome:
     """The platform re-ran registration for a client Worklink knew (Moodle's "Update")."""
 
 
+class _PlatformFields(TypedDict):
+    """What registration takes from the platform's configuration: set anew on an update."""
+
+    name: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    auth_audience: str | None
+    product: str
+
+
 def register(
     session: Session, config: Config, client: OutboundClient, openid_configuration: str,
     registration_token: str | None,
@@ -79,7 +90,7 @@ def register(
     new_status = (DeploymentStatus.PENDING
                   if config.unknown_deployment_policy is DeploymentPolicy.PENDING
                   else DeploymentStatus.ACTIVE)
-    values = dict(
+    values = _PlatformFields(
         name=_registration_name(platform),
         auth_login_url=platform.authorization_endpoint,
         auth_token_url=platform.token_endpoint,

@@ -69,7 +69,9 @@ def _handle(token: str) -> dict[str, Any]:
         raise LaunchError("The notice names a deployment that is unknown or not active.",
                           code="unknown_deployment")
     notice = payload.get(LTI + "notice")
-    kind = notice.get("type") if isinstance(notice, dict) else None
+    if not isinstance(notice, dict):
+        notice = {}
+    kind = notice.get("type")
     if kind == "LtiContextCopyNotice":
         context = payload.get(LTI + "context")
         origins = payload.get(LTI + "origin_contexts")
@@ -81,5 +83,5 @@ def _handle(token: str) -> dict[str, Any]:
                                    origins)
         return {"notice": notice.get("id"), "type": kind, "tasks_copied": copied}
     if kind == "LtiHelloWorldNotice":
-        return {"notice": notice.get("id") if isinstance(notice, dict) else None, "type": kind}
+        return {"notice": notice.get("id"), "type": kind}
     raise LaunchError(f"Worklink does not handle notices of type {kind!r}.", code="unknown_notice")

@@ -6,10 +6,11 @@ LTI Advantage services (deep linking responses, AGS, NRPS), which need a ``ToolC
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pylti1p3.deployment import Deployment as PyltiDeployment
 from pylti1p3.registration import Registration as PyltiRegistration
+from pylti1p3.registration import TKeySet
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy.orm import Session
 
@@ -91,7 +92,8 @@ class DatabaseToolConf(ToolConfAbstract):  # type: ignore[type-arg]
             .set_auth_login_url(registration.auth_login_url)
             .set_auth_token_url(registration.auth_token_url)
             .set_key_set_url(registration.key_set_url)
-            .set_key_set(registration.key_set)
+            # The column holds the JWKS the platform's admin gave (a JSON object with "keys").
+            .set_key_set(cast(TKeySet | None, registration.key_set))
             # A parsed key object, not the PEM: PyJWT signs with it directly, so the ~50 ms PEM
             # parse pylti1p3 would repeat on every service call happens once per process.
             .set_tool_private_key(signing.private_key)  # type: ignore[arg-type]
