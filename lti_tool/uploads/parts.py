@@ -13,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from werkzeug.exceptions import ClientDisconnected
 
@@ -56,7 +56,7 @@ def locked(path: Path) -> Iterator[BinaryIO]:
         handle.close()
 
 
-def append(handle: BinaryIO, stream: BinaryIO, limit: int, digest: hashlib._Hash | None
+def append(handle: BinaryIO, stream: IO[bytes], limit: int, digest: hashlib._Hash | None
            ) -> tuple[int, bool]:
     """Copy at most ``limit`` bytes of ``stream`` to the part file as they arrive.
 

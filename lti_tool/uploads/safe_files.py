@@ -74,7 +74,7 @@ def sniff(path: Path, claimed: tuple[str, ...] = ()) -> str | None:
     if not matches:
         return None
     best = max(m.confidence for m in matches)
-    top = [m.mime_type for m in matches if m.confidence >= best]
+    top: list[str] = [m.mime_type for m in matches if m.confidence >= best]
     return next((t for t in top if t in claimed), top[0])
 
 

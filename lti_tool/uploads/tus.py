@@ -25,7 +25,10 @@ import binascii
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from email.utils import format_datetime
+from pathlib import Path
+from typing import Literal
 
 from flask import Blueprint, Response, request, url_for
 from flask_babel import gettext
@@ -49,7 +52,8 @@ from lti_tool.uploads.work_destination import WORK_REFUSED
 
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,termination,expiration,checksum"
-CHECKSUMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
+CHECKSUMS: dict[str, Callable[[], hashlib._Hash]] = {
+    "sha1": hashlib.sha1, "sha256": hashlib.sha256, "md5": hashlib.md5}
 OFFSET_TYPE = "application/offset+octet-stream"
 
 bp = csrf.exempt_blueprint(Blueprint("uploads", __name__, url_prefix="/uploads"))
@@ -71,7 +75,7 @@ def say(refusal: Refusal, policy: FilePolicy | None = None) -> str:
     if policy is not None:
         values["allowed"] = ", ".join(gettext(label) for label in policy.allowed_labels())
     values.setdefault("allowed", "")
-    return gettext(refusal.message) % values
+    return str(gettext(refusal.message) % values)
 
 
 @bp.before_request
@@ -224,7 +228,7 @@ def append(upload_id: str) -> Response:
     return _finish(session, found, path, now, headers)
 
 
-def _finish(session: Session, found: Upload, path: parts.Path, now: dt.datetime,
+def _finish(session: Session, found: Upload, path: Path, now: dt.datetime,
             headers: dict[str, str]) -> Response:
     target = destination()
     policy = target.policy(session, found.user_id, found.course_id, found.submission_id)
@@ -316,7 +320,8 @@ def _metadata(header: str) -> dict[str, str] | None:
     return found
 
 
-def _checksum(header: str | None) -> tuple[str, type, bytes] | None | bool:
+def _checksum(header: str | None
+              ) -> tuple[str, Callable[[], hashlib._Hash], bytes] | None | Literal[False]:
     """``Upload-Checksum: <algorithm> <base64 digest>``; ``False`` when unreadable."""
     if not header:
         return None
