@@ -165,9 +165,9 @@ ANONYMOUS = "Anonymous user"
 def person_name(person: Any) -> str:
     """A person's name for the header; the stand-in for an anonymous launch is translated."""
     if person is None:
-        return gettext("Anonymous user")
+        return str(gettext("Anonymous user"))
     name = str(person.display_name)
-    return gettext("Anonymous user") if name == ANONYMOUS else name
+    return str(gettext("Anonymous user")) if name == ANONYMOUS else name
 
 
 def translate(text: str | None) -> str:

@@ -301,7 +301,7 @@ def _thumbnail_url(artifact: Artifact) -> str | None:
 
 
 def _hours_status(entry: Artifact) -> str:
-    return gettext(HoursConfirmation(entry.confirmation or "unconfirmed").label)
+    return str(gettext(HoursConfirmation(entry.confirmation or "unconfirmed").label))
 
 
 def _actor(name: str) -> Actor:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -18,23 +19,24 @@ from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
 from competencies.work import entries, handing_in, hours, submissions, voice
+from competencies.work.model import Submission
 from competencies.work.submissions import PlacedTask, WorkRefused
 from competencies.work.vocabulary import HoursConfirmation, Recommendation, Status
 from lti_tool.course_time import page_zone
 from lti_tool.csrf import once
 from lti_tool.db import db_session
-from lti_tool.i18n import refusal_text
+from lti_tool.i18n import refusal_text, translate
 from lti_tool.models import Course, User
 from lti_tool.page_context import CourseView, PersonView
 from lti_tool.security import Principal, Role, current_principal, require
 from lti_tool.student.views import bp
 from lti_tool.student.work_page import work_page
-from lti_tool.task_view import translate
 from lti_tool.work_access import own_submission, placed_task
 
 Page = Any
+_T = TypeVar("_T")
 
-FORM_FIELDS = {
+FORM_FIELDS: dict[str, dict[str | None, str]] = {
     "links": {"url": "link-url", "title": "link-title"},
     "hours": {"work_date": "hours-date", "starts_at": "hours-start", "ends_at": "hours-end",
               "hours": "hours-hours", "activity": "hours-activity", "stage": "hours-stage",
@@ -90,7 +92,8 @@ def _asker(course_id: int) -> tuple[Session, Principal, Course, User]:
     return session, principal, course, user
 
 
-def _change(course_id: int, link_id: int, form_name: str, act: Any) -> Page:
+def _change(course_id: int, link_id: int, form_name: str,
+            act: Callable[[Session, Submission, dt.datetime], object]) -> Page:
     """Run one change to the student's own work; on refusal, the page again with the reason."""
     session, principal, course, user = _asker(course_id)
     placed = placed_task(session, course_id, link_id)
@@ -113,8 +116,8 @@ def _change(course_id: int, link_id: int, form_name: str, act: Any) -> Page:
 
 
 def _missing_text(exc: handing_in.MissingItems) -> str:
-    return gettext("Before handing in, add what the task still asks for: %(items)s.",
-                   items=", ".join(translate(kind.label) for kind in exc.kinds))
+    return str(gettext("Before handing in, add what the task still asks for: %(items)s.",
+                       items=", ".join(translate(kind.label) for kind in exc.kinds)))
 
 
 @bp.get("/course/<int:course_id>/task/<int:link_id>")
@@ -158,7 +161,7 @@ def add_link(course_id: int, link_id: int) -> Page:
 @require(Role.STUDENT)
 @once
 def log_hours(course_id: int, link_id: int) -> Page:
-    def act(session: Session, submission: submissions.Submission, now: dt.datetime) -> None:
+    def act(session: Session, submission: Submission, now: dt.datetime) -> None:
         hours.log_hours(session, submission, _hours_entry(), _today(), now)
 
     return _change(course_id, link_id, "hours", act)
@@ -186,7 +189,7 @@ def _decimal(text: str) -> float:
         else float(text)
 
 
-def _parse(text: str | None, parse: Any, field: str, message: str) -> Any:
+def _parse(text: str | None, parse: Callable[[str], _T], field: str, message: str) -> _T | None:
     text = (text or "").strip()
     if not text:
         return None
@@ -208,7 +211,7 @@ def save_reflection(course_id: int, link_id: int) -> Page:
 @require(Role.STUDENT)
 @once
 def submit(course_id: int, link_id: int) -> Page:
-    def act(session: Session, submission: submissions.Submission, now: dt.datetime) -> None:
+    def act(session: Session, submission: Submission, now: dt.datetime) -> None:
         placed = placed_task(session, course_id, link_id)
         handing_in.submit(session, submission, now, due_at=placed.task.due_at,
                           survey=_survey())

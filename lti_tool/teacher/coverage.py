@@ -20,9 +20,10 @@ def coverage(course_id: int) -> str:
     course = session.get(Course, course_id) or abort(404)
     # Only what students meet: the tasks the course's placements open (its own, a district's
     # or a shared one). A task written in the library but never placed covers nothing yet.
-    task_ids = list(session.scalars(
+    task_ids = [task_id for task_id in session.scalars(
         select(ResourceLink.task_id).distinct().where(ResourceLink.course_id == course_id,
-                                                      ResourceLink.task_id.is_not(None))))
+                                                      ResourceLink.task_id.is_not(None)))
+        if task_id is not None]
     matrix = course_coverage(session, task_ids)
     return render_template("teacher/coverage.html", course=course, matrix=matrix,
                            labels=vocabulary_labels()["alignment_labels"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import gettext
@@ -42,12 +43,14 @@ def mastery(course_id: int) -> str | Response:
     if request.args.get("format") == "csv":
         return _csv(heatmap, course)
     every = heatmap.every_column
+    # Typed as url_for's **values (Any): a str would also match its _anchor, _scheme, _external.
+    chosen: dict[str, Any] = {k: v for k, v in wanted.items() if v}
     return render_template(
         "teacher/mastery.html", course=course, heatmap=heatmap, wanted=wanted, sort=sort,
         rows=_rows(heatmap, labels), labels=labels,
         short=abbreviations([translate(label) for label in labels]),
         csv_url=url_for("teacher.mastery", course_id=course_id, format="csv", sort=sort,
-                            **{k: v for k, v in wanted.items() if v}),
+                            **chosen),
         level_class={label: _level_class(i, len(labels)) for i, label in enumerate(labels)},
         frameworks=sorted({c.framework for c in every}),
         pathways=sorted({p for c in every for p in c.pathways}),

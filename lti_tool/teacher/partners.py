@@ -129,7 +129,7 @@ def placements(course_id: int) -> Page:
         task_titles={t.id: t.title for t in tasks}), status
 
 
-def library_tasks(context: CourseContext) -> Select[tuple[Task]]:
+def library_tasks(context: CourseContext) -> Select[Task]:
     return select(Task).where(library.visible_to(context)).order_by(Task.title)
 
 

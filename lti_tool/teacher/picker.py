@@ -12,7 +12,8 @@ from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
 
 from competencies.tasks import library
-from competencies.tasks.library import CourseContext, TaskError
+from competencies.tasks.draft import TaskError
+from competencies.tasks.library import CourseContext
 from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage
@@ -133,8 +134,8 @@ def _graded(dl: DeepLinkingRequest) -> bool:
 
 
 def _added(count: int) -> str:
-    return ngettext("Added %(num)s work-based learning task from Worklink.",
-                    "Added %(num)s work-based learning tasks from Worklink.", count)
+    return str(ngettext("Added %(num)s work-based learning task from Worklink.",
+                        "Added %(num)s work-based learning tasks from Worklink.", count))
 
 
 def _principal() -> Principal:

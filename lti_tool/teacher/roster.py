@@ -7,6 +7,8 @@ fetched yet, shows a page that reloads itself until the roster is there.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, render_template, request
 from sqlalchemy import select
 
@@ -40,7 +42,7 @@ def roster(course_id: int) -> str:
     row = work.connection.execute(
         select(Course.title, Course.label).where(Course.id == course_id)).first()
     course = CourseView(course_id, row[0], row[1]) if row else None
-    page = {"course_id": course_id, "course": course, "shown": shown if wanted else "",
+    page: dict[str, Any] = {"course_id": course_id, "course": course, "shown": shown if wanted else "",
             "entries": [],
             "launched": 0, "problem": None, "cached": None, "refreshing": False}
     if not service.memberships_url:

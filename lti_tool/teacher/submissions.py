@@ -23,10 +23,9 @@ from competencies.work.vocabulary import HoursConfirmation, Recommendation, Stat
 from lti_tool.class_work import ClassWork, class_work, submission_status
 from lti_tool.course_time import page_zone
 from lti_tool.db import db_session
-from lti_tool.i18n import format_day, format_number, refusal_text
+from lti_tool.i18n import format_day, format_number, refusal_text, translate
 from lti_tool.models import Course, User
 from lti_tool.security import current_principal, require
-from lti_tool.task_view import translate
 from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.work_access import placed_task, staff_submission
 
