@@ -27,7 +27,8 @@ class ArtifactStore(Protocol):
         ...
 
     def delete(self, key: str) -> None:
-        """Forget ``key``; nothing happens when it is not there."""
+        """Forget ``key`` for good, keeping no copy (a bucket's old versions included); nothing
+        happens when it is not there. Raises when the bytes may remain."""
         ...
 
     def exists(self, key: str) -> bool:

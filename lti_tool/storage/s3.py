@@ -4,6 +4,11 @@ Bytes stream both ways: a write goes up as a multipart upload, one part of ``par
 time (S3's minimum part is 5 MiB), so the server holds at most one part of a file in memory; a
 read is the object's streaming body. A write that fails aborts its multipart upload, so the
 bucket keeps no orphaned parts.
+
+A delete removes the file for good, also on a bucket that keeps versions: there a plain
+DeleteObject only adds a delete marker and the bytes stay in the bucket's history, so the store
+deletes every version of the key. A bucket that refuses what that takes fails the delete with
+:class:`DeleteRefused`, naming the permission to grant, rather than leaving a copy behind.
 """
 
 from __future__ import annotations
@@ -18,20 +23,39 @@ from botocore.exceptions import ClientError
 
 PART_SIZE = 8 * 1024 * 1024
 
+_GONE = ("NoSuchKey", "NoSuchVersion", "404", "NotFound")
+"""What servers answer for a key (or version) already deleted: AWS, MinIO and Ceph answer 204,
+Google Cloud Storage's S3 interface and some others 404 NoSuchKey. Either way the bytes are
+gone, and raising would stop the purge on that file every minute."""
+
+_REFUSED = ("AccessDenied", "403", "Forbidden")
+
+
+class DeleteRefused(RuntimeError):
+    """The bucket refused a call a complete delete needs (the message names the permission).
+
+    The file is not counted as deleted: the purge keeps its row and tries again each minute,
+    and the error says in the worker's log what the operator has to grant.
+    """
+
+
+
 
 class S3Store:
     def __init__(self, bucket: str, *, prefix: str = "", endpoint_url: str | None = None,
                  region: str | None = None, access_key_id: str | None = None,
                  secret_access_key: str | None = None, part_size: int = PART_SIZE,
-                 client: Any = None) -> None:
+                 page_size: int = 1000, client: Any = None) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.part_size = max(part_size, 5 * 1024 * 1024)
+        self.page_size = page_size  # entries per page when listing a key's versions
         self.client = client or boto3.client(
             "s3", endpoint_url=endpoint_url, region_name=region,
             aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
             # Path-style addressing: MinIO and most self-hosted servers need it, AWS accepts it.
             config=BotoConfig(s3={"addressing_style": "path"}, retries={"mode": "standard"}))
+        self._versioning: str | None = None
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -78,24 +102,105 @@ class S3Store:
             raise
         return answer["Body"]  # type: ignore[no-any-return]
 
+    def versioning(self) -> str:
+        """The bucket's versioning: ``Enabled``, ``Suspended``, or ``""`` if it never had any.
+
+        Asked once per store (one GetBucketVersioning), not per delete: the purge builds its
+        store each run, so a change of the bucket's setting reaches it within a minute.
+        """
+        if self._versioning is None:
+            self._versioning = self._ask_versioning()
+        return self._versioning
+
+    def _ask_versioning(self) -> str:
+        try:
+            answer = self.client.get_bucket_versioning(Bucket=self.bucket)
+        except ClientError as exc:
+            code = _code(exc)
+            if code == "NotImplemented":
+                # A server without object versions at all answers so (the API is optional
+                # for S3-compatible servers): every delete is already complete there.
+                return ""
+            if code in _REFUSED:
+                # Unknown means possibly versioned: deleting on a guess could leave copies.
+                raise DeleteRefused(
+                    f"S3 bucket {self.bucket!r} refused s3:GetBucketVersioning, so Worklink "
+                    "cannot tell whether deleting a file also has to remove its old versions: "
+                    "no file is deleted until it can. Grant these credentials "
+                    f"s3:GetBucketVersioning on arn:aws:s3:::{self.bucket} (`worklink storage "
+                    "check` tests the permissions).") from exc
+            raise
+        return str(answer.get("Status") or "")
+
+    def keeps_versions(self) -> bool:
+        # Suspended versioning stops making new versions but keeps those made before.
+        return self.versioning() in ("Enabled", "Suspended")
+
     def delete(self, key: str) -> None:
+        """Delete ``key`` for good: on a bucket that keeps versions, every version and delete
+        marker of it; elsewhere one DeleteObject, as a listing per delete would cost for
+        nothing."""
+        if self.keeps_versions():
+            self._delete_every_version(key)
+            return
         try:
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
-            # AWS, MinIO and Ceph answer 204 for a key already gone; Google Cloud Storage's S3
-            # interface and some others answer 404 NoSuchKey. Either way the bytes are gone, and
-            # raising would stop the purge on that file every minute.
-            if exc.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404", "NotFound"):
+            if _code(exc) not in _GONE:
                 raise
+
+    def _delete_every_version(self, key: str) -> None:
+        for version_id in self.versions(key):
+            try:
+                self.client.delete_object(Bucket=self.bucket, Key=self._key(key),
+                                          VersionId=version_id)
+            except ClientError as exc:
+                if _code(exc) in _GONE:
+                    continue
+                if _code(exc) in _REFUSED:
+                    raise self._refused(key, "s3:DeleteObjectVersion") from exc
+                raise
+
+    def versions(self, key: str) -> list[str]:
+        """The ids of every version and delete marker the bucket keeps of ``key``, read to the
+        end before any is deleted (deleting while paging could shift the pages)."""
+        full = self._key(key)
+        found: list[str] = []
+        try:
+            # Prefix is the only filter the API has: "a/1" also lists "a/10", hence the exact
+            # match on Key.
+            for page in self.client.get_paginator("list_object_versions").paginate(
+                    Bucket=self.bucket, Prefix=full,
+                    PaginationConfig={"PageSize": self.page_size}):
+                found.extend(entry["VersionId"]
+                             for entry in page.get("Versions", []) + page.get("DeleteMarkers", [])
+                             if entry["Key"] == full)
+        except ClientError as exc:
+            if _code(exc) in _REFUSED:
+                raise self._refused(key, "s3:ListBucketVersions") from exc
+            raise
+        return found
+
+    def _refused(self, key: str, permission: str) -> DeleteRefused:
+        return DeleteRefused(
+            f"S3 bucket {self.bucket!r} keeps old versions (versioning {self.versioning()}) "
+            f"and refused {permission}, which deleting a file for good needs there: "
+            f"{self._key(key)} was not deleted. Grant these credentials s3:ListBucketVersions on "
+            f"arn:aws:s3:::{self.bucket} and s3:DeleteObjectVersion on "
+            f"arn:aws:s3:::{self.bucket}/* (`worklink storage check` tests them).")
 
     def exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            if _code(exc) in ("NoSuchKey", "404", "NotFound"):
                 return False
             raise
         return True
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
 def _parts(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:

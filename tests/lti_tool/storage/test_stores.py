@@ -120,11 +120,24 @@ def test_the_s3_store_writes_under_its_prefix(s3_server: str) -> None:
 class _GcsLikeDeletes(BaseHTTPRequestHandler):
     """An S3-speaking server that answers a delete of a missing key as Google Cloud Storage's
     S3 interface does (404 NoSuchKey), where moto, like AWS, answers 204; a key whose name ends
-    in ``locked`` is refused (403 AccessDenied)."""
+    in ``locked`` is refused (403 AccessDenied). Its buckets have no versioning, and the bucket
+    ``no-versions-api`` does not know the versioning call at all (501 NotImplemented)."""
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path.startswith("/no-versions-api?versioning"):
+            self._answer(501, b"<Error><Code>NotImplemented</Code></Error>")
+        elif self.path.endswith("?versioning"):
+            self._answer(200, b'<VersioningConfiguration xmlns='
+                              b'"http://s3.amazonaws.com/doc/2006-03-01/"/>')
+        else:
+            self._answer(404, b"<Error><Code>NoSuchKey</Code></Error>")
 
     def do_DELETE(self) -> None:  # noqa: N802 (http.server's naming)
         status, code = (403, b"AccessDenied") if self.path.endswith("locked") else (404, b"NoSuchKey")
-        body = b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>" + code + b"</Code></Error>"
+        self._answer(status, b"<Error><Code>" + code + b"</Code></Error>")
+
+    def _answer(self, status: int, xml: bytes) -> None:
+        body = b"<?xml version='1.0' encoding='UTF-8'?>" + xml
         self.send_response(status)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(len(body)))
@@ -136,16 +149,21 @@ class _GcsLikeDeletes(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def gcs_like() -> Iterator[S3Store]:
+def gcs_like_server() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _GcsLikeDeletes)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield S3Store(BUCKET, endpoint_url=f"http://127.0.0.1:{server.server_address[1]}",
-                      region="us-east-1", access_key_id="test", secret_access_key="test")
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def gcs_like(gcs_like_server: str) -> S3Store:
+    return S3Store(BUCKET, endpoint_url=gcs_like_server, region="us-east-1",
+                   access_key_id="test", secret_access_key="test")
 
 
 def test_a_key_already_gone_is_deleted_where_the_server_answers_404(gcs_like: S3Store) -> None:
@@ -155,3 +173,12 @@ def test_a_key_already_gone_is_deleted_where_the_server_answers_404(gcs_like: S3
 def test_a_delete_the_server_refuses_still_raises(gcs_like: S3Store) -> None:
     with pytest.raises(ClientError):
         gcs_like.delete(new_key() + "locked")
+
+
+def test_a_server_without_the_versioning_call_gets_plain_deletes(gcs_like_server: str) -> None:
+    """Versioning is optional for S3-compatible servers: one that does not implement it keeps
+    no versions, and a delete there is the plain one."""
+    store = S3Store("no-versions-api", endpoint_url=gcs_like_server, region="us-east-1",
+                    access_key_id="test", secret_access_key="test")
+    store.delete(new_key())
+    assert store.versioning() == ""
