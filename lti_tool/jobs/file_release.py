@@ -6,6 +6,12 @@ that deletes a draft-only file artifact, so nothing is deleted from the store un
 removal committed; a file handed in with any version is never released. Each key is deleted
 from the store before its row, so a purge cut short leaves the row to try again (deleting a key
 that is already gone does nothing).
+
+On a bucket that keeps versions the store deletes every version of the key
+(:meth:`lti_tool.storage.s3.S3Store.delete`). If the bucket refuses that, the delete raises
+:class:`~lti_tool.storage.s3.DeleteRefused` naming the permission to grant: the run fails with
+it in the worker's log, and the rows stay for the next run, as no file is counted as gone while
+a copy may remain.
 """
 
 from __future__ import annotations

@@ -28,10 +28,12 @@ def purge_expired(context: JobContext) -> int:
     with context.database.begin() as connection:
         removed = sessions.purge(connection, idle=context.config.session_idle_seconds)
     removed += purge_abandoned_uploads(context)
-    removed += purge_released_files(context)
     store = context.services.store
     if isinstance(store, DatabaseStore):
         removed += store.purge_expired()
+    # Last: a bucket that refuses a delete (a permission missing, see file_release) fails the
+    # run, and the database's own expiry must not wait for the operator to fix it.
+    removed += purge_released_files(context)
     if removed:
         log.info("expired launch values removed: %d", removed)
     return removed
