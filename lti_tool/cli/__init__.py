@@ -34,6 +34,9 @@ def _register_optional() -> None:
     from lti_tool.cli import frameworks  # competency frameworks (H3)
 
     main.add_command(frameworks.frameworks)
+    from lti_tool.cli import storage  # where students' files are kept
+
+    main.add_command(storage.storage)
 
 
 _register_optional()
