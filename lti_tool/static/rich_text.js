@@ -11,6 +11,30 @@
   Object.keys(words).forEach(function (key) { window.Trix.config.lang[key] = words[key]; });
   window.Trix.config.blockAttributes.heading1.tagName = "h3";
   document.addEventListener("trix-file-accept", function (event) { event.preventDefault(); });
+  // Trix takes its toolbar's buttons out of the tab order (tabindex="-1") and acts on mousedown
+  // only, leaving lists, headings and links to the mouse. Here a keyboard user reaches them with
+  // Tab (the editor itself comes next) and Enter or Space does what a click does, bringing them
+  // back to their text; the link button opens its dialog, whose field takes the focus.
+  // The file button is hidden (files cannot be attached) and stays out.
+  document.addEventListener("trix-initialize", function (event) {
+    var editor = event.target;
+    var toolbar = editor.toolbarElement;
+    if (!toolbar) { return; }
+    Array.prototype.forEach.call(toolbar.querySelectorAll("button[tabindex='-1']"), function (button) {
+      if (button.closest(".trix-button-group--file-tools")) { return; }
+      button.removeAttribute("tabindex");
+      button.addEventListener("keydown", function (key) {
+        if (key.key !== "Enter" && key.key !== " ") { return; }
+        key.preventDefault();
+        // Back in the text where it was first, as a mouse user never left it: Trix applies a
+        // format to the editor's selection, and a focus after it would reset that selection.
+        var range = editor.editor.getSelectedRange();
+        editor.focus();
+        editor.editor.setSelectedRange(range);
+        button.dispatchEvent(new MouseEvent("mousedown", { bubbles: true, cancelable: true }));
+      });
+    });
+  });
 
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-rich-text]"), function (area) {
     var input = document.createElement("input");
