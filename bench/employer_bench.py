@@ -44,7 +44,7 @@ from competencies.tasks.draft import TaskDraft
 from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
 from competencies.tasks.rubric import Criterion, Level, Rubric
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType
+from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage, ExperienceType
 from competencies.work import submissions
 from competencies.work.handing_in import submit
 from competencies.work.hours import HoursEntry, log_hours
@@ -190,7 +190,7 @@ def _district(session: Session, students: int) -> tuple[CourseContext, list[tupl
     task = library.create_task(session, context, TaskDraft(
         title="Senior internship", stage=ContinuumStage.TRAINING,
         experience_type=ExperienceType.INTERNSHIP, description="<p>Intern.</p>",
-        evidence=(EvidenceKind.FILES, EvidenceKind.HOURS_LOG)))
+        asked_artifacts=(AskedArtifact.FILES, AskedArtifact.HOURS_LOG)))
     levels = (Level("Beginning", 1, "Needs support"), Level("Developing", 2, "Sometimes"),
               Level("Meets", 3, "Consistently"), Level("Exceeds", 4, "Leads others"))
     library.set_rubric(session, context, task.id, Rubric(

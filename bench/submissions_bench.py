@@ -43,7 +43,7 @@ from competencies.tasks import library
 from competencies.tasks.draft import TaskDraft
 from competencies.tasks.library import CourseContext
 from competencies.tasks.versions import freeze
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType
+from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage, ExperienceType
 from competencies.work.model import Artifact, Submission, SubmissionVersion
 from lti_tool import migrate
 from lti_tool.app import create_app
@@ -84,7 +84,7 @@ def seed_class(db: Session, students: int, *, tag: str = "bench") -> SeededClass
     task = library.create_task(db, context, TaskDraft(
         title="Clinic internship", stage=ContinuumStage.TRAINING,
         experience_type=ExperienceType.INTERNSHIP, expected_hours=60.0,
-        evidence=(EvidenceKind.LINKS, EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG),
+        asked_artifacts=(AskedArtifact.LINKS, AskedArtifact.REFLECTION, AskedArtifact.HOURS_LOG),
         due_at=NOW))
     version = freeze(db, task)
     link = ResourceLink(course_id=course.id, resource_link_id=f"link-{tag}", title=task.title,

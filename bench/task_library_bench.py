@@ -152,7 +152,7 @@ def _populate(session: Session, rng: random.Random,
         task = Task(
             title=title, description_html=f"<p>{description}</p>", stage=rng.choice(stages).value,
             experience_type=experience.value, pathway=pathway, career_cluster="Bench cluster",
-            expected_hours=rng.choice((1.0, 4.0, 20.0, 60.0)), evidence=["reflection"],
+            expected_hours=rng.choice((1.0, 4.0, 20.0, 60.0)), asked_artifacts=["reflection"],
             scope=scope.value, course_id=owner.course_id, deployment_id=owner.deployment_id,
             registration_id=owner.registration_id,
             search_text=f"{title} {description} {pathway} {experience.label}".casefold(),

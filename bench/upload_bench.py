@@ -35,7 +35,7 @@ from competencies.orm import utcnow
 from competencies.tasks import library
 from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import submissions
 from lti_tool import migrate, sessions
 from lti_tool.config import Config, Mode
@@ -72,7 +72,8 @@ def seed(url: str, config: Config) -> tuple[str, int]:
         task = library.create_task(session, context, TaskDraft(
             title="Site visit", stage=ContinuumStage.EXPLORATION,
             experience_type=ExperienceType.JOB_SHADOW, description="<p>Photos.</p>",
-            career_cluster="", pathway="", expected_hours=4.0, evidence=(EvidenceKind.FILES,)))
+            career_cluster="", pathway="", expected_hours=4.0,
+            asked_artifacts=(AskedArtifact.FILES,)))
         link = ResourceLink(course_id=course.id, resource_link_id="rl-1", title="Site visit",
                             task_id=task.id)
         session.add(link)

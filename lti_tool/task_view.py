@@ -15,8 +15,8 @@ from competencies.tasks.model import Task, TaskAlignment
 from competencies.tasks.rubric import Rubric
 from competencies.tasks.vocabulary import (
     AlignmentType,
+    AskedArtifact,
     ContinuumStage,
-    EvidenceKind,
     ExperienceType,
     LibraryScope,
 )
@@ -45,7 +45,8 @@ class TaskView:
     task: Task
     stage: str
     experience: str
-    evidence: list[str]
+    asked_artifacts: list[str]
+    """The labels of the kinds of artifact the task asks for, in its order."""
     alignments: list[FrameworkAlignments]
     rubric: Rubric | None = None
     """What the work is scored against, shown the same wherever the task is shown."""
@@ -68,7 +69,7 @@ def task_view(session: Session, task: Task) -> TaskView:
                   and task.experience_other else _label(ExperienceType, task.experience_type))
     return TaskView(
         task=task, stage=_label(ContinuumStage, task.stage), experience=experience or "",
-        evidence=[_label(EvidenceKind, kind) for kind in task.evidence],
+        asked_artifacts=[_label(AskedArtifact, kind) for kind in task.asked_artifacts],
         alignments=list(groups.values()), rubric=rubric_of(task),
     )
 
@@ -94,7 +95,7 @@ def _labels_in(language: str) -> dict[str, dict[str, str]]:
     return {
         "stage_labels": {s.value: translate(s.label) for s in ContinuumStage},
         "experience_labels": {e.value: translate(e.label) for e in ExperienceType},
-        "evidence_labels": {e.value: translate(e.label) for e in EvidenceKind},
+        "asked_artifact_labels": {a.value: translate(a.label) for a in AskedArtifact},
         "scope_labels": {s.value: translate(s.label) for s in LibraryScope},
         "alignment_labels": {a.value: translate(a.label) for a in AlignmentType},
     }

@@ -3,13 +3,13 @@
 from competencies.tasks.model import Task, TaskAlignment, TaskVersion
 from competencies.tasks.vocabulary import (
     AlignmentType,
+    AskedArtifact,
     ContinuumStage,
-    EvidenceKind,
     ExperienceType,
     LibraryScope,
 )
 
 __all__ = [
-    "AlignmentType", "ContinuumStage", "EvidenceKind", "ExperienceType", "LibraryScope", "Task",
+    "AlignmentType", "ContinuumStage", "AskedArtifact", "ExperienceType", "LibraryScope", "Task",
     "TaskAlignment", "TaskVersion",
 ]

@@ -9,7 +9,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from competencies.messages import N_, Message, Refused
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType, LibraryScope
+from competencies.tasks.vocabulary import (
+    AskedArtifact,
+    ContinuumStage,
+    ExperienceType,
+    LibraryScope,
+)
 from competencies.work.file_policy import DEFAULT, FileGroup
 
 TITLE_MAX = 300
@@ -18,7 +23,7 @@ HOURS_MAX = 2000.0
 
 MEGABYTE = 1024 * 1024
 
-E = TypeVar("E", ContinuumStage, ExperienceType, EvidenceKind, LibraryScope, FileGroup)
+E = TypeVar("E", ContinuumStage, ExperienceType, AskedArtifact, LibraryScope, FileGroup)
 
 
 class TaskError(Refused):
@@ -42,7 +47,7 @@ class TaskDraft:
     career_cluster: str | None = None
     pathway: str | None = None
     expected_hours: float | None = None
-    evidence: tuple[EvidenceKind, ...] = ()
+    asked_artifacts: tuple[AskedArtifact, ...] = ()
     opens_at: dt.datetime | None = None
     due_at: dt.datetime | None = None
     employer_scored: bool = False
@@ -76,7 +81,7 @@ class TaskDraft:
             if self.opens_at and self.due_at and self.due_at < self.opens_at:
                 found.append(Message(N_("The due date is before the task opens.")))
         if self.file_groups is not None and not self.file_groups \
-                and EvidenceKind.FILES in self.evidence:
+                and AskedArtifact.FILES in self.asked_artifacts:
             found.append(Message(N_("Choose at least one kind of file the task accepts, or do "
                                     "not ask for files and photos.")))
         if self.file_max_bytes is not None and not 0 < self.file_max_bytes <= self.file_limit:
@@ -90,7 +95,7 @@ class TaskDraft:
             raise InvalidTask(problems)
 
 
-def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
+def parse_draft(form: Mapping[str, str], asked_artifacts: Sequence[str], *,
                 tz: dt.tzinfo = dt.UTC, file_groups: Sequence[str] = (),
                 file_limit: int = DEFAULT.max_bytes) -> TaskDraft:
     """A draft from form fields (strings), every problem reported at once.
@@ -110,9 +115,9 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
                          N_("“%(value)s” is not an experience type."))
     scope = _choice(form.get("scope", "course") or "course", LibraryScope, problems,
                     N_("Choose a library scope."), N_("“%(value)s” is not a library scope."))
-    kinds = tuple(k for k in (_choice(e, EvidenceKind, problems, N_("Choose a kind of artifact."),
+    kinds = tuple(k for k in (_choice(e, AskedArtifact, problems, N_("Choose a kind of artifact."),
                                       N_("“%(value)s” is not a kind of artifact."))
-                              for e in dict.fromkeys(evidence)) if k is not None)
+                              for e in dict.fromkeys(asked_artifacts)) if k is not None)
     hours: float | None = None
     if (raw := form.get("expected_hours", "").strip()):
         try:
@@ -145,7 +150,7 @@ def parse_draft(form: Mapping[str, str], evidence: Sequence[str], *,
         experience_other=form.get("experience_other", "").strip() or None,
         career_cluster=form.get("career_cluster", "").strip() or None,
         pathway=form.get("pathway", "").strip() or None,
-        expected_hours=hours, evidence=kinds, opens_at=opens_at, due_at=due_at,
+        expected_hours=hours, asked_artifacts=kinds, opens_at=opens_at, due_at=due_at,
         employer_scored=form.get("employer_scored", "") in ("on", "true", "1", "yes"),
         scope=scope, file_groups=groups, file_max_bytes=max_bytes, file_limit=file_limit,
     )

@@ -123,7 +123,7 @@ def copy_task(session: Session, context: CourseContext, task_id: int, *,
         description_html=source.description_html, stage=source.stage,
         experience_type=source.experience_type, experience_other=source.experience_other,
         career_cluster=source.career_cluster, pathway=source.pathway,
-        expected_hours=source.expected_hours, evidence=list(source.evidence),
+        expected_hours=source.expected_hours, asked_artifacts=list(source.asked_artifacts),
         file_groups=list(source.file_groups), file_max_bytes=source.file_max_bytes,
         opens_at=source.opens_at, due_at=source.due_at, employer_scored=source.employer_scored,
         scope=LibraryScope.COURSE.value, course_id=context.course_id,
@@ -216,7 +216,7 @@ def _apply(task: Task, draft: TaskDraft) -> None:
     task.career_cluster = draft.career_cluster
     task.pathway = draft.pathway
     task.expected_hours = draft.expected_hours
-    task.evidence = [kind.value for kind in draft.evidence]
+    task.asked_artifacts = [kind.value for kind in draft.asked_artifacts]
     if draft.file_groups is not None:
         task.file_groups = ordered(draft.file_groups)
         task.file_max_bytes = draft.file_max_bytes

@@ -39,8 +39,8 @@ class Task(Base):
     career_cluster: Mapped[str | None] = mapped_column(String(200))
     pathway: Mapped[str | None] = mapped_column(String(200), index=True)
     expected_hours: Mapped[float | None] = mapped_column()
-    evidence: Mapped[list[str]] = mapped_column(default=list)
-    """:class:`EvidenceKind` values the student hands in."""
+    asked_artifacts: Mapped[list[str]] = mapped_column(default=list)
+    """:class:`AskedArtifact` values: the kinds of artifact the student hands in, in order."""
     file_groups: Mapped[list[str]] = mapped_column(default=lambda: ordered(FileGroup))
     """:class:`FileGroup` values of the files and photos the task accepts (every group unless
     the teacher narrowed it)."""

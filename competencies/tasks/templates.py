@@ -26,8 +26,8 @@ from competencies.tasks.model import Task, TaskAlignment
 from competencies.tasks.rubric import Rubric
 from competencies.tasks.vocabulary import (
     AlignmentType,
+    AskedArtifact,
     ContinuumStage,
-    EvidenceKind,
     ExperienceType,
     LibraryScope,
 )
@@ -63,18 +63,30 @@ def install(session: Session) -> list[Task]:
     return [_store(session, data, items) for data in wanted]
 
 
-def _store(session: Session, data: Mapping[str, Any], items: Mapping[Ref, Item]) -> Task:
-    draft = TaskDraft(
+def draft_of(data: Mapping[str, Any]) -> TaskDraft:
+    """The task a template file describes, before its alignments and rubric."""
+    return TaskDraft(
         title=data["title"], stage=ContinuumStage(data["stage"]),
         experience_type=ExperienceType(data["experience_type"]),
         description=data.get("description", ""), career_cluster=data.get("career_cluster"),
         pathway=data.get("pathway"), expected_hours=data.get("expected_hours"),
-        evidence=tuple(EvidenceKind(kind) for kind in data.get("evidence", ())),
+        asked_artifacts=tuple(AskedArtifact(kind) for kind in _asked_artifacts(data)),
         employer_scored=bool(data.get("employer_scored")), scope=LibraryScope.SHARED,
         file_groups=(frozenset(FileGroup(g) for g in data["files"]["groups"])
                      if "files" in data else None),
         file_max_bytes=data["files"].get("max_bytes") if "files" in data else None)
-    task = library.create_template(session, draft)
+
+
+def _asked_artifacts(data: Mapping[str, Any]) -> list[str]:
+    # The shipped files say "asked_artifacts", as the code does. A template file written before
+    # the rename says "evidence" (a district may keep copies of ours to adapt), so that is read
+    # too; only "asked_artifacts" is written from now on.
+    kinds: list[str] = data.get("asked_artifacts", data.get("evidence", []))
+    return kinds
+
+
+def _store(session: Session, data: Mapping[str, Any], items: Mapping[Ref, Item]) -> Task:
+    task = library.create_template(session, draft_of(data))
     for position, alignment in enumerate(a for a in data["alignments"] if _ref(a) in items):
         task.alignments.append(TaskAlignment(
             item_id=items[_ref(alignment)].id, position=position,

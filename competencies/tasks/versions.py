@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from competencies.tasks import stored_rubric
 from competencies.tasks.model import Task, TaskVersion
 from competencies.tasks.rubric import Rubric
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import file_policy
 from competencies.work.file_policy import FileGroup, FilePolicy
 
@@ -66,12 +67,26 @@ def file_policy_of(version: TaskVersion) -> FilePolicy:
     return file_policy.from_task_files(version.snapshot.get("files"))
 
 
+def asked_artifacts_of(version: TaskVersion) -> list[AskedArtifact]:
+    """What the frozen task asks the student to hand in, in the task's order (a kind this code
+    no longer knows is left out)."""
+    snapshot = version.snapshot
+    # Versions frozen before the artifact kinds were renamed hold them under "evidence"; a
+    # frozen snapshot is never rewritten, so both keys are read for as long as such rows exist.
+    kinds = (snapshot["asked_artifacts"] if "asked_artifacts" in snapshot
+             else snapshot.get("evidence"))
+    return [AskedArtifact(kind) for kind in kinds or () if kind in _KNOWN]
+
+
+_KNOWN = frozenset(kind.value for kind in AskedArtifact)
+
+
 def snapshot_of(task: Task) -> dict[str, Any]:
     return {
         "title": task.title, "description_html": task.description_html, "stage": task.stage,
         "experience_type": task.experience_type, "experience_other": task.experience_other,
         "career_cluster": task.career_cluster, "pathway": task.pathway,
-        "expected_hours": task.expected_hours, "evidence": list(task.evidence),
+        "expected_hours": task.expected_hours, "asked_artifacts": list(task.asked_artifacts),
         "files": file_policy.task_files((FileGroup(g) for g in task.file_groups),
                                         task.file_max_bytes),
         "opens_at": task.opens_at.isoformat() if task.opens_at else None,

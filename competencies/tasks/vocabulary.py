@@ -67,8 +67,13 @@ _EXPERIENCE_LABELS = {
 }
 
 
-class EvidenceKind(enum.StrEnum):
-    """What a student hands in for the task."""
+class AskedArtifact(enum.StrEnum):
+    """A kind of artifact a task asks the student to hand in.
+
+    Each is handed in as artifacts of one :class:`~competencies.work.vocabulary.ArtifactKind`
+    (``files`` as ``file`` artifacts, and so on); the two are stored under different values, so
+    they stay two vocabularies.
+    """
 
     FILES = "files"
     LINKS = "links"
@@ -78,15 +83,15 @@ class EvidenceKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _EVIDENCE_LABELS[self]
+        return _ASKED_ARTIFACT_LABELS[self]
 
 
-_EVIDENCE_LABELS = {
-    EvidenceKind.FILES: N_("Files"),
-    EvidenceKind.LINKS: N_("Links"),
-    EvidenceKind.REFLECTION: N_("Reflection"),
-    EvidenceKind.HOURS_LOG: N_("Hours log"),
-    EvidenceKind.SUPERVISOR_SIGN_OFF: N_("Supervisor sign-off"),
+_ASKED_ARTIFACT_LABELS = {
+    AskedArtifact.FILES: N_("Files"),
+    AskedArtifact.LINKS: N_("Links"),
+    AskedArtifact.REFLECTION: N_("Reflection"),
+    AskedArtifact.HOURS_LOG: N_("Hours log"),
+    AskedArtifact.SUPERVISOR_SIGN_OFF: N_("Supervisor sign-off"),
 }
 
 

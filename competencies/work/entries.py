@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from competencies.messages import N_
 from competencies.tasks.sanitize import plain_text, sanitize
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work.model import Artifact, Submission
 from competencies.work.submissions import (
     WorkRefused,
@@ -52,7 +52,7 @@ def add_link(session: Session, submission: Submission, url: str, title: str,
     if len(title) > LINK_TITLE_MAX:
         raise WorkRefused(N_("Keep the link's title under %(max)d characters."),
                           field="title", max=LINK_TITLE_MAX)
-    return add_artifact(session, submission, EvidenceKind.LINKS,
+    return add_artifact(session, submission, AskedArtifact.LINKS,
                         {"url": checked, "title": title or None}, now)
 
 
@@ -63,7 +63,7 @@ def save_reflection(session: Session, submission: Submission, text: str,
     An empty reflection takes the draft's out. Returns the reflection now in the draft.
     """
     check_editable(session, submission)
-    check_asked(session, submission, EvidenceKind.REFLECTION)
+    check_asked(session, submission, AskedArtifact.REFLECTION)
     body = sanitize(text).strip()
     if len(body) > REFLECTION_MAX:
         raise WorkRefused(N_("The reflection is too long: keep it under %(max)d characters."),
@@ -78,4 +78,4 @@ def save_reflection(session: Session, submission: Submission, text: str,
     if not plain_text(body):
         submission.updated_at = now
         return None
-    return add_artifact(session, submission, EvidenceKind.REFLECTION, {"body_html": body}, now)
+    return add_artifact(session, submission, AskedArtifact.REFLECTION, {"body_html": body}, now)

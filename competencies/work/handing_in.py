@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from competencies.messages import N_
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work.model import Artifact, Submission, SubmissionVersion
 from competencies.work.submissions import (
     WorkRefused,
@@ -25,14 +25,14 @@ from competencies.work.voice import SurveyAnswers, record_survey
 
 COMMENT_MAX = 5000
 
-STUDENT_HANDS_IN = frozenset({EvidenceKind.FILES, EvidenceKind.LINKS, EvidenceKind.REFLECTION,
-                              EvidenceKind.HOURS_LOG})
+STUDENT_HANDS_IN = frozenset({AskedArtifact.FILES, AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+                              AskedArtifact.HOURS_LOG})
 """What the student must hand in before submitting; the sign-off is the supervisor's to give."""
 
 
 @dataclasses.dataclass(frozen=True)
 class ChecklistItem:
-    kind: EvidenceKind
+    kind: AskedArtifact
     count: int
     """Artifacts of this kind in the latest version."""
     by_student: bool
@@ -46,13 +46,13 @@ class ChecklistItem:
 class MissingItems(WorkRefused):
     """Submitting refused: these asked-for kinds have nothing in the draft."""
 
-    def __init__(self, kinds: list[EvidenceKind]) -> None:
+    def __init__(self, kinds: list[AskedArtifact]) -> None:
         super().__init__(N_("Before handing in, add what the task still asks for: %(items)s."),
                          items=", ".join(kind.label.lower() for kind in kinds))
         self.kinds = kinds
 
 
-def checklist(asked: Iterable[EvidenceKind], artifacts: Iterable[Artifact]) -> list[ChecklistItem]:
+def checklist(asked: Iterable[AskedArtifact], artifacts: Iterable[Artifact]) -> list[ChecklistItem]:
     """What the task asks for, each with how many artifacts the work holds of it."""
     counts: dict[str, int] = {}
     for artifact in artifacts:
@@ -61,7 +61,7 @@ def checklist(asked: Iterable[EvidenceKind], artifacts: Iterable[Artifact]) -> l
                           kind in STUDENT_HANDS_IN) for kind in asked]
 
 
-def missing(items: Iterable[ChecklistItem]) -> list[EvidenceKind]:
+def missing(items: Iterable[ChecklistItem]) -> list[AskedArtifact]:
     return [item.kind for item in items if item.by_student and not item.done]
 
 

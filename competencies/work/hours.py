@@ -14,7 +14,7 @@ import math
 from sqlalchemy.orm import Session
 
 from competencies.messages import N_
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage
 from competencies.work.model import Artifact, Submission
 from competencies.work.submissions import (
     WorkRefused,
@@ -112,7 +112,7 @@ def log_hours(session: Session, submission: Submission, entry: HoursEntry,
               today: dt.date, now: dt.datetime) -> Artifact:
     """Add an hours entry to the draft; ``today`` is the date where the course is."""
     values = check_entry(entry, today)
-    return add_artifact(session, submission, EvidenceKind.HOURS_LOG, values, now)
+    return add_artifact(session, submission, AskedArtifact.HOURS_LOG, values, now)
 
 
 def total(session: Session, submission: Submission,

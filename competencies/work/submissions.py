@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from competencies.messages import N_, Refused
 from competencies.partners.model import Placement
 from competencies.tasks.model import Task, TaskVersion
-from competencies.tasks.versions import freeze
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.versions import asked_artifacts_of, freeze
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work.model import (
     Artifact,
     PlacedTaskWork,
@@ -171,10 +171,9 @@ def task_version(session: Session, submission: Submission) -> TaskVersion:
     return version
 
 
-def asked_for(session: Session, submission: Submission) -> list[EvidenceKind]:
+def asked_for(session: Session, submission: Submission) -> list[AskedArtifact]:
     """What the frozen task asks the student to hand in, in the task's order."""
-    kinds = task_version(session, submission).snapshot.get("evidence") or []
-    return [EvidenceKind(kind) for kind in kinds if kind in EvidenceKind.__members__.values()]
+    return asked_artifacts_of(task_version(session, submission))
 
 
 def is_closed(session: Session, resource_link_id: int) -> bool:
@@ -215,17 +214,17 @@ def working_version(session: Session, submission: Submission,
     return opened
 
 
-def check_asked(session: Session, submission: Submission, kind: EvidenceKind) -> None:
+def check_asked(session: Session, submission: Submission, kind: AskedArtifact) -> None:
     if kind not in asked_for(session, submission):
         raise NotAsked(_WHAT[kind])
 
 
 _WHAT = {
-    EvidenceKind.FILES: N_("files or photos"),
-    EvidenceKind.LINKS: N_("links"),
-    EvidenceKind.REFLECTION: N_("a reflection"),
-    EvidenceKind.HOURS_LOG: N_("an hours log"),
-    EvidenceKind.SUPERVISOR_SIGN_OFF: N_("a supervisor's sign-off"),
+    AskedArtifact.FILES: N_("files or photos"),
+    AskedArtifact.LINKS: N_("links"),
+    AskedArtifact.REFLECTION: N_("a reflection"),
+    AskedArtifact.HOURS_LOG: N_("an hours log"),
+    AskedArtifact.SUPERVISOR_SIGN_OFF: N_("a supervisor's sign-off"),
 }
 
 
@@ -255,7 +254,7 @@ def check_room_for_file(session: Session, submission: Submission, *,
                         max_files: int = MAX_FILES) -> None:
     """Refuse, before an upload starts, a file that :func:`add_file` would refuse."""
     check_editable(session, submission)
-    check_asked(session, submission, EvidenceKind.FILES)
+    check_asked(session, submission, AskedArtifact.FILES)
     held = session.scalar(select(func.count()).select_from(Artifact).where(
         Artifact.submission_id == submission.id, Artifact.kind == ArtifactKind.FILE.value,
         in_version(submission.current_number))) or 0
@@ -332,7 +331,7 @@ def retire(session: Session, artifact: Artifact, number: int) -> None:
         artifact.replaced_in = number
 
 
-def add_artifact(session: Session, submission: Submission, kind: EvidenceKind,
+def add_artifact(session: Session, submission: Submission, kind: AskedArtifact,
                  values: Mapping[str, Any], now: dt.datetime) -> Artifact:
     """Add an artifact of an asked-for kind to the draft (callers validate ``values`` first)."""
     check_editable(session, submission)
@@ -344,13 +343,13 @@ def add_artifact(session: Session, submission: Submission, kind: EvidenceKind,
 
 
 _ARTIFACT_OF = {
-    EvidenceKind.FILES: ArtifactKind.FILE,
-    EvidenceKind.LINKS: ArtifactKind.LINK,
-    EvidenceKind.REFLECTION: ArtifactKind.REFLECTION,
-    EvidenceKind.HOURS_LOG: ArtifactKind.HOURS,
-    EvidenceKind.SUPERVISOR_SIGN_OFF: ArtifactKind.SIGN_OFF,
+    AskedArtifact.FILES: ArtifactKind.FILE,
+    AskedArtifact.LINKS: ArtifactKind.LINK,
+    AskedArtifact.REFLECTION: ArtifactKind.REFLECTION,
+    AskedArtifact.HOURS_LOG: ArtifactKind.HOURS,
+    AskedArtifact.SUPERVISOR_SIGN_OFF: ArtifactKind.SIGN_OFF,
 }
 
 
-def artifact_kind_of(kind: EvidenceKind) -> ArtifactKind:
+def artifact_kind_of(kind: AskedArtifact) -> ArtifactKind:
     return _ARTIFACT_OF[kind]

@@ -44,7 +44,8 @@ _STATUS_LABELS = {
 
 
 class ArtifactKind(enum.StrEnum):
-    """One thing handed in; each matches an :class:`~competencies.tasks.vocabulary.EvidenceKind`."""
+    """One thing handed in, answering a task's
+    :class:`~competencies.tasks.vocabulary.AskedArtifact` (a ``file`` answers ``files``)."""
 
     FILE = "file"
     LINK = "link"

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from competencies.partners.model import Placement
 from competencies.tasks.model import TaskVersion
-from competencies.tasks.versions import file_policy_of, freeze
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind
+from competencies.tasks.versions import asked_artifacts_of, file_policy_of, freeze
+from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage
 from competencies.work import handing_in, submissions
 from competencies.work.file_policy import FilePolicy
 from competencies.work.handing_in import ChecklistItem
@@ -74,7 +74,7 @@ class WorkPage:
                                     or submissions.is_editable(self.submission))
 
     @property
-    def missing(self) -> list[EvidenceKind]:
+    def missing(self) -> list[AskedArtifact]:
         return handing_in.missing(self.checklist)
 
     @property
@@ -98,8 +98,7 @@ def work_page(session: Session, placed: PlacedTask, student_id: int,
     else:
         # First view freezes the task: the work to come answers this version.
         version = freeze(session, placed.task)
-    asked = [EvidenceKind(k) for k in version.snapshot.get("evidence") or []
-             if k in EvidenceKind.__members__.values()]
+    asked = asked_artifacts_of(version)
     settings = session.get(PlacedTaskWork, placed.resource_link_id)
     closed = settings is not None and settings.closed_at is not None
     prompts = list(settings.reflection_prompts) if settings is not None else []

@@ -28,8 +28,8 @@ from competencies.tasks.rubric_form import MAX_LEVELS, parse_rubric
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import (
     AlignmentType,
+    AskedArtifact,
     ContinuumStage,
-    EvidenceKind,
     ExperienceType,
     LibraryScope,
 )
@@ -77,7 +77,7 @@ def _refusals(view: Callable[..., Page]) -> Callable[..., Page]:
 
 def _choices() -> dict[str, object]:
     return {"stages": list(ContinuumStage), "experiences": list(ExperienceType),
-            "evidence_kinds": list(EvidenceKind), "scopes": list(LibraryScope),
+            "artifact_choices": list(AskedArtifact), "scopes": list(LibraryScope),
             "alignment_types": list(AlignmentType), "clusters": _career_clusters(),
             "file_group_kinds": list(FileGroup), "file_limit_mb": _file_limit() // MEGABYTE,
             **vocabulary_labels()}
@@ -122,7 +122,7 @@ def new_task(course_id: int) -> Page:
     course, context = _context(session, course_id)
     if request.method == "GET":
         return render_template("teacher/tasks/form.html", course=course, task=None,
-                               form={"scope": "course"}, evidence=[],
+                               form={"scope": "course"}, asked_artifacts=[],
                                file_groups=ordered(FileGroup), problems=[], **_choices())
     try:
         task = library.create_task(session, context, _draft())
@@ -148,7 +148,7 @@ def edit_task(course_id: int, task_id: int) -> Page:
                                     saved=1))
     return render_template(
         "teacher/tasks/form.html", course=course, task=task, form=_fields(task),
-        evidence=task.evidence, file_groups=task.file_groups, problems=[],
+        asked_artifacts=task.asked_artifacts, file_groups=task.file_groups, problems=[],
         editable=library.can_edit(context, task),
         in_use=versions.is_in_use(session, task), saved=bool(request.args.get("saved")),
         rubric=library.rubric_of(task), **_choices())
@@ -306,15 +306,21 @@ def _draft() -> Any:
         course_time.adopt_browser_zone(db_session(), principal.course_id,
                                        request.form.get("browser_time_zone"))
         g.pop("course_zone", None)
-    return parse_draft(request.form.to_dict(), request.form.getlist("evidence"),
+    return parse_draft(request.form.to_dict(), _asked_artifacts(),
                        tz=course_time.page_zone(), file_groups=request.form.getlist("file_groups"),
                        file_limit=_file_limit())
+
+
+def _asked_artifacts() -> list[str]:
+    """The ticked kinds of artifact. A form loaded before the field was renamed (open in a tab
+    while Worklink was updated) still sends them as "evidence"; it never sends both names."""
+    return request.form.getlist("asked_artifacts") or request.form.getlist("evidence")
 
 
 def _form_again(course: Course, task: Task | None, problems: list[Message]) -> tuple[str, int]:
     db_session().rollback()
     return render_template("teacher/tasks/form.html", course=course, task=task,
-                           form=request.form.to_dict(), evidence=request.form.getlist("evidence"),
+                           form=request.form.to_dict(), asked_artifacts=_asked_artifacts(),
                            file_groups=request.form.getlist("file_groups"),
                            problems=[message_text(p) for p in problems], editable=True,
                            in_use=False, saved=False,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from competencies.orm import utcnow
 from competencies.tasks.model import Task
 from competencies.tasks.versions import file_policy_of
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import submissions
 from competencies.work.file_policy import FilePolicy, Refusal
 from competencies.work.model import Artifact, Submission
@@ -36,7 +36,7 @@ class SubmissionDestination:
             return None
         try:
             submissions.check_editable(session, submission)
-            submissions.check_asked(session, submission, EvidenceKind.FILES)
+            submissions.check_asked(session, submission, AskedArtifact.FILES)
         except submissions.WorkRefused as refused:
             return Refusal(WORK_REFUSED, refused.template, refused.params)
         # The task as the student's work froze it: a later edit of the task changes nothing.

@@ -20,7 +20,7 @@ from competencies.models import Framework, Item
 from competencies.tasks import library
 from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
-from competencies.tasks.vocabulary import AlignmentType, EvidenceKind
+from competencies.tasks.vocabulary import AlignmentType, AskedArtifact
 from competencies.work import submissions
 from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import submit
@@ -63,8 +63,8 @@ def seed_task(url: str, *, aligned_to: Competency | None = None,
         context = CourseContext(course.id, deployment.id, deployment.registration_id)
         task = library.create_task(db, context, draft(title=TASK, employer_scored=True))
         # What the student hands in (hand_in_work), asked before the task is frozen for them.
-        task.evidence = [EvidenceKind.LINKS.value, EvidenceKind.REFLECTION.value,
-                         EvidenceKind.HOURS_LOG.value]
+        task.asked_artifacts = [AskedArtifact.LINKS.value, AskedArtifact.REFLECTION.value,
+                         AskedArtifact.HOURS_LOG.value]
         library.use_starter_rubric(db, context, task.id, "employability-skills")
         if aligned_to is not None:
             framework = Framework(identifier="esf-browser", title="Employability Skills")

@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from lti_tool.storage import artifact_store
 from tests.browser.sandbox_actions import click
 from tests.browser.test_sandbox_launch import SCREENSHOTS, open_worklink_as
@@ -55,8 +55,8 @@ def test_a_student_hands_in_photos_and_files_from_a_phone_through_a_dropped_conn
     database_url = live_server.config.database_url
 
     open_worklink_as(browser, live_server.url, TEACHER)
-    seed_task(database_url, evidence=(EvidenceKind.FILES, EvidenceKind.LINKS,
-                                      EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG))
+    seed_task(database_url, asked=(AskedArtifact.FILES, AskedArtifact.LINKS,
+                                   AskedArtifact.REFLECTION, AskedArtifact.HOURS_LOG))
     place_task(browser, live_server.url)
 
     browser.set_window_size(*PHONE)

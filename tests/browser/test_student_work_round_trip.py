@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.model import Task
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from lti_tool.db import make_engine
 from lti_tool.models import Course
 from tests.browser.sandbox_actions import click, sign_in
@@ -36,9 +36,10 @@ PHONE = (390, 844)
 
 
 def seed_task(database_url: str, title: str = TITLE,
-              evidence: tuple[EvidenceKind, ...] = (EvidenceKind.LINKS, EvidenceKind.REFLECTION,
-                                                    EvidenceKind.HOURS_LOG)) -> None:
-    """A task in the sandbox course's library that asks for ``evidence`` (after a teacher launch)."""
+              asked: tuple[AskedArtifact, ...] = (AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+                                                  AskedArtifact.HOURS_LOG)) -> None:
+    """A task in the sandbox course's library that asks for the ``asked`` kinds of artifact
+    (after a teacher launch)."""
     engine = make_engine(database_url)
     try:
         with Session(engine) as db:
@@ -47,7 +48,7 @@ def seed_task(database_url: str, title: str = TITLE,
             assert context_id is not None
             task = db.get(Task, aligned_task(db, course_context(db, context_id), title))
             assert task is not None
-            task.evidence = [kind.value for kind in evidence]
+            task.asked_artifacts = [kind.value for kind in asked]
             db.commit()
     finally:
         engine.dispose()

@@ -23,7 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work.model import Artifact
 from lti_tool.db import make_engine
 from lti_tool.storage import artifact_store
@@ -106,7 +106,7 @@ def test_a_student_uploads_a_photo_and_a_pdf_that_resumes_after_a_cut(
     live_server.app.wsgi_app = switch
 
     open_worklink_as(browser, live_server.url, TEACHER)
-    seed_task(live_server.config.database_url, evidence=(EvidenceKind.FILES, EvidenceKind.LINKS))
+    seed_task(live_server.config.database_url, asked=(AskedArtifact.FILES, AskedArtifact.LINKS))
     place_task(browser, live_server.url)
     browser.set_window_size(*PHONE)
     open_task_as(browser, live_server.url, STUDENT)
@@ -141,7 +141,7 @@ def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
     photo = tmp_path / "site.jpg"
     photo.write_bytes(jpeg_with_gps())
     open_worklink_as(browser, live_server.url, TEACHER)
-    seed_task(live_server.config.database_url, evidence=(EvidenceKind.FILES,))
+    seed_task(live_server.config.database_url, asked=(AskedArtifact.FILES,))
     place_task(browser, live_server.url)
     browser.set_window_size(*PHONE)
     open_task_as(browser, live_server.url, STUDENT)

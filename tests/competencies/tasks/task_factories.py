@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from competencies.tasks.draft import TaskDraft
 from competencies.tasks.library import CourseContext
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType
+from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage, ExperienceType
 from lti_tool.models import Course, Deployment, Registration
 
 _serial = itertools.count(1)
@@ -46,7 +46,8 @@ def draft(**fields: Any) -> TaskDraft:
         "experience_type": ExperienceType.JOB_SHADOW,
         "description": "<p>Spend a morning with a <strong>nurse</strong>.</p>",
         "career_cluster": "Healthcare & Human Services", "pathway": "Patient Care",
-        "expected_hours": 4.0, "evidence": (EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG),
+        "expected_hours": 4.0,
+        "asked_artifacts": (AskedArtifact.REFLECTION, AskedArtifact.HOURS_LOG),
     }
     values.update(fields)
     return TaskDraft(**values)

@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from competencies.tasks.draft import InvalidTask, parse_draft
-from competencies.tasks.vocabulary import ContinuumStage, EvidenceKind, ExperienceType, LibraryScope
+from competencies.tasks.vocabulary import (
+    AskedArtifact,
+    ContinuumStage,
+    ExperienceType,
+    LibraryScope,
+)
 
 FORM = {"title": " Clinic shadow ", "stage": "exploration", "experience_type": "job_shadow",
         "expected_hours": "4.5", "due_at": "2027-03-01", "opens_at": "2027-02-01",
@@ -18,7 +23,7 @@ def test_a_complete_form_becomes_a_draft() -> None:
     draft = parse_draft(FORM, ["reflection", "hours_log", "reflection"])
     assert draft.title == "Clinic shadow" and draft.stage is ContinuumStage.EXPLORATION
     assert draft.experience_type is ExperienceType.JOB_SHADOW and draft.expected_hours == 4.5
-    assert draft.evidence == (EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG)
+    assert draft.asked_artifacts == (AskedArtifact.REFLECTION, AskedArtifact.HOURS_LOG)
     assert draft.due_at == dt.datetime(2027, 3, 1, 23, 59, tzinfo=dt.UTC)
     assert draft.employer_scored and draft.scope is LibraryScope.DEPLOYMENT
 

@@ -12,7 +12,7 @@ from competencies.models import Framework, Item, Rubric
 from competencies.tasks import library, templates
 from competencies.tasks.model import Task, TaskAlignment
 from competencies.tasks.search import Filters, search
-from competencies.tasks.vocabulary import ContinuumStage
+from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage
 from tests.competencies.tasks.task_factories import course, deployment, tenant
 
 
@@ -83,3 +83,19 @@ def test_a_template_brings_the_files_it_accepts_and_the_others_accept_every_kind
     costing = next(t for t in installed.values() if "menu" in t.title.lower())
     assert costing.file_groups == ["images", "pdf", "office", "video"]
     assert all(len(t.file_groups) == 5 for t in installed.values() if t is not costing)
+
+
+def test_each_template_asks_for_the_artifacts_its_file_names(db: Session) -> None:
+    installed = {task.title: task for task in _demo_content(db)}
+    for name in templates.names():
+        data = templates.load(name)
+        assert data["asked_artifacts"] and installed[data["title"]].asked_artifacts == data[
+            "asked_artifacts"], name
+
+
+def test_a_template_file_from_before_the_rename_is_read_under_its_old_key() -> None:
+    """A district's copy of a template file, written when the key was "evidence"."""
+    data = templates.load("internship-medical-assistant")
+    data["evidence"] = data.pop("asked_artifacts")
+    assert templates.draft_of(data).asked_artifacts == (
+        AskedArtifact.HOURS_LOG, AskedArtifact.REFLECTION, AskedArtifact.SUPERVISOR_SIGN_OFF)

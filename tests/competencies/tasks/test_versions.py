@@ -11,7 +11,7 @@ from competencies.tasks import library, versions
 from competencies.tasks.draft import MEGABYTE
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Criterion, Level, Rubric
-from competencies.tasks.vocabulary import AlignmentType
+from competencies.tasks.vocabulary import AlignmentType, AskedArtifact
 from competencies.work.file_policy import FileGroup
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import course, deployment, draft, tenant
@@ -37,6 +37,29 @@ def test_first_use_freezes_and_later_uses_get_the_same_version(db: Session) -> N
     first = versions.freeze(db, task)
     assert first.number == 1 and first.max_score == 4.0
     assert versions.freeze(db, task).id == first.id
+
+
+def test_a_version_records_the_kinds_of_artifact_the_task_asks_for(db: Session) -> None:
+    _, task, _ = _setup(db)
+    frozen = versions.freeze(db, task)
+    assert frozen.snapshot["asked_artifacts"] == ["reflection", "hours_log"]
+    assert "evidence" not in frozen.snapshot
+    assert versions.asked_artifacts_of(frozen) == [AskedArtifact.REFLECTION,
+                                                   AskedArtifact.HOURS_LOG]
+
+
+def test_a_version_frozen_before_the_rename_is_read_under_its_old_key(db: Session) -> None:
+    """Snapshots stored before 0023 say "evidence"; they are never rewritten."""
+    _, task, _ = _setup(db)
+    old = TaskVersion(task_id=task.id, number=1, task_revision=task.revision, snapshot={
+        "title": task.title, "evidence": ["links", "telepathy", "supervisor_sign_off"],
+        "rubric": None, "alignments": []})
+    db.add(old)
+    db.flush()
+    db.expire(old)
+    # A kind this code no longer knows is left out rather than breaking the student's page.
+    assert versions.asked_artifacts_of(old) == [AskedArtifact.LINKS,
+                                                AskedArtifact.SUPERVISOR_SIGN_OFF]
 
 
 def test_editing_a_frozen_task_leaves_the_frozen_version_unchanged(db: Session) -> None:

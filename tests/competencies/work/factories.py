@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.model import Task
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import submissions
 from competencies.work.model import (
     Artifact,
@@ -26,8 +26,8 @@ from tests.competencies.partners.factories import School, school
 
 NOW = dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
-EVERYTHING = (EvidenceKind.FILES, EvidenceKind.LINKS, EvidenceKind.REFLECTION,
-              EvidenceKind.HOURS_LOG, EvidenceKind.SUPERVISOR_SIGN_OFF)
+EVERYTHING = (AskedArtifact.FILES, AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+              AskedArtifact.HOURS_LOG, AskedArtifact.SUPERVISOR_SIGN_OFF)
 _serial = itertools.count(1)
 
 
@@ -48,11 +48,11 @@ class Classwork:
 
 
 def classwork(db: Session, *, students: int = 3,
-              evidence: tuple[EvidenceKind, ...] = EVERYTHING) -> Classwork:
+              asked: tuple[AskedArtifact, ...] = EVERYTHING) -> Classwork:
     s = school(db, students=students)
     task = db.get(Task, s.task_id)
     assert task is not None
-    task.evidence = [kind.value for kind in evidence]
+    task.asked_artifacts = [kind.value for kind in asked]
     link = ResourceLink(course_id=s.context.course_id, resource_link_id=f"link-{next(_serial)}",
                         title=task.title, task_id=task.id)
     db.add(link)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import submit
 from competencies.work.submissions import WorkRefused, artifacts_in
@@ -56,7 +56,7 @@ def test_saving_the_draft_reflection_twice_keeps_one(db: Session) -> None:
 
 
 def test_a_link_to_handed_in_work_is_refused(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.LINKS,))
+    work = classwork(db, asked=(AskedArtifact.LINKS,))
     submission = work.open(db)
     add_link(db, submission, "https://example.org/a", "", NOW)
     submit(db, submission, NOW, due_at=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import for_supervisor, submissions
 from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import submit
@@ -14,11 +14,12 @@ from competencies.work.submissions import WorkRefused
 from competencies.work.vocabulary import HoursConfirmation
 from tests.competencies.work.factories import NOW, TODAY, classwork, photo, stored_rows
 
-ASKED = (EvidenceKind.FILES, EvidenceKind.LINKS, EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG)
+ASKED = (AskedArtifact.FILES, AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+         AskedArtifact.HOURS_LOG)
 
 
 def _handed_in(db: Session):  # type: ignore[no-untyped-def]
-    work = classwork(db, evidence=ASKED)
+    work = classwork(db, asked=ASKED)
     placement = work.school.place(db)
     submission = work.open(db)
     submissions.add_file(db, submission, photo(1), NOW)
@@ -40,7 +41,7 @@ def test_the_supervisor_sees_what_was_handed_in_and_the_hours(db: Session) -> No
 
 
 def test_a_draft_the_student_is_still_writing_is_not_shown(db: Session) -> None:
-    work = classwork(db, evidence=ASKED)
+    work = classwork(db, asked=ASKED)
     placement = work.school.place(db)
     submission = work.open(db)
     add_link(db, submission, "https://drafts.example.org/", "Not yet", NOW)
@@ -79,7 +80,7 @@ def test_a_file_of_another_student_is_not_this_placements(db: Session) -> None:
 
 
 def test_a_placement_made_after_the_student_started_still_finds_their_work(db: Session) -> None:
-    work = classwork(db, evidence=ASKED)
+    work = classwork(db, asked=ASKED)
     submission = work.open(db)  # no placement yet
     assert submission.placement_id is None
     placement = work.school.place(db)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import handing_in, submissions
 from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import MissingItems, return_for_revision, status_of, submit
@@ -36,13 +36,29 @@ def test_submitting_with_items_missing_names_each_and_changes_nothing(db: Sessio
     with pytest.raises(MissingItems) as refused:
         submit(db, submission, NOW, due_at=None)
     # The supervisor's sign-off is the employer's to give, never a reason to refuse.
-    assert refused.value.kinds == [EvidenceKind.FILES, EvidenceKind.REFLECTION,
-                                   EvidenceKind.HOURS_LOG]
+    assert refused.value.kinds == [AskedArtifact.FILES, AskedArtifact.REFLECTION,
+                                   AskedArtifact.HOURS_LOG]
     assert stored_rows(db) == before
 
 
+def test_work_on_a_version_frozen_before_the_rename_asks_for_what_it_asked(db: Session) -> None:
+    """The frozen snapshot names the kinds of artifact under "evidence", as before 0023."""
+    work = classwork(db, asked=(AskedArtifact.LINKS, AskedArtifact.REFLECTION))
+    submission = work.open(db)
+    version = submissions.task_version(db, submission)
+    snapshot = dict(version.snapshot)
+    snapshot["evidence"] = snapshot.pop("asked_artifacts")
+    version.snapshot = snapshot
+    db.flush()
+    db.expire(version)
+    add_link(db, submission, "https://example.org/a", "", NOW)
+    with pytest.raises(MissingItems) as refused:
+        submit(db, submission, NOW, due_at=None)
+    assert refused.value.kinds == [AskedArtifact.REFLECTION]
+
+
 def test_late_is_recorded_not_refused(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.LINKS,))
+    work = classwork(db, asked=(AskedArtifact.LINKS,))
     on_time, late = work.open(db, 0), work.open(db, 1)
     for submission in (on_time, late):
         add_link(db, submission, "https://example.org/a", "", NOW)
@@ -51,7 +67,7 @@ def test_late_is_recorded_not_refused(db: Session) -> None:
 
 
 def test_a_closed_task_cannot_be_handed_in(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.LINKS,))
+    work = classwork(db, asked=(AskedArtifact.LINKS,))
     submission = work.open(db)
     add_link(db, submission, "https://example.org/a", "", NOW)
     work.close(db)
@@ -62,8 +78,8 @@ def test_a_closed_task_cannot_be_handed_in(db: Session) -> None:
 
 
 def test_a_resubmission_is_a_new_version_and_the_first_is_kept(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.LINKS, EvidenceKind.REFLECTION,
-                                   EvidenceKind.HOURS_LOG))
+    work = classwork(db, asked=(AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+                                AskedArtifact.HOURS_LOG))
     submission = work.open(db)
     _complete(db, submission)
     submit(db, submission, NOW, due_at=None,
@@ -92,7 +108,7 @@ def test_a_resubmission_is_a_new_version_and_the_first_is_kept(db: Session) -> N
 
 
 def test_only_handed_in_work_is_returned_and_a_comment_is_required(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.LINKS,))
+    work = classwork(db, asked=(AskedArtifact.LINKS,))
     submission = work.open(db)
     with pytest.raises(WorkRefused, match="Only work that was handed in"):
         return_for_revision(db, submission, "More", "Ms. Diaz", NOW)
@@ -121,7 +137,7 @@ def test_status_follows_scoring_and_grading() -> None:
 ])
 def test_a_bad_survey_answer_refuses_the_hand_in(db: Session, answers: SurveyAnswers,
                                                  message: str) -> None:
-    work = classwork(db, evidence=(EvidenceKind.LINKS,))
+    work = classwork(db, asked=(AskedArtifact.LINKS,))
     submission = work.open(db)
     add_link(db, submission, "https://example.org/a", "", NOW)
     before = stored_rows(db)
@@ -132,7 +148,7 @@ def test_a_bad_survey_answer_refuses_the_hand_in(db: Session, answers: SurveyAns
 
 def test_a_file_removed_from_the_draft_releases_its_bytes_a_handed_in_one_never(
         db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.FILES,))
+    work = classwork(db, asked=(AskedArtifact.FILES,))
     submission = work.open(db)
     kept = submissions.add_file(db, submission, photo(1), NOW)
     draft_only = submissions.add_file(db, submission, photo(2), NOW)

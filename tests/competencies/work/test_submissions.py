@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.model import Task, TaskVersion
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import submissions
 from competencies.work.handing_in import submit
 from competencies.work.model import Submission
@@ -96,7 +96,7 @@ def test_a_closed_task_takes_no_file(db: Session) -> None:
 
 
 def test_a_task_that_asks_for_no_files_takes_none(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.REFLECTION,))
+    work = classwork(db, asked=(AskedArtifact.REFLECTION,))
     submission = work.open(db)
     before = stored_rows(db)
     with pytest.raises(WorkRefused, match="does not ask for files or photos"):
@@ -105,7 +105,7 @@ def test_a_task_that_asks_for_no_files_takes_none(db: Session) -> None:
 
 
 def test_handed_in_work_takes_no_file(db: Session) -> None:
-    work = classwork(db, evidence=(EvidenceKind.FILES,))
+    work = classwork(db, asked=(AskedArtifact.FILES,))
     submission = work.open(db)
     add_file(db, submission, photo(1), NOW)
     submit(db, submission, NOW, due_at=None)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.audit import AuditEvent
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import submissions
 from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import submit
@@ -24,7 +24,8 @@ from lti_tool.storage import artifact_store, new_key
 from tests.competencies.work.factories import NOW, TODAY, classwork, photo, stored_rows
 from tests.lti_tool.employer.conftest import TEACHER, all_levels, form_token, open_link
 
-ASKED = (EvidenceKind.FILES, EvidenceKind.LINKS, EvidenceKind.REFLECTION, EvidenceKind.HOURS_LOG)
+ASKED = (AskedArtifact.FILES, AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+         AskedArtifact.HOURS_LOG)
 
 
 @dataclasses.dataclass
@@ -40,7 +41,7 @@ PHOTO = b"\xff\xd8\xff\xe0 a re-encoded photo's bytes"
 
 @pytest.fixture
 def handed_in(app: Flask, db: Session, config: Config) -> HandedIn:
-    work = classwork(db, evidence=ASKED)
+    work = classwork(db, asked=ASKED)
     placement = work.school.place(db)
     submission = work.open(db)
     store, key, thumb = artifact_store(app), new_key(), new_key("thumbnails", ".jpg")

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
 from competencies.ports import ArtifactStore
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work import submissions
 from competencies.work.handing_in import return_for_revision, submit
 from competencies.work.model import ReleasedFile, Submission
@@ -40,7 +40,7 @@ def config(request: pytest.FixtureRequest, config: Config) -> Config:
 
 def _started(app: Flask, flow: Flow, db: Session) -> PlacedClass:
     """A task asking for files, placed in a course; a student has started their work on it."""
-    placed = PlacedClass(app, flow, db, evidence=(EvidenceKind.FILES,))
+    placed = PlacedClass(app, flow, db, asked=(AskedArtifact.FILES,))
     placed.student()
     placed.post(f"{placed.task_url}/submission", {})
     return placed

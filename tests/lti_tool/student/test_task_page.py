@@ -177,7 +177,7 @@ def _start(placed: PlacedClass) -> Any:
 
 def test_a_script_starts_the_students_own_submission_once(app: Flask, flow: Flow,
                                                           db: Session) -> None:
-    placed = PlacedClass(app, flow, db, evidence=ALL_KINDS)
+    placed = PlacedClass(app, flow, db, asked=ALL_KINDS)
     placed.student("student-1")
     assert "data-submission-id" not in placed.page  # nothing started by looking
     first, again = _start(placed), _start(placed)

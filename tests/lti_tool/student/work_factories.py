@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from competencies.tasks.model import Task
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from competencies.work.model import Artifact, ExperienceSurvey, Submission, SubmissionVersion
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.models import ResourceLink
@@ -20,8 +20,8 @@ from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.task_launch_factories import aligned_task, course_context
 
 LINK = "assignment-17"
-ALL_KINDS = (EvidenceKind.FILES, EvidenceKind.LINKS, EvidenceKind.REFLECTION,
-             EvidenceKind.HOURS_LOG, EvidenceKind.SUPERVISOR_SIGN_OFF)
+ALL_KINDS = (AskedArtifact.FILES, AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+             AskedArtifact.HOURS_LOG, AskedArtifact.SUPERVISOR_SIGN_OFF)
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -29,8 +29,8 @@ class PlacedClass:
     """One teacher, a task placed as one LMS link, students who launch it by their ``sub``."""
 
     def __init__(self, app: Flask, flow: Flow, db: Session, *,
-                 evidence: tuple[EvidenceKind, ...] = (EvidenceKind.LINKS, EvidenceKind.REFLECTION,
-                                                       EvidenceKind.HOURS_LOG),
+                 asked: tuple[AskedArtifact, ...] = (AskedArtifact.LINKS, AskedArtifact.REFLECTION,
+                                                     AskedArtifact.HOURS_LOG),
                  due_at: dt.datetime | None = None) -> None:
         self.app, self.flow, self.db = app, flow, db
         flow.launch(role="Instructor", sub="teacher-1")
@@ -39,7 +39,7 @@ class PlacedClass:
         self.task_id = aligned_task(db, context, "Clinic internship")
         task = db.get(Task, self.task_id)
         assert task is not None
-        task.evidence = [kind.value for kind in evidence]
+        task.asked_artifacts = [kind.value for kind in asked]
         task.due_at = due_at
         db.commit()
         self.launch("Instructor", "teacher-1")

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.student.work_factories import PlacedClass, stored, text
 
@@ -20,7 +20,7 @@ TODAY = dt.date.today().isoformat()
 
 @pytest.fixture
 def placed(app: Flask, flow: Flow, db: Session) -> PlacedClass:
-    return PlacedClass(app, flow, db, evidence=(EvidenceKind.LINKS, EvidenceKind.REFLECTION),
+    return PlacedClass(app, flow, db, asked=(AskedArtifact.LINKS, AskedArtifact.REFLECTION),
                        due_at=utcnow() + dt.timedelta(days=7))
 
 

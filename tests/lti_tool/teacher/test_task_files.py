@@ -31,7 +31,7 @@ def test_a_teacher_narrows_the_files_and_the_form_shows_the_choice_again(
         flow: Flow, teacher: int, db: Session) -> None:  # noqa: F811
     new = _task_form(flow, f"/teacher/course/{teacher}/tasks/new")
     assert _ticked(new) == ["images", "pdf", "office", "video", "audio"], "the default"
-    task_id = _create(flow, teacher, evidence=["files", "reflection"])
+    task_id = _create(flow, teacher, asked_artifacts=["files", "reflection"])
     url = f"/teacher/course/{teacher}/tasks/{task_id}"
     form = _task_form(flow, url)
     for box in form.xpath(".//input[@name='file_groups']"):
@@ -50,7 +50,7 @@ def test_a_teacher_narrows_the_files_and_the_form_shows_the_choice_again(
 
 def test_asking_for_files_but_accepting_none_is_explained_and_changes_nothing(
         flow: Flow, teacher: int, db: Session) -> None:  # noqa: F811
-    task_id = _create(flow, teacher, evidence=["files"])
+    task_id = _create(flow, teacher, asked_artifacts=["files"])
     url = f"/teacher/course/{teacher}/tasks/{task_id}"
     form = _task_form(flow, url)
     for box in form.xpath(".//input[@name='file_groups']"):

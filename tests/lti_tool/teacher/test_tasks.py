@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from tests.lti_tool.lti.conftest import Flow
 
 FORM = {"title": "Clinic job shadow", "stage": "exploration", "experience_type": "job_shadow",
         "description": "<p>Shadow a nurse.</p>", "pathway": "Patient Care",
-        "expected_hours": "4", "scope": "course", "evidence": ["reflection", "hours_log"]}
+        "expected_hours": "4", "scope": "course", "asked_artifacts": ["reflection", "hours_log"]}
 
 
 def _course_id(db: Session, context_id: str = "course-7") -> int:
@@ -80,6 +81,33 @@ def test_a_refused_form_may_be_sent_again_once_corrected(flow: Flow, teacher: in
     fixed = flow.client.post(base + "/new", data={**FORM, "title": "Fixed", "csrf_token": token})
     assert fixed.status_code == 302
     assert len(db.scalars(select(Task).where(Task.title == "Fixed")).all()) == 1
+
+
+def _ticked(page: str) -> list[str]:
+    """The kinds of artifact ticked on a task form page."""
+    return [box.get("value") for box in lxml.html.fromstring(page).xpath(
+        "//input[@type='checkbox'][@name='asked_artifacts']") if box.checked]
+
+
+def test_the_artifacts_to_hand_in_are_stored_and_shown_ticked(flow: Flow, teacher: int,
+                                                               db: Session) -> None:
+    task_id = _create(flow, teacher, asked_artifacts=["links", "hours_log"])
+    task = db.get(Task, task_id)
+    assert task is not None and task.asked_artifacts == ["links", "hours_log"]
+    url = f"/teacher/course/{teacher}/tasks/{task_id}"
+    assert _ticked(flow.client.get(url).get_data(as_text=True)) == ["links", "hours_log"]
+    refused = flow.client.post(url, data={**FORM, "title": "", "csrf_token": _csrf(flow, url),
+                                          "asked_artifacts": ["files", "reflection"]})
+    assert refused.status_code == 422
+    assert _ticked(refused.get_data(as_text=True)) == ["files", "reflection"]
+
+
+def test_a_form_loaded_before_the_field_was_renamed_keeps_its_artifacts(
+        flow: Flow, teacher: int, db: Session) -> None:
+    """Open in a tab while Worklink was updated, it names its boxes "evidence"."""
+    task_id = _create(flow, teacher, asked_artifacts=[], evidence=["links", "supervisor_sign_off"])
+    task = db.get(Task, task_id)
+    assert task is not None and task.asked_artifacts == ["links", "supervisor_sign_off"]
 
 
 def test_a_student_gets_403_on_every_task_page(flow: Flow, db: Session) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.model import Task
-from competencies.tasks.vocabulary import EvidenceKind
+from competencies.tasks.vocabulary import AskedArtifact
 from lti_tool.models import Upload
 from tests.competencies.work.factories import classwork
 from tests.lti_tool.lti.conftest import Flow
@@ -85,7 +85,7 @@ def test_content_the_task_excludes_is_refused_after_sniffing_and_nothing_is_kept
 
 def test_the_students_page_says_what_the_task_accepts_before_any_upload(
         app: Flask, flow: Flow, db: Session) -> None:
-    placed = PlacedClass(app, flow, db, evidence=(EvidenceKind.FILES,))
+    placed = PlacedClass(app, flow, db, asked=(AskedArtifact.FILES,))
     task = db.get(Task, placed.task_id)
     assert task is not None
     task.file_groups, task.file_max_bytes = ["pdf", "audio"], 25 * MB
@@ -101,6 +101,6 @@ def test_the_students_page_says_what_the_task_accepts_before_any_upload(
 
 def test_a_task_that_asks_for_no_files_shows_no_upload(app: Flask, flow: Flow,
                                                        db: Session) -> None:
-    placed = PlacedClass(app, flow, db, evidence=(EvidenceKind.REFLECTION,))
+    placed = PlacedClass(app, flow, db, asked=(AskedArtifact.REFLECTION,))
     page = placed.student()
     assert "upload-widget" not in page and "tus.min.js" not in page
