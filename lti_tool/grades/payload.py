@@ -69,7 +69,7 @@ class GradebookScore:
     rated_at: dt.datetime | None = None
     submitted_at: dt.datetime | None = None
     """When the student handed the work in; sent to Canvas so the LMS keeps it."""
-    evidence_url: str | None = None
+    work_url: str | None = None
     """A link to the work, opened without a session (Canvas fetches it itself)."""
     comment: str | None = None
     """An overall comment, put above the criterion lines."""
@@ -133,7 +133,7 @@ def score_body(score: GradebookScore, *, timestamp: dt.datetime, new_submission:
     canvas: dict[str, Any] = {"new_submission": new_submission}
     if score.submitted_at is not None:
         canvas["submitted_at"] = iso(score.submitted_at)
-    if score.evidence_url:
-        canvas.update(submission_type="online_url", submission_data=score.evidence_url)
+    if score.work_url:
+        canvas.update(submission_type="online_url", submission_data=score.work_url)
     body[CANVAS_SUBMISSION] = canvas
     return body

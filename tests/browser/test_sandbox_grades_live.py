@@ -55,7 +55,7 @@ def test_a_final_score_lands_in_the_sandbox_gradebook_once(live_server) -> None:
                 points=9, maximum=12, grading=Grading.FINAL,
                 rater="Ana Ruiz (employer), moderated by Lucia Rivera",
                 submitted_at=dt.datetime(2026, 11, 20, 8, 30, tzinfo=dt.UTC),
-                evidence_url="https://worklink.test/evidence/1",
+                work_url="https://worklink.test/work/1",
                 criteria=[CriterionLine("Safety", "Proficient", 3, 4, "Wore gloves")]))
             session.commit()
         deliverer = build_deliverer(database, live_server.config, worker="live")

@@ -75,7 +75,7 @@ class GradeWorld:
             source=source or f"submission:{student}/v1", points=points, maximum=12,
             grading=grading, rater="Ana Ruiz (employer), moderated by Lucia Rivera",
             rated_at=self.clock.now, submitted_at=START - dt.timedelta(days=2, hours=3),
-            evidence_url="https://worklink.test/evidence/abc",
+            work_url="https://worklink.test/work/abc",
             # What each level adds to the 8 of 12 (Communication weighs double); Initiative
             # was not observed, so it is out of the score and of its maximum.
             criteria=[CriterionLine("Safety", "Proficient", 4, 4, "Always wore gloves"),

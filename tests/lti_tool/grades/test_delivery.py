@@ -45,7 +45,7 @@ def test_a_final_score_arrives_with_points_comment_and_the_canvas_submission(wor
     # The student's real submission time, not the moment the grade was sent.
     assert body[CANVAS_SUBMISSION] == {
         "new_submission": True, "submitted_at": "2026-10-31T06:00:00+00:00",
-        "submission_type": "online_url", "submission_data": "https://worklink.test/evidence/abc"}
+        "submission_type": "online_url", "submission_data": "https://worklink.test/work/abc"}
     assert body["submission"] == {"submittedAt": "2026-10-31T06:00:00+00:00"}
     assert accepted.headers == {"user_agent": OUTBOUND.user_agent, "content_type": SCORE,
                                 "accept": "application/json"}
