@@ -93,9 +93,12 @@ def open_rating(session: Session, placement: Placement, version: TaskVersion, *,
     current = session.scalar(query.order_by(RubricRating.id.desc()).limit(1))
     if current is not None:
         return current
+    # Column defaults apply only at INSERT: until then the new draft's text would be None,
+    # which a page prints as "None" (and a form then sends back as the comment).
     return RubricRating(placement_id=placement.id, task_version_id=version.id,
                         rater_kind=kind.value, rater_name=name, supervisor_id=supervisor_id,
-                        rater_user_id=user_id, status=RatingStatus.DRAFT.value)
+                        rater_user_id=user_id, status=RatingStatus.DRAFT.value,
+                        overall_comment="", signature="", return_note="")
 
 
 def check_choices(rubric: Rubric, choices: Mapping[str, Choice]) -> None:

@@ -38,6 +38,12 @@ def test_opening_a_rating_stores_nothing(db: Session) -> None:
     assert db.scalar(select(func.count()).select_from(RubricRating)) == 0
 
 
+def test_a_new_rating_holds_no_comment_and_no_signature(db: Session) -> None:
+    """Before anything is saved, its text reads as the database would store it: empty."""
+    _, rating, _ = _open(db)
+    assert (rating.overall_comment, rating.signature, rating.return_note) == ("", "", "")
+
+
 def test_a_draft_is_saved_as_the_employer_goes_and_audited(db: Session) -> None:
     placement, rating, rubric = _open(db)
     ratings.save(db, rating, rubric, {"Communication": Choice("Proficient", "Clear with patients")},

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import jwt
+import lxml.html
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -89,6 +91,29 @@ def test_the_supervisor_saves_a_draft_then_submits_and_the_link_turns_read_only(
     assert {c.level for c in rating.criteria} == {"Advanced", "Proficient", None}
     assert _actions(db, issued.placement.id)[-3:] == ["rating.saved", "link.used",
                                                       "rating.submitted"]
+
+
+def _rating_form(client: FlaskClient) -> lxml.html.FormElement:
+    page = client.get("/employer/review").get_data(as_text=True)
+    [form] = [f for f in lxml.html.fromstring(page).forms if f.get("id") == "rating"]
+    return form
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_comment_and_signature_start_empty_and_the_form_as_shown_stores_no_text(
+        client: FlaskClient, db: Session, config: Config, language: str) -> None:
+    """The first visit showed "None" in both, which autosave then stored as the comment."""
+    link = issuing.issue_link(db, config, school(db, language=language).place(db), TEACHER)
+    open_link(client, link.url.split("#")[1])
+    form = _rating_form(client)
+    assert (form.inputs["overall"].value, form.inputs["signature"].value) == ("", "")
+    # What autosave sends once a level is chosen: the form's fields as they stand.
+    sent = {**dict(form.form_values()), "level:Communication": "Advanced"}
+    assert client.post("/employer/save", data=sent).status_code == 200
+    rating = db.scalar(select(RubricRating))
+    assert rating is not None and rating.overall_comment == ""
+    submitted = client.post("/employer/submit", data={**sent, **all_levels()})
+    assert submitted.status_code == 422 and rating.signature == ""
 
 
 def test_a_criterion_or_level_not_in_the_rubric_or_a_script_comment_changes_nothing(
