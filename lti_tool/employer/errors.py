@@ -11,6 +11,7 @@ from flask import render_template
 from flask_babel import lazy_gettext
 
 from lti_tool.employer.messages import language
+from lti_tool.employer.visit_language import chosen, speak
 from lti_tool.i18n import page_language
 from lti_tool.web import ErrorWords, error_words
 
@@ -53,7 +54,9 @@ _PAGES: ErrorWords = {
 
 def error_page(status: int, message: str | None = None) -> tuple[str, int]:
     """The employer's page for an HTTP status; a view's own message replaces the explanation."""
+    lang = chosen() or language(page_language())
+    speak(lang)
     title, what, hint = error_words(status, _PAGES)
-    return render_template("employer/error.html", lang=language(page_language()),
+    return render_template("employer/error.html", lang=lang,
                            status=status, title=title, message=message or what,
                            hint=hint), status

@@ -30,6 +30,7 @@ from lti_tool.models import ToolKey
 
 AUDIENCE = "worklink-employer-link"
 PURPOSE_PREFIX = "employer-link:"
+REQUIRED = ("jti", "exp", "iat", "tnt", "plc", "sup")
 
 
 class Refusal(enum.StrEnum):
@@ -78,25 +79,44 @@ def verify(session: Session, token: str, issuer: str) -> Verified:
         raise LinkRefused(Refusal.TAMPERED)
     public_key, key_tenant = found
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token, public_key, algorithms=[keys.ALGORITHM], audience=AUDIENCE, issuer=issuer,
-            options={"require": ["jti", "exp", "iat", "tnt", "plc", "sup"]})
+        claims = _claims(token, public_key, issuer)
     except jwt.ExpiredSignatureError:
-        raise LinkRefused(Refusal.EXPIRED) from None
+        # Signed by this tenant's key and out of time: the link it names still says whose it is,
+        # so its page can speak the supervisor's language, as the revoked one's does.
+        try:
+            named = _named_link(session, _claims(token, public_key, issuer, expired=True),
+                                key_tenant)
+        except (jwt.PyJWTError, LinkRefused):
+            named = None
+        raise LinkRefused(Refusal.EXPIRED, named) from None
     except jwt.PyJWTError:
         raise LinkRefused(Refusal.TAMPERED) from None
-    if claims["tnt"] != key_tenant:
-        raise LinkRefused(Refusal.OTHER_TENANT)
-    link = links.by_jti(session, str(claims["jti"]))
-    if link is None or (link.registration_id, link.placement_id, link.supervisor_id) != (
-            claims["tnt"], claims["plc"], claims["sup"]):
-        raise LinkRefused(Refusal.TAMPERED)
+    link = _named_link(session, claims, key_tenant)
     state = links.state(link)
     if state is LinkState.REVOKED:
         raise LinkRefused(Refusal.REVOKED, link)
     if state is LinkState.EXPIRED:
         raise LinkRefused(Refusal.EXPIRED, link)
     return Verified(link, state)
+
+
+def _claims(token: str, public_key: RSAPublicKey, issuer: str, *,
+            expired: bool = False) -> dict[str, Any]:
+    """The token's claims once its signature, audience and issuer hold (and, unless
+    ``expired``, its expiry)."""
+    return jwt.decode(token, public_key, algorithms=[keys.ALGORITHM], audience=AUDIENCE,
+                      issuer=issuer, options={"require": list(REQUIRED), "verify_exp": not expired})
+
+
+def _named_link(session: Session, claims: dict[str, Any], key_tenant: int) -> EmployerLink:
+    """The link the claims name, if its key's tenant signed them and they match its record."""
+    if claims["tnt"] != key_tenant:
+        raise LinkRefused(Refusal.OTHER_TENANT)
+    link = links.by_jti(session, str(claims["jti"]))
+    if link is None or (link.registration_id, link.placement_id, link.supervisor_id) != (
+            claims["tnt"], claims["plc"], claims["sup"]):
+        raise LinkRefused(Refusal.TAMPERED)
+    return link
 
 
 # Parsing a public JWK costs more than verifying a signature; keys are parsed once per process.

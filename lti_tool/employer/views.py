@@ -18,13 +18,12 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    g,
     make_response,
     redirect,
     render_template,
     request,
 )
-from flask_babel import gettext, refresh
+from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies.audit import Actor, record
@@ -41,9 +40,10 @@ from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session
 from lti_tool.employer import errors
 from lti_tool.employer import page as employer_page
-from lti_tool.employer.messages import LANGUAGES, language, refusals
+from lti_tool.employer.messages import refusals
 from lti_tool.employer.rate_limit import employer_limits
 from lti_tool.employer.tokens import LinkRefused, Refusal, Verified, verify
+from lti_tool.employer.visit_language import for_page, remember, speak
 from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import LANGUAGE_NAMES, refusal_text
 from lti_tool.signing import Purpose, signer
@@ -70,13 +70,14 @@ Page = str | tuple[str, int] | Response | WerkzeugResponse
 def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    remember(response, seconds=COOKIE_SECONDS, secure=app_config().secure_cookies)
     return response
 
 
 @bp.get("/open")
 def open_link() -> str:
     """The page the emailed URL opens; its script hands the fragment's token to the server."""
-    return _page("employer/open.html", _lang(None))
+    return _page("employer/open.html", for_page(None))
 
 
 @bp.post("/session")
@@ -91,12 +92,12 @@ def start() -> Page:
     if not isinstance(verified, Verified):
         return verified
     link = verified.link
-    lang = _lang(link.supervisor.language)
+    lang = for_page(link.supervisor.language)
     if link.bound_email:
         typed = request.form.get("email", "").strip().lower()
         if typed != link.bound_email:
             status = 422 if typed else 200
-            _speak(lang)
+            speak(lang)
             return _page("employer/confirm_email.html", lang, token=token, error=gettext(
                 "That is not the address this link was sent to.") if typed else None), status
     links.record_opened(db_session(), link, _actor(link.supervisor.name))
@@ -132,7 +133,6 @@ def save() -> Page:
         return _render(verified, error=exc, status=422)
     if request.headers.get("X-Worklink-Autosave"):
         return make_response("", 204)
-    _speak(_lang(request.form.get("lang") or verified.link.supervisor.language))
     return _render(verified, notice=gettext("Draft saved."))
 
 
@@ -178,13 +178,11 @@ def review_hours() -> Page:
             supervisor_name=link.supervisor.name, note=request.form.get("note", ""), now=_now())
     except WorkRefused as exc:
         session.rollback()
-        _speak(_lang(request.form.get("lang") or link.supervisor.language))
         return _render(_reverify(verified), error=exc, status=422)
     record(session, actor, f"hours.{entry.confirmation}", registration_id=link.registration_id,
            course_id=link.course_id, placement_id=link.placement_id, link_id=link.id,
            entry_id=entry.id, hours=entry.hours, work_date=str(entry.work_date))
     session.commit()
-    _speak(_lang(request.form.get("lang") or link.supervisor.language))
     return _render(verified, notice=gettext("Hours confirmed.") if action == "confirm"
                    else gettext("Hours disputed: the student will see your note."))
 
@@ -216,8 +214,7 @@ def _render(verified: Verified, *, error: Refused | None = None, notice: str | N
             status: int = 200) -> Page:
     """The review page; ``error`` is translated once the page's language is known."""
     view = employer_page.load(db_session(), verified.link, verified.state)
-    lang = _lang(request.values.get("lang") or verified.link.supervisor.language)
-    _speak(lang)
+    lang = for_page(verified.link.supervisor.language)
     return _page("employer/review.html", lang, view=view, hours_status=_hours_status,
                  file_url=_file_url, thumbnail_url=_thumbnail_url,
                            other_lang="es" if lang == "en" else "en",
@@ -243,7 +240,7 @@ def _verify(token: str) -> Verified | Page:
         return _refused_page(f"refused_{exc.reason.value}", _STATUS[exc.reason],
                              lang=exc.link.supervisor.language if exc.link else None)
     if not employer_limits().allow_link(verified.link.jti):
-        return _refused_page("refused_rate", 429)
+        return _refused_page("refused_rate", 429, lang=verified.link.supervisor.language)
     return verified
 
 
@@ -252,6 +249,9 @@ def _from_cookie(*, form: bool = False) -> Verified | Page:
     if not token:
         return _refused_page("refused_missing", 401)
     verified = _verify(token)
+    if isinstance(verified, Verified):
+        # Before anything is said: a refused form's words, too, are in the visit's language.
+        speak(for_page(verified.link.supervisor.language))
     if isinstance(verified, Verified) and form:
         sent = request.form.get("form_token", "")
         if not hmac.compare_digest(sent, _form_token(verified.link.jti)):
@@ -265,29 +265,18 @@ def _form_token(jti: str) -> str:
 
 
 def _refused_page(key: str, status: int, *, lang: str | None = None) -> tuple[str, int]:
-    chosen = _lang(lang)
-    _speak(chosen)
-    return _page("employer/refused.html", chosen, message=refusals(gettext)[key],
-                 reason=key), status
-
-
-def _speak(lang: str) -> None:
-    """Pages and messages from here on speak ``lang`` (the supervisor's, or their switch)."""
-    g.worklink_locale = lang
-    refresh()
+    """Why the link did not open; ``lang`` is the supervisor's when the link still names them
+    (revoked, expired, too many attempts), so every such refusal speaks as their page would."""
+    chosen = for_page(lang)
+    speak(chosen)
+    title, message = refusals(gettext)[key]
+    return _page("employer/error.html", chosen, title=title, message=message, hint=None,
+                 status=status), status
 
 
 def _page(template: str, lang: str, **values: Any) -> str:
-    _speak(lang)
+    speak(lang)
     return render_template(template, lang=lang, **values)
-
-
-def _lang(preferred: str | None) -> str:
-    asked = request.values.get("lang")
-    if asked is not None and asked in LANGUAGES:
-        return asked
-    # A link that did not verify names no supervisor: their browser's language, then English.
-    return language(preferred or request.accept_languages.best_match(LANGUAGES))
 
 
 def _file_url(artifact: Artifact) -> str:
