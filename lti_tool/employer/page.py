@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import enum
 from collections.abc import Mapping
 from typing import ClassVar
 
@@ -17,6 +19,7 @@ from competencies.tasks import versions
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Criterion, Rubric
 from competencies.work.for_supervisor import SupervisorView, view_for
+from lti_tool.course_time import zone_of
 from lti_tool.models import User
 
 NOT_OBSERVED = "__not_observed__"
@@ -41,6 +44,22 @@ class RatingFields:
         return " / ".join(ratings.lowest_levels(criterion))
 
 
+class Outcome(enum.StrEnum):
+    """What became of the supervisor's rating, as the top of their page says it."""
+
+    RATING = "rating"
+    """Theirs to fill in: nothing to say yet."""
+    RETURNED = "returned"
+    """The teacher sent it back with a note; theirs to change and submit again."""
+    PENDING = "pending"
+    """Submitted; the teacher has not decided yet."""
+    ACCEPTED = "accepted"
+    """Submitted and accepted (by the teacher, or as it came where the task says so)."""
+    CLOSED = "closed"
+    """The link was used, but this rating was not submitted through it (the teacher scored
+    the rubric instead): nothing more can be done here."""
+
+
 @dataclasses.dataclass(frozen=True)
 class EmployerPage:
     link: EmployerLink
@@ -57,6 +76,19 @@ class EmployerPage:
     read_only: bool
     work: SupervisorView
     """The student's handed-in work and hours log, found through the link's placement."""
+    submitted_on: dt.date | None
+    """The day the rating was submitted, in the course's time zone."""
+
+    @property
+    def outcome(self) -> Outcome:
+        status = RatingStatus(self.rating.status)
+        if not self.read_only:
+            return Outcome.RETURNED if status is RatingStatus.RETURNED else Outcome.RATING
+        if self.submitted_on is not None and status is RatingStatus.ACCEPTED:
+            return Outcome.ACCEPTED
+        if self.submitted_on is not None and status is RatingStatus.PENDING:
+            return Outcome.PENDING
+        return Outcome.CLOSED
 
     @property
     def fields(self) -> RatingFields:
@@ -83,7 +115,9 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
                 for name, row in rows.items() if row.level is not None or row.not_observed},
         comments={name: row.comment for name, row in rows.items()},
         read_only=state is LinkState.USED or not RatingStatus(rating.status).editable,
-        work=view_for(session, placement))
+        work=view_for(session, placement),
+        submitted_on=(rating.submitted_at.astimezone(zone_of(session, link.course_id)).date()
+                      if rating.submitted_at is not None else None))
 
 
 def choices_from_form(form: Mapping[str, str]) -> dict[str, Choice]:

@@ -1,12 +1,22 @@
-"""A supervisor's visit after the link opens: the language they choose stays chosen."""
+"""A supervisor's visit after the link opens: the language they choose stays chosen, and once
+they submit, the top of the page says what became of their rating, dated as their language
+writes dates in the course's time zone."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import lxml.html
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor
+from competencies.partners import links
+from competencies.scoring import moderation, ratings
+from competencies.scoring.model import RubricRating
+from lti_tool import course_time
 from lti_tool.config import Config
 from lti_tool.employer import issuing
 from tests.competencies.partners.factories import School, school
@@ -29,10 +39,11 @@ def _submit(client: FlaskClient) -> None:
 
 
 def _top(client: FlaskClient) -> tuple[str, str, str]:
-    """The page's language, its title, and what its main says."""
+    """The page's language, its title, and what its main says first after the heading."""
     page = lxml.html.fromstring(client.get("/employer/review").get_data(as_text=True))
     main = page.get_element_by_id("main")
-    return page.get("lang"), page.findtext(".//title"), " ".join(" ".join(main.itertext()).split())
+    first = main.xpath("./h1/following-sibling::*[1]")[0]
+    return page.get("lang"), page.findtext(".//title"), " ".join(" ".join(first.itertext()).split())
 
 
 def test_the_language_the_supervisor_chose_stays_after_they_submit(
@@ -49,6 +60,59 @@ def test_the_language_the_supervisor_chose_stays_after_they_submit(
     assert "Draft saved." in saved.get_data(as_text=True)
     _submit(client)
     lang, _, said = _top(client)
-    assert lang == "en" and "Thank you. Your rating was submitted on" in said
+    assert lang == "en" and said.startswith("Thank you. Your rating was submitted on")
     client.get("/employer/review?lang=es")
     assert _top(client)[0] == "es"
+
+
+@pytest.mark.parametrize(("language", "zone", "said", "title"), [
+    ("en", "America/Los_Angeles",
+     "Thank you. Your rating was submitted on Dec 7, 2026; the teacher will review it.",
+     "Rating submitted · Rate Student0 Test's work"),
+    ("es", "Europe/Madrid",
+     "Gracias. Su evaluación se envió el 8 dic 2026; el docente la revisará.",
+     "Evaluación enviada · Evalúe el trabajo de Student0 Test")])
+def test_the_confirmation_comes_first_dated_in_the_pages_language_and_the_courses_zone(
+        client: FlaskClient, db: Session, config: Config, language: str, zone: str, said: str,
+        title: str) -> None:
+    s = _open(client, db, config, language)
+    course_time.set_zone(db, s.context.course_id, zone)
+    _submit(client)
+    rating = db.scalar(select(RubricRating))
+    assert rating is not None
+    rating.submitted_at = dt.datetime(2026, 12, 8, 3, 30, tzinfo=dt.UTC)
+    db.commit()
+    assert _top(client) == (language, title, said)
+
+
+@pytest.mark.parametrize(("language", "said", "title"), [
+    ("en", "Thank you. Your rating was submitted on Dec 8, 2026 and has been accepted. There is "
+           "nothing more for you to do.", "Rating accepted · Rate Student0 Test's work"),
+    ("es", "Gracias. Su evaluación se envió el 8 dic 2026 y fue aceptada. No tiene que hacer "
+           "nada más.", "Evaluación aceptada · Evalúe el trabajo de Student0 Test")])
+def test_once_the_teacher_accepts_the_page_says_it_was_accepted(
+        client: FlaskClient, db: Session, config: Config, language: str, said: str,
+        title: str) -> None:
+    _open(client, db, config, language)
+    _submit(client)
+    rating = db.scalar(select(RubricRating))
+    assert rating is not None
+    rating.submitted_at = dt.datetime(2026, 12, 8, 15, 0, tzinfo=dt.UTC)
+    _, rubric = ratings.rubric_of_rating(db, rating)
+    moderation.accept(db, rating, rubric, TEACHER_ACTOR)
+    assert _top(client) == (language, title, said)
+
+
+def test_a_rating_sent_back_says_so_first_with_the_note(
+        client: FlaskClient, db: Session, config: Config) -> None:
+    s = _open(client, db, config, "en")
+    _submit(client)
+    rating = db.scalar(select(RubricRating))
+    assert rating is not None
+    moderation.send_back(db, rating, TEACHER_ACTOR, "Please rate problem solving too.")
+    links.reopen(db, rating.placement_id, s.supervisor.id)
+    db.commit()
+    _, title, said = _top(client)
+    assert title == "Rating sent back · Rate Student0 Test's work"
+    assert said == ("The teacher sent your rating back with this note: Please rate problem "
+                    "solving too. Change what is needed, then sign and submit it again.")
