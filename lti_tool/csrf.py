@@ -19,12 +19,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request
-from flask_babel import gettext
+from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.config import app_config
 from lti_tool.security import current_principal
 from lti_tool.signing import Purpose, signer
+from lti_tool.web import FORM_EXPIRED
 
 FIELD = "csrf_token"
 HEADER = "X-Worklink-CSRF"
@@ -32,6 +33,15 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _EXEMPT = "_worklink_csrf_exempt"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FormExpired(Forbidden):
+    """A form whose token does not check out: drawn too long ago, in a session that has since
+    ended, or not by Worklink. Not a question of access (403's usual words), so each audience's
+    error page says what it is, and how to go on (``web.FORM_EXPIRED``)."""
+
+    kind = FORM_EXPIRED
+    description = "The form's token is stale, from another session, or not Worklink's."
 
 
 def exempt(view: F) -> F:
@@ -79,8 +89,7 @@ def _protect() -> None:
     value = signer().loads(Purpose.FORM, sent) if sent else None
     if not (isinstance(value, list) and len(value) == 2 and value[0] == principal.session_id
             and isinstance(value[1], str)):
-        abort(403, gettext("This form has expired or did not come from Worklink. "
-                           "Reload the page and try again."))
+        raise FormExpired()
     g.form_nonce = value[1]
 
 

@@ -121,17 +121,9 @@ def language_return_path() -> str:
     """Where the switch brings the person back: this page, or their home after a launch POST."""
     if request.method == "GET":
         return request.full_path.rstrip("?")
-    principal = current_principal()
-    if principal is not None and principal.course_id is not None:
-        from flask import url_for
+    from lti_tool.web import course_home_path
 
-        from lti_tool.security import Role
-
-        if principal.is_staff:
-            return url_for("teacher.home", course_id=principal.course_id)
-        if principal.role is Role.STUDENT:
-            return url_for("student.home", course_id=principal.course_id)
-    return "/"
+    return course_home_path() or "/"
 
 
 def format_number(value: float | int | None, language: str | None = None,

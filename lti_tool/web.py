@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException
 
-from lti_tool.security import current_principal
+from lti_tool.security import Role, current_principal
 
 _OPEN_AGAIN = lazy_gettext("Open Worklink again from your course in the LMS.")
 
-ErrorWords = dict[int, tuple[Any, Any, Any]]
-"""Per HTTP status: title, what happened, what to do next (lazy strings; no next step: None)."""
+ErrorWords = dict[int | str, tuple[Any, Any, Any]]
+"""Per HTTP status, or per kind of error where a status covers several (an exception of ours
+names its ``kind``): title, what happened, what to do next (lazy strings; no next step: None)."""
+
+FORM_EXPIRED = "form-expired"
 
 _PAGES: ErrorWords = {
     # status: (title, what happened, what to do next). Werkzeug's stock descriptions talk about
@@ -47,6 +49,11 @@ _PAGES: ErrorWords = {
     422: (lazy_gettext("This launch could not be accepted"),
           lazy_gettext("What your course platform sent could not be accepted."),
           _OPEN_AGAIN),
+    FORM_EXPIRED: (lazy_gettext("This form has expired"),
+                   lazy_gettext("The page this form came from was opened too long ago, or "
+                                "before your session ended, so Worklink cannot tell that it "
+                                "came from you. Nothing was saved."),
+                   lazy_gettext("Go back, reload the page and send the form again.")),
     429: (lazy_gettext("Too many requests"),
           lazy_gettext("Worklink received too many requests from you in a short time."),
           lazy_gettext("Wait a minute, then try again.")),
@@ -67,17 +74,23 @@ _PAGES: ErrorWords = {
 }
 
 
-def error_words(status: int, pages: ErrorWords = _PAGES) -> tuple[str, str, str | None]:
-    """Title, explanation and next step for an HTTP status, in the page's language, from an
-    audience's ``pages`` (the LMS's by default); a status they lack reads as 500 or 400."""
-    title, message, hint = pages.get(status, pages[500 if status >= 500 else 400])
+def error_words(status: int, pages: ErrorWords = _PAGES,
+                kind: str | None = None) -> tuple[str, str, str | None]:
+    """Title, explanation and next step for an HTTP status (or the ``kind`` of error, where the
+    audience's ``pages`` have words for it), in the page's language, from those ``pages`` (the
+    LMS's by default); a status they lack reads as 500 or 400."""
+    if kind is not None and kind in pages:
+        title, message, hint = pages[kind]
+    else:
+        title, message, hint = pages.get(status, pages[500 if status >= 500 else 400])
     return str(title), str(message), str(hint) if hint else None
 
 
 def error_page(status: int, message: str | None = None, *, title: str | None = None,
-               hint: str | None = None) -> tuple[str, int]:
-    """An error page: Worklink's words for the status unless the caller has better ones."""
-    default_title, default_message, default_hint = error_words(status)
+               hint: str | None = None, kind: str | None = None) -> tuple[str, int]:
+    """An error page: Worklink's words for the status (or kind) unless the caller has better
+    ones."""
+    default_title, default_message, default_hint = error_words(status, kind=kind)
     return (
         render_template("error.html", status=status, title=title or default_title,
                         message=message or default_message, hint=hint or default_hint),
@@ -85,8 +98,25 @@ def error_page(status: int, message: str | None = None, *, title: str | None = N
     )
 
 
-ErrorPage = Callable[[int, str | None], tuple[str, int]]
-"""Renders an error page for a status, with a view's own message if it gave one."""
+def course_home_path() -> str | None:
+    """The signed-in person's course home (teacher's or student's), None without one: the way
+    back from an error page, and where the language switch returns after a POST."""
+    principal = current_principal()
+    if principal is None or principal.course_id is None:
+        return None
+    if principal.is_staff:
+        return url_for("teacher.home", course_id=principal.course_id)
+    if principal.role is Role.STUDENT:
+        return url_for("student.home", course_id=principal.course_id)
+    return None
+
+
+class ErrorPage(Protocol):
+    """Renders an error page for a status, with a view's own message if it gave one, in the
+    words for the kind of error if the exception named one its audience has words for."""
+
+    def __call__(self, status: int, message: str | None = None, *,
+                 kind: str | None = None) -> tuple[str, int]: ...
 
 _AUDIENCE_PAGES = "worklink.audience_error_pages"
 
@@ -116,14 +146,14 @@ def _page_for_this_address() -> ErrorPage:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["principal"] = current_principal
+    app.jinja_env.globals.update(principal=current_principal, course_home_path=course_home_path)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
         status = exc.code or 500
-        # A description a view gave (abort(403, "…")) is ours; Werkzeug's class default is not.
+        # A description a view gave (abort(403, "…")) is ours; a class default is not.
         own = exc.description if exc.description != type(exc).description else None
-        return _page_for_this_address()(status, own)
+        return _page_for_this_address()(status, own, kind=getattr(exc, "kind", None))
 
     @app.get("/")
     def root() -> str:

@@ -52,11 +52,13 @@ _PAGES: ErrorWords = {
 }
 
 
-def error_page(status: int, message: str | None = None) -> tuple[str, int]:
-    """The employer's page for an HTTP status; a view's own message replaces the explanation."""
+def error_page(status: int, message: str | None = None, *,
+               kind: str | None = None) -> tuple[str, int]:
+    """The employer's page for an HTTP status; a view's own message replaces the explanation.
+    (Employer forms carry their own token, bound to the link, so no kind is theirs yet.)"""
     lang = chosen() or language(page_language())
     speak(lang)
-    title, what, hint = error_words(status, _PAGES)
+    title, what, hint = error_words(status, _PAGES, kind)
     return render_template("employer/error.html", lang=lang,
                            status=status, title=title, message=message or what,
                            hint=hint), status

@@ -81,3 +81,11 @@ def test_the_teacher_home_offers_the_shipped_templates_along_the_continuum(
 def test_without_templates_the_home_has_no_template_section(flow: Flow, db: Session) -> None:
     page = flow.launch(role="Instructor").get_data(as_text=True)
     assert 'id="templates-heading"' not in page
+
+
+def test_every_section_of_the_teacher_home_leads_somewhere(flow: Flow) -> None:
+    """Employers and mentors included: its section leads to the partners and the placements."""
+    page = flow.launch(role="Instructor").get_data(as_text=True)
+    employers = page.split('id="employers-heading"', 1)[1].split("</section>", 1)[0]
+    assert re.search(r'href="/teacher/course/\d+/partners"', employers), employers
+    assert re.search(r'href="/teacher/course/\d+/placements"', employers), employers

@@ -83,3 +83,23 @@ def test_every_unsafe_route_is_checked_or_explicitly_exempt(app: Flask) -> None:
     )
     assert [r for r in exempt if not r.startswith(("/lti/", "/sandbox/", "/employer/", "/uploads"))] == [
         "/admin/signin", "/session/window"]
+
+
+def test_a_stale_form_is_told_apart_from_a_missing_right(forgetful_app: Flask) -> None:
+    """A teacher sends a form drawn before their session ended: the page says the form expired
+    and nothing was saved, not that they lack access, and leads back to their course home."""
+    client = forgetful_app.test_client()
+    mine = {SESSION_HEADER: session_token(forgetful_app, Role.TEACHER, course_id=7)}
+    theirs = {SESSION_HEADER: session_token(forgetful_app, Role.TEACHER)}
+    token = re.search(r'value="([^"]+)"', client.get("/forgotten/form", headers=theirs).get_data(as_text=True))
+    assert token is not None
+    response = client.post("/forgotten", headers=mine, data={"csrf_token": token.group(1)})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 403 and CALLS == []
+    assert "This form has expired" in body and "Nothing was saved." in body
+    assert "send the form again" in body and "You do not have access" not in body
+    assert 'href="/teacher/course/7">Go to your course home</a>' in body
+
+    spanish = client.post("/forgotten", headers={**mine, "Accept-Language": "es"},
+                          data={"csrf_token": token.group(1)}).get_data(as_text=True)
+    assert "Este formulario venció" in spanish and "No se guardó nada." in spanish

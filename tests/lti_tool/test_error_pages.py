@@ -6,6 +6,9 @@ import pytest
 from flask import Flask, abort
 from flask.testing import FlaskClient
 
+from lti_tool.security import SESSION_HEADER, Role
+from tests.lti_tool.session_factories import session_token
+
 STOCK = ("The requested URL was not found on the server", "supplied the wrong credentials",
          "The server encountered an internal error", "If you entered the URL manually")
 
@@ -75,3 +78,13 @@ def test_an_lms_403_still_sends_people_back_to_their_course(app: Flask) -> None:
     assert "Open Worklink from the course you want to work in." in body
     spanish = client.get("/teacher/forbidden", headers={"Accept-Language": "es"})
     assert "Abre Worklink desde el curso" in spanish.get_data(as_text=True)
+
+
+def test_a_signed_in_student_is_led_back_to_their_course_home(client: FlaskClient,
+                                                               app: Flask) -> None:
+    headers = {SESSION_HEADER: session_token(app, Role.STUDENT, course_id=3)}
+    status, body = _page(client, "/no/such/page", **headers)
+    assert status == 404 and 'href="/student/course/3">Go to your course home</a>' in body
+    # Without a session there is no course to go back to: the advice says how to open it.
+    status, body = _page(client, "/no/such/page")
+    assert status == 404 and "Go to your course home" not in body
