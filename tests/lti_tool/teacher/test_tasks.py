@@ -171,7 +171,7 @@ def test_a_district_task_is_read_only_elsewhere_and_can_be_copied(flow: Flow, db
 
 def test_a_form_without_the_csrf_token_is_refused(flow: Flow, teacher: int, db: Session) -> None:
     response = flow.client.post(f"/teacher/course/{teacher}/tasks/new", data=FORM)
-    assert response.status_code == 403 and b"did not come from Worklink" in response.data
+    assert response.status_code == 403 and b"This form has expired" in response.data
     assert db.scalar(select(Task).where(Task.course_id == teacher)) is None
 
 
