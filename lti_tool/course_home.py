@@ -48,6 +48,11 @@ class PlacedTask:
     drafts: int = 0
     """Students writing their work (a draft, or revising work returned to them)."""
     handed_in: int = 0
+    editable: bool = True
+    """The course owns the task; a link placed on a shared task as it is opens one it cannot
+    change until it is given the course's own copy (:func:`lti_tool.placement.give_own_copy`)."""
+    has_work: bool = False
+    """A student has started work on this placement, in any state."""
 
     @property
     def not_started(self) -> int:
@@ -73,7 +78,7 @@ class ListedTask:
 
 # Built once: a student's home runs it on every launch, and building a statement costs more
 # than SQLAlchemy's compiled cache saves (bench/profile_launch.py).
-_LINKS = (select(ResourceLink.id, Task.id, Task.title, Task.due_at, Task.rubric_id)
+_LINKS = (select(ResourceLink.id, Task.id, Task.title, Task.due_at, Task.rubric_id, Task.course_id)
           .join(Task, ResourceLink.task_id == Task.id)
           .where(ResourceLink.course_id == bindparam("course_id")))
 
@@ -81,7 +86,7 @@ _LINKS = (select(ResourceLink.id, Task.id, Task.title, Task.due_at, Task.rubric_
 def listed_tasks(session: Session, course_id: int) -> list[ListedTask]:
     """The tasks placed in the course, for its students: soonest due first, one query."""
     # On the request's connection: the ORM's execute adds its own layers for plain rows.
-    listed = [ListedTask(link, title, due) for link, _task, title, due, _rubric
+    listed = [ListedTask(link, title, due) for link, _task, title, due, _rubric, _owner
               in session.connection().execute(_LINKS, {"course_id": course_id})]
     return sorted(listed, key=lambda t: (t.due_at or _FAR, t.title.casefold()))
 
@@ -111,14 +116,18 @@ def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
             .where(Submission.resource_link_id.in_(link_ids))
             .group_by(Submission.resource_link_id, Submission.state)):
         states.setdefault(link, {})[state] = count
+    # Anyone's work, enrolled as a student today or not: it keeps the task the link opens.
+    worked = set(session.scalars(select(Submission.resource_link_id).distinct()
+                                 .where(Submission.resource_link_id.in_(link_ids))))
     sent = _grades(session, link_ids, (DeliveryState.DELIVERED,))
     waiting = _grades(session, link_ids, (DeliveryState.PENDING, DeliveryState.IN_FLIGHT))
     placed = [PlacedTask(link, task, title, due, rubric is not None, students,
                          opened.get(link, 0), sent.get(link, 0), waiting.get(link, 0),
                          drafts=states.get(link, {}).get(SubmissionState.DRAFT.value, 0)
                          + states.get(link, {}).get(SubmissionState.RETURNED.value, 0),
-                         handed_in=states.get(link, {}).get(SubmissionState.SUBMITTED.value, 0))
-              for link, task, title, due, rubric in links]
+                         handed_in=states.get(link, {}).get(SubmissionState.SUBMITTED.value, 0),
+                         editable=owner == course_id, has_work=link in worked)
+              for link, task, title, due, rubric, owner in links]
     return sorted(placed, key=lambda p: (p.due_at or _FAR, p.title.casefold()))
 
 
@@ -157,10 +166,18 @@ def next_step(placed: list[PlacedTask], now: dt.datetime) -> NextStep:
         return NextStep(gettext("Place a task in the course: in the LMS, add an assignment or "
                                 "activity with Worklink and choose a task from the library."))
     for task in placed:
+        if not task.editable and not task.has_work:
+            # Its rubric and due date are the shared task's: the task page offers the way out.
+            return NextStep(gettext("“%(title)s” is placed as a shared task that cannot be "
+                                    "changed in this course: give it this course's own copy.",
+                                    title=task.title), task.task_id, "teacher.edit_task")
+    # A shared task students already work on keeps its rubric and dates: no step can change them.
+    changeable = [task for task in placed if task.editable]
+    for task in changeable:
         if not task.has_rubric:
             return NextStep(gettext("Give “%(title)s” a rubric, so it can be scored.",
                                     title=task.title), task.task_id, "teacher.task_rubric")
-    for task in placed:
+    for task in changeable:
         if task.due_at is None:
             return NextStep(gettext("Set a due date for “%(title)s”.", title=task.title),
                             task.task_id, "teacher.edit_task")

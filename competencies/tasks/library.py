@@ -141,6 +141,25 @@ def copy_task(session: Session, context: CourseContext, task_id: int, *,
     return copy
 
 
+def task_to_place(session: Session, context: CourseContext, task_id: int) -> Task:
+    """The task a new placement in this course opens: the course's own task as it is, and for
+    anything shared with it (a template Worklink ships, a task of the school or district) a
+    copy the course owns, so everything about the placement can be changed here while the
+    shared task stays as every other course sees it. The copy keeps the title students will see
+    in the LMS. Commits when it copies."""
+    task = get_visible(session, context, task_id)
+    if can_edit(context, task):
+        return task
+    return copy_task(session, context, task.id)
+
+
+def own_copy_of(session: Session, context: CourseContext, task: Task) -> Task | None:
+    """The asking course's latest copy of ``task``, if it made one."""
+    return session.scalar(select(Task).where(
+        Task.copied_from_id == task.id, Task.course_id == context.course_id,
+        Task.registration_id == context.registration_id).order_by(Task.id.desc()).limit(1))
+
+
 def set_rubric(session: Session, context: CourseContext, task_id: int, rubric: Rubric) -> Task:
     task = get_editable(session, context, task_id)
     try:

@@ -169,6 +169,14 @@ class DeepLinkingResponse(NamedTuple):
     return_url: str
 
 
+def check_count(request: DeepLinkingRequest, count: int) -> None:
+    """Refuse several tasks where the platform takes one (before anything is made for them)."""
+    if count > 1 and not request.accept_multiple:
+        raise DeepLinkingError(N_("This course placement accepts only one task at a time, and "
+                                  "%(count)d were chosen. Choose one task."), count=count,
+                               code="too_many_items")
+
+
 def build_response(request: DeepLinkingRequest, items: Sequence[ContentItem], *,
                    signing_key: SigningKey, msg: str | None = None, log: str | None = None,
                    errormsg: str | None = None, errorlog: str | None = None,
@@ -188,10 +196,8 @@ def build_response(request: DeepLinkingRequest, items: Sequence[ContentItem], *,
                                 f"not accept (it accepts: {accepted}).")
         errorlog = errorlog or f"accept_types={list(request.accept_types)}; no ltiResourceLink"
         items = ()
-    elif len(items) > 1 and not request.accept_multiple:
-        raise DeepLinkingError(N_("This course placement accepts only one task at a time, and "
-                                  "%(count)d were chosen. Choose one task."), count=len(items),
-                               code="too_many_items")
+    else:
+        check_count(request, len(items))
     with_lineitem = request.accept_lineitem is not False
     dropped = sum(1 for item in items if item.line_item is not None) if not with_lineitem else 0
     if dropped:

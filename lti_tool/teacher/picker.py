@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from competencies.tasks import library
 from competencies.tasks.draft import TaskError
 from competencies.tasks.library import CourseContext
+from competencies.tasks.model import Task
 from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage
@@ -27,6 +28,7 @@ from lti_tool.lti.deep_linking import (
     DeepLinkingRequest,
     LineItemSpec,
     build_response,
+    check_count,
     deep_linking_request,
     render_return_form,
 )
@@ -82,7 +84,8 @@ def send_to_course(course_id: int) -> tuple[str, int]:
         return _page(session, course_id, principal.launch_id, Filters(),
                      problem=gettext("Choose at least one task to add."), status=422)
     try:
-        items = [_content_item(session, context, course, task_id) for task_id in chosen]
+        tasks = _tasks_to_place(session, context, dl, chosen)
+        items = [_content_item(course, task) for task in tasks]
         response = build_response(dl, items, signing_key=signing_key(session),
                                   msg=_added(len(items)))
     except TaskError as exc:
@@ -94,10 +97,22 @@ def send_to_course(course_id: int) -> tuple[str, int]:
     return render_return_form(response, len(items)), 200
 
 
-def _content_item(session: Session, context: CourseContext, course: Course,
-                  task_id: int) -> ContentItem:
+def _tasks_to_place(session: Session, context: CourseContext, dl: DeepLinkingRequest,
+                    chosen: list[int]) -> list[Task]:
+    """The tasks the links will open: a shared template is placed as the course's own copy.
+
+    Everything that could refuse the request is checked first, so a refused choice leaves no
+    copy behind in the course's library.
+    """
+    visible = [library.get_visible(session, context, task_id) for task_id in chosen]
+    check_count(dl, len(visible))
+    if not dl.accepts_resource_links:
+        return visible  # the response carries no item, so nothing is placed or copied
+    return [library.task_to_place(session, context, task.id) for task in visible]
+
+
+def _content_item(course: Course, task: Task) -> ContentItem:
     """One task as an ``ltiResourceLink``: signed reference, and a grade column from its rubric."""
-    task = library.get_visible(session, context, task_id)  # another course's or tenant's: refused
     rubric = library.rubric_of(task)
     line_item = None
     if rubric is not None and rubric.maximum > 0:

@@ -41,6 +41,7 @@ from lti_tool.db import db_session
 from lti_tool.employer.page import RatingFields
 from lti_tool.i18n import message_text, refusal_text
 from lti_tool.models import Course, Deployment
+from lti_tool.placement import links_opening
 from lti_tool.security import current_principal, require
 from lti_tool.task_view import task_view, vocabulary_labels
 from lti_tool.teacher import rubric_builder
@@ -146,10 +147,16 @@ def edit_task(course_id: int, task_id: int) -> Page:
             return _form_again(course, task, exc.problems)
         return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task_id,
                                     saved=1))
+    editable = library.can_edit(context, task)
+    # Placements of this course that open the shared task as it is (placed before the picker
+    # placed copies) are offered this course's own copy, so their task can be changed.
+    offers = [] if editable else links_opening(session, course_id, task_id)
     return render_template(
         "teacher/tasks/form.html", course=course, task=task, form=_fields(task),
         asked_artifacts=task.asked_artifacts, file_groups=task.file_groups, problems=[],
-        editable=library.can_edit(context, task),
+        editable=editable, offers=offers,
+        own_copy=library.own_copy_of(session, context, task) if offers else None,
+        now_own_copy=bool(request.args.get("own_copy")),
         in_use=versions.is_in_use(session, task), saved=bool(request.args.get("saved")),
         rubric=library.rubric_of(task), **_choices())
 

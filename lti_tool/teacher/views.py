@@ -10,14 +10,23 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from competencies.orm import utcnow
-from competencies.tasks.library import CourseContext
+from competencies.tasks.library import CourseContext, own_copy_of
 from competencies.tasks.model import Task
 from competencies.tasks.search import TaskHit
 from competencies.tasks.versions import is_in_use
 from lti_tool import course_home, course_time
+from lti_tool.csrf import once
 from lti_tool.db import db_session
+from lti_tool.i18n import refusal_text
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.page_context import CourseView, PersonView
+from lti_tool.placement import (
+    LinkOpening,
+    PlacementError,
+    course_context,
+    give_own_copy,
+    links_opening,
+)
 from lti_tool.security import Principal, Role, current_principal, require
 from lti_tool.task_view import task_view, vocabulary_labels
 from lti_tool.web import error_page
@@ -83,6 +92,27 @@ def render_placement(task: Task, course: CourseView | None, user: PersonView | N
     """A teacher opening a task's placement: the task as students see it, the way to edit it,
     and the students' submissions for this placement."""
     session = db_session()
+    offers: list[LinkOpening] = []
+    own_copy = None
+    if course is not None and link_id is not None and task.course_id != course.id:
+        # A link placed on a shared task as it is (placed before the picker placed copies).
+        offers = [o for o in links_opening(session, course.id, task.id) if o.link_id == link_id]
+        own_copy = own_copy_of(session, course_context(session, course.id), task)
     return render_template("teacher/placement.html", view=task_view(session, task), course=course,
                            user=user, principal=principal, link_id=link_id,
-                           in_use=is_in_use(session, task))
+                           in_use=is_in_use(session, task), offers=offers, own_copy=own_copy)
+
+
+@bp.post("/course/<int:course_id>/links/<int:link_id>/own-copy")
+@require(*TEACHING)
+@once
+def use_own_copy(course_id: int, link_id: int) -> Any:
+    """The placement opens this course's own copy of the shared task it opened."""
+    session = db_session()
+    try:
+        task = give_own_copy(session, course_context(session, course_id), link_id)
+    except PlacementError as exc:
+        session.rollback()
+        return error_page(exc.status, refusal_text(exc))
+    return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task.id,
+                            own_copy=1), code=303)

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.models import Item
-from competencies.tasks import library
+from competencies.tasks import library, starters, stored_rubric
 from competencies.tasks.library import CourseContext
+from competencies.tasks.model import TaskAlignment
 from competencies.tasks.vocabulary import AlignmentType
 from lti_tool.models import Course, Deployment
 from tests.competencies.framework_factories import store, tree_package
@@ -25,13 +26,31 @@ def course_context(db: Session, context_id: str = "course-7") -> CourseContext:
     return CourseContext(course.id, deployment.id, deployment.registration_id)
 
 
-def aligned_task(db: Session, context: CourseContext, title: str) -> int:
-    """A task with the employability starter rubric, aligned to a standard and an O*NET skill."""
+def _frameworks(db: Session) -> None:
     if db.scalar(select(Item).where(Item.human_coding_scheme == STANDARD)) is None:
         store(db, tree_package("ccss", "Common Core ELA (test excerpt)",
                                [(STANDARD, "Write informative/explanatory texts.", [])]))
         store(db, tree_package("onet", "O*NET Skills (test excerpt)",
                                [(SKILL, "Writing: communicating effectively in writing.", [])]))
+
+
+def shipped_template(db: Session, title: str = "Job shadow: a half day with an electrician") -> int:
+    """A template as Worklink ships it (no course, no tenant), with a rubric and an alignment."""
+    _frameworks(db)
+    template = library.create_template(db, draft(title=title))
+    template.rubric = stored_rubric.write(db, starters.load("employability-skills"),
+                                          skip_unknown_items=True)
+    item = db.scalar(select(Item).where(Item.human_coding_scheme == STANDARD))
+    assert item is not None
+    template.alignments.append(TaskAlignment(item_id=item.id,
+                                             alignment_type=AlignmentType.BUILDS.value))
+    db.commit()
+    return template.id
+
+
+def aligned_task(db: Session, context: CourseContext, title: str) -> int:
+    """A task with the employability starter rubric, aligned to a standard and an O*NET skill."""
+    _frameworks(db)
     task = library.create_task(db, context, draft(title=title))
     library.use_starter_rubric(db, context, task.id, "employability-skills")
     for code in (STANDARD, SKILL):

@@ -32,6 +32,8 @@ def test_another_courses_task_is_copied_titled_as_a_copy(flow: Flow, db: Session
     url = f"/teacher/course/{course}/tasks/{shared.id}"
     page = flow.client.get(url).get_data(as_text=True)
     assert COPY in page
+    assert "This task is shared by your school or district" in page
+    assert "belongs to another course" not in page
     copied = flow.client.post(url + "/copy", data={"csrf_token": _csrf(flow, url)})
     assert copied.status_code == 302
     copy_page = flow.client.get(copied.headers["Location"]).get_data(as_text=True)

@@ -8,12 +8,14 @@ from typing import Any
 import jwt
 import pytest
 from flask import Flask
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.tasks import starters
+from competencies.tasks.model import Task
 from lti_tool.lti import keys
 from tests.lti_tool.lti.conftest import CLIENT_ID, ISSUER, REMOVE, Flow
-from tests.lti_tool.task_launch_factories import aligned_task, course_context
+from tests.lti_tool.task_launch_factories import aligned_task, course_context, shipped_template
 
 DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 RETURN_URL = "https://platform.test/deep-link-return"
@@ -150,3 +152,52 @@ def test_a_task_created_in_the_other_window_reaches_the_picker_list(
     # A page that only shows a task announces nothing.
     task_url = created.headers["Location"].split("?")[0]
     assert "worklink-task-saved" not in flow.client.get(task_url).get_data(as_text=True)
+
+
+def test_a_shared_template_is_placed_as_the_courses_own_copy(
+        app: Flask, flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    """The link opens a task the course can change; the template stays as every course sees it."""
+    course_id, _ = course_with_tasks
+    template_id = shipped_template(db)
+    page = _deep_link(flow)
+    assert "A shared template (or a task your school or district shares) is copied into this " \
+           "course when you add it" in page
+    listed = page.split(f'value="{template_id}"', 1)[1].split("</li>", 1)[0]
+    assert "Shared template" in listed and "added as this course's own copy" in listed
+
+    status, body = _send(flow, page, course_id, task=[template_id], action="add")
+    assert status == 200
+    [item] = _response_claims(app, db, body)["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    db.expire_all()
+    template = db.get(Task, template_id)
+    copy = db.get(Task, int(item["custom"]["worklink_task"]))
+    assert template is not None and copy is not None and copy.id != template.id
+    assert copy.course_id == course_id and copy.copied_from_id == template.id
+    assert item["title"] == copy.title == template.title  # students see the template's name
+    assert copy.rubric_id is not None and copy.rubric_id != template.rubric_id
+    assert [a.item_id for a in copy.alignments] == [a.item_id for a in template.alignments]
+    assert copy.file_groups == template.file_groups and copy.asked_artifacts == template.asked_artifacts
+    assert item["lineItem"]["resourceId"] == f"worklink-task-{copy.id}"
+    assert template.course_id is None and template.revision == 1
+
+
+def test_the_courses_own_task_is_placed_as_it_is(
+        app: Flask, flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, task_ids = course_with_tasks
+    status, body = _send(flow, _deep_link(flow), course_id, task=task_ids[:1], action="add")
+    [item] = _response_claims(app, db, body)["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["custom"]["worklink_task"] == str(task_ids[0])
+    assert db.scalar(select(func.count()).select_from(Task).where(
+        Task.copied_from_id.is_not(None))) == 0
+
+
+def test_a_refused_choice_leaves_no_copy_behind(
+        flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    """Two tasks where the platform takes one: nothing is placed, so nothing is copied."""
+    course_id, task_ids = course_with_tasks
+    template_id = shipped_template(db)
+    page = _deep_link(flow, accept_multiple=False)
+    status, body = _send(flow, page, course_id, task=[template_id, task_ids[0]], action="add")
+    assert status == 422 and 'name="JWT"' not in body
+    assert db.scalar(select(func.count()).select_from(Task).where(
+        Task.copied_from_id == template_id)) == 0

@@ -157,7 +157,7 @@ def test_a_district_task_is_read_only_elsewhere_and_can_be_copied(flow: Flow, db
     flow.launch(role="Instructor")
     course_a = _course_id(db)
     page = flow.client.get(f"/teacher/course/{course_a}/tasks/{task_b}")
-    assert page.status_code == 200 and b"belongs to another course" in page.data
+    assert page.status_code == 200 and b"shared by your school or district" in page.data
     token = _csrf(flow, f"/teacher/course/{course_a}/tasks/{task_b}")
     edit = flow.client.post(f"/teacher/course/{course_a}/tasks/{task_b}",
                             data={**FORM, "csrf_token": token})
