@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from flask_babel import gettext
-from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy import bindparam, delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from competencies.tasks.library import CourseContext
@@ -21,6 +22,7 @@ from competencies.tasks.vocabulary import ContinuumStage, LibraryScope
 from competencies.work.model import Submission
 from competencies.work.vocabulary import SubmissionState
 from lti_tool.models import (
+    AddedTask,
     Course,
     DeliveryState,
     Deployment,
@@ -30,6 +32,7 @@ from lti_tool.models import (
     TaskOpen,
 )
 from lti_tool.security import Role
+from lti_tool.upsert import insert_for
 
 STUDENT_ROLE = Role.STUDENT.value
 
@@ -57,6 +60,18 @@ class PlacedTask:
     @property
     def not_started(self) -> int:
         return max(self.students - self.opened, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class JustAdded:
+    """A task the picker sent to the course whose link has not been opened yet (see
+    :class:`lti_tool.models.AddedTask`): what the course home can say of it without its link."""
+
+    task_id: int
+    title: str
+    due_at: dt.datetime | None
+    has_rubric: bool
+    added_at: dt.datetime
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +146,35 @@ def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
     return sorted(placed, key=lambda p: (p.due_at or _FAR, p.title.casefold()))
 
 
+def record_added(session: Session, course_id: int, task_ids: Iterable[int],
+                 now: dt.datetime) -> None:
+    """The picker sent these tasks to the course's LMS: list them until their links open."""
+    rows = [{"course_id": course_id, "task_id": task_id, "added_at": now}
+            for task_id in dict.fromkeys(task_ids)]
+    if not rows:
+        return
+    connection = session.connection()
+    statement = insert_for(connection, AddedTask.__table__).values(rows)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["course_id", "task_id"], set_={"added_at": statement.excluded.added_at}))
+
+
+def added_tasks(session: Session, course_id: int) -> list[JustAdded]:
+    """Tasks sent to the course that no link there has opened yet, most recently added first."""
+    return [JustAdded(task_id, title, due, rubric is not None, added)
+            for task_id, title, due, rubric, added in session.execute(
+                select(Task.id, Task.title, Task.due_at, Task.rubric_id, AddedTask.added_at)
+                .join(AddedTask, AddedTask.task_id == Task.id)
+                .where(AddedTask.course_id == course_id)
+                .order_by(AddedTask.added_at.desc(), Task.id))]
+
+
+def forget_added(session: Session, course_id: int, task_id: int) -> None:
+    """The teacher says the LMS never made this task's item (or it was removed there)."""
+    session.execute(delete(AddedTask).where(AddedTask.course_id == course_id,
+                                            AddedTask.task_id == task_id))
+
+
 TEMPLATES_SHOWN = 6
 _STAGE_ORDER = {stage.value: n for n, stage in enumerate(ContinuumStage)}
 
@@ -160,9 +204,10 @@ def _grades(session: Session, link_ids: list[int], states: tuple[DeliveryState, 
         .group_by(GradeOutbox.resource_link_id)).all())
 
 
-def next_step(placed: list[PlacedTask], now: dt.datetime) -> NextStep:
+def next_step(placed: list[PlacedTask], now: dt.datetime,
+              added: Sequence[JustAdded] = ()) -> NextStep:
     """The one thing most worth doing now, in the page's language."""
-    if not placed:
+    if not placed and not added:
         return NextStep(gettext("Place a task in the course: in the LMS, add an assignment or "
                                 "activity with Worklink and choose a task from the library."))
     for task in placed:
@@ -172,21 +217,26 @@ def next_step(placed: list[PlacedTask], now: dt.datetime) -> NextStep:
                                     "changed in this course: give it this course's own copy.",
                                     title=task.title), task.task_id, "teacher.edit_task")
     # A shared task students already work on keeps its rubric and dates: no step can change them.
-    changeable = [task for task in placed if task.editable]
-    for task in changeable:
-        if not task.has_rubric:
+    changeable: list[PlacedTask | JustAdded] = [task for task in placed if task.editable]
+    changeable += added  # the picker places only tasks the course owns
+    for own in changeable:
+        if not own.has_rubric:
             return NextStep(gettext("Give “%(title)s” a rubric, so it can be scored.",
-                                    title=task.title), task.task_id, "teacher.task_rubric")
-    for task in changeable:
-        if task.due_at is None:
-            return NextStep(gettext("Set a due date for “%(title)s”.", title=task.title),
-                            task.task_id, "teacher.edit_task")
+                                    title=own.title), own.task_id, "teacher.task_rubric")
+    for own in changeable:
+        if own.due_at is None:
+            return NextStep(gettext("Set a due date for “%(title)s”.", title=own.title),
+                            own.task_id, "teacher.edit_task")
     upcoming = [t for t in placed if t.due_at is not None and t.due_at >= now]
     if upcoming and upcoming[0].not_started:
         task = upcoming[0]
         return NextStep(gettext("“%(title)s” is due next; %(count)s students have not opened it yet.",
                                 title=task.title, count=task.not_started),
                         task.task_id, "teacher.preview_task")
+    if not placed:
+        return NextStep(gettext("Open the assignments you added once in the LMS (or wait for a "
+                                "student to): each task shows here with its students' progress "
+                                "from its link's first launch."))
     return NextStep(gettext("Everything placed has a rubric and a due date. Check the library "
                             "for the next task to place."))
 

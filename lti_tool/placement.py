@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from competencies.messages import N_, Message, Refused
@@ -22,7 +22,7 @@ from competencies.tasks.model import Task
 from competencies.work.model import Submission
 from lti_tool.lti.custom_params import TamperedTaskReference, read_task_reference
 from lti_tool.lti.launch import Launch
-from lti_tool.models import Course, Deployment, ResourceLink
+from lti_tool.models import AddedTask, Course, Deployment, ResourceLink
 
 
 class PlacementError(Refused):
@@ -70,6 +70,10 @@ def task_for_launch(session: Session, launch: Launch, link_pk: int | None,
         task = _own_copy_on_link(session, link, task, course_id) or task
     if link.task_id != task.id:
         link.task_id = task.id
+        # The link's first launch (or its first since the teacher chose another task for it)
+        # ties the task to its link: the course home stops listing it as added, not opened.
+        session.execute(delete(AddedTask).where(AddedTask.course_id == course_id,
+                                                AddedTask.task_id == task.id))
         session.commit()
     return task
 

@@ -7,6 +7,7 @@ import competencies.partners.links  # noqa: F401
 import competencies.scoring.model  # noqa: F401
 import competencies.tasks.model  # noqa: F401  (resource links point at WBL tasks)
 import competencies.work.model  # noqa: F401  (submissions point at resource links)
+from lti_tool.models.added import AddedTask
 from lti_tool.models.browser_session import BrowserSession
 from lti_tool.models.ephemeral import EphemeralValue
 from lti_tool.models.grades import DeliveryState, GradeOutbox, LineItemBinding
@@ -18,7 +19,7 @@ from lti_tool.models.tool_key import KeyStatus, ToolKey
 from lti_tool.models.uploads import Upload
 
 __all__ = [
-    "BrowserSession", "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment",
+    "AddedTask", "BrowserSession", "Course", "DeliveryState", "Deployment", "DeploymentStatus", "Enrollment",
     "EphemeralValue", "GradeOutbox", "KeyStatus", "LineItemBinding", "MailStatus", "OutboundMail",
     "Registration", "ResourceLink", "TaskOpen", "ToolKey", "Upload", "User",
 ]

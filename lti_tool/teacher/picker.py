@@ -11,6 +11,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
 
+from competencies.orm import utcnow
 from competencies.tasks import library
 from competencies.tasks.draft import TaskError
 from competencies.tasks.library import CourseContext
@@ -18,6 +19,7 @@ from competencies.tasks.model import Task
 from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage
+from lti_tool import course_home
 from lti_tool.csrf import once
 from lti_tool.db import db_session
 from lti_tool.i18n import refusal_text
@@ -94,6 +96,11 @@ def send_to_course(course_id: int) -> tuple[str, int]:
     except DeepLinkingError as exc:
         return _page(session, course_id, principal.launch_id, Filters(), problem=refusal_text(exc),
                      status=422)
+    if dl.accepts_resource_links:  # else the response carries no item
+        # Only a note for the course home until each link is first opened: the LMS may still
+        # drop an item or the teacher cancel there (see lti_tool.models.AddedTask).
+        course_home.record_added(session, course_id, [task.id for task in tasks], utcnow())
+        session.commit()
     return render_return_form(response, len(items)), 200
 
 

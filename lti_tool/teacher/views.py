@@ -73,18 +73,30 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                         principal: Principal) -> str:
     counts: dict[str, int] = {}
     placed: list[course_home.PlacedTask] = []
+    added: list[course_home.JustAdded] = []
     templates: list[TaskHit] = []
     if course is not None:
         counts = {role: n for role, n in conn.execute(_ROLE_COUNTS, {"course_id": course.id})}
         placed = course_home.placed_tasks(db_session(), course.id)
+        added = course_home.added_tasks(db_session(), course.id)
         known = (CourseContext(course.id, principal.deployment_id, principal.registration_id)
                  if principal.deployment_id is not None and principal.course_id == course.id
                  else None)
         templates = course_home.templates(db_session(), course.id, known)
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
-                           counts=counts, placed=placed, templates=templates,
+                           counts=counts, placed=placed, added=added, templates=templates,
                            **vocabulary_labels(),
-                           next_step=course_home.next_step(placed, utcnow()))
+                           next_step=course_home.next_step(placed, utcnow(), added))
+
+
+@bp.post("/course/<int:course_id>/added/<int:task_id>/forget")
+@require(*TEACHING)
+def forget_added(course_id: int, task_id: int) -> Any:
+    """Take a task the LMS never made an item for off the course home's "added" list."""
+    session = db_session()
+    course_home.forget_added(session, course_id, task_id)
+    session.commit()
+    return redirect(url_for("teacher.home", course_id=course_id), code=303)
 
 
 def render_placement(task: Task, course: CourseView | None, user: PersonView | None,
