@@ -16,10 +16,17 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy.orm import Session
 
 from competencies.tasks import starters
+from competencies.tasks.model import Task
 from lti_tool.db import make_engine
 from tests.browser.sandbox_actions import click, sign_in
 from tests.browser.test_sandbox_launch import SCREENSHOTS, open_worklink_as
-from tests.lti_tool.task_launch_factories import SKILL, STANDARD, aligned_task, course_context
+from tests.lti_tool.task_launch_factories import (
+    SKILL,
+    STANDARD,
+    aligned_task,
+    course_context,
+    shipped_template,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +102,40 @@ def test_teacher_deep_links_two_tasks_and_students_open_each(browser: Any, live_
         browser.save_screenshot(str(SCREENSHOTS / f"worklink-student-task-{TITLES.index(title)}.png"))
         browser.switch_to.default_content()
         browser.get(f"{live_server.url}/sandbox/")
+
+
+def test_a_template_placed_by_deep_linking_is_the_courses_own_copy(
+        browser: Any, live_server: Any) -> None:
+    """QA D3 and D5 in the sandbox: the placed template is listed at once, and its due date can
+    be set from the course home's next step (it led to a read-only template page)."""
+    open_worklink_as(browser, live_server.url, "Lucia Rivera")
+    engine = make_engine(live_server.config.database_url)
+    try:
+        with Session(engine) as db:
+            title = db.get(Task, shipped_template(db)).title  # type: ignore[union-attr]
+    finally:
+        engine.dispose()
+
+    browser.get(f"{live_server.url}/sandbox/")
+    WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
+        (By.XPATH, "//button[contains(., 'Add Worklink content')]"))).click()
+    _wait_frame(browser)
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
+        (By.TAG_NAME, "h1"), "Add work-based learning"))
+    label = browser.find_element(By.XPATH, f"//label[contains(., '{title}')]")
+    assert "added as this course's own copy" in label.text
+    label.find_element(By.TAG_NAME, "input").click()
+    browser.find_element(By.XPATH, "//button[@value='add']").click()
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"),
+                                                                      "Content added"))
+    browser.switch_to.default_content()
+
+    home = open_worklink_as(browser, live_server.url, "Lucia Rivera")
+    assert "Added, not opened yet" in home and title in home
+    assert "No task is placed in this course yet." not in home
+    assert f"Set a due date for “{title}”" in home
+    _wait_frame(browser)
+    click(browser, By.LINK_TEXT, "Go to the task")
+    due = WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "due_at")))
+    assert due.is_enabled() and "shared template" not in browser.find_element(By.TAG_NAME, "body").text
+    browser.switch_to.default_content()
