@@ -21,7 +21,8 @@ from competencies.partners.model import Placement
 from competencies.scoring.model import CriterionRating, RubricRating, ScoringPolicy
 from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
-from competencies.tasks import versions
+from competencies.tasks import library, versions
+from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task, TaskVersion
 from competencies.tasks.rubric import Criterion, Rubric, RubricError
 
@@ -68,8 +69,15 @@ def policy_for(session: Session, task_id: int) -> ScoringPolicy:
         task_id=task_id, accept_employer_ratings=False, comment_required_for_lowest=False)
 
 
-def set_policy(session: Session, task_id: int, *, accept_employer_ratings: bool,
-               comment_required_for_lowest: bool) -> ScoringPolicy:
+def set_policy(session: Session, context: CourseContext, task_id: int, *,
+               accept_employer_ratings: bool, comment_required_for_lowest: bool) -> ScoringPolicy:
+    """How a task's employer ratings are handled, decided by the course that owns the task: a
+    shared template's policy holds for every course placing it, so no one course changes it."""
+    task = library.get_visible(session, context, task_id)
+    if not library.can_edit(context, task):
+        raise ScoringError(N_(
+            "This task is shared with other courses, so how its employer ratings are handled "
+            "is not decided here. Make this course's own copy of the task to decide it."))
     policy = session.get(ScoringPolicy, task_id)
     if policy is None:
         policy = ScoringPolicy(task_id=task_id)

@@ -17,6 +17,7 @@ from competencies.scoring.model import RubricRating
 from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
 from competencies.scoring.vocabulary import RatingStatus
+from competencies.tasks import library
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
 from lti_tool.grades.from_scoring import GradebookPublisher
@@ -64,7 +65,7 @@ def moderate(course_id: int, placement_id: int) -> Page:
         try:
             if action == "policy":
                 ratings.set_policy(
-                    session, placement.task_id,
+                    session, context, placement.task_id,
                     accept_employer_ratings=request.form.get("accept_employer_ratings") == "1",
                     comment_required_for_lowest=request.form.get("lowest_comment") == "1")
             elif action in ("accept", "send_back") and pending is None:
@@ -93,6 +94,8 @@ def moderate(course_id: int, placement_id: int) -> Page:
         "teacher/employers/moderate.html", course=course, placement=placement, student=student,
         rubric=rubric, pending=pending, final=moderation.final_score(session, placement.id),
         policy=ratings.policy_for(session, placement.task_id), problems=problems,
+        policy_editable=library.can_edit(context, library.get_visible(session, context,
+                                                                      placement.task_id)),
         not_observed=NOT_OBSERVED, done=request.args.get("done"),
         employer={c.criterion: c for c in pending.criteria} if pending else {},
     ), 422 if problems else 200

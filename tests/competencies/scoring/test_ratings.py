@@ -9,24 +9,30 @@ from sqlalchemy.orm import Session
 from competencies.audit import Actor, AuditEvent
 from competencies.partners.model import Placement
 from competencies.scoring import ratings
-from competencies.scoring.model import CriterionRating, FinalScore, RubricRating
+from competencies.scoring.model import CriterionRating, FinalScore, RubricRating, ScoringPolicy
 from competencies.scoring.ratings import Choice, ScoringError
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks import library
 from competencies.tasks.rubric import Criterion, Level, Rubric
-from tests.competencies.partners.factories import school
+from tests.competencies.partners.factories import School, school
+from tests.competencies.tasks.task_factories import draft
 
 EMPLOYER = Actor("employer", "Ana Reyes", address="203.0.113.9")
 ALL = ("Communication", "Working with others", "Professionalism", "Problem solving",
        "Using tools and technology")
 
 
-def _open(db: Session) -> tuple[Placement, RubricRating, Rubric]:
+def _opened(db: Session) -> tuple[School, Placement, RubricRating, Rubric]:
     s = school(db)
     placement = s.place(db)
     version, rubric = ratings.rubric_for(db, placement)
     rating = ratings.open_rating(db, placement, version, kind=RaterKind.EMPLOYER,
                                  name="Ana Reyes", supervisor_id=s.supervisor.id)
-    return placement, rating, rubric
+    return s, placement, rating, rubric
+
+
+def _open(db: Session) -> tuple[Placement, RubricRating, Rubric]:
+    return _opened(db)[1:]
 
 
 def _rows(db: Session) -> int:
@@ -94,8 +100,8 @@ def test_a_submitted_rating_is_pending_and_read_only(db: Session) -> None:
 
 
 def test_the_lowest_level_needs_a_comment_when_the_task_says_so(db: Session) -> None:
-    placement, rating, rubric = _open(db)
-    policy = ratings.set_policy(db, placement.task_id, accept_employer_ratings=False,
+    s, placement, rating, rubric = _opened(db)
+    policy = ratings.set_policy(db, s.context, placement.task_id, accept_employer_ratings=False,
                                 comment_required_for_lowest=True)
     chosen = {name: Choice("Proficient") for name in ALL}
     chosen["Communication"] = Choice("Beginning")
@@ -122,8 +128,8 @@ def test_every_criterion_not_observed_cannot_be_submitted(db: Session) -> None:
 
 
 def test_auto_accept_makes_the_employer_rating_final_at_once(db: Session) -> None:
-    placement, rating, rubric = _open(db)
-    policy = ratings.set_policy(db, placement.task_id, accept_employer_ratings=True,
+    s, placement, rating, rubric = _opened(db)
+    policy = ratings.set_policy(db, s.context, placement.task_id, accept_employer_ratings=True,
                                 comment_required_for_lowest=False)
     ratings.save(db, rating, rubric, {name: Choice("Advanced") for name in ALL}, EMPLOYER)
     ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER)
@@ -141,3 +147,18 @@ def test_not_observed_is_left_out_of_score_and_maximum(db: Session) -> None:
     assert ratings.score_of(levels, rubric) == (12.0, 12.0)
     levels["Professionalism"] = "Beginning"
     assert ratings.score_of(levels, rubric) == (9.0, 12.0)
+
+
+def test_a_shared_templates_policy_is_not_changed_by_one_course(db: Session) -> None:
+    """A template's policy holds for every course that places it: one course may not change it
+    (it makes its own copy of the task to decide)."""
+    s = school(db)
+    template = library.create_template(db, draft(title="Job shadow", employer_scored=True))
+    db.flush()
+    with pytest.raises(ScoringError, match="shared with other courses"):
+        ratings.set_policy(db, s.context, template.id, accept_employer_ratings=True,
+                           comment_required_for_lowest=False)
+    assert db.get(ScoringPolicy, template.id) is None
+    own = ratings.set_policy(db, s.context, s.task_id, accept_employer_ratings=True,
+                             comment_required_for_lowest=False)
+    assert own.accept_employer_ratings

@@ -17,6 +17,7 @@ from competencies.scoring import ratings
 from lti_tool.config import Config
 from tests.lti_tool.employer.conftest import open_link, placed_with_supervisor
 from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.task_launch_factories import course_context
 from tests.lti_tool.teacher.test_tasks import _course_id, _create, _csrf, _rubric_form
 
 DESCRIBED = {"c0-description": "Speaks with patients and staff clearly and kindly.",
@@ -40,7 +41,8 @@ def linked(flow: Flow, db: Session, config: Config) -> Linked:
     task_id = _create(flow, course)
     url = f"/teacher/course/{course}/tasks/{task_id}/rubric"
     assert flow.client.post(url, data={**_rubric_form(_csrf(flow, url)), **DESCRIBED}).status_code == 302
-    ratings.set_policy(db, task_id, accept_employer_ratings=False, comment_required_for_lowest=True)
+    ratings.set_policy(db, course_context(db), task_id, accept_employer_ratings=False,
+                       comment_required_for_lowest=True)
     _, token = placed_with_supervisor(flow, db, config, course, task_id)
     return Linked(f"/teacher/course/{course}/tasks/{task_id}/preview/employer", token)
 

@@ -18,7 +18,7 @@ from competencies.scoring import ratings
 from competencies.scoring.model import FinalScore
 from competencies.scoring.ratings import Choice
 from competencies.scoring.vocabulary import RaterKind
-from competencies.tasks import library
+from competencies.tasks import library, starters, stored_rubric
 from competencies.tasks.model import Task
 from lti_tool.models import Enrollment, OutboundMail, User
 from tests.competencies.tasks.task_factories import draft
@@ -201,3 +201,29 @@ def test_a_link_for_a_task_without_a_rubric_is_refused_in_words_and_issues_nothi
         assert "“Shadow day” has no rubric for an employer to rate" in answer.get_data(as_text=True)
     assert db.scalars(select(EmployerLink)).all() == []
     assert db.scalars(select(OutboundMail)).all() == []
+
+
+def test_a_placement_on_a_shared_template_cannot_change_how_every_course_scores_it(
+        flow: Flow, db: Session, course_id: int) -> None:
+    """A placement still opening a Worklink template (placed before templates were copied):
+    its scoring policy is the template's, for every course, so this page shows it and does
+    not change it."""
+    supervisor = _partner_with_supervisor(flow, db, course_id)
+    context = course_context(db)
+    template = library.create_template(db, draft(title="Job shadow", employer_scored=True))
+    template.rubric = stored_rubric.write(db, starters.load("employability-skills"),
+                                          skip_unknown_items=True)
+    db.flush()
+    placement = create_placement(db, context, _roster(db, course_id), PlacementDraft(
+        student_id=next(iter(_roster(db, course_id).values())), partner_id=supervisor.partner_id,
+        supervisor_id=supervisor.id, task_id=template.id, starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2026, 12, 1)))
+    db.commit()
+    url = f"/teacher/course/{course_id}/placements/{placement.id}/rating"
+    page = flow.client.get(url).get_data(as_text=True)
+    assert "shared with other courses" in page and 'value="policy"' not in page
+    refused = flow.client.post(url, data={"csrf_token": _csrf(flow, url), "action": "policy",
+                                          "accept_employer_ratings": "1"})
+    assert refused.status_code == 422
+    assert "shared with other courses" in refused.get_data(as_text=True)
+    assert ratings.policy_for(db, template.id).accept_employer_ratings is False
