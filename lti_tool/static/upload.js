@@ -104,16 +104,40 @@
     return { bar: bar, state: state, item: item };
   }
 
+  // The parts of the page that show the work (the status and checklist, the file list, what is
+  // still missing before handing in), drawn again from the page's own address once every file
+  // is in. Not the whole page: a student writing their reflection while a video goes up keeps
+  // the text, the cursor and the place on the page (reloading lost them, see static/drafts.js).
+  var SHOWN = ["your-work", "student-files", "still-missing"];
+
   function refreshWhenDone() {
     if (active > 0 || !sentAny) { return; }
-    // Through a link click, so the page comes back with the session whichever way it travels
-    // (static/session.js fetches it with the header in a cookieless frame).
-    // The task page's own address: the frame's may be the launch's, which only takes a POST.
-    var link = document.createElement("a");
-    link.href = root.dataset.pageUrl;
-    link.hidden = true;
-    document.body.appendChild(link);
-    link.click();
+    sentAny = false;
+    // With the session in the header, as static/session.js fetches a page in a cookieless frame.
+    fetch(root.dataset.pageUrl, { headers: { "X-Worklink-Session": token() }, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        SHOWN.forEach(function (id) { redraw(id, fresh); });
+        var started = fresh.getElementById("upload-widget");
+        if (started && started.dataset.submissionId) { submission = started.dataset.submissionId; }
+      })
+      .catch(function () { /* the files are in; the list catches up the next time the page opens */ });
+  }
+
+  function redraw(id, fresh) {
+    var old = document.getElementById(id);
+    var now = fresh.getElementById(id);
+    if (old && now) {
+      old.replaceWith(document.importNode(now, true));
+    } else if (old) {
+      old.remove();
+      var button = document.querySelector("[aria-describedby='" + id + "']");
+      if (button) { button.removeAttribute("aria-describedby"); }
+    }
   }
 
   function send(file, waitingId) {
