@@ -98,6 +98,7 @@ def moderate(course_id: int, placement_id: int) -> Page:
                                                                       placement.task_id)),
         not_observed=NOT_OBSERVED, done=request.args.get("done"),
         employer={c.criterion: c for c in pending.criteria} if pending else {},
+        form=request.form,
     ), 422 if problems else 200
 
 

@@ -78,8 +78,8 @@ def partner(course_id: int, partner_id: int) -> Page:
             problems.append(refusal_text(exc))
     return render_template("teacher/employers/partner.html", course=course, partner=found,
                            problems=problems, kinds=list(PartnerKind),
-                           languages=list(Language),
-                           language_names=LANGUAGE_NAMES), 422 if problems else 200
+                           languages=list(Language), language_names=LANGUAGE_NAMES,
+                           form=request.form), 422 if problems else 200
 
 
 @bp.route("/course/<int:course_id>/placements", methods=["GET", "POST"])
@@ -126,7 +126,7 @@ def placements(course_id: int) -> Page:
         created=created, placements=course_placements(session, context), tasks=tasks,
         partners=suppliers, students=students(session, course_id), required=REQUIRED,
         people={u.id: u.display_name for u in students(session, course_id)},
-        task_titles={t.id: t.title for t in tasks}), status
+        task_titles={t.id: t.title for t in tasks}, form=request.form), status
 
 
 def library_tasks(context: CourseContext) -> Select[Task]:

@@ -53,8 +53,8 @@ def task_submissions(course_id: int, link_id: int) -> Page:
     placed = placed_task(session, course_id, link_id)
     work = class_work(session, placed, utcnow())
     return render_template("teacher/submissions.html", course=course, work=work,
-                           saved=request.args.get("saved"), problems=[], **_row_texts(work),
-                           **_labels())
+                           saved=request.args.get("saved"), problems=[], form={},
+                           **_row_texts(work), **_labels())
 
 
 def _row_texts(work: ClassWork) -> dict[str, Any]:
@@ -90,8 +90,8 @@ def placed_settings(course_id: int, link_id: int) -> Page:
     if problem:
         work = class_work(session, placed, utcnow())
         return render_template("teacher/submissions.html", course=course, work=work,
-                               saved=None, problems=[problem], **_row_texts(work),
-                               **_labels()), 422
+                               saved=None, problems=[problem], form=request.form,
+                               **_row_texts(work), **_labels()), 422
     settings = session.get(PlacedTaskWork, link_id)
     if settings is None:
         settings = PlacedTaskWork(resource_link_id=link_id)

@@ -199,7 +199,7 @@ def task_alignments(course_id: int, task_id: int) -> Page:
     hits = item_search.search(session, query, limit=20).entries if query else []
     status = 422 if problems else 200
     return render_template("teacher/tasks/alignments.html", course=course, task=task, query=query,
-                           hits=hits, problems=problems, **_choices()), status
+                           hits=hits, problems=problems, form=request.form, **_choices()), status
 
 
 @bp.post("/course/<int:course_id>/tasks/<int:task_id>/alignments/<int:alignment_id>/remove")
