@@ -11,6 +11,7 @@ from lti_tool import csrf
 from lti_tool.admin import deployments as operations
 from lti_tool.admin import registrations as registration_operations
 from lti_tool.admin.signin import redeem
+from lti_tool.audit_lines import event_lines
 from lti_tool.config import app_config
 from lti_tool.db import db_session, db_work
 from lti_tool.grades.status import tenants_sync
@@ -126,7 +127,8 @@ def audit() -> str:
     """Employer links and ratings across every tenant, or one (``?registration=<id>``)."""
     registration = request.args.get("registration", type=int)
     return render_template("admin/audit.html", registration=registration,
-                           events=tenant_events(db_session(), registration, limit=500))
+                           events=event_lines(db_session(),
+                                              tenant_events(db_session(), registration, limit=500)))
 
 
 @bp.get("/urls")

@@ -16,6 +16,7 @@ from competencies.partners.directory import PartnerError
 from competencies.partners.links import EmployerLink
 from competencies.partners.placements import course_placements, get_placement
 from competencies.scoring import moderation
+from lti_tool.audit_lines import event_lines
 from lti_tool.config import app_config
 from lti_tool.db import db_session
 from lti_tool.employer import issuing
@@ -51,8 +52,8 @@ def placement_links(course_id: int, placement_id: int) -> Page:
     return render_template(
         "teacher/employers/placement.html", course=course, placement=placement,
         student=student, links=shown, final=moderation.final_score(session, placement.id),
-        events=course_events(session, context.registration_id, course.id,
-                             placement_id=placement.id, limit=50),
+        events=event_lines(session, course_events(session, context.registration_id, course.id,
+                                                  placement_id=placement.id, limit=50)),
         issued=request.args.get("issued"))
 
 

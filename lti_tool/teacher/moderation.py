@@ -18,6 +18,7 @@ from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
 from competencies.scoring.vocabulary import RatingStatus
 from competencies.tasks import library
+from lti_tool.audit_lines import event_lines
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
 from lti_tool.grades.from_scoring import GradebookPublisher
@@ -108,7 +109,8 @@ def audit(course_id: int) -> Page:
     session = db_session()
     course, context = course_context(session, course_id)
     return render_template("teacher/employers/audit.html", course=course,
-                           events=course_events(session, context.registration_id, course.id))
+                           events=event_lines(session, course_events(
+                               session, context.registration_id, course.id)))
 
 
 def _adjustments(pending: RubricRating) -> dict[str, Adjustment]:
