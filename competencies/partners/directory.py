@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from competencies.messages import N_, Refused
+from competencies.messages import N_, Message, Refused
 from competencies.partners.model import Partner, Supervisor
 from competencies.partners.vocabulary import Language, PartnerKind
 from competencies.tasks.library import CourseContext
@@ -79,10 +79,31 @@ def normalise_email(address: str) -> str:
         # No DNS lookups: a school's network may have none, and a typo check needs none.
         # The local part is case-sensitive in theory, never in practice: one person, one row.
         return validate_email(address.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        # The validator's reason stays in English: the library speaks no other language.
+    except EmailNotValidError:
+        # The validator explains in English only: the reason is Worklink's own, translated.
         raise PartnerError(N_("“%(address)s” is not an email address: %(reason)s"),
-                           address=address, reason=str(exc)) from None
+                           address=address, reason=email_problem(address.strip())) from None
+
+
+def email_problem(address: str) -> Message:
+    """What is wrong with an address the validator refused, in words a teacher can act on."""
+    local, at, domain = address.partition("@")
+    if not at:
+        return Message(N_("it has no @."))
+    if "@" in domain:
+        return Message(N_("it has more than one @."))
+    if not local:
+        return Message(N_("there is nothing before the @."))
+    if not domain:
+        return Message(N_("there is nothing after the @."))
+    if any(character.isspace() for character in address):
+        return Message(N_("it has a space in it."))
+    if ".." in address:
+        return Message(N_("it has two periods in a row."))
+    if "." not in domain:
+        return Message(N_("the part after the @ needs a period, as in clinic.org."))
+    return Message(N_("check it for a typo: a name, one @ and a domain such as clinic.org, "
+                      "with letters, digits, periods and hyphens."))
 
 
 def name_key(name: str) -> str:

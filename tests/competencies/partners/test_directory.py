@@ -80,3 +80,20 @@ def test_notes_keep_no_script(db: Session) -> None:
     partner = directory.create_partner(db, context, PartnerDraft(
         name="Clinic", notes="<p>Ask for Ana</p><script>alert(1)</script>"))
     assert partner.notes == "<p>Ask for Ana</p>"
+
+
+@pytest.mark.parametrize(("address", "reason"), [
+    ("ana at clinic", "it has no @."),
+    ("ana@@clinic.org", "it has more than one @."),
+    ("@clinic.org", "there is nothing before the @."),
+    ("ana@", "there is nothing after the @."),
+    ("ana reyes@clinic.org", "it has a space in it."),
+    ("ana@clinic..org", "it has two periods in a row."),
+    ("ana@clinic", "the part after the @ needs a period, as in clinic.org."),
+    ("ana@clinic_north.org", "check it for a typo"),
+])
+def test_a_refused_email_says_what_is_wrong_in_worklinks_words(address: str, reason: str) -> None:
+    with pytest.raises(PartnerError) as refused:
+        directory.normalise_email(address)
+    assert f"“{address}” is not an email address: {reason}" in str(refused.value)
+    assert "@-sign" not in str(refused.value)
