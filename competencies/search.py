@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, column, func, literal_column, select, tabl
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
-from competencies.labels import label_columns, readable
+from competencies.labels import Label, label_columns, readable
 from competencies.models import Framework, Item
 from competencies.paging import Page, bounds
 
@@ -64,7 +64,7 @@ class Hit:
     occupation: str | None = None
     occupation_title: str | None = None
 
-    def readable(self) -> tuple[str | None, str]:
+    def readable(self) -> tuple[str | None, Label]:
         """The code to show (None: none) and the text a person reads (see competencies.labels)."""
         return readable(self.code, self.statement, self.item_type, self.abbreviated,
                         self.occupation, self.occupation_title)

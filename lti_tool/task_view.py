@@ -8,7 +8,7 @@ import functools
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from competencies.labels import label_columns, readable
+from competencies.labels import Label, label_columns, readable
 from competencies.models import Framework, Item
 from competencies.tasks.library import rubric_of
 from competencies.tasks.model import Task, TaskAlignment
@@ -26,7 +26,7 @@ from lti_tool.i18n import SUPPORTED, page_language, translate
 @dataclasses.dataclass(frozen=True)
 class AlignedItem:
     code: str | None
-    statement: str
+    statement: Label
     how: str
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from competencies.labels import readable
+from competencies.labels import Label, readable
 from competencies.orm import Base
 
 
@@ -60,7 +60,7 @@ class Item(Base):
         """The ``path`` prefix every descendant of this item has."""
         return f"{self.path}{self.id}/"
 
-    def readable(self) -> tuple[str | None, str]:
+    def readable(self) -> tuple[str | None, Label]:
         """The code to show (None: none) and the text a person reads (see competencies.labels)."""
         extra = self.extra or {}
         return readable(self.human_coding_scheme, self.full_statement, self.item_type,

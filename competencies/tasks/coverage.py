@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from competencies.labels import label_columns, readable
+from competencies.labels import Label, label_columns, readable
 from competencies.models import Framework, Item
 from competencies.tasks.model import Task, TaskAlignment
 
@@ -24,7 +24,7 @@ from competencies.tasks.model import Task, TaskAlignment
 class CoverageRow:
     item_id: int
     code: str | None
-    statement: str
+    statement: Label
     cells: tuple[str | None, ...]
     """Per task (in :attr:`Coverage.tasks` order): the alignment type, or ``None``."""
 

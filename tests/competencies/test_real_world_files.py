@@ -76,4 +76,4 @@ def test_real_onet_tasks_read_with_their_occupation(shared_data: Path) -> None:
     code, text = readable(task.human_coding_scheme, task.full_statement, task.item_type,
                           task.abbreviated_statement, task.extra["occupation"],
                           task.extra.get("occupation_title"))
-    assert code is None and text == f"Task: {task.full_statement} (Registered Nurses, 29-1141.00)"
+    assert code is None and str(text) == f"Task: {task.full_statement} (Registered Nurses, 29-1141.00)"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from competencies.formats import onet
@@ -15,7 +15,7 @@ from competencies.importing import import_package
 from competencies.models import Item
 from competencies.tasks import library, versions
 from competencies.tasks.model import Task, TaskVersion
-from lti_tool.models import Course, Deployment
+from lti_tool.models import Course, Deployment, User
 from lti_tool.task_view import task_view
 from tests.competencies.framework_factories import store, tree_package
 from tests.competencies.tasks.task_factories import draft
@@ -323,7 +323,25 @@ def test_onet_tasks_read_as_task_occupation_and_soc_code_not_bare_numbers(
     task = db.get(Task, task_id)
     assert task is not None
     [group] = task_view(db, task).alignments  # what the student's own task page lists
-    assert [(i.code, i.statement) for i in group.items] == [(None, label.replace("&#39;", "'"))]
+    assert [(i.code, str(i.statement)) for i in group.items] == [
+        (None, label.replace("&#39;", "'"))]
+
+
+def test_onet_labels_speak_the_page_language(
+        flow: Flow, teacher: int, db: Session, fixture_onet: Path) -> None:
+    """The "Task:" and "Occupation:" a label starts with are Worklink's words, translated."""
+    import_package(db, onet.read_files([fixture_onet / "onet-tasks.txt",
+                                        fixture_onet / "onet-occupations.txt"], release="30.3"))
+    db.execute(update(User).where(User.sub == "user-123").values(locale="es"))
+    db.commit()
+    task_id = _create(flow, teacher)
+    url = f"/teacher/course/{teacher}/tasks/{task_id}/alignments"
+    found = flow.client.get(url, query_string={"q": "temperature"}).get_data(as_text=True)
+    assert ("Tarea: Take a patient&#39;s temperature, pulse and blood pressure and record them. "
+            "(Licensed Practical and Licensed Vocational Nurses, 29-2061.00)") in found
+    assert "Task: " not in found
+    nurses = flow.client.get(url, query_string={"q": "Licensed Practical"}).get_data(as_text=True)
+    assert "Ocupación: " in nurses and "Occupation: " not in nurses
 
 
 @pytest.fixture
