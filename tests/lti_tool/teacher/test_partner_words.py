@@ -46,3 +46,12 @@ def test_an_email_with_a_space_is_explained_in_english(flow: Flow, db: Session) 
     assert "“rosa martinez@bakery.example.org” is not an email address: it has a space in it." \
         in page
     assert "SPACE" not in page
+
+
+def test_one_issued_link_is_counted_in_the_singular(flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor")
+    url = f"/teacher/course/{course_context(db).course_id}/placements"
+    one = flow.client.get(url, query_string={"issued": "1"}).get_data(as_text=True)
+    assert "1 link issued; its email is queued." in one
+    three = flow.client.get(url, query_string={"issued": "3"}).get_data(as_text=True)
+    assert "3 links issued; their emails are queued." in three
