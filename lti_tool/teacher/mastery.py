@@ -16,7 +16,7 @@ from competencies.mastery.standing import course_policy
 from competencies.models import Evidence, Item
 from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool.db import db_session
-from lti_tool.i18n import translate
+from lti_tool.i18n import format_number, translate
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.security import require
 from lti_tool.teacher.views import TEACHING, bp
@@ -101,7 +101,7 @@ def _rows(heatmap: Heatmap, labels: list[str]) -> list[Markup]:
             if face is None:
                 css, short = shapes.get(cell[1] or "", ("lv-none", ""))
                 face = faces[value, cell[1]] = (f'<td class="{css}"><a href="mastery/',
-                                                f'">{value:g} {short}</a></td>')
+                                                f'">{format_number(value)} {short}</a></td>')
             append(f"{face[0]}{ref}/{item}{face[1]}")
         append("</tr>")
         rows.append(Markup("".join(parts)))
