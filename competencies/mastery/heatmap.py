@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from competencies.labels import Label, label_columns, readable
 from competencies.mastery.collector import collector_paused
 from competencies.models import (
     Framework,
@@ -35,7 +36,8 @@ _STANDINGS_OF_COURSE = select(
 class Column:
     item_id: int
     code: str
-    statement: str
+    """The code a reader knows ("HSN.Q.1"), or "" where the item has none worth showing."""
+    statement: Label
     framework: str
     pathways: frozenset[str]
     stages: frozenset[str]
@@ -94,13 +96,18 @@ def course_columns(session: Session, course_id: int) -> list[Column]:
     if not builds_ids:
         return []
     rows = session.execute(
-        select(Item.id, Item.human_coding_scheme, Item.full_statement, Framework.title)
+        select(Item.id, Framework.title, Item.human_coding_scheme, Item.full_statement,
+               *label_columns())
         .join(Framework, Framework.id == Item.framework_id).where(Item.id.in_(builds_ids))
         .order_by(Framework.title, Item.human_coding_scheme, Item.id)).all()
-    return [Column(item_id, code or "", statement, framework,
-                   frozenset(t.pathway for t in builds.get(item_id, ()) if t.pathway),
-                   frozenset(t.stage for t in builds.get(item_id, ())))
-            for item_id, code, statement, framework in rows]
+    columns = []
+    for item_id, framework, *item in rows:
+        # An O*NET task's id ("2878") is a key, not a code: readable() shows its statement.
+        code, statement = readable(*item)
+        columns.append(Column(item_id, code or "", statement, framework,
+                              frozenset(t.pathway for t in builds.get(item_id, ()) if t.pathway),
+                              frozenset(t.stage for t in builds.get(item_id, ()))))
+    return columns
 
 
 def course_heatmap(session: Session, course_id: int, students: Sequence[Student], *,

@@ -16,9 +16,10 @@ from competencies.mastery.standing import course_policy
 from competencies.models import Evidence, Item
 from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool.db import db_session
-from lti_tool.i18n import format_number, translate
+from lti_tool.i18n import format_number, shown_message, translate
 from lti_tool.models import Course, Enrollment, User
 from lti_tool.security import require
+from lti_tool.teacher.evidence_sources import evidence_sources
 from lti_tool.teacher.views import TEACHING, bp
 
 PATTERN_CLASSES = 5
@@ -112,7 +113,8 @@ def _csv(heatmap: Heatmap, course: Course) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([gettext("Student"),
-                     *(f"{c.code} {c.statement}".strip() for c in heatmap.columns)])
+                     *(f"{c.code} {shown_message(c.statement)}".strip()
+                       for c in heatmap.columns)])
     for student in heatmap.students:
         row = [student.name]
         for column in heatmap.columns:
@@ -140,4 +142,5 @@ def mastery_cell(course_id: int, user_id: int, item_id: int) -> str:
         Evidence.course_id == course_id, Evidence.learner_ref == str(user_id),
         Evidence.item_id == item_id).order_by(Evidence.rated_at.desc(), Evidence.id.desc())).all()
     return render_template("teacher/mastery_cell.html", course=course, student=user, item=item,
-                           evidence=evidence)
+                           evidence=evidence,
+                           sources=evidence_sources(session, course_id, evidence))

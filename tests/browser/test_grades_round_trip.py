@@ -109,7 +109,9 @@ def test_a_moderated_employer_rating_reaches_the_gradebook_the_heatmap_and_the_s
     changed = rows["Communication"]
     assert "Lucia Rivera (teacher)" in changed and "3 / 3" in changed
     assert f"Changed by Lucia Rivera on {today} from Ana Reyes's “Proficient”: {REASON}" in changed
-    assert all("placement:" in row and "2" in row for row in rows.values())  # submission, weight
+    # The placement the evidence came from, in words (a link to it), and the weight.
+    assert all("Amani Okafor at " in row and "placement:" not in row and "2" in row
+               for row in rows.values())
     browser.switch_to.default_content()
 
     # The student's own page, with the same provenance.

@@ -3,13 +3,21 @@ evidence that says what it refers to, dates as the page's language writes them."
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from competencies.mastery.recording import FinalRatings, RatedCriterion, record_final_ratings
+from competencies.models import Framework, Item, RaterType
+from competencies.partners.model import Placement
 from lti_tool.models import Enrollment
+from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.teacher.placement_factories import bakery_placement
 from tests.lti_tool.teacher.test_mastery_view import Class2
 
 
@@ -34,3 +42,51 @@ def test_the_heatmap_counts_in_spanish_plurals(client: FlaskClient, db: Session,
     db.commit()
     _, page = one_student.get(client, f"/teacher/course/{one_student.course.id}/mastery")
     assert "1 estudiante × 2 competencias;" in page and "1 estudiantes" not in page
+
+
+ONET_TASK = ("Weigh and measure ingredients, mix them and knead the dough by hand or with "
+             "a mixing machine.")
+
+
+@pytest.fixture
+def bakery(flow: Flow, db: Session) -> tuple[Placement, Item]:
+    """Amani's placement rated on an O*NET task, whose id "2878" means nothing to a reader."""
+    placement = bakery_placement(flow, db)
+    onet = Framework(identifier="onet-words", title="O*NET Tasks")
+    db.add(onet)
+    db.flush()
+    item = Item(framework_id=onet.id, identifier="onet-task-2878", human_coding_scheme="2878",
+                full_statement=ONET_TASK, item_type="Task",
+                extra={"occupation": "51-3011.00", "occupation_title": "Bakers"})
+    db.add(item)
+    db.flush()
+    snapshot = {"rubric": {"title": "R", "criteria": [
+        {"name": "Mixing", "items": ["onet-task-2878"], "levels": []}]}, "alignments": []}
+    record_final_ratings(db, FinalRatings(
+        placement.course_id, str(placement.student_id), f"placement:{placement.id}", snapshot,
+        [RatedCriterion("Mixing", 3, 4, RaterType.EMPLOYER, "Rosa Martínez",
+                        dt.datetime(2026, 12, 10, 17, 0, tzinfo=dt.UTC))]))
+    db.commit()
+    return placement, item
+
+
+def test_an_onet_task_column_shows_its_statement_not_its_id(flow: Flow,
+                                                            bakery: tuple[Placement, Item]) -> None:
+    placement, _ = bakery
+    page = flow.client.get(f"/teacher/course/{placement.course_id}/mastery").get_data(as_text=True)
+    assert ">2878<" not in page and "Mastery of 2878" not in page
+    assert "Mastery of Task: Weigh and measure ingredients" in page
+    full = html.escape(f"Task: {ONET_TASK} (Bakers, 51-3011.00)")
+    assert f'title="{full}"' in page  # the whole statement, for the shortened header
+
+
+def test_evidence_names_the_placement_it_came_from_and_links_to_it(
+        flow: Flow, bakery: tuple[Placement, Item]) -> None:
+    placement, item = bakery
+    page = flow.client.get(f"/teacher/course/{placement.course_id}/mastery/"
+                           f"{placement.student_id}/{item.id}").get_data(as_text=True)
+    link = f"/teacher/course/{placement.course_id}/placements/{placement.id}"
+    assert (f'<a href="{link}">Amani Okafor at Sunrise Bakery (Bakery internship)</a>'
+            in page)
+    assert "placement:" not in page and "2878" not in page
+    assert '<time datetime="2026-12-10T17:00:00+00:00">Dec 10, 2026' in page
