@@ -16,6 +16,7 @@ from competencies.partners.directory import PartnerError
 from competencies.partners.links import EmployerLink
 from competencies.partners.placements import course_placements, get_placement
 from competencies.scoring import moderation
+from competencies.tasks.model import Task
 from lti_tool.audit_lines import event_lines
 from lti_tool.config import app_config
 from lti_tool.db import db_session
@@ -51,7 +52,8 @@ def placement_links(course_id: int, placement_id: int) -> Page:
     student = session.get(User, placement.student_id)
     return render_template(
         "teacher/employers/placement.html", course=course, placement=placement,
-        student=student, links=shown, final=moderation.final_score(session, placement.id),
+        student=student, task=session.get(Task, placement.task_id),
+        links=shown, final=moderation.final_score(session, placement.id),
         events=event_lines(session, course_events(session, context.registration_id, course.id,
                                                   placement_id=placement.id, limit=50)),
         issued=request.args.get("issued"))

@@ -18,6 +18,7 @@ from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
 from competencies.scoring.vocabulary import RatingStatus
 from competencies.tasks import library
+from competencies.tasks.model import Task
 from lti_tool.audit_lines import event_lines
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
@@ -40,7 +41,7 @@ def pending_ratings(course_id: int) -> Page:
     waiting = moderation.pending(session, course_id)
     names = {r.id: _student(r) for r in waiting}
     return render_template("teacher/employers/ratings.html", course=course, waiting=waiting,
-                           names=names)
+                           names=names, tasks=_task_titles(waiting))
 
 
 @bp.route("/course/<int:course_id>/placements/<int:placement_id>/rating",
@@ -123,6 +124,17 @@ def _adjustments(pending: RubricRating) -> dict[str, Adjustment]:
         elif name not in employer:
             found[name] = Adjustment(choice.level, request.form.get(f"reason:{name}", ""))
     return found
+
+
+def _task_titles(waiting: list[RubricRating]) -> dict[int, str]:
+    """The task each waiting rating is for, by rating id: the list names it beside the student."""
+    if not waiting:
+        return {}
+    return {rating_id: title for rating_id, title in db_session().execute(
+        select(RubricRating.id, Task.title)
+        .join(Placement, Placement.id == RubricRating.placement_id)
+        .join(Task, Task.id == Placement.task_id)
+        .where(RubricRating.id.in_([r.id for r in waiting])))}
 
 
 def _student(rating: RubricRating) -> str:

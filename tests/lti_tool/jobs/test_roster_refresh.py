@@ -89,7 +89,7 @@ def test_the_first_visit_waits_and_a_consumer_on_sqlite_fills_it(
         consumer.stop(graceful=True)
     page = " ".join(classroom.view().get_data(as_text=True).split())
     assert "42 people listed by the course platform" in page
-    assert 'id="roster-fetched"' in page and "Fetched from the course platform at" in page
+    assert 'id="roster-fetched"' in page and "Fetched from the course platform on" in page
     assert 'http-equiv="refresh"' not in page
     assert classroom.lms.pages_served == 5
 
