@@ -11,9 +11,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from competencies.scoring.finals import final_of_submission
 from competencies.scoring.model import FinalScore
 from competencies.work.handing_in import status_of
 from competencies.work.model import Artifact, PlacedTaskWork, Submission, SubmissionVersion
@@ -101,8 +102,16 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
         if kind == ArtifactKind.HOURS.value:
             hours[submission_id] = float(total or 0)
     placement_ids = [s.placement_id for s in submitted.values() if s.placement_id is not None]
-    scored = set(session.scalars(select(FinalScore.placement_id).where(
-        FinalScore.placement_id.in_(placement_ids)))) if placement_ids else set()
+    scored: set[tuple[str, int | None]] = set()
+    if submitted:
+        # A final score is the placement's or, where the teacher scored the work itself, the
+        # submission's (competencies.scoring.finals): one statement finds both.
+        for placed_on, scored_submission in session.execute(
+                select(FinalScore.placement_id, FinalScore.submission_id).where(or_(
+                    FinalScore.placement_id.in_(placement_ids),
+                    FinalScore.submission_id.in_([s.id for s in submitted.values()])))):
+            scored.add(("placement", placed_on) if placed_on is not None
+                       else ("submission", scored_submission))
     graded = set(session.scalars(select(GradeOutbox.user_id).where(
         GradeOutbox.resource_link_id == link_id, GradeOutbox.state == DeliveryState.DELIVERED)))
     settings = session.get(PlacedTaskWork, link_id)
@@ -113,7 +122,9 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
         rows.append(_row(student_id, _name(*name), submission,
                          handed.get(submission.id) if submission else None, due, now,
                          employer_scored=placed.task.employer_scored,
-                         scored=submission is not None and submission.placement_id in scored,
+                         scored=submission is not None and (
+                             ("submission", submission.id) in scored
+                             or ("placement", submission.placement_id) in scored),
                          graded=student_id in graded,
                          counts=counted.get(submission.id, {}) if submission else {},
                          hours=hours.get(submission.id, 0.0) if submission else 0.0))
@@ -138,16 +149,21 @@ def _row(student_id: int, name: str, submission: Any, handed: tuple[int, dt.date
 
 
 def submission_status(session: Session, submission: Submission, employer_scored: bool) -> Status:
-    """One submission's status, with the placement's final score and the grade's delivery."""
-    scored = submission.placement_id is not None and bool(session.scalar(select(exists().where(
-        FinalScore.placement_id == submission.placement_id))))
+    """One submission's status, with the work's final score and the grade's delivery."""
+    return submission_status_with(session, submission, employer_scored,
+                                  final_of_submission(session, submission))
+
+
+def submission_status_with(session: Session, submission: Submission, employer_scored: bool,
+                           final: FinalScore | None) -> Status:
+    """One submission's status, given its work's final score (or ``None``)."""
     graded = bool(session.scalar(select(exists().where(
         GradeOutbox.resource_link_id == submission.resource_link_id,
         GradeOutbox.user_id == submission.student_id,
         GradeOutbox.state == DeliveryState.DELIVERED))))
     return status_of(submission.state, employer_scored=employer_scored,
-                     has_placement=submission.placement_id is not None, scored=scored,
-                     graded=graded)
+                     has_placement=submission.placement_id is not None,
+                     scored=final is not None, graded=graded)
 
 
 def _name(name: str | None, given: str | None, family: str | None, email: str | None) -> str:

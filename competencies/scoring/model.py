@@ -3,15 +3,16 @@
 A :class:`RubricRating` is one rater's rating of one placement's task, against the task version
 frozen when the placement's work began; an employer's stays a draft while they work, then
 pending until the teacher moderates it. The :class:`FinalScore` is what counts: one per
-placement, each criterion recording who rated it, when, on which artifacts, and (when the
-teacher changed an employer's level) the employer's level and the teacher's reason.
+student and placed task (:mod:`competencies.scoring.finals`), each criterion recording who
+rated it, when, on which artifacts, and (when the teacher changed an employer's level) the
+employer's level and the teacher's reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.orm import Base, utcnow
@@ -67,13 +68,22 @@ class CriterionRating(Base):
 
 
 class FinalScore(Base):
-    """The placement's final rubric score: what the grade and competency evidence come from."""
+    """The student's final rubric score on a placed task: what the grade and competency
+    evidence come from. Keyed by the placement or by the submission, never both: the one it was
+    made with (see :mod:`competencies.scoring.finals`)."""
 
     __tablename__ = "final_rubric_score"
+    __table_args__ = (CheckConstraint("(placement_id IS NULL) <> (submission_id IS NULL)",
+                                      name="one_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    placement_id: Mapped[int] = mapped_column(ForeignKey("wbl_placement.id", ondelete="CASCADE"),
-                                              unique=True)
+    placement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wbl_placement.id", ondelete="CASCADE"), unique=True)
+    """Set when the score was first decided for a placement (an employer's rating, moderated,
+    or the teacher scoring the placement)."""
+    submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_submission.id", ondelete="CASCADE"), unique=True)
+    """Set when the teacher first scored what the student handed in, with no placement."""
     task_version_id: Mapped[int] = mapped_column(
         ForeignKey("wbl_task_version.id", ondelete="RESTRICT"))
     given: Mapped[float] = mapped_column()
@@ -86,6 +96,14 @@ class FinalScore(Base):
 
     criteria: Mapped[list[FinalCriterion]] = relationship(
         back_populates="final", cascade="all, delete-orphan", order_by="FinalCriterion.id")
+
+    @property
+    def work_ref(self) -> str:
+        """What its gradebook score and its evidence are filed under: a later decision on the
+        same work replaces exactly what this one gave."""
+        if self.placement_id is not None:
+            return f"placement:{self.placement_id}"
+        return f"submission:{self.submission_id}"
 
 
 class FinalCriterion(Base):

@@ -1,16 +1,17 @@
 """The teacher's moderation: accept an employer's rating, adjust it criterion by criterion with
 a reason, send it back with a note, or score the rubric directly.
 
-Whatever the path, the result is the placement's one :class:`FinalScore`, each criterion saying
-who rated it, when and on which artifacts; an adjusted criterion keeps the employer's level
-beside the teacher's, with the reason. A later decision replaces the final score in place and
-the audit log keeps what it was.
+Whatever the path, the result is the work's one :class:`FinalScore` (one per student and
+placed task: :mod:`competencies.scoring.finals`), each criterion saying who rated it, when and on
+which artifacts; an adjusted criterion keeps the employer's level beside the teacher's, with the
+reason. A later decision replaces the final score in place and the audit log keeps what it was.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from competencies.audit import Actor, record
 from competencies.messages import N_, Message, quoted
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
+from competencies.scoring.finals import Work, final_for, new_final
 from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
 from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.ratings import (
@@ -29,8 +31,12 @@ from competencies.scoring.ratings import (
     score_of,
 )
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
+from competencies.tasks import versions
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.rubric import Rubric
+from competencies.work.model import Submission
+from competencies.work.submissions import artifacts_in
+from competencies.work.vocabulary import SubmissionState
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,8 +55,9 @@ def pending(session: Session, course_id: int) -> list[RubricRating]:
         .order_by(RubricRating.submitted_at, RubricRating.id)))
 
 
-def final_score(session: Session, placement_id: int) -> FinalScore | None:
-    return session.scalar(select(FinalScore).where(FinalScore.placement_id == placement_id))
+def final_score(session: Session, placement: Placement) -> FinalScore | None:
+    """The placement's student's final score on its task, however it was decided."""
+    return final_for(session, Work.of_placement(session, placement))
 
 
 def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Actor,
@@ -90,7 +97,8 @@ def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Acto
             reason=adjustment.reason.strip() if adjustment else "", comment=row.comment))
     placement = session.get(Placement, rating.placement_id)
     assert placement is not None
-    final = _replace_final(session, placement, rating.task_version_id, rubric, levels, finals,
+    work = Work.of_placement(session, placement)
+    final = _replace_final(session, work, rating.task_version_id, rubric, levels, finals,
                            teacher, source=rating)
     rating.status = RatingStatus.ACCEPTED.value
     record(session, teacher, "rating.accepted", registration_id=placement.registration_id,
@@ -101,7 +109,7 @@ def accept(session: Session, rating: RubricRating, rubric: Rubric, teacher: Acto
                      if a.level != rows[name].level},
            score=f"{final.given:g} / {final.maximum:g}")
     if publisher is not None:
-        publisher.final(session, placement, final)
+        publisher.final(session, work, final)
     if commit:
         session.commit()
     return final
@@ -126,11 +134,12 @@ def send_back(session: Session, rating: RubricRating, teacher: Actor, note: str)
     return rating
 
 
-def score_directly(session: Session, placement: Placement, version: TaskVersion, rubric: Rubric,
+def score_directly(session: Session, work: Work, version: TaskVersion, rubric: Rubric,
                    teacher: Actor, choices: Mapping[str, Choice],
                    artifact_ids: Sequence[str] = (), *,
                    publisher: ScorePublisher | None = None) -> FinalScore:
-    """The teacher rates the rubric: every criterion, or "not observed"; final at once."""
+    """The teacher rates the rubric: every criterion, or "not observed"; final at once. An
+    employer rating of the work still open or waiting for moderation is superseded by it."""
     check_choices(rubric, choices)
     missing = [c.name for c in rubric.criteria if c.name not in choices]
     if missing:
@@ -145,35 +154,64 @@ def score_directly(session: Session, placement: Placement, version: TaskVersion,
                              rated_at=now, artifact_ids=[str(a) for a in artifact_ids],
                              comment=choices[c.name].comment.strip())
               for c in rubric.criteria]
-    for other in session.scalars(select(RubricRating).where(
-            RubricRating.placement_id == placement.id,
-            RubricRating.status.in_((RatingStatus.PENDING.value, RatingStatus.DRAFT.value,
-                                     RatingStatus.RETURNED.value)))):
-        other.status = RatingStatus.SUPERSEDED.value
-    final = _replace_final(session, placement, version.id, rubric, levels, finals, teacher,
+    if work.placement is not None:
+        for other in session.scalars(select(RubricRating).where(
+                RubricRating.placement_id == work.placement.id,
+                RubricRating.status.in_((RatingStatus.PENDING.value, RatingStatus.DRAFT.value,
+                                         RatingStatus.RETURNED.value)))):
+            other.status = RatingStatus.SUPERSEDED.value
+    final = _replace_final(session, work, version.id, rubric, levels, finals, teacher,
                            source=None)
-    record(session, teacher, "rating.scored_by_teacher",
-           registration_id=placement.registration_id, course_id=placement.course_id,
-           placement_id=placement.id,
+    record(session, teacher, "rating.scored_by_teacher", **_where(work),
            levels={k: v or "not observed" for k, v in levels.items()},
            score=f"{final.given:g} / {final.maximum:g}")
     if publisher is not None:
-        publisher.final(session, placement, final)
+        publisher.final(session, work, final)
     session.commit()
     return final
 
 
-def _replace_final(session: Session, placement: Placement, version_id: int, rubric: Rubric,
+def score_submission(session: Session, submission: Submission, registration_id: int,
+                     teacher: Actor, choices: Mapping[str, Choice], *,
+                     publisher: ScorePublisher | None = None) -> FinalScore:
+    """The teacher scores what the student handed in, from the submission: against the task
+    version the work answers, on the artifacts of the version handed in. No placement is
+    needed; where there is one, this is the same decision as scoring it from the placement."""
+    handed_in = submission.versions[-1] if submission.versions else None
+    if (submission.state != SubmissionState.SUBMITTED.value or handed_in is None
+            or handed_in.submitted_at is None):
+        raise ScoringError(N_("Only work that was handed in can be scored; this is with the "
+                              "student."))
+    version = session.get(TaskVersion, submission.task_version_id)
+    rubric = versions.rubric_of(version) if version is not None else None
+    if version is None or rubric is None:
+        raise ScoringError(N_("“%(task)s” has no rubric to score."),
+                           task=str(version.snapshot.get("title", "")) if version else "")
+    artifacts = artifacts_in(session, submission.id, handed_in.number)
+    return score_directly(session, Work.of_submission(session, submission, registration_id),
+                          version, rubric, teacher, choices, [str(a.id) for a in artifacts],
+                          publisher=publisher)
+
+
+def _where(work: Work) -> dict[str, Any]:
+    """What an audit event of this work is filed under: the course, the placement if any, and
+    the student and submission, so an event of a score with no placement still names both."""
+    return {"registration_id": work.registration_id, "course_id": work.course_id,
+            "placement_id": work.placement.id if work.placement is not None else None,
+            "student_id": work.student_id,
+            "submission_id": work.submission.id if work.submission is not None else None}
+
+
+def _replace_final(session: Session, work: Work, version_id: int, rubric: Rubric,
                    levels: Mapping[str, str | None], finals: list[FinalCriterion],
                    teacher: Actor, *, source: RubricRating | None) -> FinalScore:
     given, maximum = score_of(levels, rubric)
-    final = final_score(session, placement.id)
+    final = final_for(session, work)
     if final is None:
-        final = FinalScore(placement_id=placement.id)
+        final = new_final(work)
         session.add(final)
     else:
-        record(session, teacher, "score.replaced", registration_id=placement.registration_id,
-               course_id=placement.course_id, placement_id=placement.id,
+        record(session, teacher, "score.replaced", **_where(work),
                was=f"{final.given:g} / {final.maximum:g}",
                levels={c.criterion: c.level or "not observed" for c in final.criteria})
         final.criteria.clear()

@@ -11,12 +11,13 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from competencies.partners.model import Placement
+from competencies.scoring.finals import Work
 from competencies.scoring.model import FinalScore, RubricRating
 
 
 class ScorePublisher(Protocol):
-    def final(self, session: Session, placement: Placement, final: FinalScore) -> None:
-        """The placement's final rubric score was made or replaced."""
+    def final(self, session: Session, work: Work, final: FinalScore) -> None:
+        """The work's final rubric score was made or replaced."""
 
     def pending(self, session: Session, placement: Placement, rating: RubricRating) -> None:
         """An employer's rating arrived and waits for the teacher's moderation."""

@@ -18,6 +18,7 @@ from competencies.audit import Actor, record
 from competencies.messages import N_, Message, Refused
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
+from competencies.scoring.finals import Work, final_for
 from competencies.scoring.model import CriterionRating, RubricRating, ScoringPolicy
 from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
@@ -230,12 +231,18 @@ def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: Scori
     record(session, actor, "rating.submitted", registration_id=placement.registration_id,
            course_id=placement.course_id, placement_id=placement.id, rating_id=rating.id,
            signature=rating.signature)
-    if policy.accept_employer_ratings and rating.rater_kind == RaterKind.EMPLOYER.value:
+    # One final score per student and placed task (competencies.scoring.finals): a rating
+    # arriving once a teacher has decided one waits for the teacher, whatever the policy, and
+    # the gradebook keeps the final grade meanwhile instead of a "waiting" one.
+    final = final_for(session, Work.of_placement(session, placement))
+    decided_by_teacher = final is not None and final.decided_by != AS_IT_CAME.name
+    if (policy.accept_employer_ratings and rating.rater_kind == RaterKind.EMPLOYER.value
+            and not decided_by_teacher):
         from competencies.scoring import moderation
 
         moderation.accept(session, rating, rubric, AS_IT_CAME,
                           commit=False, publisher=publisher)
-    elif publisher is not None:
+    elif publisher is not None and final is None:
         publisher.pending(session, placement, rating)
     session.commit()
     return rating

@@ -7,12 +7,15 @@ task the course never placed through the LMS has no column, so its score stays i
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.mastery.recording import Moderation, RatedCriterion
 from competencies.models import RaterType
 from competencies.partners.model import Placement
+from competencies.scoring.finals import Work
 from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
 from competencies.scoring.ratings import AS_IT_CAME
 from competencies.scoring.vocabulary import RaterKind
@@ -26,8 +29,9 @@ from lti_tool.models import ResourceLink
 class GradebookPublisher:
     """:class:`competencies.scoring.publishing.ScorePublisher` for the LMS and mastery."""
 
-    def final(self, session: Session, placement: Placement, final: FinalScore) -> None:
-        link_id = _column(session, placement)
+    def final(self, session: Session, work: Work, final: FinalScore) -> None:
+        link_id = (work.submission.resource_link_id if work.submission is not None
+                   else _column(session, work.placement) if work.placement is not None else None)
         version = session.get(TaskVersion, final.task_version_id)
         if link_id is None or version is None:
             return
@@ -37,14 +41,12 @@ class GradebookPublisher:
         employer = (session.get(RubricRating, final.source_rating_id)
                     if final.source_rating_id is not None else None)
         score = GradebookScore(
-            resource_link_id=link_id, user_id=placement.student_id,
-            source=f"placement:{placement.id}", points=final.given, maximum=final.maximum,
+            resource_link_id=link_id, user_id=work.student_id,
+            source=final.work_ref, points=final.given, maximum=final.maximum,
             grading=Grading.FINAL,
-            criteria=_lines(rubric, final),
+            criteria=criterion_lines(rubric, final),
             rater="; ".join(raters), rated_at=final.decided_at,
-            # A placement has no hand-in of its own yet: the work went in for grading when the
-            # supervisor signed the rating, which is what Canvas should keep (never "now").
-            submitted_at=employer.submitted_at if employer is not None else None)
+            submitted_at=_submitted_at(work, employer))
         ratings = [RatedCriterion(
             c.criterion, c.points, best.get(c.criterion, 0.0), RaterType(c.rater_kind),
             c.rater_name, c.rated_at, artifacts=list(c.artifact_ids), comment=c.comment or None,
@@ -80,6 +82,16 @@ def _moderation(final: FinalScore, criterion: FinalCriterion,
                       employer_level=criterion.employer_level, reason=criterion.reason or None)
 
 
+def _submitted_at(work: Work, employer: RubricRating | None) -> dt.datetime | None:
+    """When the work went in for grading, which Canvas should keep (never "now"): when the
+    supervisor signed the rating the score came from, else when the student last handed in."""
+    if employer is not None:
+        return employer.submitted_at
+    handed_in = ([v.submitted_at for v in work.submission.versions if v.submitted_at]
+                 if work.submission is not None else [])
+    return handed_in[-1] if handed_in else None
+
+
 def _column(session: Session, placement: Placement) -> int | None:
     """The resource link that opens the placement's task in its course (the newest one)."""
     return session.scalar(select(ResourceLink.id).where(
@@ -87,7 +99,7 @@ def _column(session: Session, placement: Placement) -> int | None:
         .order_by(ResourceLink.id.desc()).limit(1))
 
 
-def _lines(rubric: Rubric, final: FinalScore) -> list[CriterionLine]:
+def criterion_lines(rubric: Rubric, final: FinalScore) -> list[CriterionLine]:
     """Each criterion as the grade counts it: the level's worth of the criterion's best, in the
     rubric of the criteria observed (rescaled among themselves), so the lines add up to the
     score the LMS shows and the pages' worths read the same whenever every criterion counts."""

@@ -53,7 +53,7 @@ def placement_links(course_id: int, placement_id: int) -> Page:
     return render_template(
         "teacher/employers/placement.html", course=course, placement=placement,
         student=student, task=session.get(Task, placement.task_id),
-        links=shown, final=moderation.final_score(session, placement.id),
+        links=shown, final=moderation.final_score(session, placement),
         events=event_lines(session, course_events(session, context.registration_id, course.id,
                                                   placement_id=placement.id, limit=50)),
         issued=request.args.get("issued"))

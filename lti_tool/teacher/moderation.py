@@ -13,6 +13,7 @@ from competencies.partners.directory import PartnerError
 from competencies.partners.model import Placement
 from competencies.partners.placements import get_placement
 from competencies.scoring import moderation, ratings
+from competencies.scoring.finals import Work
 from competencies.scoring.model import RubricRating
 from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
@@ -80,7 +81,8 @@ def moderate(course_id: int, placement_id: int) -> Page:
                 links.reopen(session, placement.id, pending.supervisor_id)
                 session.commit()
             elif action == "score":
-                moderation.score_directly(session, placement, version, rubric, actor,
+                moderation.score_directly(session, Work.of_placement(session, placement),
+                                          version, rubric, actor,
                                           choices_from_form(request.form),
                                           publisher=GradebookPublisher())
             else:
@@ -94,7 +96,7 @@ def moderate(course_id: int, placement_id: int) -> Page:
     student = session.get(User, placement.student_id)
     return render_template(
         "teacher/employers/moderate.html", course=course, placement=placement, student=student,
-        rubric=rubric, pending=pending, final=moderation.final_score(session, placement.id),
+        rubric=rubric, pending=pending, final=moderation.final_score(session, placement),
         policy=ratings.policy_for(session, placement.task_id), problems=problems,
         policy_editable=library.can_edit(context, library.get_visible(session, context,
                                                                       placement.task_id)),

@@ -1,9 +1,11 @@
 """The teacher's side of students' work: a placed task's submissions, one submission with its
-versions, returning it for revision, and the placed task's switches (closed, reflection prompts)."""
+versions, scoring its rubric or returning it for revision, and the placed task's switches
+(closed, reflection prompts)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
@@ -12,6 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
+from competencies.scoring import moderation
+from competencies.scoring.finals import Work, final_for
+from competencies.scoring.model import FinalScore, RubricRating
+from competencies.scoring.ratings import Choice, ScoringError
+from competencies.scoring.vocabulary import RatingStatus
+from competencies.tasks import versions as versions_of_tasks
+from competencies.tasks.model import TaskVersion
 from competencies.work import handing_in
 from competencies.work.model import (
     Artifact,
@@ -20,12 +29,15 @@ from competencies.work.model import (
 )
 from competencies.work.submissions import WorkRefused
 from competencies.work.vocabulary import HoursConfirmation, Recommendation, Status
-from lti_tool.class_work import ClassWork, class_work, submission_status
+from lti_tool.class_work import ClassWork, class_work, submission_status_with
 from lti_tool.course_time import page_zone
 from lti_tool.db import db_session
+from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
+from lti_tool.grades.from_scoring import GradebookPublisher
 from lti_tool.i18n import format_day, format_number, refusal_text, translate
 from lti_tool.models import Course, User
 from lti_tool.security import current_principal, require
+from lti_tool.teacher.employer_common import course_context, teacher_actor
 from lti_tool.teacher.views import TEACHING, bp
 from lti_tool.work_access import placed_task, staff_submission
 
@@ -116,9 +128,10 @@ def submission(course_id: int, submission_id: int) -> Page:
 
 
 def _render_submission(course_id: int, submission_id: int, *, problems: list[str] | None = None,
-                       comment: str = "", status: int = 200) -> Page:
+                       problem_field: str = "comment", comment: str = "",
+                       choices: Mapping[str, Choice] | None = None, status: int = 200) -> Page:
     session = db_session()
-    course = _course(session, course_id)
+    course, context = course_context(session, course_id)
     principal = current_principal()
     assert principal is not None
     found = staff_submission(session, principal, submission_id)
@@ -130,12 +143,61 @@ def _render_submission(course_id: int, submission_id: int, *, problems: list[str
         ExperienceSurvey.version_id.in_([v.id for v in found.versions])))}
     versions = [(v, _by_kind(a for a in everything if a.in_version(v.number)), surveys.get(v.id))
                 for v in reversed(found.versions)]
-    shown = submission_status(session, found, placed.task.employer_scored)
+    work = Work.of_submission(session, found, context.registration_id)
+    final = final_for(session, work)
+    shown = submission_status_with(session, found, placed.task.employer_scored, final)
     return render_template(
         "teacher/submission.html", course=course, submission=found, placed=placed,
-        student=student, versions=versions, problems=problems or [], comment=comment,
+        student=student, versions=versions, problems=problems or [],
+        problem_field=problem_field, comment=comment,
         status_value=shown.value, saved=request.args.get("saved"),
-        returnable=found.state == "submitted", **_labels()), status
+        returnable=found.state == "submitted", **_scoring(session, work, final, choices),
+        **_labels()), status
+
+
+def _scoring(session: Session, work: Work, final: FinalScore | None,
+             choices: Mapping[str, Choice] | None) -> dict[str, Any]:
+    """The submission page's scoring: the rubric of the version the work answers, the final
+    score as it stands (its levels prefill a re-score, unless a refused form is shown again),
+    and an employer's rating of the same work waiting for moderation."""
+    assert work.submission is not None
+    version = session.get(TaskVersion, work.submission.task_version_id)
+    rubric = versions_of_tasks.rubric_of(version) if version is not None else None
+    if choices is None and final is not None:
+        choices = {c.criterion: Choice(c.level, c.comment) for c in final.criteria}
+    choices = choices or {}
+    pending = session.scalar(select(RubricRating).where(
+        RubricRating.placement_id == work.placement.id,
+        RubricRating.status == RatingStatus.PENDING.value)) if work.placement else None
+    return {"rubric": rubric, "final": final, "pending": pending, "placement": work.placement,
+            "not_observed": NOT_OBSERVED,
+            "chosen": {name: c.level if c.level is not None else NOT_OBSERVED
+                       for name, c in choices.items()},
+            "comments": {name: c.comment for name, c in choices.items()}}
+
+
+@bp.post("/course/<int:course_id>/submissions/<int:submission_id>/score")
+@require(*TEACHING)
+def score_submission(course_id: int, submission_id: int) -> Page:
+    """The teacher scores the rubric from the work handed in: final at once, to the gradebook
+    and as evidence, as a moderated rating is (no placement needed)."""
+    session = db_session()
+    _, context = course_context(session, course_id)
+    principal = current_principal()
+    assert principal is not None
+    found = staff_submission(session, principal, submission_id)
+    placed_task(session, course_id, found.resource_link_id)  # 404 for another course's link
+    choices = choices_from_form(request.form)
+    try:
+        moderation.score_submission(session, found, context.registration_id,
+                                    teacher_actor(session), choices,
+                                    publisher=GradebookPublisher())
+    except ScoringError as exc:
+        session.rollback()
+        return _render_submission(course_id, submission_id, problems=[refusal_text(exc)],
+                                  problem_field="score-heading", choices=choices, status=422)
+    return redirect(url_for("teacher.submission", course_id=course_id,
+                            submission_id=submission_id, saved="scored"), code=303)
 
 
 def _by_kind(artifacts: Any) -> dict[str, list[Artifact]]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from competencies.audit import Actor, course_events
 from competencies.partners.model import Placement
 from competencies.scoring import moderation, ratings
+from competencies.scoring.finals import Work
 from competencies.scoring.model import FinalScore, RubricRating
 from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import Choice, ScoringError
@@ -91,15 +92,16 @@ def test_send_back_reopens_the_rating_with_a_note(db: Session) -> None:
 def test_the_teacher_scores_directly_and_replaces_any_pending_rating(db: Session) -> None:
     placement, rating, rubric = _pending(db)
     version, _ = ratings.rubric_for(db, placement)
+    work = Work.of_placement(db, placement)
     with pytest.raises(ScoringError, match="not yet rated"):
-        moderation.score_directly(db, placement, version, rubric, TEACHER,
+        moderation.score_directly(db, work, version, rubric, TEACHER,
                                   {"Communication": Choice("Advanced")})
-    final = moderation.score_directly(db, placement, version, rubric, TEACHER,
+    final = moderation.score_directly(db, work, version, rubric, TEACHER,
                                       {name: Choice("Advanced") for name in ALL})
     assert (final.given, final.maximum) == (15.0, 15.0)
     assert {c.rater_kind for c in final.criteria} == {"teacher"}
     assert rating.status == "superseded"
-    again = moderation.score_directly(db, placement, version, rubric, TEACHER,
+    again = moderation.score_directly(db, work, version, rubric, TEACHER,
                                       {name: Choice("Proficient") for name in ALL})
     assert again.id == final.id and again.given == 10.0
     actions = [e.action for e in course_events(db, placement.registration_id,

@@ -1,0 +1,134 @@
+"""One final score per student and placed task: the teacher scores handed-in work with no
+placement, and an employer's rating of the same work, before or after, never makes a second."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from competencies.audit import Actor, course_events
+from competencies.partners.model import Placement
+from competencies.scoring import moderation, ratings
+from competencies.scoring.finals import Work
+from competencies.scoring.model import FinalScore, RubricRating
+from competencies.scoring.ratings import Choice, ScoringError
+from competencies.scoring.vocabulary import RaterKind
+from competencies.work import entries
+from competencies.work.model import Submission
+from competencies.work.submissions import current_artifacts
+from tests.competencies.scoring.test_ratings import ALL, EMPLOYER
+from tests.competencies.work.factories import NOW, Classwork, classwork
+
+TEACHER = Actor("teacher", "Lucia Rivera", address="198.51.100.7")
+
+
+class Published:
+    """A score publisher that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.told: list[str] = []
+
+    def final(self, session: Session, work: Work, final: FinalScore) -> None:
+        self.told.append(f"final {final.given:g}")
+
+    def pending(self, session: Session, placement: Placement, rating: RubricRating) -> None:
+        self.told.append("pending")
+
+
+def _handed_in(db: Session, cw: Classwork, n: int = 0) -> Submission:
+    submission = cw.open(db, n)
+    entries.add_link(db, submission, "https://example.org/sketch", "Sketch", NOW)
+    version = submission.versions[-1]
+    version.submitted_at = NOW
+    submission.state = "submitted"
+    db.flush()
+    return submission
+
+
+def _registration(cw: Classwork) -> int:
+    return cw.school.context.registration_id
+
+
+def test_the_teacher_scores_handed_in_work_with_no_placement(db: Session) -> None:
+    cw = classwork(db)
+    submission = _handed_in(db, cw)
+    chosen = {name: Choice("Advanced") for name in ALL}
+    chosen["Communication"] = Choice("Proficient", "Say more about the safety steps.")
+    final = moderation.score_submission(db, submission, _registration(cw), TEACHER, chosen)
+    assert (final.submission_id, final.placement_id) == (submission.id, None)
+    assert final.work_ref == f"submission:{submission.id}"
+    assert (final.given, final.maximum) == (14.0, 15.0)
+    by_name = {c.criterion: c for c in final.criteria}
+    assert by_name["Communication"].comment == "Say more about the safety steps."
+    assert {c.rater_kind for c in final.criteria} == {"teacher"}
+    [link] = [a.id for a in current_artifacts(db, submission)]
+    assert by_name["Communication"].artifact_ids == [str(link)]
+    [event] = course_events(db, _registration(cw), submission.course_id)
+    assert (event.action, event.placement_id, event.address) == (
+        "rating.scored_by_teacher", None, "198.51.100.7")
+    assert (event.detail["submission_id"], event.detail["student_id"]) == (
+        submission.id, submission.student_id)
+
+
+def test_work_not_handed_in_cannot_be_scored_and_nothing_is_stored(db: Session) -> None:
+    cw = classwork(db)
+    submission = cw.open(db)
+    with pytest.raises(ScoringError, match="Only work that was handed in can be scored"):
+        moderation.score_submission(db, submission, _registration(cw), TEACHER,
+                                    {name: Choice("Advanced") for name in ALL})
+    assert db.scalar(select(func.count()).select_from(FinalScore)) == 0
+
+
+def test_scoring_a_placed_students_work_replaces_the_pending_employer_rating(
+        db: Session) -> None:
+    cw = classwork(db)
+    placement = cw.school.place(db)
+    submission = _handed_in(db, cw)
+    rating = _employer_rates(db, placement, Published())
+    assert rating.status == "pending"
+    final = moderation.score_submission(db, submission, _registration(cw), TEACHER,
+                                        {name: Choice("Proficient") for name in ALL})
+    assert rating.status == "superseded"
+    # The placement's page and the submission's find the one final score.
+    assert final.placement_id == placement.id and final.submission_id is None
+    assert moderation.final_score(db, placement) is final
+    assert db.scalar(select(func.count()).select_from(FinalScore)) == 1
+
+
+def test_an_employer_rating_arriving_later_waits_for_the_teacher_and_replaces_nothing(
+        db: Session) -> None:
+    cw = classwork(db)
+    submission = _handed_in(db, cw)
+    published = Published()
+    final = moderation.score_submission(db, submission, _registration(cw), TEACHER,
+                                        {name: Choice("Proficient") for name in ALL},
+                                        publisher=published)
+    # Then the student is placed, and the task takes employer ratings as they come.
+    placement = cw.school.place(db)
+    ratings.set_policy(db, cw.school.context, placement.task_id, accept_employer_ratings=True,
+                       comment_required_for_lowest=False)
+    rating = _employer_rates(db, placement, published)
+    assert rating.status == "pending"  # not accepted as it came: the teacher decided already
+    assert (final.given, final.decided_by) == (10.0, "Lucia Rivera")
+    assert published.told == ["final 10"]  # no "waiting" grade over the final one
+    assert moderation.final_score(db, placement) is final
+    assert moderation.pending(db, placement.course_id) == [rating]
+
+    _, rubric = ratings.rubric_of_rating(db, rating)
+    accepted = moderation.accept(db, rating, rubric, TEACHER, publisher=published)
+    assert accepted.id == final.id and accepted.submission_id == submission.id
+    assert accepted.given == 15.0 and published.told == ["final 10", "final 15"]
+    assert db.scalar(select(func.count()).select_from(FinalScore)) == 1
+    actions = [e.action for e in course_events(db, _registration(cw), submission.course_id)]
+    assert actions[:2] == ["rating.accepted", "score.replaced"]
+
+
+def _employer_rates(db: Session, placement: Placement, published: Published) -> RubricRating:
+    version, rubric = ratings.rubric_for(db, placement)
+    rating = ratings.open_rating(db, placement, version, kind=RaterKind.EMPLOYER,
+                                 name="Ana Reyes", supervisor_id=placement.supervisor_id)
+    ratings.save(db, rating, rubric, {name: Choice("Advanced") for name in ALL}, EMPLOYER)
+    ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id), "Ana Reyes",
+                   EMPLOYER, publisher=published)
+    return rating
