@@ -2,7 +2,7 @@
 
 Read in a fixed handful of statements whatever the student's work holds: the submission, all
 its artifacts at once (each version's are picked out in Python), its versions, the surveys, the
-placement's final score and the grade.
+work's final score and the grade.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.partners.model import Placement
+from competencies.scoring.finals import final_of_submission
+from competencies.scoring.model import FinalScore
 from competencies.tasks.model import TaskVersion
-from competencies.tasks.versions import asked_artifacts_of, file_policy_of, freeze
+from competencies.tasks.versions import asked_artifacts_of, file_policy_of, freeze, rubric_of
 from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage
 from competencies.work import handing_in, submissions
 from competencies.work.file_policy import FilePolicy
@@ -32,7 +34,9 @@ from competencies.work.model import (
 )
 from competencies.work.submissions import PlacedTask
 from competencies.work.vocabulary import ArtifactKind, Status
-from lti_tool.class_work import submission_status
+from lti_tool.class_work import submission_status_with
+from lti_tool.grades.from_scoring import criterion_lines
+from lti_tool.grades.payload import CriterionLine
 from lti_tool.task_view import TaskView, task_view
 
 
@@ -41,6 +45,17 @@ class VersionView:
     version: SubmissionVersion
     artifacts: dict[str, list[Artifact]]
     survey: ExperienceSurvey | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """The work's final score as the student reads it: the total and, per criterion, the
+    level's name, what it adds to the score, and the rater's comment; never the moderation
+    (the employer's level a teacher changed, the reason), which is between the adults."""
+
+    given: float
+    maximum: float
+    lines: list[CriterionLine]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +82,8 @@ class WorkPage:
     stages: list[ContinuumStage]
     files: FilePolicy
     """What the frozen task accepts of files (before the instance's limits)."""
+    result: Result | None = None
+    """The final score, once there is one and the work is not back with the student."""
 
     @property
     def editable(self) -> bool:
@@ -107,6 +124,7 @@ def work_page(session: Session, placed: PlacedTask, student_id: int,
     surveys: dict[int, ExperienceSurvey] = {}
     expected = version.snapshot.get("expected_hours")
     status = Status.NOT_STARTED
+    result = None
     if submission is not None:
         everything = list(session.scalars(select(Artifact).where(
             Artifact.submission_id == submission.id).order_by(Artifact.id)))
@@ -116,8 +134,11 @@ def work_page(session: Session, placed: PlacedTask, student_id: int,
         history = [VersionView(v, _by_kind(a for a in everything if a.in_version(v.number)),
                                surveys.get(v.id))
                    for v in reversed(versions) if v.submitted_at is not None]
-        status = submission_status(session, submission,
-                                   bool(version.snapshot.get("employer_scored")))
+        final = final_of_submission(session, submission)
+        status = submission_status_with(session, submission,
+                                        bool(version.snapshot.get("employer_scored")), final)
+        if final is not None and status in (Status.SCORED, Status.GRADED):
+            result = _result(session, final)
         if submission.placement_id is not None:
             placement = session.get(Placement, submission.placement_id)
             if placement is not None and placement.expected_hours is not None:
@@ -139,7 +160,16 @@ def work_page(session: Session, placed: PlacedTask, student_id: int,
         history=history, returned=returned,
         survey=next((h.survey for h in history if h.survey is not None), None),
         interest=session.get(CareerInterest, student_id), stages=list(ContinuumStage),
-        files=file_policy_of(version))
+        files=file_policy_of(version), result=result)
+
+
+def _result(session: Session, final: FinalScore) -> Result | None:
+    """The lines the gradebook's comment is made of (their worths add up to the score)."""
+    scored_on = session.get(TaskVersion, final.task_version_id)
+    rubric = rubric_of(scored_on) if scored_on is not None else None
+    if rubric is None:  # pragma: no cover - a final score is only made against a rubric
+        return None
+    return Result(final.given, final.maximum, criterion_lines(rubric, final))
 
 
 def _by_kind(artifacts: Iterable[Artifact]) -> dict[str, list[Artifact]]:
