@@ -144,9 +144,13 @@ def points_text(value: float, language: str | None = None, pattern: str = NUMBER
                % {"points": format_number(value, language, pattern)})
 
 
-def format_day(value: dt.datetime | dt.date | None) -> str:
-    if value is None:
+def format_day(value: dt.datetime | dt.date | str | None) -> str:
+    """A day as the page's language writes it; ``value`` may be an ISO 8601 moment as JSON
+    keeps one (a piece of evidence's moderation)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
     return str(format_date(value, "medium"))
 
 

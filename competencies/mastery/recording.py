@@ -61,6 +61,8 @@ class RatedCriterion:
     comment: str | None = None
     moderation: Moderation | None = None
     """Set when this is an employer's rating a teacher accepted or adjusted."""
+    level: str | None = None
+    """The level's name in the rubric, as the rater chose it."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +123,7 @@ def record_final_ratings(session: Session, final: FinalRatings, *,
         raise UnknownCriterion(f"the rubric has no criterion {unknown[0]!r}")
     earlier = connection.execute(_STILL_COUNTING, {"submission_ref": final.submission_ref,
                                                    "learner_ref": final.learner_ref}).all()
+    task_title = str(final.snapshot.get("title") or "")[:300] or None
     rows: list[dict[str, Any]] = []
     for rated in final.criteria:
         if rated.points is None:
@@ -132,6 +135,7 @@ def record_final_ratings(session: Session, final: FinalRatings, *,
                 "rater_ref": rated.rater_ref, "rater_name": rated.rater_name,
                 "rated_at": rated.rated_at, "artifact": ",".join(rated.artifacts) or None,
                 "source": f"rubric-criterion:{rated.criterion}"[:255], "note": rated.comment,
+                "level": rated.level, "task_title": task_title,
                 "moderation": rated.moderation.as_json() if rated.moderation else None,
                 "weight": weight, "course_id": final.course_id,
                 "submission_ref": final.submission_ref, "recorded_at": now})

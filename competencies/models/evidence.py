@@ -47,6 +47,11 @@ class Evidence(Base):
     criterion_id: Mapped[int | None] = mapped_column(
         ForeignKey("rubric_criterion.id", ondelete="SET NULL")
     )
+    level: Mapped[str | None] = mapped_column(String(200))
+    """The rubric level the rater chose, in the rubric's own words (``Developing``): what was
+    rated, where ``score`` is only its points; null for imported evidence."""
+    task_title: Mapped[str | None] = mapped_column(String(300))
+    """The title of the task the work was rated on, as its frozen version had it."""
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     weight: Mapped[float] = mapped_column(default=1.0, server_default="1")
@@ -65,3 +70,11 @@ class Evidence(Base):
     rating, an import): ``{"by", "at", "employer", "employer_level", "reason"}``, the last two
     only when the teacher changed the employer's level (the rater is then the teacher); see
     :class:`competencies.mastery.recording.Moderation`."""
+
+    @property
+    def criterion(self) -> str | None:
+        """The rubric criterion's name, for evidence from a rubric rating (its ``source``)."""
+        prefix = "rubric-criterion:"
+        if self.source and self.source.startswith(prefix):
+            return self.source.removeprefix(prefix)
+        return None

@@ -50,7 +50,7 @@ class GradebookPublisher:
         ratings = [RatedCriterion(
             c.criterion, c.points, best.get(c.criterion, 0.0), RaterType(c.rater_kind),
             c.rater_name, c.rated_at, artifacts=list(c.artifact_ids), comment=c.comment or None,
-            moderation=_moderation(final, c, employer))
+            moderation=_moderation(final, c, employer), level=c.level)
             for c in final.criteria]
         publish(session, FinalDecision(score, ratings, version.snapshot))
 

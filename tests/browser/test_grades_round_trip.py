@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from babel.dates import format_date
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -103,7 +104,7 @@ def test_a_moderated_employer_rating_reaches_the_gradebook_the_heatmap_and_the_s
             for row in browser.find_elements(By.CSS_SELECTOR, "main tbody tr")}
     assert set(rows) == {"Communication", "Working with others", "Professionalism",
                          "Using tools and technology"}  # not observed gives no evidence
-    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    today = format_date(dt.datetime.now(dt.UTC).date(), "medium", locale="en")  # "Dec 7, 2026"
     kept = rows["Professionalism"]
     assert "Ana Reyes (employer)" in kept and f"Accepted by Lucia Rivera on {today}" in kept
     changed = rows["Communication"]
