@@ -2,10 +2,14 @@
 // with progress a screen reader hears, and kept on the phone while there is no connection.
 //
 // A file chosen while offline (or whose upload failed because the connection went) waits in
-// IndexedDB with the submission it is for; the list under the picker says what is waiting, and
-// it is sent when the browser says the connection is back (or when the page opens online).
+// IndexedDB with the student and the placed task it is for; the list under the picker says what
+// is waiting, and it is sent when the browser says the connection is back (or when the page
+// opens online). A school's shared computer or tablet serves several students: only the
+// student who chose a file sees it waiting or sends it, into their own work; another's waits
+// for them (it is their work, not to be lost), and a file kept before files named their
+// student is never sent, as nothing says whose it is.
 // An interrupted upload resumes from the server's offset: tus-js-client keeps the upload's URL
-// under a fingerprint (the submission, the file's name, type, size and date).
+// under a fingerprint (the student, the placed task, the file's name, type, size and date).
 // Every request carries the session in the X-Worklink-Session header (see lti_tool/uploads/tus.py
 // for why a header and not a cookie); the upload URLs carry nothing.
 (function () {
@@ -16,6 +20,7 @@
   // the placed task names it (the server starts the submission with the first file).
   var submission = root.dataset.submissionId || "";
   var placed = root.dataset.placedId;
+  var owner = root.dataset.owner || "";
   var endpoint = root.dataset.endpoint;
   var maxBytes = parseInt(root.dataset.maxBytes, 10);
   var list = document.getElementById("upload-list");
@@ -60,13 +65,15 @@
   }
   function keep(file) {
     return withStore("readwrite", function (store) {
-      return store.add({ placed: placed, name: file.name, type: file.type,
+      return store.add({ owner: owner, placed: placed, name: file.name, type: file.type,
                          lastModified: file.lastModified || 0, blob: file, added: Date.now() });
     });
   }
   function waiting() {
     return withStore("readonly", function (store) { return store.getAll(); }).then(function (all) {
-      return (all || []).filter(function (entry) { return entry.placed === placed; });
+      return (all || []).filter(function (entry) {
+        return owner !== "" && entry.owner === owner && entry.placed === placed;
+      });
     });
   }
   function forget(id) {
@@ -158,7 +165,7 @@
       metadata: { filename: file.name, filetype: file.type || "", submission: submission,
                   placed: placed },
       fingerprint: function (f) {
-        return Promise.resolve(["worklink", placed, f.name, f.type, f.size,
+        return Promise.resolve(["worklink", owner, placed, f.name, f.type, f.size,
                                 f.lastModified || 0].join("/"));
       },
       onProgress: function (sent, total) {

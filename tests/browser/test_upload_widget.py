@@ -161,3 +161,44 @@ def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
         (By.CSS_SELECTOR, "#student-files"), "site.jpg"))
     assert not browser.find_element(By.ID, "upload-waiting").is_displayed()
+
+
+def test_a_file_kept_offline_on_a_shared_device_goes_only_into_its_own_students_work(
+        browser: Any, live_server: Any, tmp_path: Path) -> None:
+    """Carmen picks a photo with no connection on the class tablet and leaves; Amani opens the
+    same task on it, online. Amani's page neither lists nor sends Carmen's photo; when Carmen
+    opens the task again, it is sent into her work."""
+    photo = tmp_path / "carmen-site.jpg"
+    photo.write_bytes(jpeg_with_gps())
+    open_worklink_as(browser, live_server.url, TEACHER)
+    seed_task(live_server.config.database_url, asked=(AskedArtifact.FILES,))
+    place_task(browser, live_server.url)
+    browser.set_window_size(*PHONE)
+    open_task_as(browser, live_server.url, STUDENT)
+    picker = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return !navigator.onLine"))
+    picker.send_keys(str(photo))
+    WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "upload-waiting")))
+    browser.switch_to.default_content()
+    browser.get("about:blank")  # Carmen leaves before the connection is back
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+    open_task_as(browser, live_server.url, "Amani Okafor")
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))
+    # Amani's page has run its check for waiting files: it says nothing waits for Amani.
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script(
+        "return document.getElementById('upload-waiting').hidden === true"))
+    assert browser.execute_script("return navigator.onLine")
+    assert "carmen-site.jpg" not in browser.find_element(By.TAG_NAME, "main").text
+    assert stored_files(live_server.config.database_url) == []
+
+    browser.switch_to.default_content()
+    open_task_as(browser, live_server.url, STUDENT)
+    WebDriverWait(browser, 30).until(
+        lambda b: len(stored_files(live_server.config.database_url)) == 1)
+    WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, "#student-files"), "carmen-site.jpg"))
