@@ -136,6 +136,14 @@ def test_a_student_uploads_a_photo_and_a_pdf_that_resumes_after_a_cut(
     assert browser.execute_script("return arguments[0].naturalWidth", thumbnail) > 0
 
 
+def _connection(browser: Any, *, online: bool) -> None:
+    """The phone's signal, as Chromium's network emulation drops and restores it."""
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
+        "offline": not online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    if not online:
+        WebDriverWait(browser, 10).until(lambda b: b.execute_script("return !navigator.onLine"))
+
+
 def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
         browser: Any, live_server: Any, tmp_path: Path) -> None:
     photo = tmp_path / "site.jpg"
@@ -147,16 +155,13 @@ def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
     open_task_as(browser, live_server.url, STUDENT)
     picker = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))
     browser.execute_cdp_cmd("Network.enable", {})
-    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return !navigator.onLine"))
+    _connection(browser, online=False)
     picker.send_keys(str(photo))
     waiting = WebDriverWait(browser, 10).until(EC.visibility_of_element_located(
         (By.ID, "upload-waiting")))
     assert "site.jpg" in waiting.text
     assert stored_files(live_server.config.database_url) == []
-    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    _connection(browser, online=True)
     WebDriverWait(browser, 30).until(lambda b: len(stored_files(live_server.config.database_url)) == 1)
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element(
         (By.CSS_SELECTOR, "#student-files"), "site.jpg"))
@@ -177,15 +182,12 @@ def test_a_file_kept_offline_on_a_shared_device_goes_only_into_its_own_students_
     open_task_as(browser, live_server.url, STUDENT)
     picker = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))
     browser.execute_cdp_cmd("Network.enable", {})
-    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
-    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return !navigator.onLine"))
+    _connection(browser, online=False)
     picker.send_keys(str(photo))
     WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "upload-waiting")))
     browser.switch_to.default_content()
     browser.get("about:blank")  # Carmen leaves before the connection is back
-    browser.execute_cdp_cmd("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    _connection(browser, online=True)
 
     open_task_as(browser, live_server.url, "Amani Okafor")
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))

@@ -32,6 +32,7 @@ from tests.competencies.tasks.task_factories import draft
 from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.student.work_factories import PlacedClass
 from tests.lti_tool.task_launch_factories import course_context
+from tests.lti_tool.teacher.test_employers import _csrf
 
 CRITERIA = ("Communication", "Working with others", "Professionalism", "Problem solving",
             "Using tools and technology")
@@ -72,14 +73,6 @@ class Fields(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._textarea:
             self.values[self._textarea] += data
-
-
-def _csrf(flow: Flow, url: str) -> str:
-    page = flow.client.get(url)
-    assert page.status_code == 200, page.get_data(as_text=True)
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
-    assert found is not None
-    return found.group(1)
 
 
 @pytest.fixture
