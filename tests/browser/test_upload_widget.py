@@ -144,9 +144,10 @@ def _connection(browser: Any, *, online: bool) -> None:
         WebDriverWait(browser, 10).until(lambda b: b.execute_script("return !navigator.onLine"))
 
 
-def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
-        browser: Any, live_server: Any, tmp_path: Path) -> None:
-    photo = tmp_path / "site.jpg"
+def _chosen_offline(browser: Any, live_server: Any, tmp_path: Path, name: str) -> Any:
+    """The teacher places a task asking for files; the student opens it on a phone, loses the
+    connection and picks a photo called ``name``: the list of waiting files, shown."""
+    photo = tmp_path / name
     photo.write_bytes(jpeg_with_gps())
     open_worklink_as(browser, live_server.url, TEACHER)
     seed_task(live_server.config.database_url, asked=(AskedArtifact.FILES,))
@@ -157,8 +158,13 @@ def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
     browser.execute_cdp_cmd("Network.enable", {})
     _connection(browser, online=False)
     picker.send_keys(str(photo))
-    waiting = WebDriverWait(browser, 10).until(EC.visibility_of_element_located(
+    return WebDriverWait(browser, 10).until(EC.visibility_of_element_located(
         (By.ID, "upload-waiting")))
+
+
+def test_a_file_chosen_offline_waits_on_the_phone_and_is_sent_when_back_online(
+        browser: Any, live_server: Any, tmp_path: Path) -> None:
+    waiting = _chosen_offline(browser, live_server, tmp_path, "site.jpg")
     assert "site.jpg" in waiting.text
     assert stored_files(live_server.config.database_url) == []
     _connection(browser, online=True)
@@ -173,18 +179,7 @@ def test_a_file_kept_offline_on_a_shared_device_goes_only_into_its_own_students_
     """Carmen picks a photo with no connection on the class tablet and leaves; Amani opens the
     same task on it, online. Amani's page neither lists nor sends Carmen's photo; when Carmen
     opens the task again, it is sent into her work."""
-    photo = tmp_path / "carmen-site.jpg"
-    photo.write_bytes(jpeg_with_gps())
-    open_worklink_as(browser, live_server.url, TEACHER)
-    seed_task(live_server.config.database_url, asked=(AskedArtifact.FILES,))
-    place_task(browser, live_server.url)
-    browser.set_window_size(*PHONE)
-    open_task_as(browser, live_server.url, STUDENT)
-    picker = WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))
-    browser.execute_cdp_cmd("Network.enable", {})
-    _connection(browser, online=False)
-    picker.send_keys(str(photo))
-    WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "upload-waiting")))
+    _chosen_offline(browser, live_server, tmp_path, "carmen-site.jpg")
     browser.switch_to.default_content()
     browser.get("about:blank")  # Carmen leaves before the connection is back
     _connection(browser, online=True)
