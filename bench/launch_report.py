@@ -93,14 +93,11 @@ def report(all_figures: list[Figures], args: argparse.Namespace) -> bool:
         print(f"    (f), the floor plus only the work every launch must do: "
               f"{required / by_key['c'].cpu_ms:5.2f}x the floor; Worklink: "
               f"{worklink.cpu_ms / required:5.2f}x (f)")
-    if "a" in by_key:
-        ratio = worklink.cpu_ms / by_key["a"].cpu_ms
-        print(f"  CPU per launch vs (a):                  {ratio:5.2f}x  (goal <= "
-              f"{GOAL_CPU_VS_URL_BASELINE:g}x) {verdict(ratio <= GOAL_CPU_VS_URL_BASELINE)}")
-    if "f" in by_key:
-        ratio = worklink.cpu_ms / by_key["f"].cpu_ms
-        print(f"  CPU per launch vs (f):                  {ratio:5.2f}x  (goal <= "
-              f"{GOAL_CPU_VS_REQUIRED_FLOOR:g}x) {verdict(ratio <= GOAL_CPU_VS_REQUIRED_FLOOR)}")
+    for key, goal in (("a", GOAL_CPU_VS_URL_BASELINE), ("f", GOAL_CPU_VS_REQUIRED_FLOOR)):
+        if key in by_key:
+            ratio = worklink.cpu_ms / by_key[key].cpu_ms
+            print(f"  CPU per launch vs ({key}):                  {ratio:5.2f}x  (goal <= "
+                  f"{goal:g}x) {verdict(ratio <= goal)}")
     if "g" in by_key:
         # The same launch path landing on (f)'s own page: what the landing pages cost is d - g.
         same_page = by_key["g"]
