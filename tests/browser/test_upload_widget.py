@@ -180,9 +180,16 @@ def test_a_file_kept_offline_on_a_shared_device_goes_only_into_its_own_students_
     same task on it, online. Amani's page neither lists nor sends Carmen's photo; when Carmen
     opens the task again, it is sent into her work."""
     _chosen_offline(browser, live_server, tmp_path, "carmen-site.jpg")
-    browser.switch_to.default_content()
-    browser.get("about:blank")  # Carmen leaves before the connection is back
-    _connection(browser, online=True)
+    # Carmen leaves before the connection is back: her tab is closed. (Navigating the tab away
+    # was not enough: now and then her page still heard the connection come back and sent her
+    # photo, as it should while it is open, and the test saw a file it did not expect.)
+    carmens_tab = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    next_tab = browser.current_window_handle
+    browser.switch_to.window(carmens_tab)
+    browser.close()
+    browser.switch_to.window(next_tab)
+    browser.set_window_size(*PHONE)
 
     open_task_as(browser, live_server.url, "Amani Okafor")
     WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.ID, "upload-file")))
