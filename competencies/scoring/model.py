@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.orm import Base, utcnow
@@ -143,3 +143,9 @@ class ScoringPolicy(Base):
     """Employer ratings become final as they come, without the teacher's review."""
     comment_required_for_lowest: Mapped[bool] = mapped_column(default=False)
     """A rater choosing a criterion's lowest level must say why."""
+
+    def copied_for(self, task_id: int) -> ScoringPolicy:
+        """The same policy for a copy of the task: every setting, whatever is added later."""
+        settings = {column.key: getattr(self, column.key)
+                    for column in inspect(ScoringPolicy).column_attrs if column.key != "task_id"}
+        return ScoringPolicy(task_id=task_id, **settings)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from competencies.messages import N_
 from competencies.models import Item
 from competencies.orm import utcnow
+from competencies.scoring.model import ScoringPolicy
 from competencies.tasks import starters, stored_rubric
 from competencies.tasks.draft import TITLE_MAX, TaskDraft, TaskError
 from competencies.tasks.model import Task, TaskAlignment
@@ -111,11 +112,14 @@ def update_task(session: Session, context: CourseContext, task_id: int, draft: T
 
 def copy_task(session: Session, context: CourseContext, task_id: int, *,
               title: str | None = None) -> Task:
-    """A copy owned by the asking course, scoped to it, with its own rubric and alignments.
+    """A copy owned by the asking course, scoped to it, with its own rubric and alignments, and
+    scored as the original is (its scoring policy, the copy's to change from then on).
 
     A teacher's "copy to adapt" passes ``title`` worded as a copy in their language, so the
     library never shows two tasks by one name. A course copied to a new term (context history,
     a copy notice) passes none: its students see the task under the title it always had.
+    Every copy Worklink makes comes from here: "copy to adapt", a course copied to a new term,
+    a shared task placed in a course (:func:`task_to_place`), a placement's own copy.
     """
     source = get_visible(session, context, task_id)
     copy = Task(
@@ -137,6 +141,10 @@ def copy_task(session: Session, context: CourseContext, task_id: int, *,
         copy.rubric = stored_rubric.write(session, stored_rubric.read(source.rubric),
                                           skip_unknown_items=True)
     session.add(copy)
+    policy = session.get(ScoringPolicy, source.id)
+    if policy is not None:
+        session.flush()  # the copy's id, which its policy is keyed by
+        session.add(policy.copied_for(copy.id))
     session.commit()
     return copy
 

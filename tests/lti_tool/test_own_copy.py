@@ -16,6 +16,8 @@ from competencies.partners.directory import PartnerDraft, SupervisorDraft
 from competencies.partners.model import Placement
 from competencies.partners.placements import PlacementDraft, create_placement
 from competencies.partners.vocabulary import PartnerKind
+from competencies.scoring import ratings
+from competencies.scoring.model import ScoringPolicy
 from competencies.tasks.model import Task
 from competencies.work import submissions
 from lti_tool.lti.custom_params import sign_task_reference
@@ -90,6 +92,24 @@ def test_the_next_step_leads_to_a_page_where_it_can_be_done(
     assert f"Set a due date for “{copy.title}”" in step and f"/tasks/{copy.id}" in step
     template = db.get(Task, template_id)
     assert template is not None and template.course_id is None and template.revision == 1
+
+
+def test_the_own_copy_keeps_how_the_template_handles_employer_ratings(
+        app: Flask, flow: Flow, db: Session, template_id: int) -> None:
+    """Employer ratings the template accepted as they came are still accepted so by the copy
+    its placement now opens, until this course's teacher decides otherwise."""
+    db.add(ScoringPolicy(task_id=template_id, accept_employer_ratings=True,
+                         comment_required_for_lowest=True))
+    db.commit()
+    page = _open(app, flow, template_id)
+    course_id = course_context(db).course_id
+    status, _ = _give_own_copy(flow, course_id, page, _link(db).id)
+    assert status == 303
+    db.expire_all()
+    policy = ratings.policy_for(db, _link(db).task_id)
+    assert (policy.task_id, policy.accept_employer_ratings,
+            policy.comment_required_for_lowest) == (_link(db).task_id, True, True)
+    assert policy.task_id != template_id
 
 
 def test_the_copy_the_teacher_already_made_is_the_one_used(

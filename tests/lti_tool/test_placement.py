@@ -7,6 +7,7 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from competencies.scoring import ratings
 from competencies.tasks.model import Task, TaskVersion
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.models import ResourceLink
@@ -64,12 +65,16 @@ def test_the_link_remembers_its_task_when_custom_parameters_stop_coming(
 def test_a_copied_course_gets_its_own_copy_of_the_task(
         app: Flask, flow: Flow, db: Session, task_id: int) -> None:
     """Course copy keeps the link and its custom parameters under a new context id."""
+    ratings.set_policy(db, course_context(db), task_id, accept_employer_ratings=True,
+                       comment_required_for_lowest=True)
     new_term = {"id": "course-7-spring", "title": "Health Science Pathway (Spring)"}
     page = flow.launch(role="Learner", lti_context=new_term,
                        lti_custom=_custom(app, task_id)).get_data(as_text=True)
     assert "Job shadow at a clinic" in page
     copy = db.scalar(select(Task).where(Task.copied_from_id == task_id))
     assert copy is not None and copy.course_id == course_context(db, "course-7-spring").course_id
+    policy = ratings.policy_for(db, copy.id)
+    assert policy.accept_employer_ratings and policy.comment_required_for_lowest
     # A second launch in the new term opens the same copy, not another one.
     flow.launch(role="Learner", lti_context=new_term, lti_custom=_custom(app, task_id))
     assert db.scalar(select(func.count()).select_from(Task).where(Task.copied_from_id == task_id)) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,6 +11,9 @@ from sqlalchemy.orm import Session
 from competencies import builtin
 from competencies.importing import import_package
 from competencies.models import Item
+from competencies.scoring import ratings
+from competencies.scoring.model import ScoringPolicy
+from competencies.scoring.ratings import ScoringError
 from competencies.tasks import library, starters
 from competencies.tasks.draft import TaskError
 from competencies.tasks.library import CourseContext, TaskNotFound, TaskReadOnly
@@ -205,3 +210,38 @@ def test_a_new_task_accepts_every_kind_of_file_as_before(db: Session, district: 
     task = library.create_task(db, district[0], draft())
     assert task.file_groups == ["images", "pdf", "office", "video", "audio"]
     assert task.file_max_bytes is None
+
+
+def _policy(db: Session, task_id: int) -> tuple[bool, bool]:
+    policy = ratings.policy_for(db, task_id)
+    return policy.accept_employer_ratings, policy.comment_required_for_lowest
+
+
+@pytest.mark.parametrize("copy_of", [
+    lambda db, here, task_id: library.copy_task(db, here, task_id, title="Mine (copy)"),
+    lambda db, here, task_id: library.copy_task(db, here, task_id),
+    library.task_to_place,
+], ids=["copy to adapt", "course copy", "shared task placed"])
+def test_a_copy_keeps_the_scoring_policy_until_its_own_teacher_changes_it(
+        db: Session, district: District, copy_of: Any) -> None:
+    mine, neighbour, _ = district
+    task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT,
+                                               employer_scored=True))
+    ratings.set_policy(db, mine, task.id, accept_employer_ratings=True,
+                       comment_required_for_lowest=True)
+    copy = copy_of(db, neighbour, task.id)
+    assert copy.id != task.id and _policy(db, copy.id) == (True, True)
+    with pytest.raises(ScoringError, match="shared with other courses"):
+        ratings.set_policy(db, neighbour, task.id, accept_employer_ratings=False,
+                           comment_required_for_lowest=False)
+    ratings.set_policy(db, neighbour, copy.id, accept_employer_ratings=False,
+                       comment_required_for_lowest=True)
+    assert _policy(db, copy.id) == (False, True)
+    assert _policy(db, task.id) == (True, True), "the original keeps its own policy"
+
+
+def test_a_task_with_no_policy_is_copied_with_none(db: Session, district: District) -> None:
+    mine, neighbour, _ = district
+    task = library.create_task(db, mine, draft(scope=LibraryScope.DEPLOYMENT))
+    copy = library.copy_task(db, neighbour, task.id)
+    assert db.get(ScoringPolicy, copy.id) is None and _policy(db, copy.id) == (False, False)

@@ -12,6 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from competencies.scoring import ratings
+from competencies.scoring.model import ScoringPolicy
 from competencies.tasks.model import Task, TaskAlignment
 from lti_tool.models import Course, Registration
 from tests.lti_tool.lti.conftest import CLIENT_ID, DEPLOYMENT_ID, ISSUER, LTI, Platform
@@ -50,6 +52,9 @@ def old_course(db: Session, registration: Registration) -> Course:
                 registration_id=registration.id)
     task.alignments = [TaskAlignment(item_id=item.id, alignment_type="builds", weight=2.0)]
     db.add(task)
+    db.flush()
+    db.add(ScoringPolicy(task_id=task.id, accept_employer_ratings=True,
+                         comment_required_for_lowest=True))
     db.commit()
     return course
 
@@ -71,6 +76,8 @@ def test_a_context_copy_notice_copies_tasks_and_alignments_once(
     [copy] = copies(db)
     assert copy.title == "Clinic shadow" and copy.copied_from_id is not None
     assert [(a.alignment_type, a.weight) for a in copy.alignments] == [("builds", 2.0)]
+    policy = ratings.policy_for(db, copy.id)
+    assert policy.accept_employer_ratings and policy.comment_required_for_lowest
     # Sent twice (or after a launch made the copy): nothing more is made.
     assert post(client, platform, notice()).get_json()["results"][0]["tasks_copied"] == 0
     assert len(copies(db)) == 1

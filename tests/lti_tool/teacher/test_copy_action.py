@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from competencies.scoring import ratings
 from competencies.tasks import library
 from competencies.tasks.vocabulary import LibraryScope
 from tests.competencies.tasks.task_factories import draft
@@ -26,7 +27,8 @@ def test_another_courses_task_is_copied_titled_as_a_copy(flow: Flow, db: Session
     flow.launch(role="Instructor", lti_context={"id": "course-8", "title": "Other", "label": "O"})
     other = course_context(db, "course-8")
     shared = library.create_task(db, other, draft(title="Hospital tour", scope=LibraryScope.DEPLOYMENT))
-    db.commit()
+    ratings.set_policy(db, other, shared.id, accept_employer_ratings=True,
+                       comment_required_for_lowest=False)
     flow.launch(role="Instructor")
     course = _course_id(db)
     url = f"/teacher/course/{course}/tasks/{shared.id}"
@@ -39,3 +41,5 @@ def test_another_courses_task_is_copied_titled_as_a_copy(flow: Flow, db: Session
     copy_page = flow.client.get(copied.headers["Location"]).get_data(as_text=True)
     assert 'value="Hospital tour (copy)"' in copy_page
     assert "This task is a copy made for this course" in copy_page and COPY not in copy_page
+    copy_id = int(copied.headers["Location"].rsplit("/", 1)[1])
+    assert ratings.policy_for(db, copy_id).accept_employer_ratings, "the copy takes them as before"
