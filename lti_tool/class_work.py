@@ -11,10 +11,10 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from competencies.scoring.finals import final_of_submission
+from competencies.scoring.finals import final_of_submission, scored_submissions
 from competencies.scoring.model import FinalScore
 from competencies.work.handing_in import status_of
 from competencies.work.model import Artifact, PlacedTaskWork, Submission, SubmissionVersion
@@ -101,17 +101,9 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
         counted[submission_id][kind] = count
         if kind == ArtifactKind.HOURS.value:
             hours[submission_id] = float(total or 0)
-    placement_ids = [s.placement_id for s in submitted.values() if s.placement_id is not None]
-    scored: set[tuple[str, int | None]] = set()
-    if submitted:
-        # A final score is the placement's or, where the teacher scored the work itself, the
-        # submission's (competencies.scoring.finals): one statement finds both.
-        for placed_on, scored_submission in session.execute(
-                select(FinalScore.placement_id, FinalScore.submission_id).where(or_(
-                    FinalScore.placement_id.in_(placement_ids),
-                    FinalScore.submission_id.in_([s.id for s in submitted.values()])))):
-            scored.add(("placement", placed_on) if placed_on is not None
-                       else ("submission", scored_submission))
+    # A final score may be keyed by the submission or by any of the student's placements for
+    # the task, one made after they started included: the rule each submission page reads by.
+    scored = scored_submissions(session, [s.id for s in submitted.values()])
     graded = set(session.scalars(select(GradeOutbox.user_id).where(
         GradeOutbox.resource_link_id == link_id, GradeOutbox.state == DeliveryState.DELIVERED)))
     settings = session.get(PlacedTaskWork, link_id)
@@ -122,9 +114,7 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
         rows.append(_row(student_id, _name(*name), submission,
                          handed.get(submission.id) if submission else None, due, now,
                          employer_scored=placed.task.employer_scored,
-                         scored=submission is not None and (
-                             ("submission", submission.id) in scored
-                             or ("placement", submission.placement_id) in scored),
+                         scored=submission is not None and submission.id in scored,
                          graded=student_id in graded,
                          counts=counted.get(submission.id, {}) if submission else {},
                          hours=hours.get(submission.id, 0.0) if submission else 0.0))

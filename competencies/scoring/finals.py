@@ -11,15 +11,20 @@ itself: it waits for the teacher's moderation, even where the task accepts emplo
 they come (:func:`competencies.scoring.ratings.submit`).
 
 A final score keeps the one key it was made with (:attr:`FinalScore.work_ref`), so the grade
-and the evidence a later decision gives replace exactly those of the earlier one.
+and the evidence a later decision gives replace exactly those of the earlier one. Whatever that
+key, it is found from every side of the work: from the submission, from the placement the
+student started with, and from any placement of theirs for the task made later (placed only
+after they started, or placed again with another partner). :func:`placed_for_the_work` is that
+rule, the one condition a single submission, a placement and a whole class are all read with.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, or_, select, union
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from competencies.partners.model import Placement
 from competencies.scoring.model import FinalScore
@@ -65,8 +70,23 @@ def placement_of(session: Session, submission: Submission) -> Placement | None:
         .order_by(Placement.id.desc()).limit(1))
 
 
+Key = int | None | QueryableAttribute[int] | QueryableAttribute[int | None]
+"""A value of one submission or placement, or a :class:`Submission` column."""
+
+
+def placed_for_the_work(course_id: Key, student_id: Key, task_id: Key,
+                        placement_id: Key) -> ColumnElement[bool]:
+    """The placements a final score of the work may be keyed by, as a condition on
+    :class:`Placement`: the student's placements for the task in the course, and the one named
+    (the placement the submission started with, kept even if it now counts for a copy of the
+    task). Takes values for one submission or placement, or :class:`Submission`'s columns to
+    read a whole class in one statement."""
+    return and_(Placement.course_id == course_id, Placement.student_id == student_id,
+                or_(Placement.task_id == task_id, Placement.id == placement_id))
+
+
 def final_for(session: Session, work: Work) -> FinalScore | None:
-    """The work's final score, made through its placement or through its submission."""
+    """The work's final score, made through a placement or through its submission."""
     return final_of(session, placement=work.placement, submission=work.submission)
 
 
@@ -77,14 +97,34 @@ def final_of_submission(session: Session, submission: Submission) -> FinalScore 
 
 def final_of(session: Session, *, placement: Placement | None,
              submission: Submission | None) -> FinalScore | None:
-    keys = []
-    if placement is not None:
-        keys.append(FinalScore.placement_id == placement.id)
+    keys: list[ColumnElement[bool]] = []
     if submission is not None:
         keys.append(FinalScore.submission_id == submission.id)
+        keys.append(FinalScore.placement_id.in_(select(Placement.id).where(placed_for_the_work(
+            submission.course_id, submission.student_id, submission.task_id,
+            submission.placement_id))))
+    if placement is not None:
+        keys.append(FinalScore.placement_id.in_(select(Placement.id).where(placed_for_the_work(
+            placement.course_id, placement.student_id, placement.task_id, placement.id))))
     if not keys:
         return None
     return session.scalar(select(FinalScore).where(or_(*keys)).order_by(FinalScore.id).limit(1))
+
+
+def scored_submissions(session: Session, submission_ids: Collection[int]) -> set[int]:
+    """Those of the submissions whose work has a final score, as :func:`final_of_submission`
+    finds it for each, in one statement however many they are."""
+    if not submission_ids:
+        return set()
+    through_a_placement = (
+        select(Submission.id)
+        .join(Placement, placed_for_the_work(Submission.course_id, Submission.student_id,
+                                             Submission.task_id, Submission.placement_id))
+        .join(FinalScore, FinalScore.placement_id == Placement.id)
+        .where(Submission.id.in_(submission_ids)))
+    own = select(FinalScore.submission_id).where(FinalScore.submission_id.in_(submission_ids))
+    return {found for found in session.scalars(union(through_a_placement, own))
+            if found is not None}
 
 
 def new_final(work: Work) -> FinalScore:

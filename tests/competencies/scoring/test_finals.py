@@ -3,14 +3,20 @@ placement, and an employer's rating of the same work, before or after, never mak
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor, course_events
+from competencies.partners import directory
+from competencies.partners.directory import PartnerDraft, SupervisorDraft
 from competencies.partners.model import Placement
+from competencies.partners.placements import PlacementDraft, create_placement
+from competencies.partners.vocabulary import PartnerKind
 from competencies.scoring import moderation, ratings
-from competencies.scoring.finals import Work
+from competencies.scoring.finals import Work, final_of_submission, scored_submissions
 from competencies.scoring.model import FinalScore, RubricRating
 from competencies.scoring.ratings import Choice, ScoringError
 from competencies.scoring.vocabulary import RaterKind
@@ -132,3 +138,46 @@ def _employer_rates(db: Session, placement: Placement, published: Published) -> 
     ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id), "Ana Reyes",
                    EMPLOYER, publisher=published)
     return rating
+
+
+def test_a_second_placements_score_is_the_works_one_final_score(db: Session) -> None:
+    """Placed at the clinic when the work began, then moved to the bakery, whose supervisor
+    rates: the submission finds that score, and scoring from it replaces it, making no second."""
+    cw = classwork(db)
+    cw.school.place(db)
+    submission = _handed_in(db, cw)
+    bakery = directory.create_partner(db, cw.school.context, PartnerDraft(
+        name="Sunrise Bakery", kind=PartnerKind.EMPLOYER, sector="Food"))
+    rosa = directory.add_supervisor(db, cw.school.context, bakery.id, SupervisorDraft(
+        name="Rosa Martínez", email="rosa@bakery.example.org"))
+    second = create_placement(db, cw.school.context, cw.school.roster, PlacementDraft(
+        student_id=cw.student(), partner_id=bakery.id, supervisor_id=rosa.id,
+        task_id=cw.school.task_id, starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 1)))
+    rating = _employer_rates(db, second, Published())
+    _, rubric = ratings.rubric_of_rating(db, rating)
+    accepted = moderation.accept(db, rating, rubric, TEACHER)
+    assert accepted.placement_id == second.id and submission.placement_id != second.id
+
+    assert final_of_submission(db, submission) is accepted
+    assert scored_submissions(db, [submission.id]) == {submission.id}
+    rescored = moderation.score_submission(db, submission, _registration(cw), TEACHER,
+                                           {name: Choice("Proficient") for name in ALL})
+    assert rescored.id == accepted.id and rescored.given == 10.0
+    assert db.scalar(select(func.count()).select_from(FinalScore)) == 1
+
+
+def test_which_submissions_are_scored_is_read_for_a_class_at_once(db: Session) -> None:
+    """Scored through the submission, through a placement made after the work began, and not
+    scored: as each submission's own final score says."""
+    cw = classwork(db)
+    by_teacher, placed_later, waiting = (_handed_in(db, cw, n) for n in range(3))
+    moderation.score_submission(db, by_teacher, _registration(cw), TEACHER,
+                                {name: Choice("Advanced") for name in ALL})
+    later = cw.school.place(db, 1)
+    assert placed_later.placement_id is None
+    _, rubric = ratings.rubric_for(db, later)
+    moderation.accept(db, _employer_rates(db, later, Published()), rubric, TEACHER)
+    everyone = [by_teacher, placed_later, waiting]
+    assert scored_submissions(db, [s.id for s in everyone]) == {
+        s.id for s in everyone if final_of_submission(db, s) is not None} == {
+        by_teacher.id, placed_later.id}
