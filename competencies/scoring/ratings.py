@@ -110,6 +110,17 @@ def open_rating(session: Session, placement: Placement, version: TaskVersion, *,
                         overall_comment="", signature="", return_note="")
 
 
+def last_submitted(session: Session, placement: Placement, *,
+                   supervisor_id: int) -> RubricRating | None:
+    """The supervisor's latest rating of the placement they submitted, whatever became of it
+    (superseded too, when the teacher scored the rubric in its place)."""
+    return session.scalar(select(RubricRating).where(
+        RubricRating.placement_id == placement.id,
+        RubricRating.rater_kind == RaterKind.EMPLOYER.value,
+        RubricRating.supervisor_id == supervisor_id, RubricRating.submitted_at.is_not(None))
+        .order_by(RubricRating.id.desc()).limit(1))
+
+
 def check_choices(rubric: Rubric, choices: Mapping[str, Choice]) -> None:
     """Refuse a criterion not in the rubric, a level not in its criterion, a comment with markup."""
     by_name = {c.name: c for c in rubric.criteria}

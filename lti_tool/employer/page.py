@@ -11,7 +11,9 @@ from typing import ClassVar
 from sqlalchemy.orm import Session
 
 from competencies.partners.links import EmployerLink, LinkState
+from competencies.partners.model import Placement
 from competencies.scoring import ratings
+from competencies.scoring.finals import Work, final_for
 from competencies.scoring.model import RubricRating, ScoringPolicy
 from competencies.scoring.ratings import Choice
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
@@ -55,9 +57,12 @@ class Outcome(enum.StrEnum):
     """Submitted; the teacher has not decided yet."""
     ACCEPTED = "accepted"
     """Submitted and accepted (by the teacher, or as it came where the task says so)."""
+    DECIDED = "decided"
+    """Submitted, then the teacher decided the final score in its place: they scored the rubric
+    themselves (the rating was waiting, or had been accepted), or accepted another rating."""
     CLOSED = "closed"
-    """The link was used, but this rating was not submitted through it (the teacher scored
-    the rubric instead): nothing more can be done here."""
+    """The link was used and no rating submitted through it is found: nothing more can be
+    done here."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,17 +83,22 @@ class EmployerPage:
     """The student's handed-in work and hours log, found through the link's placement."""
     submitted_on: dt.date | None
     """The day the rating was submitted, in the course's time zone."""
+    accepted_on: dt.date | None
+    """The day the final score was made from this rating, in the course's time zone; ``None``
+    while it is not, or no longer, what the final score comes from."""
 
     @property
     def outcome(self) -> Outcome:
         status = RatingStatus(self.rating.status)
         if not self.read_only:
             return Outcome.RETURNED if status is RatingStatus.RETURNED else Outcome.RATING
-        if self.submitted_on is not None and status is RatingStatus.ACCEPTED:
+        if self.submitted_on is None:
+            return Outcome.CLOSED
+        if status is RatingStatus.ACCEPTED and self.accepted_on is not None:
             return Outcome.ACCEPTED
-        if self.submitted_on is not None and status is RatingStatus.PENDING:
+        if status is RatingStatus.PENDING:
             return Outcome.PENDING
-        return Outcome.CLOSED
+        return Outcome.DECIDED  # superseded, or accepted and replaced since
 
     @property
     def fields(self) -> RatingFields:
@@ -104,6 +114,12 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
     assert rubric is not None  # a link is issued only for a task with a rubric
     rating = ratings.open_rating(session, placement, version, kind=RaterKind.EMPLOYER,
                                  name=link.supervisor.name, supervisor_id=link.supervisor_id)
+    if rating.id is None and state is LinkState.USED:
+        # Submitted through this link, then superseded: the teacher scored the rubric in its
+        # place. The supervisor still reads the rating they sent, never the teacher's.
+        rating = ratings.last_submitted(session, placement,
+                                        supervisor_id=link.supervisor_id) or rating
+    zone = zone_of(session, link.course_id)
     student = session.get(User, placement.student_id)
     rows = {c.criterion: c for c in rating.criteria}
     return EmployerPage(
@@ -116,8 +132,20 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
         comments={name: row.comment for name, row in rows.items()},
         read_only=state is LinkState.USED or not RatingStatus(rating.status).editable,
         work=view_for(session, placement),
-        submitted_on=(rating.submitted_at.astimezone(zone_of(session, link.course_id)).date()
-                      if rating.submitted_at is not None else None))
+        submitted_on=(rating.submitted_at.astimezone(zone).date()
+                      if rating.submitted_at is not None else None),
+        accepted_on=_accepted_at(session, placement, rating, zone))
+
+
+def _accepted_at(session: Session, placement: Placement, rating: RubricRating,
+                 zone: dt.tzinfo) -> dt.date | None:
+    """When the work's final score was made from ``rating``: the day only, never the score."""
+    if rating.status != RatingStatus.ACCEPTED.value:
+        return None
+    final = final_for(session, Work.of_placement(session, placement))
+    if final is None or final.source_rating_id != rating.id:
+        return None  # replaced since by a decision of the teacher's
+    return final.decided_at.astimezone(zone).date()
 
 
 def choices_from_form(form: Mapping[str, str]) -> dict[str, Choice]:
