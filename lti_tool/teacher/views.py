@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -39,12 +40,16 @@ TEACHING = (Role.TEACHER, Role.TEACHING_ASSISTANT, Role.ADMIN)
 @bp.get("/course/<int:course_id>")
 @require(*TEACHING)
 def home(course_id: int) -> str:
+    return _course_home(course_id)
+
+
+def _course_home(course_id: int, problems: Sequence[str] = ()) -> str:
     session = db_session()
     course = session.get(Course, course_id) or abort(404)
     principal = current_principal()
     assert principal is not None
     user = session.get(User, principal.user_id) if principal.user_id else None
-    return render_teacher_home(session.connection(), course, user, principal)
+    return render_teacher_home(session.connection(), course, user, principal, problems=problems)
 
 
 _ROLE_COUNTS = (
@@ -57,20 +62,28 @@ _ROLE_COUNTS = (
 @require(*TEACHING)
 def set_time_zone(course_id: int) -> Any:
     """The course's time zone: every date of its tasks is typed and shown in it."""
-    zone = course_time.valid_zone(request.form.get("time_zone"))
+    typed = request.form.get("time_zone", "")
+    zone = course_time.valid_zone(typed)
     if zone is None:
-        return error_page(422, gettext("“%(zone)s” is not a time zone Worklink knows; choose one "
-                                       "from the list, such as America/Los_Angeles.",
-                                       zone=request.form.get("time_zone", "")))
+        return _course_home(course_id, [_zone_refusal(typed)]), 422
     session = db_session()
     course_time.set_zone(session, course_id, zone)
     session.commit()
     return redirect(url_for("teacher.home", course_id=course_id, saved=1), code=303)
 
 
+def _zone_refusal(typed: str) -> str:
+    if not typed.strip():
+        return str(gettext("Type or choose a time zone, such as America/Los_Angeles."))
+    return str(gettext("“%(zone)s” is not a time zone Worklink knows; choose one from the "
+                       "list, such as America/Los_Angeles.", zone=typed.strip()))
+
+
 def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                         user: User | PersonView | None,
-                        principal: Principal) -> str:
+                        principal: Principal, problems: Sequence[str] = ()) -> str:
+    """The course home; ``problems`` say why its time zone form was refused, and the form then
+    shows the zone as it was sent."""
     counts: dict[str, int] = {}
     placed: list[course_home.PlacedTask] = []
     added: list[course_home.JustAdded] = []
@@ -85,6 +98,7 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
         templates = course_home.templates(db_session(), course.id, known)
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
                            counts=counts, placed=placed, added=added, templates=templates,
+                           problems=problems, form=request.form if problems else {},
                            **vocabulary_labels(),
                            next_step=course_home.next_step(placed, utcnow(), added))
 

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+import lxml.html
+import pytest
 from sqlalchemy.orm import Session
 
 from competencies.tasks.model import Task
@@ -15,10 +17,15 @@ from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.teacher.test_tasks import _course_id, _create, _csrf
 
 
-def _set_zone(flow: Flow, course: int, zone: str) -> int:
+def _post_zone(flow: Flow, course: int, zone: str) -> tuple[int, str]:
     home = f"/teacher/course/{course}"
-    return flow.client.post(home + "/time-zone", data={"csrf_token": _csrf(flow, home),
-                                                      "time_zone": zone}).status_code
+    answer = flow.client.post(home + "/time-zone", data={"csrf_token": _csrf(flow, home),
+                                                        "time_zone": zone})
+    return answer.status_code, answer.get_data(as_text=True)
+
+
+def _set_zone(flow: Flow, course: int, zone: str) -> int:
+    return _post_zone(flow, course, zone)[0]
 
 
 def test_a_5_pm_pacific_deadline_is_stored_as_1_am_utc_and_shown_as_5_pm_pst(
@@ -49,12 +56,37 @@ def test_a_course_without_a_zone_takes_the_teachers_browser_zone(flow: Flow, db:
     assert task is not None and task.due_at == dt.datetime(2026, 12, 10, 22, 0, tzinfo=dt.UTC)
 
 
-def test_an_unknown_zone_is_refused_and_nothing_changes(flow: Flow, db: Session) -> None:
+@pytest.mark.parametrize(("typed", "message"), [
+    ("Mars/Olympus_Mons", "“Mars/Olympus_Mons” is not a time zone Worklink knows; choose one "
+                          "from the list, such as America/Los_Angeles."),
+    ("america/los angeles", "“america/los angeles” is not a time zone Worklink knows"),
+    ("  ", "Type or choose a time zone, such as America/Los_Angeles."),
+])
+def test_a_refused_zone_comes_back_on_the_course_home_as_typed(flow: Flow, db: Session,
+                                                                typed: str, message: str) -> None:
+    """Not a generic error page: the form again, the zone as typed, the message linked to it."""
     flow.launch(role="Instructor")
     course = _course_id(db)
-    assert _set_zone(flow, course, "Mars/Olympus_Mons") == 422
+    assert _set_zone(flow, course, "America/Chicago") == 303
+
+    status, body = _post_zone(flow, course, typed)
+
+    assert status == 422
+    page = lxml.html.fromstring(body)
+    [problem] = page.xpath("//*[@id='problems']//a[@href='#time_zone']")
+    assert message in problem.text_content()
+    field = page.get_element_by_id("time_zone")
+    assert (field.get("value"), field.get("aria-invalid")) == (typed, "true")
+    assert "Due dates are typed and shown in America/Chicago." in body  # what is stored
     db.expire_all()
-    assert db.get(Course, course).time_zone is None  # type: ignore[union-attr]
+    assert db.get(Course, course).time_zone == "America/Chicago"  # type: ignore[union-attr]
+
+
+def test_a_refused_zone_is_explained_in_spanish(flow: Flow, db: Session) -> None:
+    flow.launch(role="Instructor", locale="es")
+    status, body = _post_zone(flow, _course_id(db), "")
+    assert status == 422
+    assert "Escribe o elige una zona horaria, como America/Los_Angeles." in body
 
 
 def test_the_platform_zone_comes_from_a_teacher_launch_only(flow: Flow, db: Session) -> None:
