@@ -46,6 +46,8 @@ class Filters:
     """Case-blind substring of the task's pathway."""
     career_cluster: str | None = None
     scope: LibraryScope | None = None
+    task_ids: frozenset[int] | None = None
+    """Only these tasks (the picker's ticked ones, drawn again after a refusal)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +84,8 @@ def search(session: Session, context: CourseContext, filters: Filters = Filters(
         conditions.append(Task.experience_type == filters.experience_type.value)
     if filters.scope is not None:
         conditions.append(Task.scope == filters.scope.value)
+    if filters.task_ids is not None:
+        conditions.append(Task.id.in_(filters.task_ids))
     for column, wanted in ((Task.pathway, filters.pathway),
                            (Task.career_cluster, filters.career_cluster)):
         if wanted and wanted.strip():

@@ -7,9 +7,12 @@ bound to, so a picker can only ever answer the request that opened it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from flask import abort, render_template, request
 from flask_babel import gettext, ngettext
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
 from competencies.orm import utcnow
 from competencies.tasks import library
@@ -47,6 +50,10 @@ from lti_tool.web import error_page
 
 TEXT_LIMIT = 500
 LINE_ITEM_TAG = "worklink-wbl-task"
+LISTED = 50
+"""Tasks the picker lists for one search."""
+_LARGEST_ID = 2**31 - 1
+"""Task ids are 32-bit integers: a larger number is no task (PostgreSQL refuses to compare it)."""
 
 
 def render_picker(course: CourseView, user: PersonView | None, launch: Launch) -> str:
@@ -58,11 +65,14 @@ def render_picker(course: CourseView, user: PersonView | None, launch: Launch) -
 @bp.get("/course/<int:course_id>/picker")
 @require(*TEACHING)
 def picker(course_id: int) -> tuple[str, int]:
-    principal = _principal()
-    stage = request.args.get("stage") or None
-    filters = Filters(words=request.args.get("q", ""), pathway=request.args.get("pathway") or None,
-                      stage=ContinuumStage(stage) if stage in set(ContinuumStage) else None)
-    return _page(db_session(), course_id, principal.launch_id, filters)
+    return _page(db_session(), course_id, _principal().launch_id, _filters(request.args))
+
+
+def _filters(sent: Mapping[str, str]) -> Filters:
+    """The picker's search, from its address or from the form that carries it along."""
+    stage = sent.get("stage") or None
+    return Filters(words=sent.get("q", ""), pathway=sent.get("pathway") or None,
+                   stage=ContinuumStage(stage) if stage in set(ContinuumStage) else None)
 
 
 @bp.post("/course/<int:course_id>/picker")
@@ -81,27 +91,52 @@ def send_to_course(course_id: int) -> tuple[str, int]:
         response = build_response(dl, [], signing_key=signing_key(session),
                                   msg=gettext("No work-based learning task was added."))
         return render_return_form(response, 0), 200
-    chosen = request.form.getlist("task", type=int)
+    chosen, not_tasks = _chosen(request.form)
+    if not_tasks:
+        return _chosen_again(course_id, gettext(
+            "“%(value)s” is not one of the tasks listed here; choose tasks from the list.",
+            value=not_tasks[0]))
     if not chosen:
-        return _page(session, course_id, principal.launch_id, Filters(),
-                     problem=gettext("Choose at least one task to add."), status=422)
+        return _chosen_again(course_id, gettext("Choose at least one task to add."))
     try:
         tasks = _tasks_to_place(session, context, dl, chosen)
         items = [_content_item(course, task) for task in tasks]
         response = build_response(dl, items, signing_key=signing_key(session),
                                   msg=_added(len(items)))
     except TaskError as exc:
-        return _page(session, course_id, principal.launch_id, Filters(), problem=refusal_text(exc),
-                     status=403)
+        session.rollback()
+        return _chosen_again(course_id, refusal_text(exc), status=403)
     except DeepLinkingError as exc:
-        return _page(session, course_id, principal.launch_id, Filters(), problem=refusal_text(exc),
-                     status=422)
+        session.rollback()
+        return _chosen_again(course_id, refusal_text(exc))
     if dl.accepts_resource_links:  # else the response carries no item
         # Only a note for the course home until each link is first opened: the LMS may still
         # drop an item or the teacher cancel there (see lti_tool.models.AddedTask).
         course_home.record_added(session, course_id, [task.id for task in tasks], utcnow())
         session.commit()
     return render_return_form(response, len(items)), 200
+
+
+def _chosen(sent: MultiDict[str, str]) -> tuple[list[int], list[str]]:
+    """The ticked tasks' ids, and whatever was sent as one that is no task's id."""
+    ids: list[int] = []
+    not_tasks: list[str] = []
+    for value in sent.getlist("task"):
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if 0 < number <= _LARGEST_ID:
+            ids.append(number)
+        else:
+            not_tasks.append(value)
+    return ids, not_tasks
+
+
+def _chosen_again(course_id: int, problem: str, status: int = 422) -> tuple[str, int]:
+    """The picker again, saying why nothing was added: its search and ticks as they were sent."""
+    return _page(db_session(), course_id, _principal().launch_id, _filters(request.form),
+                 ticked=_chosen(request.form)[0], problem=problem, status=status)
 
 
 def _tasks_to_place(session: Session, context: CourseContext, dl: DeepLinkingRequest,
@@ -135,7 +170,8 @@ def _content_item(course: Course, task: Task) -> ContentItem:
 
 
 def _page(session: Session, course_id: int, launch_id: str, filters: Filters, *,
-          problem: str | None = None, status: int = 200) -> tuple[str, int]:
+          ticked: Sequence[int] = (), problem: str | None = None,
+          status: int = 200) -> tuple[str, int]:
     try:
         dl = deep_linking_request(lti_services().store, launch_id)
     except DeepLinkingError as exc:
@@ -145,10 +181,16 @@ def _page(session: Session, course_id: int, launch_id: str, filters: Filters, *,
     except PlacementError as exc:
         return error_page(exc.status, refusal_text(exc))
     course = session.get(Course, course_id)
-    hits = search(session, context, filters, limit=50)
-    return render_template("teacher/picker.html", course=course, dl=dl, hits=hits, filters=filters,
-                           stages=list(ContinuumStage), problem=problem, graded=_graded(dl),
-                           **vocabulary_labels()), status
+    listed = search(session, context, filters, limit=LISTED).entries
+    # A ticked task stays in the list, ticked, even where the search no longer finds it (the
+    # list was refreshed in place from the search box as typed, or held more than it shows).
+    unlisted = frozenset(ticked[:LISTED]) - {hit.id for hit in listed}
+    if unlisted:
+        listed = search(session, context, Filters(task_ids=unlisted),
+                        limit=len(unlisted)).entries + listed
+    return render_template("teacher/picker.html", course=course, dl=dl, listed=listed,
+                           ticked=set(ticked), filters=filters, stages=list(ContinuumStage),
+                           problem=problem, graded=_graded(dl), **vocabulary_labels()), status
 
 
 def _graded(dl: DeepLinkingRequest) -> bool:

@@ -55,6 +55,17 @@ def test_filters_by_stage_experience_pathway_and_scope(db: Session) -> None:
     assert [(h.title, h.own) for h in hits] == [("Speaker", True), ("Internship", False)]
 
 
+def test_named_tasks_are_found_only_where_the_course_may_see_them(db: Session) -> None:
+    """The picker's ticked tasks, drawn again whatever the search shows."""
+    place = deployment(db, tenant(db))
+    mine, neighbour = course(db, place), course(db, place)
+    shadow = library.create_task(db, mine, draft(title="Shadow")).id
+    library.create_task(db, mine, draft(title="Tour"))
+    hidden = library.create_task(db, neighbour, draft(title="Interview")).id
+    assert _titles(db, mine, task_ids=frozenset({shadow, hidden})) == ["Shadow"]
+    assert _titles(db, mine, task_ids=frozenset()) == []
+
+
 def test_a_standard_finds_tasks_aligned_to_it_or_anything_under_it(db: Session) -> None:
     mine = course(db, deployment(db, tenant(db)))
     framework_id = store(db, tree_package("s", "S", [

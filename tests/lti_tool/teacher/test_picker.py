@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import jwt
+import lxml.html
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
@@ -201,3 +202,85 @@ def test_a_refused_choice_leaves_no_copy_behind(
     assert status == 422 and 'name="JWT"' not in body
     assert db.scalar(select(func.count()).select_from(Task).where(
         Task.copied_from_id == template_id)) == 0
+
+
+# -- a refused choice comes back as it was sent ------------------------------------------------
+
+def _sent_by_the_page(page: str, **chosen: Any) -> dict[str, Any]:
+    """What the page's "Add to course" form sends: its own fields, and what was chosen."""
+    form = lxml.html.fromstring(page).xpath("//form[@method='post'][.//input[@name='task'] "
+                                            "or .//button[@value='cancel']]")[0]
+    return {**{field.get("name"): field.get("value") or ""
+               for field in form.xpath(".//input[@type='hidden']")}, **chosen}
+
+
+def _ticked(page: str) -> list[str]:
+    return lxml.html.fromstring(page).xpath("//input[@name='task'][@checked]/@value")
+
+
+def _search(flow: Flow, course_id: int, **search: str) -> str:
+    page = flow.client.get(f"/teacher/course/{course_id}/picker", query_string=search)
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("refusal", ["too many", "another course's task", "not a task",
+                                     "nothing chosen"])
+def test_a_refused_choice_keeps_the_ticks_and_the_search(
+        flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]], refusal: str) -> None:
+    course_id, (clinic, interview) = course_with_tasks
+    flow.launch(role="Instructor", lti_context={"id": "other-course", "title": "Other"})
+    foreign = aligned_task(db, course_context(db, "other-course"), "Someone else's clinic task")
+    _deep_link(flow, accept_multiple=refusal != "too many")
+    page = _search(flow, course_id, q="clinic", stage="", pathway="Patient")
+    ticks = {"too many": [clinic, interview], "another course's task": [clinic, foreign],
+             "not a task": [clinic, "clinic"], "nothing chosen": []}[refusal]
+
+    answer = flow.client.post(f"/teacher/course/{course_id}/picker", data=_sent_by_the_page(
+        page, task=[str(t) for t in ticks], action="add"))
+
+    body = answer.get_data(as_text=True)
+    assert answer.status_code in (403, 422) and 'name="JWT"' not in body
+    assert lxml.html.fromstring(body).xpath("//*[@role='alert']")  # says why
+    shown = [str(t) for t in ticks if t in (clinic, interview)]
+    assert sorted(_ticked(body)) == sorted(shown)
+    assert str(foreign) not in body.split("picker-list", 1)[-1]  # never listed here
+    fields = lxml.html.fromstring(body)
+    assert (fields.get_element_by_id("q").get("value"),
+            fields.get_element_by_id("pathway").get("value")) == ("clinic", "Patient")
+    assert db.scalar(select(func.count()).select_from(Task)) == 3  # nothing copied or made
+
+
+def test_a_value_that_is_no_task_is_named(flow: Flow,
+                                          course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, (clinic, _) = course_with_tasks
+    status, body = _send(flow, _deep_link(flow), course_id, task=[str(clinic), "12abc"],
+                         action="add")
+    assert status == 422 and 'name="JWT"' not in body
+    assert "“12abc” is not one of the tasks listed here; choose tasks from the list." in body
+
+
+def test_a_ticked_task_the_search_no_longer_finds_stays_ticked(
+        flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    """The list refreshed in place (another window saved a task) may show more than the search."""
+    course_id, (_, interview) = course_with_tasks
+    _deep_link(flow)
+    page = _search(flow, course_id, q="clinic")
+    assert f'value="{interview}"' not in page
+    answer = flow.client.post(f"/teacher/course/{course_id}/picker", data=_sent_by_the_page(
+        page, task=[str(interview), "x"], action="add"))
+    assert answer.status_code == 422
+    assert _ticked(answer.get_data(as_text=True)) == [str(interview)]
+
+
+def test_a_refused_choice_is_explained_in_spanish(
+        flow: Flow, course_with_tasks: tuple[int, list[int]]) -> None:
+    course_id, (clinic, _) = course_with_tasks
+    page = _deep_link(flow)
+    switched = flow.client.post("/language", data={
+        "csrf_token": _sent_by_the_page(page)["csrf_token"], "language": "es", "next": "/"})
+    assert switched.status_code == 303
+    status, body = _send(flow, _search(flow, course_id), course_id, task=[str(clinic), "x"],
+                         action="add")
+    assert status == 422 and _ticked(body) == [str(clinic)]
+    assert "“x” no es una de las tareas de esta lista; elige tareas de la lista." in body
