@@ -8,7 +8,9 @@ be accepted once (:func:`once`). It comes in the ``csrf_token`` form field, or i
 The check runs before every POST, PUT, PATCH and DELETE. A route opts out only by saying so:
 :func:`exempt` on a view, :func:`exempt_blueprint` for a blueprint whose requests carry their
 own proof (the LTI endpoints: the OIDC state and the platform's signature; the sandbox LMS).
-A route someone forgets to protect is protected.
+A route someone forgets to protect is protected. A token that does not check out is refused
+with the "form expired" page, or, for a form that can draw itself again as it was sent
+(:func:`redrawn_when_expired`), with that form.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request
+from flask_babel import lazy_gettext
 from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.config import app_config
-from lti_tool.security import current_principal
+from lti_tool.security import current_principal, from_our_own_page
 from lti_tool.signing import Purpose, signer
 from lti_tool.web import FORM_EXPIRED
 
@@ -31,6 +34,11 @@ FIELD = "csrf_token"
 HEADER = "X-Worklink-CSRF"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _EXEMPT = "_worklink_csrf_exempt"
+_REDRAWN = "_worklink_csrf_redrawn"
+
+EXPIRED_REDRAWN = lazy_gettext("This form had expired, so nothing was saved. What you sent is "
+                               "below: check it and send it again.")
+"""Why a form drawn again by :func:`redrawn_when_expired` came back."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,6 +61,30 @@ def exempt(view: F) -> F:
 def exempt_blueprint(bp: Blueprint) -> Blueprint:
     setattr(bp, _EXEMPT, True)
     return bp
+
+
+def redrawn_when_expired(redraw: Callable[..., Any]) -> Callable[[F], F]:
+    """A form sent with a stale token comes back drawn again as it was sent, not as an error page.
+
+    ``redraw(problem, **view_args)`` draws the form from ``request.form``, with ``problem``
+    (:data:`EXPIRED_REDRAWN`) as its refusal, and a fresh token. The view itself never runs, so
+    nothing is saved. Only for a request from one of Worklink's own pages, by someone signed in:
+    another site's post still meets :class:`FormExpired` (a form of its choosing, drawn ready to
+    send, is no answer to give it), and nobody signed in meets 401. Put it innermost, under
+    ``@require`` and ``@once``, so the page is drawn only for whom the view would serve.
+    """
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if g.get("form_expired"):
+                return redraw(str(EXPIRED_REDRAWN), *args, **kwargs)
+            return view(*args, **kwargs)
+
+        setattr(wrapped, _REDRAWN, True)  # functools.wraps carries it to the outer decorators
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
 
 
 def csrf_token() -> str:
@@ -89,6 +121,10 @@ def _protect() -> None:
     value = signer().loads(Purpose.FORM, sent) if sent else None
     if not (isinstance(value, list) and len(value) == 2 and value[0] == principal.session_id
             and isinstance(value[1], str)):
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, _REDRAWN, False) and from_our_own_page():
+            g.form_expired = True
+            return
         raise FormExpired()
     g.form_nonce = value[1]
 

@@ -23,7 +23,7 @@ from competencies.tasks.sanitize import plain_text
 from competencies.tasks.search import Filters, search
 from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool import course_home
-from lti_tool.csrf import once
+from lti_tool.csrf import once, redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.i18n import refusal_text
 from lti_tool.lti.custom_params import sign_task_reference
@@ -75,48 +75,6 @@ def _filters(sent: Mapping[str, str]) -> Filters:
                    stage=ContinuumStage(stage) if stage in set(ContinuumStage) else None)
 
 
-@bp.post("/course/<int:course_id>/picker")
-@require(*TEACHING)
-@once
-def send_to_course(course_id: int) -> tuple[str, int]:
-    principal = _principal()
-    session = db_session()
-    try:
-        dl = deep_linking_request(lti_services().store, principal.launch_id)
-    except DeepLinkingError as exc:
-        return error_page(400, refusal_text(exc))
-    course = session.get(Course, course_id) or abort(404)
-    context = course_context(session, course_id)
-    if request.form.get("action") == "cancel":
-        response = build_response(dl, [], signing_key=signing_key(session),
-                                  msg=gettext("No work-based learning task was added."))
-        return render_return_form(response, 0), 200
-    chosen, not_tasks = _chosen(request.form)
-    if not_tasks:
-        return _chosen_again(course_id, gettext(
-            "“%(value)s” is not one of the tasks listed here; choose tasks from the list.",
-            value=not_tasks[0]))
-    if not chosen:
-        return _chosen_again(course_id, gettext("Choose at least one task to add."))
-    try:
-        tasks = _tasks_to_place(session, context, dl, chosen)
-        items = [_content_item(course, task) for task in tasks]
-        response = build_response(dl, items, signing_key=signing_key(session),
-                                  msg=_added(len(items)))
-    except TaskError as exc:
-        session.rollback()
-        return _chosen_again(course_id, refusal_text(exc), status=403)
-    except DeepLinkingError as exc:
-        session.rollback()
-        return _chosen_again(course_id, refusal_text(exc))
-    if dl.accepts_resource_links:  # else the response carries no item
-        # Only a note for the course home until each link is first opened: the LMS may still
-        # drop an item or the teacher cancel there (see lti_tool.models.AddedTask).
-        course_home.record_added(session, course_id, [task.id for task in tasks], utcnow())
-        session.commit()
-    return render_return_form(response, len(items)), 200
-
-
 def _chosen(sent: MultiDict[str, str]) -> tuple[list[int], list[str]]:
     """The ticked tasks' ids, and whatever was sent as one that is no task's id."""
     ids: list[int] = []
@@ -133,10 +91,54 @@ def _chosen(sent: MultiDict[str, str]) -> tuple[list[int], list[str]]:
     return ids, not_tasks
 
 
-def _chosen_again(course_id: int, problem: str, status: int = 422) -> tuple[str, int]:
-    """The picker again, saying why nothing was added: its search and ticks as they were sent."""
+def _chosen_again(problem: str, course_id: int, status: int = 422) -> tuple[str, int]:
+    """The picker again, saying why nothing was added: its search and ticks as they were sent
+    (also when the form's token had expired)."""
     return _page(db_session(), course_id, _principal().launch_id, _filters(request.form),
                  ticked=_chosen(request.form)[0], problem=problem, status=status)
+
+
+@bp.post("/course/<int:course_id>/picker")
+@require(*TEACHING)
+@once
+@redrawn_when_expired(_chosen_again)
+def send_to_course(course_id: int) -> tuple[str, int]:
+    principal = _principal()
+    session = db_session()
+    try:
+        dl = deep_linking_request(lti_services().store, principal.launch_id)
+    except DeepLinkingError as exc:
+        return error_page(400, refusal_text(exc))
+    course = session.get(Course, course_id) or abort(404)
+    context = course_context(session, course_id)
+    if request.form.get("action") == "cancel":
+        response = build_response(dl, [], signing_key=signing_key(session),
+                                  msg=gettext("No work-based learning task was added."))
+        return render_return_form(response, 0), 200
+    chosen, not_tasks = _chosen(request.form)
+    if not_tasks:
+        return _chosen_again(gettext(
+            "“%(value)s” is not one of the tasks listed here; choose tasks from the list.",
+            value=not_tasks[0]), course_id)
+    if not chosen:
+        return _chosen_again(gettext("Choose at least one task to add."), course_id)
+    try:
+        tasks = _tasks_to_place(session, context, dl, chosen)
+        items = [_content_item(course, task) for task in tasks]
+        response = build_response(dl, items, signing_key=signing_key(session),
+                                  msg=_added(len(items)))
+    except TaskError as exc:
+        session.rollback()
+        return _chosen_again(refusal_text(exc), course_id, status=403)
+    except DeepLinkingError as exc:
+        session.rollback()
+        return _chosen_again(refusal_text(exc), course_id)
+    if dl.accepts_resource_links:  # else the response carries no item
+        # Only a note for the course home until each link is first opened: the LMS may still
+        # drop an item or the teacher cancel there (see lti_tool.models.AddedTask).
+        course_home.record_added(session, course_id, [task.id for task in tasks], utcnow())
+        session.commit()
+    return render_return_form(response, len(items)), 200
 
 
 def _tasks_to_place(session: Session, context: CourseContext, dl: DeepLinkingRequest,

@@ -16,7 +16,7 @@ from competencies.tasks.model import Task
 from competencies.tasks.search import TaskHit
 from competencies.tasks.versions import is_in_use
 from lti_tool import course_home, course_time
-from lti_tool.csrf import once
+from lti_tool.csrf import once, redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.i18n import refusal_text
 from lti_tool.models import Course, Enrollment, User
@@ -58,14 +58,20 @@ _ROLE_COUNTS = (
 )
 
 
+def _zone_refused(problem: str, course_id: int) -> tuple[str, int]:
+    """The course home again, its time zone form holding the zone as sent."""
+    return _course_home(course_id, [problem]), 422
+
+
 @bp.post("/course/<int:course_id>/time-zone")
 @require(*TEACHING)
+@redrawn_when_expired(_zone_refused)
 def set_time_zone(course_id: int) -> Any:
     """The course's time zone: every date of its tasks is typed and shown in it."""
     typed = request.form.get("time_zone", "")
     zone = course_time.valid_zone(typed)
     if zone is None:
-        return _course_home(course_id, [_zone_refusal(typed)]), 422
+        return _zone_refused(_zone_refusal(typed), course_id)
     session = db_session()
     course_time.set_zone(session, course_id, zone)
     session.commit()

@@ -82,6 +82,26 @@ def test_a_refused_zone_comes_back_on_the_course_home_as_typed(flow: Flow, db: S
     assert db.get(Course, course).time_zone == "America/Chicago"  # type: ignore[union-attr]
 
 
+def test_a_zone_sent_from_an_expired_form_comes_back_as_typed(flow: Flow, db: Session) -> None:
+    """The teacher launched Worklink again in another tab, then saved the zone on the older
+    page: its form token names the session before."""
+    flow.launch(role="Instructor")
+    course = _course_id(db)
+    home = f"/teacher/course/{course}"
+    stale = _csrf(flow, home)
+    flow.launch(role="Instructor")
+
+    answer = flow.client.post(home + "/time-zone", data={"csrf_token": stale,
+                                                        "time_zone": "America/Denver"})
+
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "This form had expired" in body
+    assert lxml.html.fromstring(body).get_element_by_id("time_zone").get("value") == \
+        "America/Denver"
+    db.expire_all()
+    assert db.get(Course, course).time_zone is None  # type: ignore[union-attr]
+
+
 def test_a_refused_zone_is_explained_in_spanish(flow: Flow, db: Session) -> None:
     flow.launch(role="Instructor", locale="es")
     status, body = _post_zone(flow, _course_id(db), "")

@@ -284,3 +284,26 @@ def test_a_refused_choice_is_explained_in_spanish(
                          action="add")
     assert status == 422 and _ticked(body) == [str(clinic)]
     assert "“x” no es una de las tareas de esta lista; elige tareas de la lista." in body
+
+
+def test_a_choice_sent_from_an_expired_form_comes_back_ticked_and_can_be_sent_again(
+        app: Flask, flow: Flow, db: Session, course_with_tasks: tuple[int, list[int]]) -> None:
+    """The teacher chose “Add content” again in another tab: a new session, so the first
+    picker's form token no longer checks out."""
+    course_id, (_, interview) = course_with_tasks
+    _deep_link(flow)
+    first = _search(flow, course_id, q="interview")
+    _deep_link(flow)
+
+    answer = flow.client.post(f"/teacher/course/{course_id}/picker",
+                              data=_sent_by_the_page(first, task=[str(interview)], action="add"))
+
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 422 and 'name="JWT"' not in body
+    assert "This form had expired, so nothing was saved." in body
+    assert _ticked(body) == [str(interview)]
+    assert lxml.html.fromstring(body).get_element_by_id("q").get("value") == "interview"
+    status, sent = _send(flow, body, course_id, task=_ticked(body), action="add")
+    assert status == 200
+    items = _response_claims(app, db, sent)["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert [item["title"] for item in items] == ["Informational interview"]
