@@ -19,6 +19,12 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Return both forms unchanged; marks a sentence whose wording follows a number (see
+    :meth:`Message.counted`) for the catalogue, which keeps each language's forms of it."""
+    return singular, plural
+
+
 def quoted(names: Iterable[str]) -> str:
     """Names in quotes, comma-separated: a value for a sentence, the same in every language."""
     return ", ".join(f"“{name}”" for name in names)
@@ -28,27 +34,44 @@ class Message:
     """One sentence: a template marked with ``N_`` and the values its ``%(name)s`` holes take.
 
     A value may itself be a :class:`Message` (“the comment on “%(name)s””), translated in turn.
-    ``str()`` is the English, for logs, the CLI and tests.
+    A number with decimals (a ``float``) or a day (a ``datetime.date``) goes in a ``%(name)s``
+    hole, and the shell writes it as the reader's language does (“1,5”, “7 dic 2026”); whole
+    numbers keep ``%(name)d``. A sentence whose wording follows a number is
+    :meth:`counted`. ``str()`` is the English, for logs, the CLI and tests.
     """
 
-    __slots__ = ("params", "template")
+    __slots__ = ("count", "params", "plural", "template")
 
     def __init__(self, template: str, /, **params: Any) -> None:
         self.template = template
         self.params: Mapping[str, Any] = params
+        self.plural: str | None = None
+        """The plural form of a :meth:`counted` sentence (``template`` is the singular)."""
+        self.count: float | None = None
+        """The number that picks a :meth:`counted` sentence's form."""
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: float, /, **params: Any) -> Message:
+        """A sentence in the form ``count`` asks for: “1 hour does not match…”, “2 hours do
+        not match…”; ``forms`` is ``NP_(singular, plural)``, each language has its own."""
+        message = cls(forms[0], **params)
+        message.plural, message.count = forms[1], count
+        return message
 
     def __str__(self) -> str:
+        template = self.template if self.plural is None or self.count == 1 else self.plural
         if not self.params:
-            return self.template
-        return self.template % {name: str(value) if isinstance(value, Message) else value
-                                for name, value in self.params.items()}
+            return template
+        return template % {name: _english(value) for name, value in self.params.items()}
 
     def __repr__(self) -> str:
-        return f"Message({self.template!r}, **{dict(self.params)!r})"
+        counted = f", plural={self.plural!r}, count={self.count!r}" if self.plural else ""
+        return f"Message({self.template!r}{counted}, **{dict(self.params)!r})"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Message):
-            return (self.template, dict(self.params)) == (other.template, dict(other.params))
+            return ((self.template, self.plural, self.count, dict(self.params))
+                    == (other.template, other.plural, other.count, dict(other.params)))
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -56,20 +79,36 @@ class Message:
 
     def to_json(self) -> dict[str, Any]:
         """A form to store (a JSON column), so a page can translate the sentence later."""
-        return {"template": self.template,
-                "params": {name: value.to_json() if isinstance(value, Message) else value
-                           for name, value in self.params.items()}}
+        stored: dict[str, Any] = {
+            "template": self.template,
+            "params": {name: value.to_json() if isinstance(value, Message) else value
+                       for name, value in self.params.items()}}
+        if self.plural is not None:
+            stored.update(plural=self.plural, count=self.count)
+        return stored
 
     @classmethod
     def from_json(cls, stored: Mapping[str, Any]) -> Message:
         """The sentence :meth:`to_json` stored; a nested message comes back as one."""
         params = {name: cls.from_json(value) if _is_stored_message(value) else value
                   for name, value in dict(stored.get("params") or {}).items()}
-        return cls(str(stored["template"]), **params)
+        message = cls(str(stored["template"]), **params)
+        if stored.get("plural") is not None:
+            message.plural, message.count = str(stored["plural"]), stored["count"]
+        return message
+
+
+def _english(value: Any) -> Any:
+    if isinstance(value, Message):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:g}"  # 1.5, 2 (not 2.0)
+    return value
 
 
 def _is_stored_message(value: Any) -> bool:
-    return isinstance(value, Mapping) and set(value) == {"template", "params"}
+    return isinstance(value, Mapping) and set(value) in (
+        {"template", "params"}, {"template", "params", "plural", "count"})
 
 
 class Refused(ValueError):

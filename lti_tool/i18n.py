@@ -172,10 +172,34 @@ def translate(text: str | None) -> str:
 
 
 def message_text(message: Message) -> str:
-    """One domain sentence in the page's language: the template translated, then filled in."""
-    params = {name: message_text(value) if isinstance(value, Message) else value
-              for name, value in message.params.items()}
-    return str(gettext(message.template, **params))
+    """One domain sentence in the page's language: the template translated (in the form its
+    count asks for, if it is counted), then filled in, numbers and days as the language writes
+    them."""
+    params = {name: _shown_value(value) for name, value in message.params.items()}
+    words = get_translations()
+    if message.plural is None:
+        text = words.ugettext(message.template)
+    else:
+        text = words.ungettext(message.template, message.plural, plural_count(message.count))
+    return str(text % params if params else text)
+
+
+def plural_count(value: float | None) -> int:
+    """The number gettext's plural rules take, which are for whole numbers: a whole number as
+    it is; with decimals, the plural (English and Spanish say “1.5 hours”, “1,5 horas”)."""
+    if value is None:
+        return 2
+    return int(value) if float(value).is_integer() else 2
+
+
+def _shown_value(value: Any) -> Any:
+    if isinstance(value, Message):
+        return message_text(value)
+    if isinstance(value, float):
+        return format_number(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return format_day(value)
+    return value
 
 
 def shown_message(value: Message | str | None) -> str:

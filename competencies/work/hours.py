@@ -13,7 +13,7 @@ import math
 
 from sqlalchemy.orm import Session
 
-from competencies.messages import N_
+from competencies.messages import N_, NP_, Message
 from competencies.tasks.vocabulary import AskedArtifact, ContinuumStage
 from competencies.work.model import Artifact, Submission
 from competencies.work.submissions import (
@@ -92,10 +92,13 @@ def _hours(entry: HoursEntry) -> float:
                    - (entry.starts_at.hour * 60 + entry.starts_at.minute))
         spanned = round(minutes / 60, 2)
         if entry.hours is not None and abs(entry.hours - spanned) > 0.01:
-            raise WorkRefused(N_("%(hours)s hours does not match %(start)s to %(end)s; give the "
-                                 "times or the hours."), field="hours", hours=f"{entry.hours:g}",
-                              start=entry.starts_at.strftime("%H:%M"),
-                              end=entry.ends_at.strftime("%H:%M"))
+            raise WorkRefused(Message.counted(NP_(
+                "%(hours)s hour does not match %(start)s to %(end)s; give the times or the "
+                "hours.",
+                "%(hours)s hours do not match %(start)s to %(end)s; give the times or the "
+                "hours."), entry.hours, hours=float(entry.hours),
+                start=entry.starts_at.strftime("%H:%M"), end=entry.ends_at.strftime("%H:%M")),
+                field="hours")
         return spanned
     if entry.hours is None:
         raise WorkRefused(N_("Give the hours you worked, or the start and end time."),

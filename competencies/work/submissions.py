@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from competencies.messages import N_, Refused
+from competencies.messages import N_, Message, Refused
 from competencies.partners.model import Placement
 from competencies.tasks.model import Task, TaskVersion
 from competencies.tasks.versions import asked_artifacts_of, freeze
@@ -49,14 +49,16 @@ class WorkRefused(Refused):
     """A change to a student's work refused, with a message fit to show; nothing was changed.
 
     ``template`` is marked for translation (``N_``) and formatted with ``params`` (kept apart
-    too, for the upload protocol's answers); ``field`` names the input at fault, so the page
-    can link its error summary to it.
+    too, for the upload protocol's answers, which are never counted), or is a whole
+    :class:`Message` (a counted one); ``field`` names the input at fault, so the page can link
+    its error summary to it.
     """
 
-    def __init__(self, template: str, *, field: str | None = None, **params: Any) -> None:
+    def __init__(self, template: str | Message, *, field: str | None = None,
+                 **params: Any) -> None:
         super().__init__(template, **params)
-        self.template = template
-        self.params = params
+        self.template = template if isinstance(template, str) else template.template
+        self.params = params if isinstance(template, str) else template.params
         self.field = field
         """The form field the message is about, when it is about one (``url``, ``hours``…)."""
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from competencies.messages import N_, Message, Refused
+from competencies.messages import N_, NP_, Message, Refused
 from competencies.partners.directory import PartnerDraft, PartnerError
 from competencies.tasks.rubric import RubricError
 from competencies.tasks.rubric_form import parse_rubric
@@ -35,6 +35,26 @@ def test_a_message_stored_as_json_comes_back_equal_with_its_nested_messages() ->
     assert Message.from_json(stored) == message
     assert isinstance(Message.from_json(stored).params["where"], Message)
     assert str(Message.from_json(stored)) == str(message)
+
+
+HOURS = NP_("%(hours)s hour is logged.", "%(hours)s hours are logged.")
+
+
+@pytest.mark.parametrize(("count", "english"), [
+    (1, "1 hour is logged."), (1.0, "1 hour is logged."), (2.0, "2 hours are logged."),
+    (1.5, "1.5 hours are logged."), (0, "0 hours are logged.")])
+def test_a_counted_message_reads_in_the_form_its_number_asks_for(count: float,
+                                                                  english: str) -> None:
+    assert str(Message.counted(HOURS, count, hours=count)) == english
+
+
+def test_a_counted_message_stored_as_json_comes_back_equal() -> None:
+    import json
+
+    message = Message.counted(HOURS, 1, hours=1)
+    stored = Message.from_json(json.loads(json.dumps(message.to_json())))
+    assert stored == message and str(stored) == "1 hour is logged."
+    assert stored != Message.counted(HOURS, 2, hours=1) and stored != Message(HOURS[0], hours=1)
 
 
 def test_a_refusal_keeps_every_message_and_reads_as_their_english() -> None:

@@ -4,6 +4,7 @@ pages a teacher and an employer see show a refusal in Spanish when they speak Sp
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +24,7 @@ from competencies.scoring.ratings import check_comment
 from competencies.tasks.draft import parse_draft
 from competencies.tasks.rubric_form import parse_rubric
 from competencies.work.entries import check_link
+from competencies.work.hours import HoursEntry, check_entry
 from lti_tool.config import Config
 from lti_tool.employer import issuing
 from lti_tool.i18n import message_text, refusal_text
@@ -49,6 +51,40 @@ def _domain_sentences() -> list[str]:
             str(ROOT / package), method_map=[("sandbox/**", "ignore"), ("**.py", "python")],
             keywords={"N_": None})}
     return sorted(found)
+
+
+def _counted_sentences() -> list[tuple[str, str]]:
+    """Every sentence marked with ``NP_``: its singular and plural forms."""
+    return sorted({message for path, _l, message, _c, _x in extract_from_dir(
+        str(ROOT / "competencies"), method_map=[("**.py", "python")], keywords={"NP_": (1, 2)})})
+
+
+def test_every_counted_sentence_has_both_spanish_forms_with_their_values(app: Flask) -> None:
+    counted = _counted_sentences()
+    assert counted, "the hours refusal at least"
+    with app.test_request_context(), force_locale("es"):
+        for forms in counted:
+            for count in (1, 2):
+                message = Message.counted(forms, count, **_filled(forms[count - 1]).params)
+                spanish = message_text(message)
+                assert spanish != str(message), forms[count - 1]
+                assert "Ana" not in str(message) or "Ana" in spanish, forms[count - 1]
+
+
+def _hours_refusal(hours: float) -> Refused:
+    entry = HoursEntry(dt.date(2026, 1, 5), "Filing", starts_at=dt.time(9, 0),
+                       ends_at=dt.time(13, 30), hours=hours)
+    return _refusal(lambda: check_entry(entry, dt.date(2026, 1, 6)))
+
+
+def test_an_hours_refusal_is_counted_and_written_as_spanish_writes_numbers(app: Flask) -> None:
+    refusals = [_hours_refusal(1.0), _hours_refusal(2.5)]
+    with app.test_request_context(), force_locale("es"):
+        assert [refusal_text(r) for r in refusals] == [
+            "1 hora no coincide con el horario de 09:00 a 13:30; indica las horas de inicio y "
+            "fin o el número de horas.",
+            "2,5 horas no coinciden con el horario de 09:00 a 13:30; indica las horas de inicio "
+            "y fin o el número de horas."]
 
 
 def _filled(template: str) -> Message:

@@ -32,7 +32,10 @@ NINE, ONE = dt.time(9, 0), dt.time(13, 30)
     (HoursEntry(TODAY, "  ", hours=2), "Say what you did"),
     (HoursEntry(None, "Filing", hours=2), "Give the date"),
     (HoursEntry(TODAY, "Filing", hours=2, stage="apprenticeship"), "stage from the list"),
-    (HoursEntry(TODAY, "Filing", starts_at=NINE, ends_at=ONE, hours=2), "does not match"),
+    (HoursEntry(TODAY, "Filing", starts_at=NINE, ends_at=ONE, hours=2),
+     r"^2 hours do not match 09:00 to 13:30; give the times or the hours\.$"),
+    (HoursEntry(TODAY, "Filing", starts_at=NINE, ends_at=ONE, hours=1),
+     r"^1 hour does not match 09:00 to 13:30; give the times or the hours\.$"),
 ])
 def test_a_bad_entry_is_refused_and_nothing_stored(db: Session, entry: HoursEntry,
                                                    message: str) -> None:
