@@ -48,7 +48,7 @@ def check_dates_and_hours(starts_on: dt.date, ends_on: dt.date,
     found: list[Message] = []
     if ends_on < starts_on:
         found.append(Message(N_("It ends (%(ends)s) before it starts (%(starts)s)."),
-                             ends=f"{ends_on:%Y-%m-%d}", starts=f"{starts_on:%Y-%m-%d}"))
+                             ends=ends_on, starts=starts_on))
     if expected_hours is not None and not (math.isfinite(expected_hours)
                                            and 0 < expected_hours <= 2000):
         found.append(Message(N_("Expected hours must be more than 0 and at most 2000.")))

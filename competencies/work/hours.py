@@ -60,7 +60,7 @@ def check_entry(entry: HoursEntry, today: dt.date) -> dict[str, object]:
         raise WorkRefused(N_("Give the date you worked."), field="work_date")
     if entry.work_date > today:
         raise WorkRefused(N_("The date %(date)s is in the future: log hours once you have "
-                             "worked them."), field="work_date", date=entry.work_date.isoformat())
+                             "worked them."), field="work_date", date=entry.work_date)
     hours = _hours(entry)
     activity = entry.activity.strip()
     if not activity:

@@ -178,7 +178,7 @@ def test_a_placement_refused_is_explained_in_spanish(flow: Flow, db: Session,
         "starts_on": "2026-12-01", "ends_on": "2026-09-01"})
     body = answer.get_data(as_text=True)
     assert answer.status_code == 422
-    assert "Termina (2026-09-01) antes de empezar (2026-12-01)." in body
+    assert "Termina (1 sept 2026) antes de empezar (1 dic 2026)." in body
     assert "before it starts" not in body and db.scalar(select(Placement)) is None
 
 

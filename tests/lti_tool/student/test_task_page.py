@@ -67,8 +67,8 @@ def test_hours_written_with_a_decimal_comma_are_the_same_hours(placed: PlacedCla
 @pytest.mark.parametrize(("form", "data", "message", "field"), [
     ("links", {"url": "javascript:alert(1)"}, "must start with http:// or https://", "link-url"),
     ("links", {"url": "ftp://example.org/x"}, "must start with http:// or https://", "link-url"),
-    ("hours", {"work_date": "2999-01-01", "hours": "2", "activity": "Filing"}, "in the future",
-     "hours-date"),
+    ("hours", {"work_date": "2999-01-01", "hours": "2", "activity": "Filing"},
+     "The date Jan 1, 2999 is in the future", "hours-date"),
     ("hours", {"work_date": "2026-01-05", "hours": "-3", "activity": "Filing"},
      "Hours must be more than 0.", "hours-hours"),
     ("hours", {"work_date": "2026-01-05", "starts_at": "13:00", "ends_at": "09:00",

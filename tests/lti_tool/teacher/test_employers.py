@@ -125,6 +125,32 @@ def test_a_csv_with_problems_is_reported_by_line_and_places_nobody(
     assert db.scalar(select(Placement)) is None
 
 
+def test_a_placement_that_ends_before_it_starts_names_both_days_in_words(
+        flow: Flow, db: Session, course_id: int) -> None:
+    """Not as ISO dates (“It ends (2026-09-01)…”): one by one, and from a CSV file."""
+    supervisor = _partner_with_supervisor(flow, db, course_id)
+    base = f"/teacher/course/{course_id}/placements"
+    page = flow.client.get(base).get_data(as_text=True)
+    student = re.search(r'<option value="(\d+)">Maya Lopez', page)
+    task = re.search(r'<option value="(\d+)">Clinic internship', page)
+    assert student and task
+    one = flow.client.post(base, data={
+        "csrf_token": _csrf(flow, base), "student_id": student.group(1),
+        "task_id": task.group(1), "supervisor_id": str(supervisor.id),
+        "starts_on": "2026-12-01", "ends_on": "2026-09-01"})
+    text = ("student,partner,supervisor_email,task,start_date,end_date\n"
+            "maya@students.example.org,Bronx Community Clinic,ana@clinic.example.org,"
+            "Clinic internship,12/1/2026,9/1/2026\n")
+    csv = flow.client.post(base, data={"csrf_token": _csrf(flow, base),
+                                       "csv": (io.BytesIO(text.encode()), "class.csv")},
+                           content_type="multipart/form-data")
+    for answer in (one, csv):
+        assert answer.status_code == 422
+        assert "It ends (Sep 1, 2026) before it starts (Dec 1, 2026)." in answer.get_data(
+            as_text=True)
+    assert db.scalar(select(Placement)) is None
+
+
 def test_the_teacher_adjusts_one_criterion_with_a_reason_and_accepts(
         flow: Flow, db: Session, course_id: int) -> None:
     supervisor = _partner_with_supervisor(flow, db, course_id)
