@@ -146,11 +146,16 @@ def points_text(value: float, language: str | None = None, pattern: str = NUMBER
 
 def format_day(value: dt.datetime | dt.date | str | None) -> str:
     """A day as the page's language writes it; ``value`` may be an ISO 8601 moment as JSON
-    keeps one (a piece of evidence's moderation)."""
+    keeps one (a piece of evidence's moderation). A moment falls on its day in the course's
+    time zone: 7 PM in Los Angeles is the next day in UTC."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        from lti_tool.course_time import page_zone
+
+        value = value.astimezone(page_zone()).date()
     return str(format_date(value, "medium"))
 
 

@@ -9,13 +9,18 @@ import html
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from competencies.mastery.recording import FinalRatings, RatedCriterion, record_final_ratings
+from competencies.mastery.recording import (
+    FinalRatings,
+    Moderation,
+    RatedCriterion,
+    record_final_ratings,
+)
 from competencies.models import Framework, Item, RaterType
 from competencies.partners.model import Placement
-from lti_tool.models import Enrollment
+from lti_tool.models import Course, Enrollment
 from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.teacher.placement_factories import bakery_placement
 from tests.lti_tool.teacher.test_mastery_view import Class2
@@ -51,6 +56,11 @@ ONET_TASK = ("Weigh and measure ingredients, mix them and knead the dough by han
 @pytest.fixture
 def bakery(flow: Flow, db: Session) -> tuple[Placement, Item]:
     """Amani's placement rated on an O*NET task, whose id "2878" means nothing to a reader."""
+    return _bakery(flow, db, RatedCriterion("Mixing", 3, 4, RaterType.EMPLOYER, "Rosa Martínez",
+                                            dt.datetime(2026, 12, 10, 17, 0, tzinfo=dt.UTC)))
+
+
+def _bakery(flow: Flow, db: Session, rated: RatedCriterion) -> tuple[Placement, Item]:
     placement = bakery_placement(flow, db)
     onet = Framework(identifier="onet-words", title="O*NET Tasks")
     db.add(onet)
@@ -64,8 +74,7 @@ def bakery(flow: Flow, db: Session) -> tuple[Placement, Item]:
         {"name": "Mixing", "items": ["onet-task-2878"], "levels": []}]}, "alignments": []}
     record_final_ratings(db, FinalRatings(
         placement.course_id, str(placement.student_id), f"placement:{placement.id}", snapshot,
-        [RatedCriterion("Mixing", 3, 4, RaterType.EMPLOYER, "Rosa Martínez",
-                        dt.datetime(2026, 12, 10, 17, 0, tzinfo=dt.UTC))]))
+        [rated]))
     db.commit()
     return placement, item
 
@@ -90,3 +99,21 @@ def test_evidence_names_the_placement_it_came_from_and_links_to_it(
             in page)
     assert "placement:" not in page and "2878" not in page
     assert '<time datetime="2026-12-10T17:00:00+00:00">Dec 10, 2026' in page
+
+
+def test_a_moderation_is_dated_on_the_day_it_was_where_the_course_is(flow: Flow,
+                                                                      db: Session) -> None:
+    """7 PM on Dec 6 in Los Angeles is Dec 7 in UTC: the teacher moderated on the 6th."""
+    evening = dt.datetime(2026, 12, 7, 3, 0, tzinfo=dt.UTC)
+    placement, item = _bakery(flow, db, RatedCriterion(
+        "Mixing", 4, 4, RaterType.TEACHER, "Lucia Rivera", evening, moderation=Moderation(
+            "Lucia Rivera", evening, employer="Rosa Martínez", employer_level="Developing",
+            reason="Watched her again")))
+    db.execute(update(Course).where(Course.id == placement.course_id)
+               .values(time_zone="America/Los_Angeles"))
+    db.commit()
+    url = f"/teacher/course/{placement.course_id}/mastery/{placement.student_id}/{item.id}"
+
+    page = html.unescape(flow.client.get(url).get_data(as_text=True))
+
+    assert "Changed by Lucia Rivera on Dec 6, 2026 from Rosa Martínez's “Developing”" in page
