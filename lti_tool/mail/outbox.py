@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from babel.dates import format_date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
 from competencies.partners.links import EmployerLink, LinkState, state
 from competencies.tasks.model import Task
+from lti_tool.course_time import zone_of
+from lti_tool.employer.messages import language
 from lti_tool.mail import smtp
 from lti_tool.mail.compose import LinkMail, employer_link_message
 from lti_tool.mail.smtp import SendFailed, SmtpSettings
@@ -126,8 +129,11 @@ def _link_mail(session: Session, link: EmployerLink, url: str) -> LinkMail:
     student = session.get(User, placement.student_id)
     course = session.get(Course, link.course_id)
     task = session.get(Task, placement.task_id)
-    lang = link.supervisor.language
-    expires = f"{link.expires_at:%Y-%m-%d}"
+    lang = language(link.supervisor.language)
+    # The day the link stops working where the course is, as the supervisor's language
+    # writes it (the mail is written outside any page, so its language is named).
+    expires = str(format_date(link.expires_at.astimezone(zone_of(session, link.course_id)),
+                              "long", locale=lang))
     return LinkMail(
         to_address=link.supervisor.email, supervisor=link.supervisor.name,
         student=student.display_name if student else "", partner=placement.partner.name,

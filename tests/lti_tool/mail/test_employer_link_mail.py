@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor
@@ -14,7 +16,7 @@ from lti_tool.config import Config
 from lti_tool.employer import issuing
 from lti_tool.mail import outbox
 from lti_tool.mail.smtp import SmtpSettings
-from lti_tool.models import MailStatus
+from lti_tool.models import Course, MailStatus
 from tests.competencies.partners.factories import school
 from tests.lti_tool.mail.smtp_server import free_port, smtp_server
 
@@ -48,6 +50,28 @@ def test_the_link_mail_arrives_multipart_in_the_supervisors_language(db: Session
     assert f'href="{url}"' in markup
     assert issued.url == url
     assert issued.mail.status == MailStatus.SENT.value and issued.mail.sent_at is not None
+
+
+@pytest.mark.parametrize(("language", "until"), [
+    ("en", "This link works until December 21, {year} and only for you"),
+    ("es", "Este enlace funciona hasta el 21 de diciembre de {year} y solo para usted")])
+def test_the_link_mail_says_until_when_in_the_supervisors_words(
+        db: Session, config: Config, language: str, until: str) -> None:
+    """Not “until 2027-12-22”: the day the link stops, where the course is (here 5 PM in Los
+    Angeles on the 21st, already the 22nd in UTC)."""
+    s = school(db, language=language)
+    db.execute(update(Course).values(time_zone="America/Los_Angeles"))
+    issued = issuing.issue_link(db, config, s.place(db), TEACHER)
+    year = utcnow().year + 1
+    issued.link.expires_at = dt.datetime(year, 12, 22, 1, 0, tzinfo=dt.UTC)
+    db.commit()
+    until = until.format(year=year)
+    with smtp_server() as (inbox, port):
+        assert _deliver(db, config, port)["sent"] == 1
+    [message] = inbox.messages
+    for part in ("plain", "html"):
+        body = message.get_body((part,))
+        assert body is not None and until in body.get_content()
 
 
 def test_a_refused_mailbox_fails_for_good_with_the_servers_answer(db: Session,
