@@ -9,11 +9,16 @@ A delete removes the file for good, also on a bucket that keeps versions: there 
 DeleteObject only adds a delete marker and the bytes stay in the bucket's history, so the store
 deletes every version of the key. A bucket that refuses what that takes fails the delete with
 :class:`DeleteRefused`, naming the permission to grant, rather than leaving a copy behind.
+
+An operator may turn versioning on (or suspend it) while Worklink runs, and the web process
+keeps one store for its whole life: the store asks the bucket again once its answer is
+:data:`VERSIONING_TTL` old, and at once when a plain delete answers with a delete marker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,6 +27,10 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 PART_SIZE = 8 * 1024 * 1024
+
+VERSIONING_TTL = 60.0
+"""Seconds a store trusts the bucket's versioning answer: the purge runs each minute, so a
+changed setting reaches it and the web process alike by the next run."""
 
 _GONE = ("NoSuchKey", "NoSuchVersion", "404", "NotFound")
 """What servers answer for a key (or version) already deleted: AWS, MinIO and Ceph answer 204,
@@ -45,7 +54,8 @@ class S3Store:
     def __init__(self, bucket: str, *, prefix: str = "", endpoint_url: str | None = None,
                  region: str | None = None, access_key_id: str | None = None,
                  secret_access_key: str | None = None, part_size: int = PART_SIZE,
-                 page_size: int = 1000, client: Any = None) -> None:
+                 page_size: int = 1000, client: Any = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.part_size = max(part_size, 5 * 1024 * 1024)
@@ -55,7 +65,9 @@ class S3Store:
             aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key,
             # Path-style addressing: MinIO and most self-hosted servers need it, AWS accepts it.
             config=BotoConfig(s3={"addressing_style": "path"}, retries={"mode": "standard"}))
-        self._versioning: str | None = None
+        self._clock = clock
+        self._versioning: tuple[str, float] | None = None
+        """The bucket's last answer and when it was asked (by ``clock``)."""
 
     def _key(self, key: str) -> str:
         return self.prefix + key
@@ -105,12 +117,13 @@ class S3Store:
     def versioning(self) -> str:
         """The bucket's versioning: ``Enabled``, ``Suspended``, or ``""`` if it never had any.
 
-        Asked once per store (one GetBucketVersioning), not per delete: the purge builds its
-        store each run, so a change of the bucket's setting reaches it within a minute.
+        Asked (one GetBucketVersioning) when the last answer is :data:`VERSIONING_TTL` old, not
+        per delete.
         """
-        if self._versioning is None:
-            self._versioning = self._ask_versioning()
-        return self._versioning
+        now = self._clock()
+        if self._versioning is None or now - self._versioning[1] >= VERSIONING_TTL:
+            self._versioning = (self._ask_versioning(), now)
+        return self._versioning[0]
 
     def _ask_versioning(self) -> str:
         try:
@@ -139,15 +152,21 @@ class S3Store:
     def delete(self, key: str) -> None:
         """Delete ``key`` for good: on a bucket that keeps versions, every version and delete
         marker of it; elsewhere one DeleteObject, as a listing per delete would cost for
-        nothing."""
+        nothing (unless its answer shows the bucket keeps versions after all)."""
         if self.keeps_versions():
             self._delete_every_version(key)
             return
         try:
-            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+            answer = self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
         except ClientError as exc:
             if _code(exc) not in _GONE:
                 raise
+            return
+        if answer.get("DeleteMarker") or answer.get("VersionId"):
+            # Only a bucket that keeps versions answers with a delete marker: versioning was
+            # turned on since it was last asked, and the marker only hides the file.
+            self._versioning = None
+            self._delete_every_version(key)
 
     def _delete_every_version(self, key: str) -> None:
         for version_id in self.versions(key):

@@ -7,11 +7,12 @@ versions as AWS's do and which checks IAM policies when asked to.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from lti_tool.storage.s3 import DeleteRefused, S3Store
+from lti_tool.storage.s3 import VERSIONING_TTL, DeleteRefused, S3Store
 from tests.lti_tool.storage.s3_server import (
     PREFIX,
     credentials_denied,
@@ -23,12 +24,15 @@ from tests.lti_tool.storage.s3_server import (
 VERSIONED = "worklink-versioned"
 SUSPENDED = "worklink-suspended"
 PLAIN = "worklink-plain"
+TURNED_ON = "worklink-turned-on"
+CHANGING = "worklink-changing"
 
 
 def _store(endpoint: str, bucket: str, keys: tuple[str, str] = ("test", "test"),
-           page_size: int = 1000) -> S3Store:
+           page_size: int = 1000, clock: Callable[[], float] | None = None) -> S3Store:
     return S3Store(bucket, prefix=PREFIX, endpoint_url=endpoint, region="us-east-1",
-                   access_key_id=keys[0], secret_access_key=keys[1], page_size=page_size)
+                   access_key_id=keys[0], secret_access_key=keys[1], page_size=page_size,
+                   **({"clock": clock} if clock else {}))
 
 
 def _history(endpoint: str, bucket: str, key: str) -> list[tuple[str, str]]:
@@ -89,7 +93,7 @@ def test_a_delete_on_a_suspended_bucket_removes_the_versions_kept_from_before(
     assert _history(s3_server, SUSPENDED, "b/1") == []
 
 
-def test_the_versioning_is_asked_once_per_store(s3_server: str) -> None:
+def test_the_versioning_is_not_asked_per_delete(s3_server: str) -> None:
     make_bucket(s3_server, VERSIONED, "Enabled")
     store = _store(s3_server, VERSIONED)
     for key in ("c/1", "c/2"):
@@ -101,6 +105,45 @@ def test_the_versioning_is_asked_once_per_store(s3_server: str) -> None:
                      "ListObjectVersions", "DeleteObject",
                      "ListObjectVersions", "DeleteObject"]
     assert _history(s3_server, VERSIONED, "c/") == []
+
+
+def test_the_versioning_is_asked_again_once_its_answer_is_a_minute_old(s3_server: str) -> None:
+    """The web process keeps its store for its whole life; the operator suspends versioning."""
+    make_bucket(s3_server, CHANGING, "Enabled")
+    now = [0.0]
+    store = _store(s3_server, CHANGING, clock=lambda: now[0])
+    calls = _calls(store)
+    assert store.versioning() == "Enabled"
+    s3_client(s3_server).put_bucket_versioning(
+        Bucket=CHANGING, VersioningConfiguration={"Status": "Suspended"})
+    now[0] = VERSIONING_TTL - 1
+    assert store.versioning() == "Enabled"
+    now[0] = VERSIONING_TTL
+    assert store.versioning() == "Suspended"
+    assert calls == ["GetBucketVersioning", "GetBucketVersioning"]
+
+
+def test_a_bucket_given_versioning_since_it_was_asked_keeps_no_copy_of_a_deleted_file(
+        s3_server: str) -> None:
+    """The store's answer ("no versions") is still fresh when the operator turns versioning
+    on: its plain delete answers with a delete marker, and the store deletes every version."""
+    make_bucket(s3_server, TURNED_ON)
+    store = _store(s3_server, TURNED_ON)
+    store.put("h/1", [b"photo from before"])
+    assert store.versioning() == ""
+    s3_client(s3_server).put_bucket_versioning(
+        Bucket=TURNED_ON, VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"first photo", b"second photo"):
+        store.put("h/2", [body])
+    calls = _calls(store)
+    store.delete("h/1")
+    store.delete("h/2")
+    assert _history(s3_server, TURNED_ON, "h/") == []
+    assert calls == [
+        # h/1: the plain delete, then its version from before and the marker just made.
+        "DeleteObject", "ListObjectVersions", "DeleteObject", "DeleteObject",
+        # h/2: the bucket asked again, its two versions deleted.
+        "GetBucketVersioning", "ListObjectVersions", "DeleteObject", "DeleteObject"]
 
 
 def test_a_bucket_without_versions_gets_one_delete_per_file(s3_server: str) -> None:
