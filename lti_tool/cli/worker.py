@@ -3,6 +3,10 @@
 It consumes the same huey queue the web app fills (Redis with ``WORKLINK_REDIS_URL``, else the
 SQLite file in the instance folder) with a few threads, and runs the periodic tasks. SIGTERM or
 Ctrl-C stops it after the tasks in hand finish.
+
+It starts only once ``worklink storage check`` passes: its minutely purge deletes students'
+removed files, and a store it cannot reach, or a bucket where a delete would leave old versions
+behind, would otherwise fail that purge every minute, seen only by whoever reads its log.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import logging
 import click
 
 from lti_tool.cli.context import load_config, open_database
-from lti_tool.config import JobsMode
+from lti_tool.config import Config, JobsMode
 from lti_tool.grades.delivery import build_deliverer
 from lti_tool.jobs.context import JobContext
 from lti_tool.jobs.engine import build, make_huey
@@ -22,6 +26,9 @@ from lti_tool.jobs.purge import purge_expired
 from lti_tool.lti import services
 from lti_tool.mail.jobs import send_due_mail
 from lti_tool.models import configure_all
+from lti_tool.storage.check import StorageCheckFailed, check_storage
+
+log = logging.getLogger(__name__)
 
 
 @click.command()
@@ -35,6 +42,7 @@ def worker(threads: int, once: bool) -> None:
     config = load_config()
     database = open_database(config)
     try:
+        _check_storage(config)
         context = JobContext(config, database, services.build(config, database))
         if once:
             click.echo(f"expired launch values removed: {purge_expired(context)}")
@@ -50,3 +58,12 @@ def worker(threads: int, once: bool) -> None:
                                   graceful_signal="TERM").run()
     finally:
         database.engine.dispose()
+
+
+def _check_storage(config: Config) -> None:
+    try:
+        check_storage(config, log.info)
+    except StorageCheckFailed as exc:
+        raise click.ClickException(
+            f"the worker did not start: its storage check failed: {exc} (`worklink storage "
+            "check` runs the same check)") from None

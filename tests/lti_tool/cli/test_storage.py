@@ -22,7 +22,7 @@ from tests.lti_tool.storage.s3_server import (
 VERSIONED, PLAIN = "worklink-check-versioned", "worklink-check-plain"
 
 
-def _on_bucket(cli_env: dict[str, str], endpoint: str, bucket: str,
+def on_bucket(cli_env: dict[str, str], endpoint: str, bucket: str,
                keys: tuple[str, str] = ("test", "test")) -> None:
     cli_env.update({
         "WORKLINK_STORAGE": "s3", "WORKLINK_S3_BUCKET": bucket,
@@ -31,7 +31,7 @@ def _on_bucket(cli_env: dict[str, str], endpoint: str, bucket: str,
         "WORKLINK_S3_PREFIX": PREFIX})
 
 
-def _emptied(endpoint: str, bucket: str, versioning: str | None = None) -> None:
+def emptied(endpoint: str, bucket: str, versioning: str | None = None) -> None:
     """``bucket``, made if missing, with nothing in it (another test may have left a probe)."""
     make_bucket(endpoint, bucket, versioning)
     client = s3_client(endpoint)
@@ -40,7 +40,7 @@ def _emptied(endpoint: str, bucket: str, versioning: str | None = None) -> None:
         client.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
 
 
-def _everything_in(endpoint: str, bucket: str) -> list[str]:
+def everything_in(endpoint: str, bucket: str) -> list[str]:
     """The key of every version and delete marker in ``bucket``."""
     answer = s3_client(endpoint).list_object_versions(Bucket=bucket)
     return [entry["Key"] for kind in ("Versions", "DeleteMarkers")
@@ -57,24 +57,24 @@ def test_local_storage_is_checked_with_a_throwaway_file(worklink: Invoke, tmp_pa
 
 def test_a_versioned_bucket_is_named_and_the_probe_leaves_no_version(
         worklink: Invoke, cli_env: dict[str, str], s3_server: str) -> None:
-    _emptied(s3_server, VERSIONED, "Enabled")
-    _on_bucket(cli_env, s3_server, VERSIONED)
+    emptied(s3_server, VERSIONED, "Enabled")
+    on_bucket(cli_env, s3_server, VERSIONED)
     result = worklink("storage", "check")
     assert result.exit_code == 0, result.output
     assert f"Storage: S3 bucket {VERSIONED} under {PREFIX}/ at {s3_server}" in result.output
     assert "Versioning: Enabled. Deleting a file removes every version" in result.output
     assert "nothing of it is left" in result.output
-    assert _everything_in(s3_server, VERSIONED) == []
+    assert everything_in(s3_server, VERSIONED) == []
 
 
 def test_a_bucket_without_versions_says_so(worklink: Invoke, cli_env: dict[str, str],
                                            s3_server: str) -> None:
-    _emptied(s3_server, PLAIN)
-    _on_bucket(cli_env, s3_server, PLAIN)
+    emptied(s3_server, PLAIN)
+    on_bucket(cli_env, s3_server, PLAIN)
     result = worklink("storage", "check")
     assert result.exit_code == 0, result.output
     assert "Versioning: not enabled. Deleting a file is a single delete." in result.output
-    assert _everything_in(s3_server, PLAIN) == []
+    assert everything_in(s3_server, PLAIN) == []
 
 
 @pytest.mark.parametrize(("denied", "named"), [
@@ -85,13 +85,13 @@ def test_a_bucket_without_versions_says_so(worklink: Invoke, cli_env: dict[str, 
 def test_credentials_that_cannot_delete_versions_fail_the_check_naming_the_permission(
         worklink: Invoke, cli_env: dict[str, str], s3_server: str, denied: str,
         named: str) -> None:
-    _emptied(s3_server, VERSIONED, "Enabled")
-    _on_bucket(cli_env, s3_server, VERSIONED, credentials_denied(s3_server, denied))
+    emptied(s3_server, VERSIONED, "Enabled")
+    on_bucket(cli_env, s3_server, VERSIONED, credentials_denied(s3_server, denied))
     with permissions_checked(s3_server):
         result = worklink("storage", "check")
     assert result.exit_code == 1
     assert "Versioning: Enabled" in result.output
     assert f"refused {named}" in result.output and "was not deleted" in result.output
-    [probe] = set(_everything_in(s3_server, VERSIONED))
+    [probe] = set(everything_in(s3_server, VERSIONED))
     assert probe.startswith(f"{PREFIX}/artifacts/") and probe.removeprefix(
         PREFIX + "/") in result.output, "the leftover is named, for the operator to remove"
