@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from lti_tool.cli import main
+from tests.lti_tool.storage.s3_server import PREFIX
 
 Invoke = Callable[..., Result]
 
@@ -32,3 +33,14 @@ def worklink(cli_env: dict[str, str]) -> Invoke:
         return runner.invoke(main, list(args), env=cli_env, catch_exceptions=False)
 
     return invoke
+
+
+def on_bucket(cli_env: dict[str, str], endpoint: str, bucket: str,
+              keys: tuple[str, str] = ("test", "test")) -> None:
+    """The commands keep files under ``school-a/`` in ``bucket`` on the S3 server at
+    ``endpoint``."""
+    cli_env.update({
+        "WORKLINK_STORAGE": "s3", "WORKLINK_S3_BUCKET": bucket,
+        "WORKLINK_S3_ENDPOINT_URL": endpoint, "WORKLINK_S3_REGION": "us-east-1",
+        "WORKLINK_S3_ACCESS_KEY_ID": keys[0], "WORKLINK_S3_SECRET_ACCESS_KEY": keys[1],
+        "WORKLINK_S3_PREFIX": PREFIX})

@@ -10,41 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.lti_tool.cli.conftest import Invoke
+from tests.lti_tool.cli.conftest import Invoke, on_bucket
 from tests.lti_tool.storage.s3_server import (
     PREFIX,
     credentials_denied,
-    make_bucket,
+    emptied,
+    everything_in,
     permissions_checked,
-    s3_client,
 )
 
 VERSIONED, PLAIN = "worklink-check-versioned", "worklink-check-plain"
-
-
-def on_bucket(cli_env: dict[str, str], endpoint: str, bucket: str,
-               keys: tuple[str, str] = ("test", "test")) -> None:
-    cli_env.update({
-        "WORKLINK_STORAGE": "s3", "WORKLINK_S3_BUCKET": bucket,
-        "WORKLINK_S3_ENDPOINT_URL": endpoint, "WORKLINK_S3_REGION": "us-east-1",
-        "WORKLINK_S3_ACCESS_KEY_ID": keys[0], "WORKLINK_S3_SECRET_ACCESS_KEY": keys[1],
-        "WORKLINK_S3_PREFIX": PREFIX})
-
-
-def emptied(endpoint: str, bucket: str, versioning: str | None = None) -> None:
-    """``bucket``, made if missing, with nothing in it (another test may have left a probe)."""
-    make_bucket(endpoint, bucket, versioning)
-    client = s3_client(endpoint)
-    answer = client.list_object_versions(Bucket=bucket)
-    for entry in answer.get("Versions", []) + answer.get("DeleteMarkers", []):
-        client.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
-
-
-def everything_in(endpoint: str, bucket: str) -> list[str]:
-    """The key of every version and delete marker in ``bucket``."""
-    answer = s3_client(endpoint).list_object_versions(Bucket=bucket)
-    return [entry["Key"] for kind in ("Versions", "DeleteMarkers")
-            for entry in answer.get(kind, [])]
 
 
 def test_local_storage_is_checked_with_a_throwaway_file(worklink: Invoke, tmp_path: Path) -> None:

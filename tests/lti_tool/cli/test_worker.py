@@ -26,10 +26,14 @@ from lti_tool.db import make_engine
 from lti_tool.employer import issuing
 from lti_tool.models import EphemeralValue, OutboundMail
 from tests.competencies.partners.factories import school
-from tests.lti_tool.cli.conftest import Invoke
-from tests.lti_tool.cli.test_storage import emptied, everything_in, on_bucket
+from tests.lti_tool.cli.conftest import Invoke, on_bucket
 from tests.lti_tool.mail.smtp_server import smtp_server
-from tests.lti_tool.storage.s3_server import credentials_denied, permissions_checked
+from tests.lti_tool.storage.s3_server import (
+    credentials_denied,
+    emptied,
+    everything_in,
+    permissions_checked,
+)
 
 
 def test_worker_once_purges_only_expired_values(fresh_database_url: str, tmp_path,  # type: ignore[no-untyped-def]

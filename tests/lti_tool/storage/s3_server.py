@@ -99,3 +99,19 @@ def s3_config(config: Config, endpoint: str, bucket: str) -> Config:
     return dataclasses.replace(config, storage="s3", s3_bucket=bucket, s3_endpoint_url=endpoint,
                                s3_region="us-east-1", s3_access_key_id="test",
                                s3_secret_access_key="test", s3_prefix=PREFIX)
+
+
+def emptied(endpoint: str, bucket: str, versioning: str | None = None) -> None:
+    """``bucket``, made if missing, with nothing in it (another test may have left a probe)."""
+    make_bucket(endpoint, bucket, versioning)
+    client = s3_client(endpoint)
+    answer = client.list_object_versions(Bucket=bucket)
+    for entry in answer.get("Versions", []) + answer.get("DeleteMarkers", []):
+        client.delete_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
+
+
+def everything_in(endpoint: str, bucket: str) -> list[str]:
+    """The key of every version and delete marker in ``bucket``."""
+    answer = s3_client(endpoint).list_object_versions(Bucket=bucket)
+    return [entry["Key"] for kind in ("Versions", "DeleteMarkers")
+            for entry in answer.get(kind, [])]
