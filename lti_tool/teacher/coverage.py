@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 from sqlalchemy import select
 
-from competencies.tasks.coverage import course_coverage
+from competencies.coverage.course import course_coverage
 from lti_tool.db import db_session
 from lti_tool.models import Course, ResourceLink
 from lti_tool.security import require

@@ -1,0 +1,1 @@
+"""Which standards and competencies work-based learning covers, and where the gaps are."""
