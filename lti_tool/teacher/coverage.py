@@ -1,8 +1,8 @@
-"""The course alignment matrix: which standards and competencies the course's WBL covers."""
+"""The course's coverage: which standards and competencies its work-based learning covers."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from sqlalchemy import select
 
 from competencies.coverage.course import course_coverage
@@ -11,6 +11,9 @@ from lti_tool.models import Course, ResourceLink
 from lti_tool.security import require
 from lti_tool.task_view import vocabulary_labels
 from lti_tool.teacher.views import TEACHING, bp
+
+GAPS = "gaps"
+"""``?show=gaps``: only the items no task covers (a link, so it works without JavaScript)."""
 
 
 @bp.get("/course/<int:course_id>/coverage")
@@ -26,4 +29,5 @@ def coverage(course_id: int) -> str:
         if task_id is not None]
     matrix = course_coverage(session, task_ids)
     return render_template("teacher/coverage.html", course=course, matrix=matrix,
+                           only_gaps=request.args.get("show") == GAPS,
                            labels=vocabulary_labels()["alignment_labels"])
