@@ -1,0 +1,256 @@
+"""One navigation per audience, the same on every page, with the page a person is on marked once.
+
+The test walks every page of each audience with the test client (the pages a launch draws as
+well as the ones a link opens) and reads the header's navigation: the same labels in the same
+order everywhere, and exactly one current marker on the page: ``aria-current="page"`` on the
+page's own link, or ``aria-current="true"`` on the section a deeper page belongs to (a
+submission in the course home's placed tasks, a task's edit page in the task library), as
+WAI-ARIA describes the two. A GET page of an audience the walk does not open fails the test,
+so a new page is walked from the day it is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from competencies.models import Item
+from competencies.partners.model import Placement
+from competencies.tasks.vocabulary import AskedArtifact
+from lti_tool.config import Config
+from lti_tool.models import Registration, User
+from tests.lti_tool.admin.test_admin_pages import _sign_in
+from tests.lti_tool.employer.conftest import open_link, placed_with_supervisor
+from tests.lti_tool.lti.conftest import Flow
+from tests.lti_tool.student.work_factories import PlacedClass
+from tests.lti_tool.task_launch_factories import STANDARD
+
+TEACHER = ["Course home", "Task library", "Standards coverage", "Class roster",
+           "Grades sent to the LMS", "Mastery", "Partners", "Placements", "Ratings to moderate",
+           "Audit log"]
+STUDENT = ["My work-based learning", "My competencies"]
+ADMIN = ["Platforms", "Pending deployments", "Install URLs", "Grades", "Audit log", "Sessions"]
+
+NOT_WALKED = {
+    "teacher.picker": "the LMS's add-content dialog: choosing tasks for the LMS, not a page "
+                      "to leave (tests/lti_tool/teacher/test_picker.py)",
+    "admin.signin_form": "nobody is signed in yet",
+    "employer.open_link": "a supervisor's one page (below), reached by a signed link",
+    "employer.review": "a supervisor's one page (below), reached by a signed link",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Nav:
+    labels: list[str]
+    current: list[tuple[str, str]]
+    """(label, aria-current value) of each marked link."""
+    markers: int
+    """aria-current attributes anywhere on the page."""
+
+
+class _NavReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.navs = 0
+        self.labels: list[str] = []
+        self.current: list[tuple[str, str]] = []
+        self.markers = 0
+        self._in_nav = False
+        self._link: tuple[str | None, list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if "aria-current" in found:
+            self.markers += 1
+        if tag == "nav" and "site-nav" in (found.get("class") or "").split():
+            self.navs += 1
+            self._in_nav = True
+        elif tag == "a" and self._in_nav:
+            self._link = (found.get("aria-current"), [])
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._in_nav = False
+        elif tag == "a" and self._link is not None:
+            marker, words = self._link
+            label = " ".join("".join(words).split())
+            self.labels.append(label)
+            if marker is not None:
+                self.current.append((label, marker))
+            self._link = None
+
+
+def nav_of(page: str) -> Nav | None:
+    reader = _NavReader()
+    reader.feed(page)
+    assert reader.navs <= 1, "two site navigations on one page"
+    if not reader.navs:
+        return None
+    # The admin's pending count ("Pending deployments (2 waiting)") is part of its label.
+    labels = [re.sub(r" \(\d+ waiting\)$", "", label) for label in reader.labels]
+    return Nav(labels, reader.current, reader.markers)
+
+
+@dataclasses.dataclass
+class Walk:
+    """What each page showed that it should not have, gathered so one run names them all."""
+
+    app: Flask
+    labels: list[str]
+    problems: dict[str, str] = dataclasses.field(default_factory=dict)
+    walked: set[str] = dataclasses.field(default_factory=set)
+
+    def check(self, name: str, page: str, current: str, marker: str) -> None:
+        nav = nav_of(page)
+        if nav is None:
+            self.problems[name] = "no navigation"
+        elif nav.labels != self.labels:
+            self.problems[name] = f"navigation {nav.labels}"
+        elif nav.current != [(current, marker)] or nav.markers != 1:
+            self.problems[name] = f"marked {nav.current} ({nav.markers} aria-current on the page)"
+
+    def get(self, client: FlaskClient, url: str, current: str, marker: str = "page") -> None:
+        """Open ``url`` (following a redirect, as a browser does) and check its navigation."""
+        endpoint, _ = self.app.url_map.bind("worklink.test").match(urlsplit(url).path)
+        self.walked.add(endpoint)
+        response = client.get(url, follow_redirects=True)
+        assert response.status_code == 200, (url, response.status_code)
+        self.check(url, response.get_data(as_text=True), current, marker)
+
+
+def _gets(app: Flask, audience: str) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith(f"{audience}.") and "GET" in (rule.methods or ())
+            and rule.endpoint not in NOT_WALKED}
+
+
+@pytest.fixture
+def placed(app: Flask, flow: Flow, db: Session, config: Config) -> PlacedClass:
+    """A task placed as an LMS link, student-1's work handed in, student-1 placed at a clinic
+    with a supervisor; the teacher signed in last."""
+    placed = PlacedClass(app, flow, db, asked=(AskedArtifact.LINKS,))
+    placed.student("student-1")
+    placed.work("links", {"url": "https://example.org/work"})
+    assert placed.work("submit", {}).status_code == 303
+    placed.launch("Instructor", "teacher-1")
+    placed_with_supervisor(flow, db, config, placed.course_id, placed.task_id)
+    return placed
+
+
+def test_every_teacher_page_shows_the_teachers_navigation_with_its_place_marked(
+        app: Flask, placed: PlacedClass, db: Session) -> None:
+    walk = Walk(app, TEACHER)
+    course = f"/teacher/course/{placed.course_id}"
+    task = f"{course}/tasks/{placed.task_id}"
+    student = db.scalar(select(User.id).where(User.sub == "student-1"))
+    standard = db.scalar(select(Item.id).where(Item.human_coding_scheme == STANDARD))
+    placement = db.scalar(select(Placement.id))
+    partner = db.scalar(select(Placement.partner_id))
+    # What the LMS opens: the course link (the course home) and the placed task's link.
+    walk.check("launch: course", placed.flow.launch(role="Instructor", sub="teacher-1")
+               .get_data(as_text=True), "Course home", "page")
+    walk.check("launch: placed task", placed.launch("Instructor", "teacher-1")
+               .get_data(as_text=True), "Course home", "true")
+    client = placed.flow.client
+    for url, current, marker in (
+        (course, "Course home", "page"),
+        (f"{course}/placed/{placed.link_id}/submissions", "Course home", "true"),
+        (f"{course}/submissions/{placed.submission('student-1').id}", "Course home", "true"),
+        (f"{course}/tasks", "Task library", "page"),
+        (f"{course}/tasks/new", "Task library", "true"),
+        (task, "Task library", "true"),
+        (f"{task}/alignments", "Task library", "true"),
+        (f"{task}/rubric", "Task library", "true"),
+        (f"{task}/preview/student", "Task library", "true"),
+        (f"{task}/preview/employer", "Task library", "true"),
+        (f"{course}/coverage", "Standards coverage", "page"),
+        (f"{course}/roster", "Class roster", "page"),
+        (f"{course}/grades", "Grades sent to the LMS", "page"),
+        (f"{course}/mastery", "Mastery", "page"),
+        (f"{course}/mastery/{student}/{standard}", "Mastery", "true"),
+        (f"{course}/partners", "Partners", "page"),
+        (f"{course}/partners/{partner}", "Partners", "true"),
+        (f"{course}/placements", "Placements", "page"),
+        (f"{course}/placements/{placement}", "Placements", "true"),
+        (f"{course}/placements/{placement}/rating", "Placements", "true"),
+        (f"{course}/ratings", "Ratings to moderate", "page"),
+        (f"{course}/audit", "Audit log", "page"),
+    ):
+        walk.get(client, url, current, marker)
+    assert walk.problems == {}
+    assert walk.walked == _gets(app, "teacher")
+
+
+def test_every_student_page_shows_the_students_navigation_with_its_place_marked(
+        app: Flask, placed: PlacedClass) -> None:
+    walk = Walk(app, STUDENT)
+    walk.check("launch: placed task", placed.student("student-1"), "My work-based learning",
+               "true")
+    walk.check("launch: course", placed.flow.launch(role="Learner", sub="student-1")
+               .get_data(as_text=True), "My work-based learning", "page")
+    course = f"/student/course/{placed.course_id}"
+    for url, current, marker in (
+        (course, "My work-based learning", "page"),
+        (placed.task_url, "My work-based learning", "true"),
+        (f"{course}/submission/{placed.submission('student-1').id}", "My work-based learning",
+         "true"),
+        (f"{course}/competencies", "My competencies", "page"),
+    ):
+        walk.get(placed.flow.client, url, current, marker)
+    assert walk.problems == {}
+    assert walk.walked == _gets(app, "student")
+
+
+def test_every_admin_page_shows_the_operators_navigation_with_its_page_marked(
+        app: Flask, client: FlaskClient, db: Session, config: Config) -> None:
+    db.execute(delete(Registration))
+    _sign_in(client, db, config)
+    walk = Walk(app, ADMIN)
+    for url, current in (("/admin/", "Platforms"), ("/admin/deployments/pending",
+                                                     "Pending deployments"),
+                         ("/admin/urls", "Install URLs"), ("/admin/grades", "Grades"),
+                         ("/admin/audit", "Audit log"), ("/admin/sessions", "Sessions")):
+        walk.get(client, url, current)
+    assert walk.problems == {}
+    assert walk.walked == _gets(app, "admin")
+
+
+def test_a_supervisors_one_page_has_no_site_navigation(
+        app: Flask, placed: PlacedClass, db: Session, config: Config) -> None:
+    """A signed link opens one page, the rating of one student's work: no other page to go to."""
+    from lti_tool.employer import issuing
+    from tests.lti_tool.employer.conftest import TEACHER as ISSUER
+
+    placement = db.scalar(select(Placement))
+    assert placement is not None
+    token = issuing.issue_link(db, config, placement, ISSUER, send_mail=False).url.split("#")[1]
+    client = app.test_client()
+    assert nav_of(client.get("/employer/open").get_data(as_text=True)) is None
+    assert open_link(client, token).status_code == 303
+    review = client.get("/employer/review")
+    assert review.status_code == 200 and nav_of(review.get_data(as_text=True)) is None
+    assert {rule.endpoint for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("employer.") and "GET" in (rule.methods or ())} == {
+        "employer.open_link", "employer.review"}
+
+
+def test_the_reader_counts_markers_and_labels_so_the_walk_cannot_pass_vacuously() -> None:
+    page = ('<nav class="site-nav"><ul><li><a href="/a" aria-current="page">A</a></li>'
+            '<li><a href="/b">B <span>(2 waiting)</span></a></li></ul></nav>'
+            '<main><a href="/c" aria-current="true">C</a></main>')
+    nav = nav_of(page)
+    assert nav == Nav(["A", "B"], [("A", "page")], 2)
+    assert nav_of("<main>no navigation</main>") is None
