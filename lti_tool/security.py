@@ -30,6 +30,7 @@ import dataclasses
 import enum
 import functools
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -203,18 +204,37 @@ def require(*roles: Role, course_param: str | None = "course_id") -> Callable[[F
     return decorator
 
 
+POLICY = ("default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+          "frame-ancestors *")
+
+
+def style_nonce() -> str:
+    """This answer's nonce for inline ``<style>`` elements, made when a page first asks for it.
+
+    The rich-text editor (Trix) inserts ``<style>`` elements for its own elements and marks them
+    with the nonce it reads from ``<meta name="trix-csp-nonce">``; the policy admits exactly that
+    nonce, never 'unsafe-inline'. Every page names one (base.html), not only pages with an
+    editor: in a cookieless frame ``static/session.js`` draws the next page into the same
+    document, which keeps the policy of the frame's first page, and carries that page's nonce over.
+    """
+    nonce = g.get("style_nonce")
+    if nonce is None:
+        nonce = g.style_nonce = secrets.token_urlsafe(18)
+    return str(nonce)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["style_nonce"] = style_nonce
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         # Links to other sites must not learn which course page (and task) a student came from.
         headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors *",
-        )
+        nonce = g.get("style_nonce")
+        styles = f"; style-src 'self' 'nonce-{nonce}'" if nonce else ""
+        headers.setdefault("Content-Security-Policy", POLICY + styles)
         if g.get("principal") is not None or g.get("session_token"):
             # A page drawn for someone (with its session token in it) is never kept by a shared
             # computer's browser cache or by a proxy.

@@ -49,15 +49,27 @@
     fetch(url, init).then(function (response) {
       return response.text().then(function (html) {
         if (push) { history.pushState({ worklink: true }, "", response.url); }
+        var page = keepStyleNonce(html);  // read from this page before it is cleared
         // The answer is a whole page: it replaces this one, and its own copy of this script
         // runs again (listeners on the old document go with it).
         document.open();
-        document.write(html);
+        document.write(page);
         document.close();
       });
     }, function () {
       document.documentElement.removeAttribute("aria-busy");
     });
+  }
+
+  // The answer drawn in place of this page stays under this document's Content-Security-Policy
+  // (document.open() keeps it): the style nonce the frame's first page was sent with. The
+  // answer's own nonce would be refused, so the answer names this one (security.style_nonce).
+  var NONCE_META = /<meta name="trix-csp-nonce" nonce="[^"]*">/;
+
+  function keepStyleNonce(html) {
+    var meta = document.querySelector('meta[name="trix-csp-nonce"]');
+    if (!meta || !meta.nonce) { return html; }
+    return html.replace(NONCE_META, '<meta name="trix-csp-nonce" nonce="' + meta.nonce + '">');
   }
 
   function sameOrigin(url) { return url.origin === window.location.origin; }

@@ -102,6 +102,8 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     for flag in CHROME_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    # The console (CSP violations, script errors) is kept for browser_console_errors().
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(30)
     try:
