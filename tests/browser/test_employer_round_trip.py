@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from competencies.partners.links import EmployerLink
 from lti_tool.db import make_engine
 from lti_tool.employer import issuing
+from tests.browser.console import console_errors
 from tests.browser.employer_flow import (
     hand_in_work,
     mailed_link,
@@ -69,6 +70,7 @@ def test_the_employer_round_trip(browser: Any, live_server: Any) -> None:
     assert "Presented to the whole team" in accepted.text and "Lucia Rivera" in accepted.text
     assert url.split("#")[1] not in browser.page_source
     browser.switch_to.default_content()
+    assert console_errors(browser) == []  # the employer's pages and the teacher's
 
     # A tampered link, a revoked one and an expired one each show their page.
     assert "This link is not valid" in open_as_supervisor(browser, url[:-6])

@@ -23,6 +23,7 @@ from competencies.tasks.model import Task
 from competencies.tasks.vocabulary import AskedArtifact
 from lti_tool.db import make_engine
 from lti_tool.models import Course
+from tests.browser.console import console_errors
 from tests.browser.sandbox_actions import click, sign_in
 from tests.browser.test_sandbox_launch import SCREENSHOTS, open_worklink_as
 from tests.lti_tool.task_launch_factories import aligned_task, course_context
@@ -170,3 +171,4 @@ def test_a_student_hands_in_from_a_phone_and_hands_in_again_after_a_return(
     assert "portfolio.example.org/patients" not in first and "Portfolio" in first
     assert "Say what you learned from the patients." in first
     browser.save_screenshot(str(SCREENSHOTS / "worklink-student-versions-phone.png"))
+    assert console_errors(browser) == []  # the LMS's pages and Worklink's, the editor's included
