@@ -2,6 +2,8 @@
 
 Read in a fixed number of statements whatever the class size: the students, the submissions
 with their versions, the current artifacts counted by kind, the final scores and the grades.
+The students who have never opened Worklink come from the platform's class list
+(:mod:`lti_tool.class_list`): not started, and late once the due date has passed.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import exists, func, select
@@ -20,6 +23,7 @@ from competencies.work.handing_in import status_of
 from competencies.work.model import Artifact, PlacedTaskWork, Submission, SubmissionVersion
 from competencies.work.submissions import PlacedTask, in_version
 from competencies.work.vocabulary import ArtifactKind, Status
+from lti_tool.lti.roster import Member
 from lti_tool.models import DeliveryState, Enrollment, GradeOutbox, User
 from lti_tool.security import Role
 
@@ -30,7 +34,8 @@ NOT_HANDED_IN = frozenset({Status.NOT_STARTED, Status.DRAFT, Status.RETURNED})
 
 @dataclasses.dataclass(frozen=True)
 class StudentWork:
-    student_id: int
+    student_id: int | None
+    """``None``: on the platform's class list, and has never opened Worklink in the course."""
     name: str
     status: Status
     submission_id: int | None
@@ -43,6 +48,10 @@ class StudentWork:
     counts: dict[str, int]
     """Artifacts of the latest version by :class:`ArtifactKind` value."""
     hours: float
+
+    @property
+    def opened_worklink(self) -> bool:
+        return self.student_id is not None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +78,10 @@ class ClassWork:
         return sum(1 for row in self.rows if row.status in WAITING)
 
 
-def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassWork:
+def class_work(session: Session, placed: PlacedTask, now: dt.datetime,
+               not_opened: Sequence[Member] = ()) -> ClassWork:
+    """The class's work on ``placed``: each student who has opened Worklink in the course, and
+    each of ``not_opened`` (the class list's students who never have)."""
     link_id = placed.resource_link_id
     students = session.execute(
         select(User.id, User.name, User.given_name, User.family_name, User.email)
@@ -118,12 +130,15 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime) -> ClassW
                          graded=student_id in graded,
                          counts=counted.get(submission.id, {}) if submission else {},
                          hours=hours.get(submission.id, 0.0) if submission else 0.0))
+    rows += [_row(None, member.display_name, None, None, due, now,
+                  employer_scored=placed.task.employer_scored, scored=False, graded=False,
+                  counts={}, hours=0.0) for member in not_opened]
     rows.sort(key=lambda r: r.name.casefold())
     return ClassWork(placed, rows, settings is not None and settings.closed_at is not None,
                      list(settings.reflection_prompts) if settings else [])
 
 
-def _row(student_id: int, name: str, submission: Any, handed: tuple[int, dt.datetime | None, bool] | None,
+def _row(student_id: int | None, name: str, submission: Any, handed: tuple[int, dt.datetime | None, bool] | None,
          due: dt.datetime | None, now: dt.datetime, *, employer_scored: bool, scored: bool,
          graded: bool, counts: dict[str, int], hours: float) -> StudentWork:
     status = status_of(submission.state if submission else None, employer_scored=employer_scored,

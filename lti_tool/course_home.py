@@ -2,7 +2,8 @@
 
 Counted with one grouped query per kind of progress, whatever the number of tasks: students in
 the course, who opened each task, whose work is a draft and whose is handed in, whose grade went
-to the LMS gradebook (and whose is on its way).
+to the LMS gradebook (and whose is on its way). Students on the platform's class list who have
+never opened Worklink (:mod:`lti_tool.class_list`) are in the class too, and have not started.
 """
 
 from __future__ import annotations
@@ -109,13 +110,14 @@ def listed_tasks(session: Session, course_id: int) -> list[ListedTask]:
 _FAR = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def placed_tasks(session: Session, course_id: int) -> list[PlacedTask]:
-    """Every task placed in the course (one row per LMS link), soonest due first."""
+def placed_tasks(session: Session, course_id: int, not_opened: int = 0) -> list[PlacedTask]:
+    """Every task placed in the course (one row per LMS link), soonest due first; ``not_opened``
+    students of the class list have never opened Worklink, so none of its tasks."""
     links = session.execute(_LINKS, {"course_id": course_id}).all()
     if not links:
         return []
-    students = session.scalar(select(func.count()).select_from(Enrollment).where(
-        Enrollment.course_id == course_id, Enrollment.role == STUDENT_ROLE)) or 0
+    students = not_opened + (session.scalar(select(func.count()).select_from(Enrollment).where(
+        Enrollment.course_id == course_id, Enrollment.role == STUDENT_ROLE)) or 0)
     link_ids = [row[0] for row in links]
     opened: dict[int, int] = dict(session.execute(
         select(TaskOpen.resource_link_id, func.count())

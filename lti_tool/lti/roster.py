@@ -310,6 +310,16 @@ def with_worklink_status(conn: Connection, course_id: int,
     return [RosterEntry(m, m.user_id in launched) for m in members]
 
 
+def students_not_opened(conn: Connection, course_id: int,
+                        members: Sequence[Member]) -> list[Member]:
+    """The class list's students, active in the course, who have never launched Worklink here
+    (by name): one query for the whole class."""
+    launched = set(conn.execute(_LAUNCHED, {"course_id": course_id}).scalars())
+    return sorted((m for m in members if m.role is Role.STUDENT
+                   and m.status is MemberStatus.ACTIVE and m.user_id not in launched),
+                  key=lambda m: m.display_name.casefold())
+
+
 def _with_query(url: str, **params: Any) -> str:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)

@@ -12,12 +12,10 @@ from typing import Any
 from flask import abort, render_template, request
 from sqlalchemy import select
 
+from lti_tool.class_list import kept_roster
 from lti_tool.db import db_work
-from lti_tool.jobs import jobs
-from lti_tool.jobs.roster_refresh import claim_refresh
 from lti_tool.lti.roster import (
     NO_SERVICE,
-    cached_roster,
     course_service,
     has_role,
     roster_problem,
@@ -47,21 +45,13 @@ def roster(course_id: int) -> str:
             "launched": 0, "problem": None, "cached": None, "refreshing": False}
     if not service.memberships_url:
         return render_template("teacher/roster.html", **{**page, "problem": NO_SERVICE})
-    store = lti_services().store
-    cached = cached_roster(store, course_id)
-    if request.args.get("refresh") == "1" or cached is None or cached.is_stale():
-        if claim_refresh(store, course_id):
-            work.commit()  # the claim is visible to the job before it runs
-            jobs().refresh_roster(course_id)
-            work.commit()  # what an immediate job kept (the test suite's mode)
-            cached = cached_roster(store, course_id)
-        page["refreshing"] = True
-    page["problem"] = roster_problem(store, course_id)
+    cached, refreshing = kept_roster(course_id, refresh=request.args.get("refresh") == "1")
+    page["problem"] = roster_problem(lti_services().store, course_id)
     if cached is not None:
         members = cached.members
         if wanted:
             members = [m for m in members if has_role(m, wanted)]
         entries = with_worklink_status(work.connection, course_id, members)
         page.update(cached=cached, entries=entries, launched=sum(1 for e in entries if e.launched),
-                    refreshing=page["refreshing"] and cached.is_stale())
+                    refreshing=refreshing)
     return render_template("teacher/roster.html", **page)

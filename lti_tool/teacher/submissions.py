@@ -29,6 +29,7 @@ from competencies.work.model import (
 )
 from competencies.work.submissions import WorkRefused
 from competencies.work.vocabulary import HoursConfirmation, Recommendation, Status
+from lti_tool.class_list import class_list
 from lti_tool.class_work import ClassWork, class_work, submission_status_with
 from lti_tool.course_time import page_zone
 from lti_tool.db import db_session
@@ -63,10 +64,11 @@ def task_submissions(course_id: int, link_id: int) -> Page:
     session = db_session()
     course = _course(session, course_id)
     placed = placed_task(session, course_id, link_id)
-    work = class_work(session, placed, utcnow())
+    listed = class_list(session.connection(), course_id, fetch=True)
+    work = class_work(session, placed, utcnow(), listed.not_opened)
     return render_template("teacher/submissions.html", course=course, work=work,
-                           saved=request.args.get("saved"), problems=[], form={},
-                           **_row_texts(work), **_labels())
+                           class_list=listed, saved=request.args.get("saved"), problems=[],
+                           form={}, **_row_texts(work), **_labels())
 
 
 def _row_texts(work: ClassWork) -> dict[str, Any]:
@@ -100,10 +102,11 @@ def placed_settings(course_id: int, link_id: int) -> Page:
     elif any(len(p) > PROMPT_MAX for p in prompts):
         problem = gettext("Keep each prompt under %(max)s characters.", max=PROMPT_MAX)
     if problem:
-        work = class_work(session, placed, utcnow())
+        listed = class_list(session.connection(), course_id, fetch=False)
+        work = class_work(session, placed, utcnow(), listed.not_opened)
         return render_template("teacher/submissions.html", course=course, work=work,
-                               saved=None, problems=[problem], form=request.form,
-                               **_row_texts(work), **_labels()), 422
+                               class_list=listed, saved=None, problems=[problem],
+                               form=request.form, **_row_texts(work), **_labels()), 422
     settings = session.get(PlacedTaskWork, link_id)
     if settings is None:
         settings = PlacedTaskWork(resource_link_id=link_id)

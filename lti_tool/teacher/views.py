@@ -16,6 +16,7 @@ from competencies.tasks.model import Task
 from competencies.tasks.search import TaskHit
 from competencies.tasks.versions import is_in_use
 from lti_tool import course_home, course_time
+from lti_tool.class_list import class_list
 from lti_tool.csrf import once, redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.i18n import refusal_text
@@ -49,7 +50,9 @@ def _course_home(course_id: int, problems: Sequence[str] = ()) -> str:
     principal = current_principal()
     assert principal is not None
     user = session.get(User, principal.user_id) if principal.user_id else None
-    return render_teacher_home(session.connection(), course, user, principal, problems=problems)
+    # A refused form is redrawn as it was sent: no fetch, which would commit.
+    return render_teacher_home(session.connection(), course, user, principal, problems=problems,
+                               fetch_class_list=not problems)
 
 
 _ROLE_COUNTS = (
@@ -87,16 +90,20 @@ def _zone_refusal(typed: str) -> str:
 
 def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                         user: User | PersonView | None,
-                        principal: Principal, problems: Sequence[str] = ()) -> str:
+                        principal: Principal, problems: Sequence[str] = (), *,
+                        fetch_class_list: bool = False) -> str:
     """The course home; ``problems`` say why its time zone form was refused, and the form then
-    shows the zone as it was sent."""
+    shows the zone as it was sent. ``fetch_class_list``: queue a fetch of the platform's class
+    list when the one kept is old (a launch's landing draws what is kept, and waits on nothing)."""
     counts: dict[str, int] = {}
     placed: list[course_home.PlacedTask] = []
     added: list[course_home.JustAdded] = []
     templates: list[TaskHit] = []
+    listed = None
     if course is not None:
+        listed = class_list(conn, course.id, fetch=fetch_class_list)
         counts = {role: n for role, n in conn.execute(_ROLE_COUNTS, {"course_id": course.id})}
-        placed = course_home.placed_tasks(db_session(), course.id)
+        placed = course_home.placed_tasks(db_session(), course.id, len(listed.not_opened))
         added = course_home.added_tasks(db_session(), course.id)
         known = (CourseContext(course.id, principal.deployment_id, principal.registration_id)
                  if principal.deployment_id is not None and principal.course_id == course.id
@@ -105,6 +112,7 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
     return render_template("teacher/home.html", course=course, user=user, principal=principal,
                            counts=counts, placed=placed, added=added, templates=templates,
                            problems=problems, form=request.form if problems else {},
+                           class_list=listed,
                            **vocabulary_labels(),
                            next_step=course_home.next_step(placed, utcnow(), added))
 
