@@ -1,9 +1,10 @@
 """A placed task's submissions across the class, for the teacher: who handed in, late, missing.
 
 Read in a fixed number of statements whatever the class size: the students, the submissions
-with their versions, the current artifacts counted by kind, the final scores and the grades.
-The students who have never opened Worklink come from the platform's class list
-(:mod:`lti_tool.class_list`): not started, and late once the due date has passed.
+with their versions, the current artifacts counted by kind, which works have a placement, the
+final scores and the grades. The students who have never opened Worklink come from the
+platform's class list (:mod:`lti_tool.class_list`): not started, and late once the due date has
+passed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ from typing import Any
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from competencies.scoring.finals import final_of_submission, scored_submissions
+from competencies.scoring.finals import (
+    final_of_submission,
+    placed_submissions,
+    scored_submissions,
+)
 from competencies.scoring.model import FinalScore
 from competencies.work.handing_in import status_of
 from competencies.work.model import Artifact, PlacedTaskWork, Submission, SubmissionVersion
@@ -91,7 +96,7 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime,
     # Plain rows, not ORM objects: a class is hundreds of submissions, read on every view.
     submitted = {row.student_id: row for row in session.execute(
         select(Submission.id, Submission.student_id, Submission.state,
-               Submission.current_number, Submission.placement_id)
+               Submission.current_number)
         .where(Submission.resource_link_id == link_id))}
     handed: dict[int, tuple[int, dt.datetime | None, bool]] = {}
     for submission_id, number, submitted_at, late in session.execute(
@@ -114,8 +119,11 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime,
         if kind == ArtifactKind.HOURS.value:
             hours[submission_id] = float(total or 0)
     # A final score may be keyed by the submission or by any of the student's placements for
-    # the task, one made after they started included: the rule each submission page reads by.
-    scored = scored_submissions(session, [s.id for s in submitted.values()])
+    # the task, and any of those placements' employers rates the work, one made after they
+    # started included: the rule each submission page reads by.
+    submission_ids = [s.id for s in submitted.values()]
+    scored = scored_submissions(session, submission_ids)
+    placed_ones = placed_submissions(session, submission_ids)
     graded = set(session.scalars(select(GradeOutbox.user_id).where(
         GradeOutbox.resource_link_id == link_id, GradeOutbox.state == DeliveryState.DELIVERED)))
     settings = session.get(PlacedTaskWork, link_id)
@@ -126,24 +134,24 @@ def class_work(session: Session, placed: PlacedTask, now: dt.datetime,
         rows.append(_row(student_id, _name(*name), submission,
                          handed.get(submission.id) if submission else None, due, now,
                          employer_scored=placed.task.employer_scored,
+                         placed=submission is not None and submission.id in placed_ones,
                          scored=submission is not None and submission.id in scored,
                          graded=student_id in graded,
                          counts=counted.get(submission.id, {}) if submission else {},
                          hours=hours.get(submission.id, 0.0) if submission else 0.0))
     rows += [_row(None, member.display_name, None, None, due, now,
-                  employer_scored=placed.task.employer_scored, scored=False, graded=False,
-                  counts={}, hours=0.0) for member in not_opened]
+                  employer_scored=placed.task.employer_scored, placed=False, scored=False,
+                  graded=False, counts={}, hours=0.0) for member in not_opened]
     rows.sort(key=lambda r: r.name.casefold())
     return ClassWork(placed, rows, settings is not None and settings.closed_at is not None,
                      list(settings.reflection_prompts) if settings else [])
 
 
 def _row(student_id: int | None, name: str, submission: Any, handed: tuple[int, dt.datetime | None, bool] | None,
-         due: dt.datetime | None, now: dt.datetime, *, employer_scored: bool, scored: bool,
-         graded: bool, counts: dict[str, int], hours: float) -> StudentWork:
+         due: dt.datetime | None, now: dt.datetime, *, employer_scored: bool, placed: bool,
+         scored: bool, graded: bool, counts: dict[str, int], hours: float) -> StudentWork:
     status = status_of(submission.state if submission else None, employer_scored=employer_scored,
-                       has_placement=submission is not None and submission.placement_id is not None,
-                       scored=scored, graded=graded)
+                       has_placement=placed, scored=scored, graded=graded)
     overdue = due is not None and now > due and status in NOT_HANDED_IN
     return StudentWork(
         student_id=student_id, name=name, status=status,
@@ -161,13 +169,14 @@ def submission_status(session: Session, submission: Submission, employer_scored:
 
 def submission_status_with(session: Session, submission: Submission, employer_scored: bool,
                            final: FinalScore | None) -> Status:
-    """One submission's status, given its work's final score (or ``None``)."""
+    """One submission's status, given its work's final score (or ``None``), by the rules the
+    class's page reads every row with."""
     graded = bool(session.scalar(select(exists().where(
         GradeOutbox.resource_link_id == submission.resource_link_id,
         GradeOutbox.user_id == submission.student_id,
         GradeOutbox.state == DeliveryState.DELIVERED))))
     return status_of(submission.state, employer_scored=employer_scored,
-                     has_placement=submission.placement_id is not None,
+                     has_placement=bool(placed_submissions(session, [submission.id])),
                      scored=final is not None, graded=graded)
 
 

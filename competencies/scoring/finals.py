@@ -16,6 +16,9 @@ key, it is found from every side of the work: from the submission, from the plac
 student started with, and from any placement of theirs for the task made later (placed only
 after they started, or placed again with another partner). :func:`placed_for_the_work` is that
 rule, the one condition a single submission, a placement and a whole class are all read with.
+The same placements are the ones whose employers' ratings belong to the work
+(:func:`placements_of`): every page that says a work awaits its employer, and every teacher
+decision that sets the waiting ratings aside, reads them so.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, and_, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, union
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from competencies.partners.model import Placement
@@ -85,6 +88,28 @@ def placed_for_the_work(course_id: Key, student_id: Key, task_id: Key,
                 or_(Placement.task_id == task_id, Placement.id == placement_id))
 
 
+def placement_ids(*, placement: Placement | None,
+                  submission: Submission | None) -> Select[int]:
+    """The ids of the work's placements, as :func:`placed_for_the_work` finds them from its
+    submission and from its placement (either may be missing), for a statement to use."""
+    keys: list[ColumnElement[bool]] = []
+    if submission is not None:
+        keys.append(placed_for_the_work(submission.course_id, submission.student_id,
+                                        submission.task_id, submission.placement_id))
+    if placement is not None:
+        keys.append(placed_for_the_work(placement.course_id, placement.student_id,
+                                        placement.task_id, placement.id))
+    return select(Placement.id).where(or_(*keys) if keys else false())
+
+
+def placements_of(session: Session, work: Work) -> list[Placement]:
+    """The student's placements the work belongs to, oldest first: whose employers' ratings
+    are ratings of this work, and whose key its final score may have."""
+    return list(session.scalars(select(Placement).where(Placement.id.in_(
+        placement_ids(placement=work.placement, submission=work.submission)))
+        .order_by(Placement.id)))
+
+
 def final_for(session: Session, work: Work) -> FinalScore | None:
     """The work's final score, made through a placement or through its submission."""
     return final_of(session, placement=work.placement, submission=work.submission)
@@ -97,18 +122,29 @@ def final_of_submission(session: Session, submission: Submission) -> FinalScore 
 
 def final_of(session: Session, *, placement: Placement | None,
              submission: Submission | None) -> FinalScore | None:
-    keys: list[ColumnElement[bool]] = []
-    if submission is not None:
-        keys.append(FinalScore.submission_id == submission.id)
-        keys.append(FinalScore.placement_id.in_(select(Placement.id).where(placed_for_the_work(
-            submission.course_id, submission.student_id, submission.task_id,
-            submission.placement_id))))
-    if placement is not None:
-        keys.append(FinalScore.placement_id.in_(select(Placement.id).where(placed_for_the_work(
-            placement.course_id, placement.student_id, placement.task_id, placement.id))))
-    if not keys:
+    if placement is None and submission is None:
         return None
-    return session.scalar(select(FinalScore).where(or_(*keys)).order_by(FinalScore.id).limit(1))
+    through_a_placement = FinalScore.placement_id.in_(
+        placement_ids(placement=placement, submission=submission))
+    key = (or_(FinalScore.submission_id == submission.id, through_a_placement)
+           if submission is not None else through_a_placement)
+    return session.scalar(select(FinalScore).where(key).order_by(FinalScore.id).limit(1))
+
+
+def _with_their_placements(submission_ids: Collection[int]) -> Select[int]:
+    """The submissions joined to each of their work's placements (one row per pair)."""
+    return (select(Submission.id)
+            .join(Placement, placed_for_the_work(Submission.course_id, Submission.student_id,
+                                                 Submission.task_id, Submission.placement_id))
+            .where(Submission.id.in_(submission_ids)))
+
+
+def placed_submissions(session: Session, submission_ids: Collection[int]) -> set[int]:
+    """Those of the submissions whose work has a placement (:func:`placements_of`), in one
+    statement however many they are: the works an employer rates."""
+    if not submission_ids:
+        return set()
+    return set(session.scalars(_with_their_placements(submission_ids).distinct()))
 
 
 def scored_submissions(session: Session, submission_ids: Collection[int]) -> set[int]:
@@ -116,12 +152,8 @@ def scored_submissions(session: Session, submission_ids: Collection[int]) -> set
     finds it for each, in one statement however many they are."""
     if not submission_ids:
         return set()
-    through_a_placement = (
-        select(Submission.id)
-        .join(Placement, placed_for_the_work(Submission.course_id, Submission.student_id,
-                                             Submission.task_id, Submission.placement_id))
-        .join(FinalScore, FinalScore.placement_id == Placement.id)
-        .where(Submission.id.in_(submission_ids)))
+    through_a_placement = _with_their_placements(submission_ids).join(
+        FinalScore, FinalScore.placement_id == Placement.id)
     own = select(FinalScore.submission_id).where(FinalScore.submission_id.in_(submission_ids))
     return {found for found in session.scalars(union(through_a_placement, own))
             if found is not None}

@@ -16,7 +16,13 @@ from competencies.partners.model import Placement
 from competencies.partners.placements import PlacementDraft, create_placement
 from competencies.partners.vocabulary import PartnerKind
 from competencies.scoring import moderation, ratings
-from competencies.scoring.finals import Work, final_of_submission, scored_submissions
+from competencies.scoring.finals import (
+    Work,
+    final_of_submission,
+    placed_submissions,
+    placements_of,
+    scored_submissions,
+)
 from competencies.scoring.model import FinalScore, RubricRating
 from competencies.scoring.ratings import Choice, ScoringError
 from competencies.scoring.vocabulary import RaterKind
@@ -131,13 +137,26 @@ def test_an_employer_rating_arriving_later_waits_for_the_teacher_and_replaces_no
 
 
 def _employer_rates(db: Session, placement: Placement, published: Published) -> RubricRating:
+    """The placement's supervisor rates every criterion Advanced, and submits."""
     version, rubric = ratings.rubric_for(db, placement)
     rating = ratings.open_rating(db, placement, version, kind=RaterKind.EMPLOYER,
-                                 name="Ana Reyes", supervisor_id=placement.supervisor_id)
+                                 name=placement.supervisor.name,
+                                 supervisor_id=placement.supervisor_id)
     ratings.save(db, rating, rubric, {name: Choice("Advanced") for name in ALL}, EMPLOYER)
-    ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id), "Ana Reyes",
-                   EMPLOYER, publisher=published)
+    ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id),
+                   placement.supervisor.name, EMPLOYER, publisher=published)
     return rating
+
+
+def _placed_again(db: Session, cw: Classwork, n: int = 0) -> Placement:
+    """The student placed a second time for the task, at a bakery with its own supervisor."""
+    bakery = directory.create_partner(db, cw.school.context, PartnerDraft(
+        name="Sunrise Bakery", kind=PartnerKind.EMPLOYER, sector="Food"))
+    rosa = directory.add_supervisor(db, cw.school.context, bakery.id, SupervisorDraft(
+        name="Rosa Martínez", email="rosa@bakery.example.org"))
+    return create_placement(db, cw.school.context, cw.school.roster, PlacementDraft(
+        student_id=cw.student(n), partner_id=bakery.id, supervisor_id=rosa.id,
+        task_id=cw.school.task_id, starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 1)))
 
 
 def test_a_second_placements_score_is_the_works_one_final_score(db: Session) -> None:
@@ -146,13 +165,7 @@ def test_a_second_placements_score_is_the_works_one_final_score(db: Session) -> 
     cw = classwork(db)
     cw.school.place(db)
     submission = _handed_in(db, cw)
-    bakery = directory.create_partner(db, cw.school.context, PartnerDraft(
-        name="Sunrise Bakery", kind=PartnerKind.EMPLOYER, sector="Food"))
-    rosa = directory.add_supervisor(db, cw.school.context, bakery.id, SupervisorDraft(
-        name="Rosa Martínez", email="rosa@bakery.example.org"))
-    second = create_placement(db, cw.school.context, cw.school.roster, PlacementDraft(
-        student_id=cw.student(), partner_id=bakery.id, supervisor_id=rosa.id,
-        task_id=cw.school.task_id, starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 1)))
+    second = _placed_again(db, cw)
     rating = _employer_rates(db, second, Published())
     _, rubric = ratings.rubric_of_rating(db, rating)
     accepted = moderation.accept(db, rating, rubric, TEACHER)
@@ -181,3 +194,29 @@ def test_which_submissions_are_scored_is_read_for_a_class_at_once(db: Session) -
     assert scored_submissions(db, [s.id for s in everyone]) == {
         s.id for s in everyone if final_of_submission(db, s) is not None} == {
         by_teacher.id, placed_later.id}
+
+
+def test_the_works_placements_are_the_one_it_started_with_and_any_made_later(
+        db: Session) -> None:
+    """Which placements' ratings belong to a submission: read for one work, or for a class at
+    once, by the rule its final score is found by."""
+    cw = classwork(db)
+    clinic = cw.school.place(db)
+    started_placed, placed_later, never_placed = (_handed_in(db, cw, n) for n in range(3))
+    bakery = _placed_again(db, cw)
+    later = cw.school.place(db, 1)
+    assert placed_later.placement_id is None
+
+    def placements(submission: Submission) -> list[int]:
+        work = Work.of_submission(db, submission, _registration(cw))
+        return [p.id for p in placements_of(db, work)]
+
+    assert placements(started_placed) == [clinic.id, bakery.id]
+    assert placements(placed_later) == [later.id]
+    assert placements(never_placed) == []
+    assert [p.id for p in placements_of(db, Work.of_placement(db, bakery))] == [
+        clinic.id, bakery.id]
+    everyone = [started_placed, placed_later, never_placed]
+    assert placed_submissions(db, [s.id for s in everyone]) == {
+        started_placed.id, placed_later.id}
+
