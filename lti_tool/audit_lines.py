@@ -211,6 +211,20 @@ def _scored_by_teacher(event: AuditEvent, detail: dict[str, Any], names: _Names)
             _levels(detail.get("levels")) + ([score] if score else []))
 
 
+def _rating_superseded(event: AuditEvent, detail: dict[str, Any], names: _Names) -> Described:
+    was = {"pending": gettext("The rating was waiting for moderation."),
+           "draft": gettext("The rating was a draft the supervisor had not submitted; it is "
+                            "kept as they left it."),
+           "returned": gettext("The rating had been sent back to the supervisor; it is kept as "
+                               "they left it.")}.get(str(detail.get("was")))
+    supervisor = str(detail.get("supervisor") or "").strip()
+    sentence = (gettext("%(actor)s decided the final score in place of %(supervisor)s's rating",
+                        actor=_actor(event), supervisor=supervisor) if supervisor
+                else gettext("%(actor)s decided the final score in place of the employer's "
+                             "rating", actor=_actor(event)))
+    return sentence, [was] if was else []
+
+
 def _score_replaced(event: AuditEvent, detail: dict[str, Any], names: _Names) -> Described:
     score = _score(detail.get("was"), "earlier")
     return (gettext("A new decision replaced the final score"),
@@ -241,6 +255,7 @@ _DESCRIBERS: dict[str, Callable[[AuditEvent, dict[str, Any], _Names], Described]
     "link.revoked": _link_revoked, "rating.saved": _rating_saved,
     "rating.submitted": _rating_submitted, "rating.accepted": _rating_accepted,
     "rating.returned": _rating_returned, "rating.scored_by_teacher": _scored_by_teacher,
+    "rating.superseded": _rating_superseded,
     "score.replaced": _score_replaced, "hours.confirmed": _hours, "hours.disputed": _hours,
 }
 

@@ -13,14 +13,14 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor, record
 from competencies.messages import N_, Message, quoted
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
-from competencies.scoring.finals import Work, final_for, new_final
+from competencies.scoring.finals import Work, final_for, new_final, placement_ids
 from competencies.scoring.model import FinalCriterion, FinalScore, RubricRating
 from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.ratings import (
@@ -53,6 +53,25 @@ def pending(session: Session, course_id: int) -> list[RubricRating]:
         .where(Placement.course_id == course_id,
                RubricRating.status == RatingStatus.PENDING.value)
         .order_by(RubricRating.submitted_at, RubricRating.id)))
+
+
+def waiting(session: Session, work: Work) -> list[RubricRating]:
+    """Employer ratings of the work waiting for the teacher, from any of the student's
+    placements it belongs to (:func:`~competencies.scoring.finals.placements_of`), oldest
+    first."""
+    return list(session.scalars(_ratings_of(work, (RatingStatus.PENDING,))
+                                .order_by(RubricRating.submitted_at, RubricRating.id)))
+
+
+def _ratings_of(work: Work, statuses: Sequence[RatingStatus]) -> Select[RubricRating]:
+    return select(RubricRating).where(
+        RubricRating.placement_id.in_(placement_ids(placement=work.placement,
+                                                    submission=work.submission)),
+        RubricRating.status.in_([status.value for status in statuses]))
+
+
+_STILL_OPEN = (RatingStatus.PENDING, RatingStatus.DRAFT, RatingStatus.RETURNED)
+"""An employer rating not decided yet: waiting for the teacher, or still the employer's."""
 
 
 def final_score(session: Session, placement: Placement) -> FinalScore | None:
@@ -138,8 +157,10 @@ def score_directly(session: Session, work: Work, version: TaskVersion, rubric: R
                    teacher: Actor, choices: Mapping[str, Choice],
                    artifact_ids: Sequence[str] = (), *,
                    publisher: ScorePublisher | None = None) -> FinalScore:
-    """The teacher rates the rubric: every criterion, or "not observed"; final at once. An
-    employer rating of the work still open or waiting for moderation is superseded by it."""
+    """The teacher rates the rubric: every criterion, or "not observed"; final at once. Every
+    employer rating of the work still open or waiting for moderation, on any of the student's
+    placements it belongs to, is superseded by it: kept as it was, for the record, each
+    placement's history saying so."""
     check_choices(rubric, choices)
     missing = [c.name for c in rubric.criteria if c.name not in choices]
     if missing:
@@ -154,12 +175,14 @@ def score_directly(session: Session, work: Work, version: TaskVersion, rubric: R
                              rated_at=now, artifact_ids=[str(a) for a in artifact_ids],
                              comment=choices[c.name].comment.strip())
               for c in rubric.criteria]
-    if work.placement is not None:
-        for other in session.scalars(select(RubricRating).where(
-                RubricRating.placement_id == work.placement.id,
-                RubricRating.status.in_((RatingStatus.PENDING.value, RatingStatus.DRAFT.value,
-                                         RatingStatus.RETURNED.value)))):
-            other.status = RatingStatus.SUPERSEDED.value
+    for other, placement in session.execute(
+            _ratings_of(work, _STILL_OPEN).add_columns(Placement)
+            .join(Placement, Placement.id == RubricRating.placement_id)
+            .order_by(RubricRating.id)):
+        record(session, teacher, "rating.superseded", registration_id=placement.registration_id,
+               course_id=placement.course_id, placement_id=placement.id, rating_id=other.id,
+               supervisor=other.rater_name, was=other.status)
+        other.status = RatingStatus.SUPERSEDED.value
     final = _replace_final(session, work, version.id, rubric, levels, finals, teacher,
                            source=None)
     record(session, teacher, "rating.scored_by_teacher", **_where(work),

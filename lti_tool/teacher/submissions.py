@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 from competencies.orm import utcnow
 from competencies.scoring import moderation
 from competencies.scoring.finals import Work, final_for
-from competencies.scoring.model import FinalScore, RubricRating
+from competencies.scoring.model import FinalScore
 from competencies.scoring.ratings import Choice, ScoringError
-from competencies.scoring.vocabulary import RatingStatus
 from competencies.tasks import versions as versions_of_tasks
 from competencies.tasks.model import TaskVersion
 from competencies.work import handing_in
@@ -162,17 +161,15 @@ def _scoring(session: Session, work: Work, final: FinalScore | None,
              choices: Mapping[str, Choice] | None) -> dict[str, Any]:
     """The submission page's scoring: the rubric of the version the work answers, the final
     score as it stands (its levels prefill a re-score, unless a refused form is shown again),
-    and an employer's rating of the same work waiting for moderation."""
+    and the employers' ratings of the same work waiting for moderation, through any of the
+    student's placements for it (scoring here supersedes them all)."""
     assert work.submission is not None
     version = session.get(TaskVersion, work.submission.task_version_id)
     rubric = versions_of_tasks.rubric_of(version) if version is not None else None
     if choices is None and final is not None:
         choices = {c.criterion: Choice(c.level, c.comment) for c in final.criteria}
     choices = choices or {}
-    pending = session.scalar(select(RubricRating).where(
-        RubricRating.placement_id == work.placement.id,
-        RubricRating.status == RatingStatus.PENDING.value)) if work.placement else None
-    return {"rubric": rubric, "final": final, "pending": pending, "placement": work.placement,
+    return {"rubric": rubric, "final": final, "waiting": moderation.waiting(session, work),
             "not_observed": NOT_OBSERVED,
             "chosen": {name: c.level if c.level is not None else NOT_OBSERVED
                        for name, c in choices.items()},

@@ -136,15 +136,18 @@ def test_an_employer_rating_arriving_later_waits_for_the_teacher_and_replaces_no
     assert actions[:2] == ["rating.accepted", "score.replaced"]
 
 
-def _employer_rates(db: Session, placement: Placement, published: Published) -> RubricRating:
-    """The placement's supervisor rates every criterion Advanced, and submits."""
+def _employer_rates(db: Session, placement: Placement, published: Published, *,
+                    submit: bool = True) -> RubricRating:
+    """The placement's supervisor rates every criterion Advanced, and submits unless told not
+    to (the rating then stays their draft)."""
     version, rubric = ratings.rubric_for(db, placement)
     rating = ratings.open_rating(db, placement, version, kind=RaterKind.EMPLOYER,
                                  name=placement.supervisor.name,
                                  supervisor_id=placement.supervisor_id)
     ratings.save(db, rating, rubric, {name: Choice("Advanced") for name in ALL}, EMPLOYER)
-    ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id),
-                   placement.supervisor.name, EMPLOYER, publisher=published)
+    if submit:
+        ratings.submit(db, rating, rubric, ratings.policy_for(db, placement.task_id),
+                       placement.supervisor.name, EMPLOYER, publisher=published)
     return rating
 
 
@@ -220,3 +223,48 @@ def test_the_works_placements_are_the_one_it_started_with_and_any_made_later(
     assert placed_submissions(db, [s.id for s in everyone]) == {
         started_placed.id, placed_later.id}
 
+
+def test_scoring_the_work_supersedes_every_employer_rating_still_open_on_any_placement(
+        db: Session) -> None:
+    """Placed at the clinic, then at the bakery: both supervisors' ratings wait for the teacher,
+    and a third (a second student's) is another work. Scoring the submission supersedes the
+    two, and each placement's own history says so."""
+    cw = classwork(db)
+    clinic = cw.school.place(db)
+    submission = _handed_in(db, cw)
+    bakery = _placed_again(db, cw)
+    from_clinic, from_bakery = (_employer_rates(db, p, Published()) for p in (clinic, bakery))
+    other_work = _employer_rates(db, cw.school.place(db, 1), Published())
+    work = Work.of_submission(db, submission, _registration(cw))
+    assert moderation.waiting(db, work) == [from_clinic, from_bakery]
+
+    moderation.score_submission(db, submission, _registration(cw), TEACHER,
+                                {name: Choice("Proficient") for name in ALL})
+    assert (from_clinic.status, from_bakery.status, other_work.status) == (
+        "superseded", "superseded", "pending")
+    assert moderation.waiting(db, work) == []
+    for placement, rating in ((clinic, from_clinic), (bakery, from_bakery)):
+        [event] = [e for e in course_events(db, _registration(cw), submission.course_id,
+                                            placement_id=placement.id)
+                   if e.action == "rating.superseded"]
+        assert (event.detail["rating_id"], event.detail["was"]) == (rating.id, "pending")
+        assert event.detail["supervisor"] == placement.supervisor.name
+
+
+def test_the_teachers_score_supersedes_an_employers_draft_and_keeps_it(db: Session) -> None:
+    """The supervisor saved a draft and never submitted it: it is set aside, not deleted, with
+    its levels, and the placement's history says so."""
+    cw = classwork(db)
+    placement = cw.school.place(db)
+    submission = _handed_in(db, cw)
+    draft = _employer_rates(db, placement, Published(), submit=False)
+    moderation.score_submission(db, submission, _registration(cw), TEACHER,
+                                {name: Choice("Proficient") for name in ALL})
+    db.expire_all()
+    kept = db.get(RubricRating, draft.id)
+    assert kept is not None and kept.status == "superseded" and kept.submitted_at is None
+    assert {c.level for c in kept.criteria} == {"Advanced"}
+    events = course_events(db, _registration(cw), submission.course_id,
+                           placement_id=placement.id)
+    assert [(e.action, e.detail.get("was")) for e in events][:2] == [
+        ("rating.scored_by_teacher", None), ("rating.superseded", "draft")]
