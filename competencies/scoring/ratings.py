@@ -8,6 +8,7 @@ refused with a precise message, and nothing of that save is stored.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Mapping
 
@@ -19,7 +20,12 @@ from competencies.messages import N_, Message, Refused
 from competencies.orm import utcnow
 from competencies.partners.model import Placement
 from competencies.scoring.finals import Work, final_for
-from competencies.scoring.model import CriterionRating, RubricRating, ScoringPolicy
+from competencies.scoring.model import (
+    CriterionRating,
+    FinalScore,
+    RubricRating,
+    ScoringPolicy,
+)
 from competencies.scoring.publishing import ScorePublisher
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
 from competencies.tasks import library, versions
@@ -110,15 +116,35 @@ def open_rating(session: Session, placement: Placement, version: TaskVersion, *,
                         overall_comment="", signature="", return_note="")
 
 
-def last_submitted(session: Session, placement: Placement, *,
-                   supervisor_id: int) -> RubricRating | None:
-    """The supervisor's latest rating of the placement they submitted, whatever became of it
-    (superseded too, when the teacher scored the rubric in its place)."""
-    return session.scalar(select(RubricRating).where(
+def last_rating(session: Session, placement: Placement, *, supervisor_id: int,
+                submitted: bool) -> RubricRating | None:
+    """The supervisor's latest rating of the placement, whatever became of it (superseded too,
+    when the teacher scored the rubric in its place); only one they submitted if
+    ``submitted``."""
+    query = select(RubricRating).where(
         RubricRating.placement_id == placement.id,
         RubricRating.rater_kind == RaterKind.EMPLOYER.value,
-        RubricRating.supervisor_id == supervisor_id, RubricRating.submitted_at.is_not(None))
-        .order_by(RubricRating.id.desc()).limit(1))
+        RubricRating.supervisor_id == supervisor_id)
+    if submitted:
+        query = query.where(RubricRating.submitted_at.is_not(None))
+    return session.scalar(query.order_by(RubricRating.id.desc()).limit(1))
+
+
+def decided_by_teacher(final: FinalScore | None) -> bool:
+    """A teacher decided the final score: not an employer rating the task accepted as it came."""
+    return final is not None and final.decided_by != AS_IT_CAME.name
+
+
+def decided_since(session: Session, placement: Placement,
+                  asked_at: dt.datetime) -> FinalScore | None:
+    """The final score of the placement's work, if the teacher decided it at or after
+    ``asked_at`` (when its supervisor was asked to rate, by a link sent then): a rating from
+    them is no longer wanted for the work. One decided before they were asked is not: the
+    teacher asked for their rating knowing the score, and it waits for the teacher."""
+    final = final_for(session, Work.of_placement(session, placement))
+    if final is None or not decided_by_teacher(final) or final.decided_at < asked_at:
+        return None
+    return final
 
 
 def check_choices(rubric: Rubric, choices: Mapping[str, Choice]) -> None:
@@ -246,9 +272,8 @@ def submit(session: Session, rating: RubricRating, rubric: Rubric, policy: Scori
     # arriving once a teacher has decided one waits for the teacher, whatever the policy, and
     # the gradebook keeps the final grade meanwhile instead of a "waiting" one.
     final = final_for(session, Work.of_placement(session, placement))
-    decided_by_teacher = final is not None and final.decided_by != AS_IT_CAME.name
     if (policy.accept_employer_ratings and rating.rater_kind == RaterKind.EMPLOYER.value
-            and not decided_by_teacher):
+            and not decided_by_teacher(final)):
         from competencies.scoring import moderation
 
         moderation.accept(session, rating, rubric, AS_IT_CAME,

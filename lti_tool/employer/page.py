@@ -60,6 +60,10 @@ class Outcome(enum.StrEnum):
     DECIDED = "decided"
     """Submitted, then the teacher decided the final score in its place: they scored the rubric
     themselves (the rating was waiting, or had been accepted), or accepted another rating."""
+    NOT_NEEDED = "not_needed"
+    """The teacher decided the final score after this link was sent, before a rating came
+    through it (the supervisor's was a draft, sent back to them, or not begun): nothing more
+    is asked of them, and what they had saved is kept as they left it."""
     CLOSED = "closed"
     """The link was used and no rating submitted through it is found: nothing more can be
     done here."""
@@ -86,10 +90,15 @@ class EmployerPage:
     accepted_on: dt.date | None
     """The day the final score was made from this rating, in the course's time zone; ``None``
     while it is not, or no longer, what the final score comes from."""
+    no_longer_asked: bool
+    """The teacher decided the work's final score since this link was sent, and no rating came
+    through it: the page takes nothing more (:attr:`Outcome.NOT_NEEDED`)."""
 
     @property
     def outcome(self) -> Outcome:
         status = RatingStatus(self.rating.status)
+        if self.no_longer_asked:
+            return Outcome.NOT_NEEDED
         if not self.read_only:
             return Outcome.RETURNED if status is RatingStatus.RETURNED else Outcome.RATING
         if self.submitted_on is None:
@@ -114,11 +123,15 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
     assert rubric is not None  # a link is issued only for a task with a rubric
     rating = ratings.open_rating(session, placement, version, kind=RaterKind.EMPLOYER,
                                  name=link.supervisor.name, supervisor_id=link.supervisor_id)
-    if rating.id is None and state is LinkState.USED:
-        # Submitted through this link, then superseded: the teacher scored the rubric in its
-        # place. The supervisor still reads the rating they sent, never the teacher's.
-        rating = ratings.last_submitted(session, placement,
-                                        supervisor_id=link.supervisor_id) or rating
+    no_longer_asked = (state is LinkState.USABLE
+                       and ratings.decided_since(session, placement, link.issued_at) is not None)
+    if rating.id is None and (state is LinkState.USED or no_longer_asked):
+        # Superseded when the teacher scored the rubric in its place: submitted through this
+        # link, or still theirs (a draft, or sent back to them). The supervisor still reads
+        # their own rating as they left it, never the teacher's, and a blank form is never
+        # offered in its place.
+        rating = ratings.last_rating(session, placement, supervisor_id=link.supervisor_id,
+                                     submitted=state is LinkState.USED) or rating
     zone = zone_of(session, link.course_id)
     student = session.get(User, placement.student_id)
     rows = {c.criterion: c for c in rating.criteria}
@@ -130,11 +143,13 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
         chosen={name: (row.level if row.level is not None else NOT_OBSERVED)
                 for name, row in rows.items() if row.level is not None or row.not_observed},
         comments={name: row.comment for name, row in rows.items()},
-        read_only=state is LinkState.USED or not RatingStatus(rating.status).editable,
+        read_only=(state is LinkState.USED or no_longer_asked
+                   or not RatingStatus(rating.status).editable),
         work=view_for(session, placement),
         submitted_on=(rating.submitted_at.astimezone(zone).date()
                       if rating.submitted_at is not None else None),
-        accepted_on=_accepted_at(session, placement, rating, zone))
+        accepted_on=_accepted_at(session, placement, rating, zone),
+        no_longer_asked=no_longer_asked)
 
 
 def _accepted_at(session: Session, placement: Placement, rating: RubricRating,

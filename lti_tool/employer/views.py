@@ -196,17 +196,22 @@ class Editable:
 
 
 READ_ONLY = N_("This rating was submitted and can no longer be changed.")
+NOT_NEEDED = N_("The teacher has already decided the final score for this work, so nothing more "
+                "can be sent from this page; nothing was saved.")
 
 
 def _editable() -> Editable | Page:
     """A form's link (from the cookie, with the page's form token) and its page, while the
-    supervisor can still change it; otherwise the page that says why not."""
+    supervisor can still change it; otherwise the page that says why not (a form of a page
+    opened before the teacher decided the final score, too)."""
     verified = _from_cookie(form=True)
     if not isinstance(verified, Verified):
         return verified
     view = employer_page.load(db_session(), verified.link, verified.state)
     if view.read_only:
-        return _render(verified, error=ScoringError(READ_ONLY), status=409)
+        refusal = (NOT_NEEDED if view.outcome is employer_page.Outcome.NOT_NEEDED
+                   else READ_ONLY)
+        return _render(verified, error=ScoringError(refusal), status=409)
     return Editable(verified, view)
 
 

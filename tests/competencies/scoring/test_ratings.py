@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor, AuditEvent
+from competencies.orm import utcnow
 from competencies.partners.model import Placement
-from competencies.scoring import ratings
+from competencies.scoring import moderation, ratings
+from competencies.scoring.finals import Work
 from competencies.scoring.model import CriterionRating, FinalScore, RubricRating, ScoringPolicy
 from competencies.scoring.ratings import Choice, ScoringError
 from competencies.scoring.vocabulary import RaterKind, RatingStatus
@@ -137,6 +141,27 @@ def test_auto_accept_makes_the_employer_rating_final_at_once(db: Session) -> Non
     assert rating.status == "accepted"
     assert final is not None and (final.given, final.maximum) == (15.0, 15.0)
     assert {c.rater_kind for c in final.criteria} == {"employer"}
+
+
+def test_a_score_decided_since_the_supervisor_was_asked_is_only_a_teachers(
+        db: Session) -> None:
+    """Accepted as it came, nobody decided: the supervisor's rating is still wanted. Scored by
+    the teacher after the supervisor was asked: no longer; asked after that: wanted again."""
+    s, placement, rating, rubric = _opened(db)
+    asked_at = utcnow()
+    policy = ratings.set_policy(db, s.context, placement.task_id, accept_employer_ratings=True,
+                                comment_required_for_lowest=False)
+    ratings.save(db, rating, rubric, {name: Choice("Advanced") for name in ALL}, EMPLOYER)
+    ratings.submit(db, rating, rubric, policy, "Ana", EMPLOYER)
+    assert rating.status == "accepted" and ratings.decided_since(db, placement, asked_at) is None
+
+    version, _ = ratings.rubric_for(db, placement)
+    final = moderation.score_directly(db, Work.of_placement(db, placement), version, rubric,
+                                      Actor("teacher", "Lucia Rivera"),
+                                      {name: Choice("Proficient") for name in ALL})
+    assert ratings.decided_since(db, placement, asked_at) is final
+    asked_again = final.decided_at + dt.timedelta(seconds=1)
+    assert ratings.decided_since(db, placement, asked_again) is None
 
 
 def test_not_observed_is_left_out_of_score_and_maximum(db: Session) -> None:
