@@ -23,7 +23,7 @@ from competencies.work.model import Submission
 from competencies.work.submissions import PlacedTask, WorkRefused
 from competencies.work.vocabulary import HoursConfirmation, Recommendation, Status
 from lti_tool.course_time import page_zone
-from lti_tool.csrf import once
+from lti_tool.csrf import FormExpired, once, redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.i18n import refusal_text, translate
 from lti_tool.models import Course, User
@@ -47,6 +47,10 @@ FORM_FIELDS: dict[str, dict[str | None, str]] = {
     "pathway": {"pathway": "pathway"},
 }
 """Each form's fields by the name the domain gives them, to the id of the input on the page."""
+
+FORM_SECTIONS = {"links": "links", "hours": "hours_log", "reflection": "reflection-section",
+                 "submit": "submit", "pathway": "pathway-section"}
+"""Where each form stands on the page: what a problem with the whole form links to."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,6 +119,20 @@ def _change(course_id: int, link_id: int, form_name: str,
                             saved=form_name) + "#" + form_name, code=303)
 
 
+def _sent_again(form_name: str) -> Callable[..., Page]:
+    """The task page again with one form as it was sent, saying why nothing was saved (its
+    token had expired)."""
+
+    def redraw(problem: str, course_id: int, link_id: int) -> Page:
+        session, _principal, course, user = _asker(course_id)
+        placed = placed_task(session, course_id, link_id)
+        return render_task_page(placed, course, user, user.id,
+                                problems=[Problem(problem, FORM_SECTIONS[form_name])],
+                                form=request.form.to_dict(), status=422)
+
+    return redraw
+
+
 def _missing_text(exc: handing_in.MissingItems) -> str:
     return str(gettext("Before handing in, add what the task still asks for: %(items)s.",
                        items=", ".join(translate(kind.label) for kind in exc.kinds)))
@@ -151,6 +169,7 @@ def start_submission(course_id: int, link_id: int) -> Page:
 @bp.post("/course/<int:course_id>/task/<int:link_id>/links")
 @require(Role.STUDENT)
 @once
+@redrawn_when_expired(_sent_again("links"))
 def add_link(course_id: int, link_id: int) -> Page:
     form = request.form
     return _change(course_id, link_id, "links", lambda s, sub, now: entries.add_link(
@@ -160,6 +179,7 @@ def add_link(course_id: int, link_id: int) -> Page:
 @bp.post("/course/<int:course_id>/task/<int:link_id>/hours")
 @require(Role.STUDENT)
 @once
+@redrawn_when_expired(_sent_again("hours"))
 def log_hours(course_id: int, link_id: int) -> Page:
     def act(session: Session, submission: Submission, now: dt.datetime) -> None:
         hours.log_hours(session, submission, _hours_entry(), _today(), now)
@@ -201,6 +221,7 @@ def _parse(text: str | None, parse: Callable[[str], _T], field: str, message: st
 
 @bp.post("/course/<int:course_id>/task/<int:link_id>/reflection")
 @require(Role.STUDENT)
+@redrawn_when_expired(_sent_again("reflection"))
 def save_reflection(course_id: int, link_id: int) -> Page:
     text = request.form.get("reflection", "")
     return _change(course_id, link_id, "reflection",
@@ -210,6 +231,7 @@ def save_reflection(course_id: int, link_id: int) -> Page:
 @bp.post("/course/<int:course_id>/task/<int:link_id>/submit")
 @require(Role.STUDENT)
 @once
+@redrawn_when_expired(_sent_again("submit"))
 def submit(course_id: int, link_id: int) -> Page:
     def act(session: Session, submission: Submission, now: dt.datetime) -> None:
         placed = placed_task(session, course_id, link_id)
@@ -236,6 +258,8 @@ def _survey() -> voice.SurveyAnswers:
          "/remove")
 @require(Role.STUDENT)
 def remove_artifact(course_id: int, submission_id: int, artifact_id: int) -> Page:
+    # Not drawn again when its token expired: a button, nothing typed to keep; the "form
+    # expired" page says to reload and press it again.
     session, principal, course, user = _asker(course_id)
     submission = own_submission(session, principal, submission_id)
     placed = placed_task(session, course_id, submission.resource_link_id)
@@ -260,8 +284,17 @@ def submission(course_id: int, submission_id: int) -> Page:
                     + "#history", code=303)
 
 
+def _pathway_sent_again(problem: str, course_id: int) -> Page:
+    """The task page the career interest was sent from, holding it as typed."""
+    back = request.form.get("link_id", type=int)
+    if back is None:
+        raise FormExpired()  # no page draws this form without the task it sits on
+    return _sent_again("pathway")(problem, course_id, back)
+
+
 @bp.post("/course/<int:course_id>/pathway")
 @require(Role.STUDENT)
+@redrawn_when_expired(_pathway_sent_again)
 def declare_pathway(course_id: int) -> Page:
     session, _principal, course, user = _asker(course_id)
     back = request.form.get("link_id", type=int)
