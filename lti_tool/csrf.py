@@ -72,6 +72,8 @@ def redrawn_when_expired(redraw: Callable[..., Any]) -> Callable[[F], F]:
     another site's post still meets :class:`FormExpired` (a form of its choosing, drawn ready to
     send, is no answer to give it), and nobody signed in meets 401. Put it innermost, under
     ``@require`` and ``@once``, so the page is drawn only for whom the view would serve.
+    Every form someone types in uses it; a form that is only a button (remove, copy, revoke)
+    keeps the "form expired" page: nothing typed is lost, and the button is one click again.
     """
 
     def decorator(view: F) -> F:

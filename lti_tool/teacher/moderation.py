@@ -1,4 +1,8 @@
-"""The teacher moderates employer ratings, scores rubrics directly, and reads the audit log."""
+"""The teacher moderates employer ratings, scores rubrics directly, and reads the audit log.
+
+A refused form comes back as it was sent, levels, reasons and note; so does one whose token had
+expired (Worklink launched again in another tab: :func:`lti_tool.csrf.redrawn_when_expired`).
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
 from competencies.scoring.vocabulary import RatingStatus
 from competencies.tasks import library
-from competencies.tasks.model import Task
+from competencies.tasks.model import Task, TaskVersion
+from competencies.tasks.rubric import Rubric
 from lti_tool.audit_lines import event_lines
+from lti_tool.csrf import redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
 from lti_tool.grades.from_scoring import GradebookPublisher
@@ -45,65 +51,85 @@ def pending_ratings(course_id: int) -> Page:
                            names=names, tasks=_task_titles(waiting))
 
 
-@bp.route("/course/<int:course_id>/placements/<int:placement_id>/rating",
-          methods=["GET", "POST"])
-@require(*TEACHING)
-def moderate(course_id: int, placement_id: int) -> Page:
+def _moderation_page(problem: str | None, course_id: int, placement_id: int) -> Page:
+    """The placement's rating page: the rating waiting for moderation, scoring directly, the
+    task's policy; the form that was sent holds what it was sent with when ``problem`` says why
+    it was not saved."""
     session = db_session()
     course, context = course_context(session, course_id)
     try:
         placement = get_placement(session, context, placement_id)
     except PartnerError as exc:
         return error_page(404, refusal_text(exc))
-    rating = session.scalar(select(RubricRating.id).where(
-        RubricRating.placement_id == placement.id,
-        RubricRating.status == RatingStatus.PENDING.value))
-    pending = session.get(RubricRating, rating) if rating else None
-    version, rubric = (ratings.rubric_of_rating(session, pending) if pending is not None
-                       else ratings.rubric_for(session, placement))
-    problems: list[str] = []
-    if request.method == "POST":
-        actor = teacher_actor(session)
-        action = request.form.get("action")
-        try:
-            if action == "policy":
-                ratings.set_policy(
-                    session, context, placement.task_id,
-                    accept_employer_ratings=request.form.get("accept_employer_ratings") == "1",
-                    comment_required_for_lowest=request.form.get("lowest_comment") == "1")
-            elif action in ("accept", "send_back") and pending is None:
-                raise ScoringError(N_("There is no employer rating waiting for moderation."))
-            elif action == "accept" and pending is not None:
-                moderation.accept(session, pending, rubric, actor, _adjustments(pending),
-                                  publisher=GradebookPublisher())
-            elif action == "send_back" and pending is not None:
-                moderation.send_back(session, pending, actor, request.form.get("note", ""))
-                links.reopen(session, placement.id, pending.supervisor_id)
-                session.commit()
-            elif action == "score":
-                moderation.score_directly(session, Work.of_placement(session, placement),
-                                          version, rubric, actor,
-                                          choices_from_form(request.form),
-                                          publisher=GradebookPublisher())
-            else:
-                raise ScoringError(N_("Choose what to do with this rating."))
-            return redirect(url_for("teacher.moderate", course_id=course_id,
-                                        placement_id=placement_id, done=action))
-        except ScoringError as exc:
-            session.rollback()
-            problems.append(refusal_text(exc))
-            pending = session.get(RubricRating, rating) if rating else None
+    pending, _, rubric = _pending(placement)
     student = session.get(User, placement.student_id)
     return render_template(
         "teacher/employers/moderate.html", course=course, placement=placement, student=student,
         rubric=rubric, pending=pending, final=moderation.final_score(session, placement),
-        policy=ratings.policy_for(session, placement.task_id), problems=problems,
+        policy=ratings.policy_for(session, placement.task_id),
+        problems=[problem] if problem else [],
         policy_editable=library.can_edit(context, library.get_visible(session, context,
                                                                       placement.task_id)),
         not_observed=NOT_OBSERVED, done=request.args.get("done"),
         employer={c.criterion: c for c in pending.criteria} if pending else {},
         form=request.form,
-    ), 422 if problems else 200
+    ), 422 if problem else 200
+
+
+def _pending(placement: Placement) -> tuple[RubricRating | None, TaskVersion, Rubric]:
+    """The employer's rating waiting for moderation, if any, and the task version and rubric
+    it is scored on (those of the rating, else of the placement's task)."""
+    session = db_session()
+    pending = session.scalar(select(RubricRating).where(
+        RubricRating.placement_id == placement.id,
+        RubricRating.status == RatingStatus.PENDING.value))
+    version, rubric = (ratings.rubric_of_rating(session, pending) if pending is not None
+                       else ratings.rubric_for(session, placement))
+    return pending, version, rubric
+
+
+@bp.route("/course/<int:course_id>/placements/<int:placement_id>/rating",
+          methods=["GET", "POST"])
+@require(*TEACHING)
+@redrawn_when_expired(_moderation_page)
+def moderate(course_id: int, placement_id: int) -> Page:
+    if request.method == "GET":
+        return _moderation_page(None, course_id, placement_id)
+    session = db_session()
+    _, context = course_context(session, course_id)
+    try:
+        placement = get_placement(session, context, placement_id)
+    except PartnerError as exc:
+        return error_page(404, refusal_text(exc))
+    pending, version, rubric = _pending(placement)
+    actor = teacher_actor(session)
+    action = request.form.get("action")
+    try:
+        if action == "policy":
+            ratings.set_policy(
+                session, context, placement.task_id,
+                accept_employer_ratings=request.form.get("accept_employer_ratings") == "1",
+                comment_required_for_lowest=request.form.get("lowest_comment") == "1")
+        elif action in ("accept", "send_back") and pending is None:
+            raise ScoringError(N_("There is no employer rating waiting for moderation."))
+        elif action == "accept" and pending is not None:
+            moderation.accept(session, pending, rubric, actor, _adjustments(pending),
+                              publisher=GradebookPublisher())
+        elif action == "send_back" and pending is not None:
+            moderation.send_back(session, pending, actor, request.form.get("note", ""))
+            links.reopen(session, placement.id, pending.supervisor_id)
+            session.commit()
+        elif action == "score":
+            moderation.score_directly(session, Work.of_placement(session, placement),
+                                      version, rubric, actor, choices_from_form(request.form),
+                                      publisher=GradebookPublisher())
+        else:
+            raise ScoringError(N_("Choose what to do with this rating."))
+    except ScoringError as exc:
+        session.rollback()
+        return _moderation_page(refusal_text(exc), course_id, placement_id)
+    return redirect(url_for("teacher.moderate", course_id=course_id,
+                            placement_id=placement_id, done=action))
 
 
 @bp.get("/course/<int:course_id>/audit")

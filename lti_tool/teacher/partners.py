@@ -1,4 +1,9 @@
-"""The teacher's partner list (shared by the tenant's courses) and the course's placements."""
+"""The teacher's partner list (shared by the tenant's courses) and the course's placements.
+
+A refused form comes back as typed; so does one whose token had expired (Worklink launched
+again in another tab: :func:`lti_tool.csrf.redrawn_when_expired`), except a class file, which no
+page can put back in its field.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from competencies.partners.vocabulary import Language, PartnerKind
 from competencies.tasks import library
 from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
+from lti_tool.csrf import redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.i18n import LANGUAGE_NAMES, message_text, refusal_text
 from lti_tool.security import require
@@ -29,40 +35,59 @@ Page = str | tuple[str, int] | WerkzeugResponse
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-@bp.route("/course/<int:course_id>/partners", methods=["GET", "POST"])
-@require(*TEACHING)
-def partners(course_id: int) -> Page:
+def _partners_page(problem: str | None, course_id: int) -> Page:
+    """The partner list and the form to add one, holding what was sent when ``problem`` says
+    why it was not saved."""
     session = db_session()
     course, context = course_context(session, course_id)
-    problems: list[str] = []
+    found = directory.search(session, context, words=request.args.get("q", ""),
+                             pathway=request.args.get("pathway") or None,
+                             include_inactive=request.args.get("all") == "1")
+    return render_template("teacher/employers/partners.html", course=course, partners=found,
+                           problems=[problem] if problem else [], kinds=list(PartnerKind),
+                           form=request.form), 422 if problem else 200
+
+
+@bp.route("/course/<int:course_id>/partners", methods=["GET", "POST"])
+@require(*TEACHING)
+@redrawn_when_expired(_partners_page)
+def partners(course_id: int) -> Page:
     if request.method == "POST":
+        session = db_session()
+        _, context = course_context(session, course_id)
         try:
             partner = directory.create_partner(session, context, _partner_draft())
             return redirect(url_for("teacher.partner", course_id=course_id,
                                         partner_id=partner.id))
         except PartnerError as exc:
             session.rollback()
-            problems.append(refusal_text(exc))
-    found = directory.search(session, context, words=request.args.get("q", ""),
-                             pathway=request.args.get("pathway") or None,
-                             include_inactive=request.args.get("all") == "1")
-    return render_template("teacher/employers/partners.html", course=course, partners=found,
-                           problems=problems, kinds=list(PartnerKind),
-                           form=request.form), 422 if problems else 200
+            return _partners_page(refusal_text(exc), course_id)
+    return _partners_page(None, course_id)
 
 
-@bp.route("/course/<int:course_id>/partners/<int:partner_id>", methods=["GET", "POST"])
-@require(*TEACHING)
-def partner(course_id: int, partner_id: int) -> Page:
+def _partner_page(problem: str | None, course_id: int, partner_id: int) -> Page:
+    """A partner, its supervisors and the form to add one, holding what was sent when
+    ``problem`` says why it was not saved."""
     session = db_session()
     course, context = course_context(session, course_id)
-    problems: list[str] = []
     try:
         found = directory.get_partner(session, context, partner_id)
     except PartnerError as exc:
         return render_template("error.html", status=404, title=gettext("Not found"),
                                message=refusal_text(exc)), 404
+    return render_template("teacher/employers/partner.html", course=course, partner=found,
+                           problems=[problem] if problem else [], kinds=list(PartnerKind),
+                           languages=list(Language), language_names=LANGUAGE_NAMES,
+                           form=request.form), 422 if problem else 200
+
+
+@bp.route("/course/<int:course_id>/partners/<int:partner_id>", methods=["GET", "POST"])
+@require(*TEACHING)
+@redrawn_when_expired(_partner_page)
+def partner(course_id: int, partner_id: int) -> Page:
     if request.method == "POST":
+        session = db_session()
+        _, context = course_context(session, course_id)
         try:
             if request.form.get("action") == "supervisor":
                 directory.add_supervisor(session, context, partner_id, SupervisorDraft(
@@ -75,18 +100,27 @@ def partner(course_id: int, partner_id: int) -> Page:
                                         partner_id=partner_id))
         except PartnerError as exc:
             session.rollback()
-            problems.append(refusal_text(exc))
-    return render_template("teacher/employers/partner.html", course=course, partner=found,
-                           problems=problems, kinds=list(PartnerKind),
-                           languages=list(Language), language_names=LANGUAGE_NAMES,
-                           form=request.form), 422 if problems else 200
+            return _partner_page(refusal_text(exc), course_id, partner_id)
+    return _partner_page(None, course_id, partner_id)
+
+
+def _placements_sent_again(problem: str, course_id: int) -> Page:
+    """The placements page, the form to place a student holding what was sent. A class file
+    cannot come back: no page may fill a file field (the browser's rule, so that a page cannot
+    upload a file of its choosing), so the page asks for the file again."""
+    upload = request.files.get("csv")
+    if upload is not None and upload.filename:
+        problem = gettext("This form had expired, so nothing was placed. Choose the file again "
+                          "and send it.")
+    return _placements_page(course_id, problems=[problem])
 
 
 @bp.route("/course/<int:course_id>/placements", methods=["GET", "POST"])
 @require(*TEACHING)
+@redrawn_when_expired(_placements_sent_again)
 def placements(course_id: int) -> Page:
     session = db_session()
-    course, context = course_context(session, course_id)
+    _, context = course_context(session, course_id)
     problems: list[str] = []
     located: list[str] = []
     created = 0
@@ -118,14 +152,21 @@ def placements(course_id: int) -> Page:
             except PartnerError as exc:
                 session.rollback()
                 problems.append(refusal_text(exc))
-    tasks = list(db_session().scalars(library_tasks(context)))
+    return _placements_page(course_id, problems=problems, located=located, created=created)
+
+
+def _placements_page(course_id: int, *, problems: list[str], located: list[str] | None = None,
+                     created: int = 0) -> Page:
+    session = db_session()
+    course, context = course_context(session, course_id)
+    tasks = list(session.scalars(library_tasks(context)))
     suppliers = directory.search(session, context, limit=500)
     status = 422 if problems or located else 200
     return render_template(
-        "teacher/employers/placements.html", course=course, problems=problems, located=located,
-        created=created, placements=course_placements(session, context), tasks=tasks,
-        partners=suppliers, students=students(session, course_id), required=REQUIRED,
-        people={u.id: u.display_name for u in students(session, course_id)},
+        "teacher/employers/placements.html", course=course, problems=problems,
+        located=located or [], created=created, placements=course_placements(session, context),
+        tasks=tasks, partners=suppliers, students=students(session, course_id),
+        required=REQUIRED, people={u.id: u.display_name for u in students(session, course_id)},
         task_titles={t.id: t.title for t in tasks}, form=request.form), status
 
 

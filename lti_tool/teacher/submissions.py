@@ -1,6 +1,7 @@
 """The teacher's side of students' work: a placed task's submissions, one submission with its
 versions, scoring its rubric or returning it for revision, and the placed task's switches
-(closed, reflection prompts)."""
+(closed, reflection prompts). A form whose token had expired (Worklink launched again in another
+tab) comes back as it was sent (:func:`lti_tool.csrf.redrawn_when_expired`)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from competencies.work.vocabulary import HoursConfirmation, Recommendation, Stat
 from lti_tool.class_list import class_list
 from lti_tool.class_work import ClassWork, class_work, submission_status_with
 from lti_tool.course_time import page_zone
+from lti_tool.csrf import redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.employer.page import NOT_OBSERVED, choices_from_form
 from lti_tool.grades.from_scoring import GradebookPublisher
@@ -86,13 +88,25 @@ def _row_texts(work: ClassWork) -> dict[str, Any]:
     return {"handed_texts": handed, "hours_texts": hours}
 
 
+def _settings_again(problem: str, course_id: int, link_id: int) -> Page:
+    """The submissions page again, its settings form as it was sent, saying why."""
+    session = db_session()
+    course = _course(session, course_id)
+    listed = class_list(session.connection(), course_id, fetch=False)
+    work = class_work(session, placed_task(session, course_id, link_id), utcnow(),
+                      listed.not_opened)
+    return render_template("teacher/submissions.html", course=course, work=work,
+                           class_list=listed, saved=None, problems=[problem],
+                           form=request.form, **_row_texts(work), **_labels()), 422
+
+
 @bp.post("/course/<int:course_id>/placed/<int:link_id>/settings")
 @require(*TEACHING)
+@redrawn_when_expired(_settings_again)
 def placed_settings(course_id: int, link_id: int) -> Page:
     """Close or reopen the task for students, and set the reflection prompts."""
     session = db_session()
-    course = _course(session, course_id)
-    placed = placed_task(session, course_id, link_id)
+    placed_task(session, course_id, link_id)  # 404 for another course's link
     prompts = [line.strip() for line in request.form.get("prompts", "").splitlines()
                if line.strip()]
     problem = None
@@ -101,11 +115,7 @@ def placed_settings(course_id: int, link_id: int) -> Page:
     elif any(len(p) > PROMPT_MAX for p in prompts):
         problem = gettext("Keep each prompt under %(max)s characters.", max=PROMPT_MAX)
     if problem:
-        listed = class_list(session.connection(), course_id, fetch=False)
-        work = class_work(session, placed, utcnow(), listed.not_opened)
-        return render_template("teacher/submissions.html", course=course, work=work,
-                               class_list=listed, saved=None, problems=[problem],
-                               form=request.form, **_row_texts(work), **_labels()), 422
+        return _settings_again(problem, course_id, link_id)
     settings = session.get(PlacedTaskWork, link_id)
     if settings is None:
         settings = PlacedTaskWork(resource_link_id=link_id)
@@ -131,7 +141,9 @@ def submission(course_id: int, submission_id: int) -> Page:
 
 def _render_submission(course_id: int, submission_id: int, *, problems: list[str] | None = None,
                        problem_field: str = "comment", comment: str = "",
-                       choices: Mapping[str, Choice] | None = None, status: int = 200) -> Page:
+                       score_form: Mapping[str, str] | None = None, status: int = 200) -> Page:
+    """The submission page; ``score_form``, a score form as it was sent, fills the rubric in
+    place of the final score's levels, and ``comment`` the return form."""
     session = db_session()
     course, context = course_context(session, course_id)
     principal = current_principal()
@@ -151,14 +163,13 @@ def _render_submission(course_id: int, submission_id: int, *, problems: list[str
     return render_template(
         "teacher/submission.html", course=course, submission=found, placed=placed,
         student=student, versions=versions, problems=problems or [],
-        problem_field=problem_field, comment=comment,
+        problem_field=problem_field, comment=comment, score_form=score_form,
         status_value=shown.value, saved=request.args.get("saved"),
-        returnable=found.state == "submitted", **_scoring(session, work, final, choices),
+        returnable=found.state == "submitted", **_scoring(session, work, final),
         **_labels()), status
 
 
-def _scoring(session: Session, work: Work, final: FinalScore | None,
-             choices: Mapping[str, Choice] | None) -> dict[str, Any]:
+def _scoring(session: Session, work: Work, final: FinalScore | None) -> dict[str, Any]:
     """The submission page's scoring: the rubric of the version the work answers, the final
     score as it stands (its levels prefill a re-score, unless a refused form is shown again),
     and the employers' ratings of the same work waiting for moderation, through any of the
@@ -166,9 +177,8 @@ def _scoring(session: Session, work: Work, final: FinalScore | None,
     assert work.submission is not None
     version = session.get(TaskVersion, work.submission.task_version_id)
     rubric = versions_of_tasks.rubric_of(version) if version is not None else None
-    if choices is None and final is not None:
-        choices = {c.criterion: Choice(c.level, c.comment) for c in final.criteria}
-    choices = choices or {}
+    choices = {c.criterion: Choice(c.level, c.comment) for c in final.criteria} \
+        if final is not None else {}
     return {"rubric": rubric, "final": final, "waiting": moderation.waiting(session, work),
             "not_observed": NOT_OBSERVED,
             "chosen": {name: c.level if c.level is not None else NOT_OBSERVED
@@ -176,8 +186,22 @@ def _scoring(session: Session, work: Work, final: FinalScore | None,
             "comments": {name: c.comment for name, c in choices.items()}}
 
 
+def _score_again(problem: str, course_id: int, submission_id: int) -> Page:
+    """The submission page again, the score form as it was sent (levels and comments)."""
+    return _render_submission(course_id, submission_id, problems=[problem],
+                              problem_field="score-heading", score_form=request.form,
+                              status=422)
+
+
+def _return_again(problem: str, course_id: int, submission_id: int) -> Page:
+    """The submission page again, the return form holding the comment as it was sent."""
+    return _render_submission(course_id, submission_id, problems=[problem],
+                              comment=request.form.get("comment", ""), status=422)
+
+
 @bp.post("/course/<int:course_id>/submissions/<int:submission_id>/score")
 @require(*TEACHING)
+@redrawn_when_expired(_score_again)
 def score_submission(course_id: int, submission_id: int) -> Page:
     """The teacher scores the rubric from the work handed in: final at once, to the gradebook
     and as evidence, as a moderated rating is (no placement needed)."""
@@ -194,8 +218,7 @@ def score_submission(course_id: int, submission_id: int) -> Page:
                                     publisher=GradebookPublisher())
     except ScoringError as exc:
         session.rollback()
-        return _render_submission(course_id, submission_id, problems=[refusal_text(exc)],
-                                  problem_field="score-heading", choices=choices, status=422)
+        return _score_again(refusal_text(exc), course_id, submission_id)
     return redirect(url_for("teacher.submission", course_id=course_id,
                             submission_id=submission_id, saved="scored"), code=303)
 
@@ -209,6 +232,7 @@ def _by_kind(artifacts: Any) -> dict[str, list[Artifact]]:
 
 @bp.post("/course/<int:course_id>/submissions/<int:submission_id>/return")
 @require(*TEACHING)
+@redrawn_when_expired(_return_again)
 def return_submission(course_id: int, submission_id: int) -> Page:
     session = db_session()
     principal = current_principal()
@@ -221,8 +245,7 @@ def return_submission(course_id: int, submission_id: int) -> Page:
                                        teacher.display_name if teacher else "", utcnow())
     except WorkRefused as exc:
         session.rollback()
-        return _render_submission(course_id, submission_id, problems=[refusal_text(exc)],
-                                  comment=comment, status=422)
+        return _return_again(refusal_text(exc), course_id, submission_id)
     session.commit()
     return redirect(url_for("teacher.submission", course_id=course_id,
                             submission_id=submission_id, saved=1), code=303)

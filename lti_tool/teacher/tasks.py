@@ -1,7 +1,9 @@
 """The teacher's task pages: the library, the task form, alignments, rubric builder, previews.
 
 Thin views: each reads the form, calls :mod:`competencies.tasks`, and either redirects or shows
-the form again with the service's message (nothing was changed when a service refuses).
+the form again with the service's message (nothing was changed when a service refuses). A form
+whose token had expired (Worklink launched again in another tab) is shown again as it was sent
+(:func:`lti_tool.csrf.redrawn_when_expired`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from competencies import builtin
 from competencies import search as item_search
-from competencies.messages import Message
 from competencies.scoring import ratings
 from competencies.tasks import library, starters, versions
 from competencies.tasks.draft import MEGABYTE, InvalidTask, TaskError, parse_draft
@@ -36,7 +37,7 @@ from competencies.tasks.vocabulary import (
 from competencies.work.file_policy import DEFAULT, FileGroup, ordered
 from lti_tool import course_time
 from lti_tool.config import app_config
-from lti_tool.csrf import once
+from lti_tool.csrf import once, redrawn_when_expired
 from lti_tool.db import db_session
 from lti_tool.employer.page import RatingFields
 from lti_tool.i18n import message_text, refusal_text
@@ -115,9 +116,18 @@ def task_library(course_id: int) -> Page:
                            filters=filters, problems=problems, **_choices())
 
 
+def _task_sent_again(problem: str, course_id: int, task_id: int | None = None) -> Page:
+    """The task form again, as it was sent (new, or the task it edits), saying why."""
+    session = db_session()
+    course, context = _context(session, course_id)
+    task = library.get_editable(session, context, task_id) if task_id is not None else None
+    return _form_again(course, task, [problem])
+
+
 @bp.route("/course/<int:course_id>/tasks/new", methods=["GET", "POST"])
 @require(*TEACHING)
 @once
+@redrawn_when_expired(_task_sent_again)
 def new_task(course_id: int) -> Page:
     session = db_session()
     course, context = _context(session, course_id)
@@ -128,7 +138,7 @@ def new_task(course_id: int) -> Page:
     try:
         task = library.create_task(session, context, _draft())
     except InvalidTask as exc:
-        return _form_again(course, None, exc.problems)
+        return _form_again(course, None, [message_text(p) for p in exc.problems])
     # "saved" also tells a picker open in another window to show the new task.
     return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task.id, saved=1))
 
@@ -136,6 +146,7 @@ def new_task(course_id: int) -> Page:
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>", methods=["GET", "POST"])
 @require(*TEACHING)
 @_refusals
+@redrawn_when_expired(_task_sent_again)
 def edit_task(course_id: int, task_id: int) -> Page:
     session = db_session()
     course, context = _context(session, course_id)
@@ -144,7 +155,7 @@ def edit_task(course_id: int, task_id: int) -> Page:
         try:
             library.update_task(session, context, task_id, _draft())
         except InvalidTask as exc:
-            return _form_again(course, task, exc.problems)
+            return _form_again(course, task, [message_text(p) for p in exc.problems])
         return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=task_id,
                                     saved=1))
     editable = library.can_edit(context, task)
@@ -174,10 +185,18 @@ def copy_task(course_id: int, task_id: int) -> Page:
     return redirect(url_for("teacher.edit_task", course_id=course_id, task_id=copy.id))
 
 
+def _alignments_sent_again(problem: str, course_id: int, task_id: int) -> Page:
+    """The alignments page again, the alignment as it was sent (type, weight), saying why."""
+    session = db_session()
+    course, context = _context(session, course_id)
+    return _alignments_page(course, library.get_editable(session, context, task_id), [problem])
+
+
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>/alignments", methods=["GET", "POST"])
 @require(*TEACHING)
 @once
 @_refusals
+@redrawn_when_expired(_alignments_sent_again)
 def task_alignments(course_id: int, task_id: int) -> Page:
     session = db_session()
     course, context = _context(session, course_id)
@@ -195,8 +214,12 @@ def task_alignments(course_id: int, task_id: int) -> Page:
             problems.append(refusal_text(exc) if isinstance(exc, TaskError)
                             else gettext("Choose how the task is aligned: teaches, assesses, "
                                          "builds or introduces."))
+    return _alignments_page(course, task, problems)
+
+
+def _alignments_page(course: Course, task: Task, problems: list[str]) -> Page:
     query = request.args.get("q", "").strip()
-    hits = item_search.search(session, query, limit=20).entries if query else []
+    hits = item_search.search(db_session(), query, limit=20).entries if query else []
     status = 422 if problems else 200
     return render_template("teacher/tasks/alignments.html", course=course, task=task, query=query,
                            hits=hits, problems=problems, form=request.form, **_choices()), status
@@ -217,9 +240,20 @@ def remove_alignment(course_id: int, task_id: int, alignment_id: int) -> Page:
     return redirect(url_for("teacher.task_alignments", course_id=course_id, task_id=task_id))
 
 
+def _rubric_sent_again(problem: str, course_id: int, task_id: int) -> Page:
+    """The rubric builder again, every row as it was sent, saying why."""
+    session = db_session()
+    course, context = _context(session, course_id)
+    task = library.get_editable(session, context, task_id)
+    form = request.form.to_dict()
+    return _rubric_page(course, task, _as_typed(form, _items_of),
+                        rubric_builder.rows_from_form(form, _items_of), problems=[problem])
+
+
 @bp.route("/course/<int:course_id>/tasks/<int:task_id>/rubric", methods=["GET", "POST"])
 @require(*TEACHING)
 @_refusals
+@redrawn_when_expired(_rubric_sent_again)
 def task_rubric(course_id: int, task_id: int) -> Page:
     session = db_session()
     course, context = _context(session, course_id)
@@ -230,30 +264,37 @@ def task_rubric(course_id: int, task_id: int) -> Page:
     edited = False
     if request.method == "POST":
         form = request.form
-
-        def items_of(i: int) -> list[str]:
-            return form.getlist(f"c{i}-items")
-
         if form.get("edit"):
             # An edit button: the rows as typed, changed, shown again; nothing is saved.
             try:
                 rows = rubric_builder.apply_edit(
-                    rubric_builder.rows_from_form(form.to_dict(), items_of), form["edit"])
+                    rubric_builder.rows_from_form(form.to_dict(), _items_of), form["edit"])
             except rubric_builder.UnknownEdit:
                 abort(400)
             edited = True
-            rubric = _as_typed(form.to_dict(), items_of)
+            rubric = _as_typed(form.to_dict(), _items_of)
         else:
             try:
-                rubric = parse_rubric(form.to_dict(), items_of)
+                rubric = parse_rubric(form.to_dict(), _items_of)
                 library.set_rubric(session, context, task_id, rubric)
                 return redirect(url_for("teacher.task_rubric", course_id=course_id,
                                             task_id=task_id, saved=1))
             except (RubricError, TaskError) as exc:
                 session.rollback()
                 problems.append(refusal_text(exc))
-                rubric = _as_typed(form.to_dict(), items_of)
-                rows = rubric_builder.rows_from_form(form.to_dict(), items_of)
+                rubric = _as_typed(form.to_dict(), _items_of)
+                rows = rubric_builder.rows_from_form(form.to_dict(), _items_of)
+    return _rubric_page(course, task, rubric, rows, problems=problems, edited=edited)
+
+
+def _items_of(i: int) -> list[str]:
+    """The competencies the builder's criterion ``i`` was sent assessing."""
+    return request.form.getlist(f"c{i}-items")
+
+
+def _rubric_page(course: Course, task: Task, rubric: Rubric | None,
+                 rows: list[rubric_builder.CriterionRow], *, problems: list[str],
+                 edited: bool = False) -> Page:
     status = 422 if problems else 200
     return render_template(
         "teacher/tasks/rubric.html", course=course, task=task, rubric=rubric,
@@ -261,7 +302,7 @@ def task_rubric(course_id: int, task_id: int) -> Page:
         problems=problems, starter_names=starters.names(), starter_titles=_starter_titles(),
         chosen_starter=request.args.get("starter", ""),
         saved=bool(request.args.get("saved")), max_levels=MAX_LEVELS,
-        in_use=versions.is_in_use(session, task)), status
+        in_use=versions.is_in_use(db_session(), task)), status
 
 
 @bp.post("/course/<int:course_id>/tasks/<int:task_id>/rubric/starter")
@@ -324,12 +365,12 @@ def _asked_artifacts() -> list[str]:
     return request.form.getlist("asked_artifacts") or request.form.getlist("evidence")
 
 
-def _form_again(course: Course, task: Task | None, problems: list[Message]) -> tuple[str, int]:
+def _form_again(course: Course, task: Task | None, problems: list[str]) -> tuple[str, int]:
     db_session().rollback()
     return render_template("teacher/tasks/form.html", course=course, task=task,
                            form=request.form.to_dict(), asked_artifacts=_asked_artifacts(),
                            file_groups=request.form.getlist("file_groups"),
-                           problems=[message_text(p) for p in problems], editable=True,
+                           problems=problems, editable=True,
                            in_use=False, saved=False,
                            rubric=library.rubric_of(task) if task else None, **_choices()), 422
 
