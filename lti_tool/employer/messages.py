@@ -32,6 +32,9 @@ def refusals(gettext: Callable[[str], str]) -> Mapping[str, tuple[str, str]]:
         "refused_other_tenant": (_("This link was not issued by this school's Worklink"),
                                  _("Ask the teacher who sent it to you for a new one.")),
         "refused_rate": (_("Too many attempts"), _("Wait a minute and try again.")),
+        "refused_visit_ended": (_("This page was open too long"),
+                                _("Nothing was sent. Open the link again from the email you "
+                                  "received: what was saved as a draft is still there.")),
         "refused_missing": (_("Open the link from the email you received"),
                             _("This page opens only through the link the teacher emailed to "
                               "you; no account or password is needed.")),

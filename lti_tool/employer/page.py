@@ -93,6 +93,8 @@ class EmployerPage:
     no_longer_asked: bool
     """The teacher decided the work's final score since this link was sent, and no rating came
     through it: the page takes nothing more (:attr:`Outcome.NOT_NEEDED`)."""
+    overall_comment: str = ""
+    signature: str = ""
 
     @property
     def outcome(self) -> Outcome:
@@ -112,7 +114,17 @@ class EmployerPage:
     @property
     def fields(self) -> RatingFields:
         return RatingFields(self.rubric, self.policy, self.chosen, self.comments,
-                            self.rating.overall_comment, disabled=self.read_only)
+                            self.overall_comment, disabled=self.read_only)
+
+    def as_sent(self, form: Mapping[str, str]) -> EmployerPage:
+        """The page with the rating form holding what was sent, not what is saved: a refused
+        rating comes back with every level chosen and everything typed."""
+        names = [criterion.name for criterion in self.rubric.criteria]
+        return dataclasses.replace(
+            self, chosen={name: form[f"level:{name}"] for name in names
+                          if form.get(f"level:{name}")},
+            comments={name: form.get(f"comment:{name}", "") for name in names},
+            overall_comment=form.get("overall", ""), signature=form.get("signature", ""))
 
 
 def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage:
@@ -149,7 +161,8 @@ def load(session: Session, link: EmployerLink, state: LinkState) -> EmployerPage
         submitted_on=(rating.submitted_at.astimezone(zone).date()
                       if rating.submitted_at is not None else None),
         accepted_on=_accepted_at(session, placement, rating, zone),
-        no_longer_asked=no_longer_asked)
+        no_longer_asked=no_longer_asked,
+        overall_comment=rating.overall_comment or "", signature=rating.signature or "")
 
 
 def _accepted_at(session: Session, placement: Placement, rating: RubricRating,

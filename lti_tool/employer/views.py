@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -130,7 +131,7 @@ def save() -> Page:
                      overall_comment=request.form.get("overall"))
     except ScoringError as exc:
         db_session().rollback()
-        return _render(verified, error=exc, status=422)
+        return _render(verified, error=exc, status=422, sent=request.form)
     if request.headers.get("X-Worklink-Autosave"):
         return make_response("", 204)
     return _render(verified, notice=gettext("Draft saved."))
@@ -153,7 +154,7 @@ def submit() -> Page:
                        publisher=GradebookPublisher())
     except ScoringError as exc:
         session.rollback()
-        return _render(_reverify(verified), error=exc, status=422)
+        return _render(_reverify(verified), error=exc, status=422, sent=request.form)
     return redirect("/employer/review", code=303)
 
 
@@ -216,9 +217,12 @@ def _editable() -> Editable | Page:
 
 
 def _render(verified: Verified, *, error: Refused | None = None, notice: str | None = None,
-            status: int = 200) -> Page:
-    """The review page; ``error`` is translated once the page's language is known."""
+            status: int = 200, sent: Mapping[str, str] | None = None) -> Page:
+    """The review page; ``error`` is translated once the page's language is known, and the
+    rating form holds ``sent``, a refused rating as it was sent, in place of what is saved."""
     view = employer_page.load(db_session(), verified.link, verified.state)
+    if sent is not None:
+        view = view.as_sent(sent)
     lang = for_page(verified.link.supervisor.language)
     return _page("employer/review.html", lang, view=view, hours_status=_hours_status,
                  file_url=_file_url, thumbnail_url=_thumbnail_url,
@@ -252,7 +256,13 @@ def _verify(token: str) -> Verified | Page:
 def _from_cookie(*, form: bool = False) -> Verified | Page:
     token = request.cookies.get(COOKIE, "")
     if not token:
-        return _refused_page("refused_missing", 401)
+        # A form sent once the visit's cookie has gone (the page stayed open past its three
+        # hours, or the link's end) is not drawn again as it was sent, as a teacher's or a
+        # student's expired form is (csrf.redrawn_when_expired): nothing proves who sends it,
+        # and a page drawn from a form posted again (the back button, a shared computer's
+        # history) would show the student's work to whoever posts it. The page's script saves
+        # each level as it is chosen; the supervisor is told to open the link again.
+        return _refused_page("refused_visit_ended" if form else "refused_missing", 401)
     verified = _verify(token)
     if isinstance(verified, Verified):
         # Before anything is said: a refused form's words, too, are in the visit's language.
@@ -266,6 +276,8 @@ def _from_cookie(*, form: bool = False) -> Verified | Page:
 
 
 def _form_token(jti: str) -> str:
+    """The token of the forms on a link's page: bound to the link, not to a visit or a time, so
+    it never goes stale while the link works, however often the link is opened again."""
     return signer().mac(Purpose.EMPLOYER_LINK, f"form:{jti}".encode()).hex()
 
 
