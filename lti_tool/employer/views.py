@@ -19,6 +19,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    g,
     make_response,
     redirect,
     render_template,
@@ -37,6 +38,7 @@ from competencies.work.model import Artifact
 from competencies.work.submissions import WorkRefused
 from competencies.work.vocabulary import HoursConfirmation
 from lti_tool.config import app_config
+from lti_tool.course_time import zone_of
 from lti_tool.csrf import exempt_blueprint
 from lti_tool.db import db_session
 from lti_tool.employer import errors
@@ -265,8 +267,10 @@ def _from_cookie(*, form: bool = False) -> Verified | Page:
         return _refused_page("refused_visit_ended" if form else "refused_missing", 401)
     verified = _verify(token)
     if isinstance(verified, Verified):
-        # Before anything is said: a refused form's words, too, are in the visit's language.
+        # Before anything is said: a refused form's words, too, are in the visit's language,
+        # and its days the course's (the supervisor has no course session to name its zone).
         speak(for_page(verified.link.supervisor.language))
+        g.course_zone = zone_of(db_session(), verified.link.course_id)
     if isinstance(verified, Verified) and form:
         sent = request.form.get("form_token", "")
         if not hmac.compare_digest(sent, _form_token(verified.link.jti)):

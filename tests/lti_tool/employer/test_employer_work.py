@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from competencies.work.entries import add_link, save_reflection
 from competencies.work.handing_in import submit
 from competencies.work.hours import HoursEntry, log_hours
 from competencies.work.model import Artifact
+from lti_tool import course_time
 from lti_tool.config import Config
 from lti_tool.employer import issuing
 from lti_tool.storage import artifact_store, new_key
@@ -126,6 +128,24 @@ def test_a_bad_review_gets_its_message_and_changes_nothing(
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     db.expire_all()
     assert stored_rows(db) == before
+
+
+def test_the_day_the_work_was_handed_in_is_the_courses_day(
+        client: FlaskClient, db: Session, config: Config) -> None:
+    """Handed in at 7 PM in Los Angeles on November 1: already November 2 in UTC."""
+    work = classwork(db, asked=(AskedArtifact.LINKS,))
+    course_time.set_zone(db, work.school.context.course_id, "America/Los_Angeles")
+    placement = work.school.place(db)
+    submission = work.open(db)
+    add_link(db, submission, "https://portfolio.example.org/amani", "My portfolio", NOW)
+    submit(db, submission, dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.UTC), due_at=None)
+    link = issuing.issue_link(db, config, placement, TEACHER)
+    db.commit()
+    open_link(client, link.url.split("#", 1)[1])
+
+    page = client.get("/employer/review").get_data(as_text=True)
+
+    assert "Handed in on Nov 1, 2026 (version 1)." in page
 
 
 def test_a_review_without_the_pages_token_is_refused(
