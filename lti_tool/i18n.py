@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -133,6 +134,28 @@ def format_number(value: float | int | None, language: str | None = None,
     if value is None:
         return ""
     return str(numbers.format_decimal(value, format=pattern, locale=language or get_locale()))
+
+
+_TYPED_NUMBER = re.compile(r"-?[0-9.,]*[0-9][0-9.,]*")
+
+
+def parse_decimal(text: str) -> float:
+    """A number as someone typed it: as the page's language writes numbers (“1,000.5”; in
+    Spanish “1.000,5”, “2,5”), as a browser's number field sends it whatever the language
+    (“2.5”), or with a decimal comma on an English page (“2,5”: no one groups 2 with 5).
+    Anything else, fractions, words and “nan” included, raises ``ValueError``."""
+    text = text.strip()
+    if not _TYPED_NUMBER.fullmatch(text):
+        raise ValueError(text)
+    try:
+        return float(numbers.parse_decimal(text, locale=get_locale(), strict=True))
+    except numbers.NumberFormatError:
+        pass
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"-?[0-9]*\.?[0-9]+", text):
+        raise ValueError(text)
+    return float(text)
 
 
 def points_text(value: float, language: str | None = None, pattern: str = NUMBER) -> str:

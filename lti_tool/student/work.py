@@ -25,7 +25,7 @@ from competencies.work.vocabulary import HoursConfirmation, Recommendation, Stat
 from lti_tool.course_time import page_zone
 from lti_tool.csrf import FormExpired, once, redrawn_when_expired
 from lti_tool.db import db_session
-from lti_tool.i18n import refusal_text, translate
+from lti_tool.i18n import format_number, parse_decimal, refusal_text, translate
 from lti_tool.models import Course, User
 from lti_tool.page_context import CourseView, PersonView
 from lti_tool.security import Principal, Role, current_principal, require
@@ -196,17 +196,11 @@ def _hours_entry() -> hours.HoursEntry:
                          gettext("Give the start time as hours and minutes, like 09:00.")),
         ends_at=_parse(form.get("ends_at"), dt.time.fromisoformat, "ends_at",
                        gettext("Give the end time as hours and minutes, like 13:30.")),
-        hours=_parse(form.get("hours"), _decimal, "hours",
-                     gettext("Give the hours as a number, like 3.5.")),
+        hours=_parse(form.get("hours"), parse_decimal, "hours",
+                     gettext("Give the hours as a number, like %(example)s.",
+                             example=format_number(3.5))),
         activity=form.get("activity", ""), stage=form.get("stage") or None,
         site=form.get("site", ""))
-
-
-def _decimal(text: str) -> float:
-    """A number of hours as a browser sends it (3.5), or as a Spanish speaker writes it (3,5)
-    where the field is plain text (a browser without number inputs, a pasted value)."""
-    return float(text.replace(",", ".", 1)) if text.count(",") == 1 and "." not in text \
-        else float(text)
 
 
 def _parse(text: str | None, parse: Callable[[str], _T], field: str, message: str) -> _T | None:

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from jinja2 import Environment
 
-from lti_tool.i18n import best_supported, format_number
+from lti_tool.i18n import best_supported, format_number, parse_decimal
 from tests.lti_tool.lti.conftest import Flow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,6 +186,26 @@ def test_numbers_are_written_as_the_locale_writes_them(app: Flask) -> None:
             assert format_number(1.5) == "1,5" and format_number(1234) == "1.234"
         with force_locale("en"):
             assert format_number(1.5) == "1.5" and format_number(1234) == "1,234"
+
+
+@pytest.mark.parametrize(("language", "typed", "number"), [
+    ("en", "2.5", 2.5), ("en", "1,000.5", 1000.5), ("en", "2,5", 2.5), ("en", "40", 40.0),
+    ("es", "2,5", 2.5), ("es", "1.000,5", 1000.5), ("es", "1.000", 1000.0),
+    ("es", "2.5", 2.5),  # as a browser's number field sends it, whatever the language
+    ("es", " 0,25 ", 0.25),
+])
+def test_a_number_is_read_as_the_readers_language_writes_it(
+        app: Flask, language: str, typed: str, number: float) -> None:
+    with app.test_request_context(), force_locale(language):
+        assert parse_decimal(typed) == number
+
+
+@pytest.mark.parametrize("typed", ["", "two", "2½", "1,5,0", "1,000.5,2", "nan", "inf", "1e3",
+                                   "3_0"])
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_what_is_no_number_is_refused(app: Flask, language: str, typed: str) -> None:
+    with app.test_request_context(), force_locale(language), pytest.raises(ValueError):
+        parse_decimal(typed)
 
 
 def test_an_anonymous_page_follows_the_browser_language(client: FlaskClient) -> None:

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.orm import utcnow
-from competencies.work.model import PlacedTaskWork
+from competencies.work.model import Artifact, PlacedTaskWork
 from lti_tool.lti.custom_params import sign_task_reference
 from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.student.work_factories import ALL_KINDS, LINK, PlacedClass, stored, text
@@ -64,6 +65,30 @@ def test_hours_written_with_a_decimal_comma_are_the_same_hours(placed: PlacedCla
     assert "2.5 of 4 hours logged" in text(placed.page)
 
 
+def test_a_spanish_student_writes_hours_with_a_decimal_comma(placed: PlacedClass,
+                                                           db: Session) -> None:
+    """A browser without number fields, or a pasted value: “2,5” as Spanish writes it."""
+    placed.student(locale="es")
+    today = dt.date.today().isoformat()
+    assert placed.work("hours", {"work_date": today, "hours": "2,5", "activity": "Archivo"}
+                       ).status_code == 303
+    assert "2,5 de 4 horas registradas" in text(placed.page)
+    db.expire_all()
+    assert db.scalar(select(Artifact.hours).where(Artifact.kind == "hours")) == 2.5
+
+
+@pytest.mark.parametrize(("language", "hint"), [
+    ("en", "Give the hours as a number, like 3.5."),
+    ("es", "Escribe las horas como un número, como 3,5."),
+])
+def test_the_hours_hint_writes_its_example_as_the_readers_language_does(
+        placed: PlacedClass, language: str, hint: str) -> None:
+    placed.student(locale=language)
+    response = placed.work("hours", {"work_date": "2026-01-05", "hours": "dos y media",
+                                     "activity": "Archivo"})
+    assert response.status_code == 422 and hint in text(placed.page)
+
+
 @pytest.mark.parametrize(("form", "data", "message", "field"), [
     ("links", {"url": "javascript:alert(1)"}, "must start with http:// or https://", "link-url"),
     ("links", {"url": "ftp://example.org/x"}, "must start with http:// or https://", "link-url"),
@@ -78,7 +103,11 @@ def test_hours_written_with_a_decimal_comma_are_the_same_hours(placed: PlacedCla
      "1 hour does not match 09:00 to 13:30; give the times or the hours.", "hours-hours"),
     ("hours", {"work_date": "5 Jan", "hours": "2", "activity": "Filing"},
      "Give the date as year-month-day.", "hours-date"),
+    ("hours", {"work_date": "2026-01-05", "hours": "2½", "activity": "Filing"},
+     "Give the hours as a number, like 3.5.", "hours-hours"),
     ("hours", {"work_date": "2026-01-05", "hours": "1,000.5", "activity": "Filing"},
+     "One entry can hold at most 24 hours", "hours-hours"),
+    ("hours", {"work_date": "2026-01-05", "hours": "nan", "activity": "Filing"},
      "Give the hours as a number, like 3.5.", "hours-hours"),
     ("submit", {}, "Before handing in, add what the task still asks for: Links, Reflection, "
                    "Hours log.", "submit-button"),

@@ -48,16 +48,18 @@ class PlacedClass:
         self.link_id = link.id
         self.page = ""
 
-    def launch(self, role: str, sub: str) -> TestResponse:
+    def launch(self, role: str, sub: str, **claims: Any) -> TestResponse:
         custom = sign_task_reference(self.task_id, "course-7", secret=self.app.config["SECRET_KEY"])
         response = self.flow.launch(role=role, sub=sub, name=f"Person {sub}", lti_custom=custom,
-                                    lti_resource_link={"id": LINK, "title": "Clinic internship"})
+                                    lti_resource_link={"id": LINK, "title": "Clinic internship"},
+                                    **claims)
         self.page = response.get_data(as_text=True)
         return response
 
-    def student(self, sub: str = "student-1") -> str:
-        """The student opens the placed task from the LMS; their task page."""
-        response = self.launch("Learner", sub)
+    def student(self, sub: str = "student-1", **claims: Any) -> str:
+        """The student opens the placed task from the LMS (``locale="es"``: in Spanish); their
+        task page."""
+        response = self.launch("Learner", sub, **claims)
         assert response.status_code == 200, self.page
         return self.page
 
