@@ -8,7 +8,6 @@ form comes back with what the student typed and an error summary linked to the f
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +24,7 @@ from competencies.work.vocabulary import HoursConfirmation, Recommendation, Stat
 from lti_tool.course_time import page_zone
 from lti_tool.csrf import FormExpired, once, redrawn_when_expired
 from lti_tool.db import db_session
+from lti_tool.form_problems import Problem
 from lti_tool.i18n import format_number, parse_decimal, refusal_text, translate
 from lti_tool.models import Course, User
 from lti_tool.page_context import CourseView, PersonView
@@ -51,12 +51,6 @@ FORM_FIELDS: dict[str, dict[str | None, str]] = {
 FORM_SECTIONS = {"links": "links", "hours": "hours_log", "reflection": "reflection-section",
                  "submit": "submit", "pathway": "pathway-section"}
 """Where each form stands on the page: what a problem with the whole form links to."""
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    message: str
-    field_id: str
 
 
 def render_task_page(placed: PlacedTask, course: Course | CourseView | None,

@@ -8,6 +8,8 @@ page can put back in its field.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -15,7 +17,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from competencies.messages import N_
 from competencies.partners import directory
 from competencies.partners.directory import PartnerDraft, PartnerError, SupervisorDraft
 from competencies.partners.placement_csv import REQUIRED, import_placements
@@ -26,12 +27,14 @@ from competencies.tasks.library import CourseContext
 from competencies.tasks.model import Task
 from lti_tool.csrf import redrawn_when_expired
 from lti_tool.db import db_session
-from lti_tool.i18n import LANGUAGE_NAMES, message_text, refusal_text
+from lti_tool.form_problems import Problem, row_id
+from lti_tool.i18n import LANGUAGE_NAMES, format_number, message_text, parse_decimal, refusal_text
 from lti_tool.security import require
 from lti_tool.teacher.employer_common import course_context, roster, students
 from lti_tool.teacher.views import TEACHING, bp
 
 Page = str | tuple[str, int] | WerkzeugResponse
+_T = TypeVar("_T")
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
@@ -144,9 +147,12 @@ def placements(course_id: int) -> Page:
                     located = [message_text(p.located) for p in report.problems]
                     created = len(report.created)
         else:
+            draft = _placement_draft(session, context)
+            if isinstance(draft, list):
+                return _placements_page(course_id, problems=[], fields=draft)
             try:
                 placement = create_placement(session, context, roster(session, course_id),
-                                             _placement_draft(session, context))
+                                             draft)
                 return redirect(url_for("teacher.placement_links", course_id=course_id,
                                             placement_id=placement.id))
             except PartnerError as exc:
@@ -156,14 +162,17 @@ def placements(course_id: int) -> Page:
 
 
 def _placements_page(course_id: int, *, problems: list[str], located: list[str] | None = None,
-                     created: int = 0) -> Page:
+                     created: int = 0, fields: list[Problem] | None = None) -> Page:
+    """The placements page; ``problems`` say why nothing was placed, ``fields`` which field of
+    the place-a-student form could not be read, and what it needs."""
     session = db_session()
     course, context = course_context(session, course_id)
     tasks = list(session.scalars(library_tasks(context)))
     suppliers = directory.search(session, context, limit=500)
-    status = 422 if problems or located else 200
+    status = 422 if problems or located or fields else 200
     return render_template(
         "teacher/employers/placements.html", course=course, problems=problems,
+        field_problems=fields or [],
         located=located or [], created=created, placements=course_placements(session, context),
         tasks=tasks, partners=suppliers, students=students(session, course_id),
         required=REQUIRED, people={u.id: u.display_name for u in students(session, course_id)},
@@ -185,21 +194,41 @@ def _partner_draft() -> PartnerDraft:
         notes=form.get("notes", ""), active=form.get("active", "1") == "1")
 
 
-def _placement_draft(session: Session, context: CourseContext) -> PlacementDraft:
+def _placement_draft(session: Session, context: CourseContext) -> PlacementDraft | list[Problem]:
+    """The place-a-student form as a draft, or what each field it cannot read needs."""
     form = request.form
-    try:
-        supervisor = int(form.get("supervisor_id", ""))
-        partner_id = directory.get_supervisor(session, context, supervisor).partner_id
-        hours = form.get("expected_hours", "").strip()
-        return PlacementDraft(
-            student_id=int(form.get("student_id", "")), partner_id=partner_id,
-            supervisor_id=supervisor, task_id=int(form.get("task_id", "")),
-            starts_on=dt.date.fromisoformat(form.get("starts_on", "")),
-            ends_on=dt.date.fromisoformat(form.get("ends_on", "")),
-            expected_hours=float(hours) if hours else None)
-    except ValueError:
-        raise PartnerError(N_("Choose a student, a partner's supervisor and a task, and give "
-                              "the dates as YYYY-MM-DD.")) from None
+    problems: list[Problem] = []
+
+    def read(field: str, parse: Callable[[str], _T], message: str) -> _T | None:
+        try:
+            return parse(form.get(field, ""))
+        except ValueError:  # a PartnerError too: no supervisor of this school by that id
+            problems.append(Problem(message, field))
+            return None
+
+    student = read("student_id", row_id, gettext("Choose a student from the list."))
+    task = read("task_id", row_id, gettext("Choose a task from the list."))
+    supervisor = read("supervisor_id",
+                      lambda text: directory.get_supervisor(session, context, row_id(text)),
+                      gettext("Choose a partner's supervisor from the list."))
+    starts = read("starts_on", _day, gettext("Give the start date as year-month-day, like "
+                                             "2026-09-01."))
+    ends = read("ends_on", _day, gettext("Give the end date as year-month-day, like "
+                                         "2026-12-01."))
+    hours = read("expected_hours", lambda text: parse_decimal(text) if text.strip() else None,
+                 gettext("Give the expected hours as a number, like %(example)s, or leave them "
+                         "blank for the task's.", example=format_number(37.5)))
+    if (problems or student is None or task is None or supervisor is None or starts is None
+            or ends is None):
+        return problems
+    return PlacementDraft(student_id=student, partner_id=supervisor.partner_id,
+                          supervisor_id=supervisor.id, task_id=task, starts_on=starts,
+                          ends_on=ends, expected_hours=hours)
+
+
+def _day(text: str) -> dt.date:
+    """A date as a date field sends it (2026-09-01, whatever the page's language)."""
+    return dt.date.fromisoformat(text.strip())
 
 
 def _lines(text: str) -> list[str]:

@@ -25,6 +25,7 @@ from competencies.tasks.vocabulary import ContinuumStage
 from lti_tool import course_home
 from lti_tool.csrf import once, redrawn_when_expired
 from lti_tool.db import db_session
+from lti_tool.form_problems import LARGEST_ID
 from lti_tool.i18n import refusal_text
 from lti_tool.lti.custom_params import sign_task_reference
 from lti_tool.lti.deep_linking import (
@@ -52,8 +53,6 @@ TEXT_LIMIT = 500
 LINE_ITEM_TAG = "worklink-wbl-task"
 LISTED = 50
 """Tasks the picker lists for one search."""
-_LARGEST_ID = 2**31 - 1
-"""Task ids are 32-bit integers: a larger number is no task (PostgreSQL refuses to compare it)."""
 
 
 def render_picker(course: CourseView, user: PersonView | None, launch: Launch) -> str:
@@ -84,7 +83,7 @@ def _chosen(sent: MultiDict[str, str]) -> tuple[list[int], list[str]]:
             number = int(value)
         except ValueError:
             number = 0
-        if 0 < number <= _LARGEST_ID:
+        if 0 < number <= LARGEST_ID:
             ids.append(number)
         else:
             not_tasks.append(value)

@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
+import lxml.html
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from competencies.audit import Actor
@@ -232,3 +233,70 @@ def test_a_refused_alignment_keeps_the_search_and_the_weight(flow: Flow, db: Ses
     assert refused.status_code == 422 and db.scalar(select(TaskAlignment)) is None
     shown = Fields(refused.get_data(as_text=True)).values
     assert (shown[f"type-{item.id}"], shown[f"weight-{item.id}"]) == ("teaches", "500")
+
+
+START = "Give the start date as year-month-day, like 2026-09-01."
+END = "Give the end date as year-month-day, like 2026-12-01."
+HOURS = "Give the expected hours as a number, like 37.5, or leave them blank for the task's."
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ({"starts_on": "1 Sept 2026"}, {"starts_on": START}),
+    ({"starts_on": "", "ends_on": "12/01/2026", "expected_hours": "forty"},
+     {"starts_on": START, "ends_on": END, "expected_hours": HOURS}),
+    ({"student_id": "", "task_id": "x", "supervisor_id": "999999"},
+     {"student_id": "Choose a student from the list.",
+      "task_id": "Choose a task from the list.",
+      "supervisor_id": "Choose a partner's supervisor from the list."}),
+])
+def test_each_unreadable_placement_field_gets_its_own_message_linked_to_it(
+        flow: Flow, db: Session, course_id: int, typed: dict[str, str],
+        expected: dict[str, str]) -> None:
+    """Not one sentence for every field (“Choose a student… give the dates as YYYY-MM-DD”):
+    each field it cannot read says what it needs, marked and described on the field."""
+    supervisor = _supervisor(flow, db, course_id)
+    base = f"/teacher/course/{course_id}/placements"
+    page = flow.client.get(base).get_data(as_text=True)
+    sent = {"student_id": Fields(page).values["student_id"], "supervisor_id": str(supervisor.id),
+            "task_id": str(_task_id(db, "Clinic internship")), "starts_on": "2026-09-01",
+            "ends_on": "2026-12-01", "expected_hours": "40", **typed}
+
+    refused = flow.client.post(base, data={"csrf_token": _csrf(flow, base), **sent})
+
+    assert refused.status_code == 422 and db.scalar(select(Placement)) is None
+    html = lxml.html.fromstring(refused.get_data(as_text=True))
+    linked = {a.get("href").removeprefix("#"): a.text_content()
+              for a in html.xpath("//*[@id='problems']//a")}
+    assert linked == expected
+    for field, message in expected.items():
+        element = html.get_element_by_id(field)
+        assert (element.get("aria-invalid"), element.get("aria-describedby")) == (
+            "true", f"problem-{field}")
+        assert html.get_element_by_id(f"problem-{field}").text_content() == message
+    shown = Fields(refused.get_data(as_text=True)).values
+    assert {k: shown[k] for k in ("starts_on", "ends_on", "expected_hours")} == {
+        k: sent[k] for k in ("starts_on", "ends_on", "expected_hours")}
+
+
+def test_a_spanish_teacher_types_expected_hours_with_a_decimal_comma(
+        flow: Flow, db: Session, course_id: int) -> None:
+    supervisor = _supervisor(flow, db, course_id)
+    db.execute(update(User).where(User.sub == "user-123").values(locale="es"))
+    db.commit()
+    base = f"/teacher/course/{course_id}/placements"
+    page = flow.client.get(base).get_data(as_text=True)
+    sent = {"student_id": Fields(page).values["student_id"], "supervisor_id": str(supervisor.id),
+            "task_id": str(_task_id(db, "Clinic internship")), "starts_on": "2026-09-01",
+            "ends_on": "2026-12-01"}
+
+    refused = flow.client.post(base, data={"csrf_token": _csrf(flow, base), **sent,
+                                           "expected_hours": "treinta"})
+    placed = flow.client.post(base, data={"csrf_token": _csrf(flow, base), **sent,
+                                          "expected_hours": "37,5"})
+
+    assert refused.status_code == 422
+    assert ("Escribe las horas previstas como un número, como 37,5, o déjalas en blanco para "
+            "usar las de la tarea.") in refused.get_data(as_text=True)
+    assert placed.status_code == 302
+    db.expire_all()
+    assert db.scalar(select(Placement.expected_hours)) == 37.5
