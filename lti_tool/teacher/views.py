@@ -113,6 +113,7 @@ def render_teacher_home(conn: Connection, course: Course | CourseView | None,
                            counts=counts, placed=placed, added=added, templates=templates,
                            problems=problems, form=request.form if problems else {},
                            class_list=listed,
+                           saved=request.method == "GET" and bool(request.args.get("saved")),
                            **vocabulary_labels(),
                            next_step=course_home.next_step(placed, utcnow(), added))
 

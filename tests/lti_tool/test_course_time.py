@@ -102,6 +102,29 @@ def test_a_zone_sent_from_an_expired_form_comes_back_as_typed(flow: Flow, db: Se
     assert db.get(Course, course).time_zone is None  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(("locale", "said"), [
+    ("en", "Time zone saved: due dates are typed and shown in America/Denver."),
+    ("es", "Zona horaria guardada: las fechas de entrega se escriben y se muestran en "
+           "America/Denver."),
+])
+def test_a_saved_zone_is_said_on_the_course_home(flow: Flow, db: Session, locale: str,
+                                                 said: str) -> None:
+    flow.launch(role="Instructor", locale=locale)
+    course = _course_id(db)
+    home = f"/teacher/course/{course}"
+    answer = flow.client.post(home + "/time-zone", data={"csrf_token": _csrf(flow, home),
+                                                        "time_zone": "America/Denver"})
+    assert answer.status_code == 303
+
+    page = lxml.html.fromstring(flow.client.get(answer.headers["Location"]).get_data(
+        as_text=True))
+
+    assert [" ".join(n.text_content().split()) for n in page.xpath("//*[@role='status']")] == [
+        said]
+    again = lxml.html.fromstring(flow.client.get(home).get_data(as_text=True))
+    assert again.xpath("//*[@role='status']") == []  # said once, after saving
+
+
 def test_a_refused_zone_is_explained_in_spanish(flow: Flow, db: Session) -> None:
     flow.launch(role="Instructor", locale="es")
     status, body = _post_zone(flow, _course_id(db), "")
