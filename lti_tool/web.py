@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Protocol
 
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from lti_tool.db import db_session
+from lti_tool.models import Course, User
+from lti_tool.page_context import CourseView
 from lti_tool.security import Role, current_principal
 
 _OPEN_AGAIN = lazy_gettext("Open Worklink again from your course in the LMS.")
@@ -111,6 +116,44 @@ def course_home_path() -> str | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class SignedInPlace:
+    """The layout a page of no audience's own (an error, a refusal) is drawn in, and the course
+    and person its header shows."""
+
+    layout: str
+    course: CourseView | None = None
+    user: User | None = None
+
+
+_NOBODY = SignedInPlace("base.html")
+
+
+def signed_in_place() -> SignedInPlace:
+    """The signed-in teacher's or student's layout, in their own course: the navigation that
+    leads on from an error page inside the LMS. Always the session's course, never the one the
+    refused address names, so a refusal of another course's page shows nothing of that course,
+    not even whether the page is there. Anyone else: the bare layout."""
+    principal = current_principal()
+    if principal is None or principal.course_id is None:
+        return _NOBODY
+    if principal.is_staff:
+        layout = "teacher/layout.html"
+    elif principal.role is Role.STUDENT:
+        layout = "student/layout.html"
+    else:
+        return _NOBODY
+    try:
+        session = db_session()
+        course = session.get(Course, principal.course_id)
+        user = session.get(User, principal.user_id) if principal.user_id is not None else None
+    except SQLAlchemyError:
+        # The error being drawn may be the database's own: the bare layout still draws.
+        return _NOBODY
+    return SignedInPlace(layout, CourseView(principal.course_id, course.title if course else None,
+                                            course.label if course else None), user)
+
+
 class ErrorPage(Protocol):
     """Renders an error page for a status, with a view's own message if it gave one, in the
     words for the kind of error if the exception named one its audience has words for."""
@@ -146,7 +189,8 @@ def _page_for_this_address() -> ErrorPage:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(principal=current_principal, course_home_path=course_home_path)
+    app.jinja_env.globals.update(principal=current_principal, course_home_path=course_home_path,
+                                 signed_in_place=signed_in_place)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:

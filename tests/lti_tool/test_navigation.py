@@ -31,7 +31,7 @@ from tests.lti_tool.admin.test_admin_pages import _sign_in
 from tests.lti_tool.employer.conftest import open_link, placed_with_supervisor
 from tests.lti_tool.lti.conftest import Flow
 from tests.lti_tool.student.work_factories import PlacedClass
-from tests.lti_tool.task_launch_factories import STANDARD
+from tests.lti_tool.task_launch_factories import STANDARD, aligned_task, course_context
 
 TEACHER = ["Course home", "Task library", "Standards coverage", "Class roster",
            "Grades sent to the LMS", "Mastery", "Partners", "Placements", "Ratings to moderate",
@@ -113,13 +113,15 @@ class Walk:
     problems: dict[str, str] = dataclasses.field(default_factory=dict)
     walked: set[str] = dataclasses.field(default_factory=set)
 
-    def check(self, name: str, page: str, current: str, marker: str) -> None:
+    def check(self, name: str, page: str, current: str | None, marker: str = "page") -> None:
+        """``current`` None: a page of no section (an error page), nothing marked."""
         nav = nav_of(page)
+        marked = [] if current is None else [(current, marker)]
         if nav is None:
             self.problems[name] = "no navigation"
         elif nav.labels != self.labels:
             self.problems[name] = f"navigation {nav.labels}"
-        elif nav.current != [(current, marker)] or nav.markers != 1:
+        elif nav.current != marked or nav.markers != len(marked):
             self.problems[name] = f"marked {nav.current} ({nav.markers} aria-current on the page)"
 
     def get(self, client: FlaskClient, url: str, current: str, marker: str = "page") -> None:
@@ -129,6 +131,17 @@ class Walk:
         response = client.get(url, follow_redirects=True)
         assert response.status_code == 200, (url, response.status_code)
         self.check(url, response.get_data(as_text=True), current, marker)
+
+
+    def refused(self, client: FlaskClient, url: str, status: int,
+                form: dict[str, str] | None = None) -> str:
+        """Open ``url`` (post ``form`` to it, if given), expect the error page ``status`` with
+        the navigation and nothing marked; the page."""
+        response = client.post(url, data=form) if form is not None else client.get(url)
+        assert response.status_code == status, (url, response.status_code)
+        page = response.get_data(as_text=True)
+        self.check(f"{status} {url}", page, None)
+        return page
 
 
 def _gets(app: Flask, audience: str) -> set[str]:
@@ -192,6 +205,73 @@ def test_every_teacher_page_shows_the_teachers_navigation_with_its_place_marked(
         walk.get(client, url, current, marker)
     assert walk.problems == {}
     assert walk.walked == _gets(app, "teacher")
+
+
+def _form_token(page: str) -> str:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    return token.group(1)
+
+
+def _refusal(page: str) -> str:
+    """What an error page says (its title and main), without the per-page tokens around it."""
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    main = re.search(r"<main.*</main>", page, re.S)
+    assert title is not None and main is not None
+    return title.group(1) + main.group(0)
+
+
+def _another_course(placed: PlacedClass, db: Session) -> tuple[int, int]:
+    """Another course of the same platform, with a task of its own: (course id, task id)."""
+    placed.flow.launch(role="Instructor", sub="teacher-2",
+                       lti_context={"id": "course-8", "title": "Welding Basics", "label": "WB"})
+    theirs = course_context(db, "course-8")
+    return theirs.course_id, aligned_task(db, theirs, "Weld inspection")
+
+
+def test_a_teachers_error_pages_show_the_navigation_of_their_own_course_and_nothing_of_another(
+        app: Flask, placed: PlacedClass, db: Session) -> None:
+    other, their_task = _another_course(placed, db)
+    draft = aligned_task(db, course_context(db), "Shadow a nurse")
+    placed.launch("Instructor", "teacher-1")
+    client, walk = placed.flow.client, Walk(app, TEACHER)
+    course = f"/teacher/course/{placed.course_id}"
+    token = _form_token(client.get(f"{course}/tasks/{draft}/rubric").get_data(as_text=True))
+    walk.refused(client, f"{course}/tasks/999999", 404)
+    walk.refused(client, "/no/such/page", 404)
+    # A refused form, and a form whose token no longer checks out.
+    walk.refused(client, f"{course}/tasks/{draft}/rubric/starter", 400,
+                 {"csrf_token": token, "starter": "no-such-starter"})
+    walk.refused(client, f"{course}/tasks/{draft}/rubric/starter", 403,
+                 {"csrf_token": "stale", "starter": "employability-skills"})
+    # Another course's page: their task, a task they do not have, a course that is not there.
+    theirs = [walk.refused(client, f"/teacher/course/{other}/tasks/{their_task}", 403),
+              walk.refused(client, f"/teacher/course/{other}/tasks/999999", 403),
+              walk.refused(client, "/teacher/course/999999/roster", 403)]
+    assert walk.problems == {}
+    assert {_refusal(page) for page in theirs} == {_refusal(theirs[0])}
+    # (The language switch returns to the address asked for: the person's own words, no link.)
+    assert not any(f'href="/teacher/course/{other}' in page or "Weld" in page for page in theirs)
+    assert f'href="{course}">Go to your course home</a>' in theirs[0]
+
+
+def test_a_students_error_pages_show_the_navigation_of_their_own_course(
+        app: Flask, placed: PlacedClass, db: Session) -> None:
+    other, _ = _another_course(placed, db)
+    placed.student("student-1")
+    client, walk = placed.flow.client, Walk(app, STUDENT)
+    course = f"/student/course/{placed.course_id}"
+    walk.refused(client, f"{course}/submission/999999", 404)
+    walk.refused(client, f"{placed.task_url}/links", 403,
+                 {"csrf_token": "stale", "url": "https://example.org/more"})
+    page = walk.refused(client, f"/student/course/{other}/competencies", 403)
+    assert walk.problems == {}
+    assert f'href="/student/course/{other}' not in page and "Welding" not in page
+
+
+def test_an_error_page_for_nobody_signed_in_has_no_navigation(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and nav_of(response.get_data(as_text=True)) is None
 
 
 def test_every_student_page_shows_the_students_navigation_with_its_place_marked(
