@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import lazy_gettext
+from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -103,6 +104,20 @@ def error_page(status: int, message: str | None = None, *, title: str | None = N
     )
 
 
+TITLE_SEPARATOR = " · "
+
+
+def title_line(page: str, course: Course | CourseView | None = None) -> Markup:
+    """Every page's ``<title>``, one pattern: the page · its course (where there is one) ·
+    Worklink. A screen reader says it first, and it names the LMS's browser tab; ``page`` is
+    the page's ``page_title`` block as drawn (already escaped), ``course`` the page's course."""
+    parts = [Markup(" ".join(escape(page).split()))]
+    course_name = (course.title or course.label) if course is not None else None
+    if course_name:
+        parts.append(escape(course_name))
+    return Markup(TITLE_SEPARATOR).join([part for part in parts if part] + ["Worklink"])
+
+
 def course_home_path() -> str | None:
     """The signed-in person's course home (teacher's or student's), None without one: the way
     back from an error page, and where the language switch returns after a POST."""
@@ -191,6 +206,7 @@ def _page_for_this_address() -> ErrorPage:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(principal=current_principal, course_home_path=course_home_path,
                                  signed_in_place=signed_in_place)
+    app.jinja_env.filters.update(title_line=title_line)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Any:
