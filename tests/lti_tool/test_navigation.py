@@ -291,8 +291,9 @@ def test_a_students_error_pages_show_the_navigation_of_their_own_course(
     client, walk = placed.flow.client, Walk(app, STUDENT, COURSE)
     course = f"/student/course/{placed.course_id}"
     walk.refused(client, f"{course}/submission/999999", 404, "Page not found")
-    walk.refused(client, f"{placed.task_url}/links", 403, "This form has expired",
-                 {"csrf_token": "stale", "url": "https://example.org/more"})
+    # A button whose form expired (a typed form is drawn again instead, with the sentence).
+    walk.refused(client, f"{course}/submission/{placed.submission('student-1').id}/artifacts/1"
+                 "/remove", 403, "This form has expired", {"csrf_token": "stale"})
     page = walk.refused(client, f"/student/course/{other}/competencies", 403,
                         "You do not have access to this page")
     assert walk.problems == {}
