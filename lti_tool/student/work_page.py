@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from competencies.partners.model import Placement
-from competencies.scoring.finals import final_of_submission
+from competencies.scoring.finals import final_of_submission, placement_ids
 from competencies.scoring.model import FinalScore
 from competencies.tasks.model import TaskVersion
 from competencies.tasks.versions import asked_artifacts_of, file_policy_of, freeze, rubric_of
@@ -139,10 +139,15 @@ def work_page(session: Session, placed: PlacedTask, student_id: int,
                                         bool(version.snapshot.get("employer_scored")), final)
         if final is not None and status in (Status.SCORED, Status.GRADED):
             result = _result(session, final)
-        if submission.placement_id is not None:
-            placement = session.get(Placement, submission.placement_id)
-            if placement is not None and placement.expected_hours is not None:
-                expected = placement.expected_hours
+        # The hours its placement expects: of any placement the work belongs to (one made after
+        # the student started too), the newest that says.
+        placed_hours = session.scalar(
+            select(Placement.expected_hours)
+            .where(Placement.id.in_(placement_ids(placement=None, submission=submission)),
+                   Placement.expected_hours.is_not(None))
+            .order_by(Placement.id.desc()).limit(1))
+        if placed_hours is not None:
+            expected = placed_hours
     number = submission.current_number if submission is not None else 1
     current = [a for a in everything if a.in_version(number)]
     by_kind = _by_kind(current)
