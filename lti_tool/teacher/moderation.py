@@ -66,6 +66,7 @@ def _moderation_page(problem: str | None, course_id: int, placement_id: int) -> 
     return render_template(
         "teacher/employers/moderate.html", course=course, placement=placement, student=student,
         rubric=rubric, pending=pending, final=moderation.final_score(session, placement),
+        waiting=moderation.waiting(session, Work.of_placement(session, placement)),
         policy=ratings.policy_for(session, placement.task_id),
         problems=[problem] if problem else [],
         policy_editable=library.can_edit(context, library.get_visible(session, context,

@@ -96,3 +96,46 @@ def test_one_waiting_rating_is_named_with_its_own_placements_moderation(
     assert f"/teacher/course/{placed.course_id}/placements/{later.id}/rating" in page
     assert "Scoring the rubric here replaces it." in text(page)
     assert placed.db.scalar(select(RubricRating.status)) == "pending"
+
+
+def test_a_placements_rating_page_says_scoring_there_replaces_the_other_placements_ratings(
+        placed: PlacedClass) -> None:
+    """Placed at the clinic, then again at a second clinic: both supervisors' ratings wait. The
+    first placement's own page names both before its scoring form, each linked."""
+    placed.student("student-1")
+    clinic = _place(placed, "student-1", "Harlem Hospital")
+    hand_in(placed, "student-1")
+    again = _place(placed, "student-1", "Mount Sinai Clinic")
+    _supervisor_rates(placed.db, clinic)
+    _supervisor_rates(placed.db, again)
+
+    placed.launch("Instructor", "teacher-1")
+    url = f"/teacher/course/{placed.course_id}/placements/{clinic.id}/rating"
+    page = placed.view(url).get_data(as_text=True)
+    direct = page.index("Score the rubric yourself")
+    said = text(page[direct:])
+    assert said.index("Ratings of this work from 2 employers are waiting for moderation") < (
+        said.index("Save as the final score"))
+    assert "Scoring the rubric here replaces all of them." in said
+    assert f"Moderate {again.supervisor.name}'s rating" in said
+    assert (f'href="/teacher/course/{placed.course_id}/placements/{again.id}/rating"'
+            in page[direct:])
+    assert 'href="#pending-heading"' in page[direct:]  # its own rating, above on this page
+
+
+def test_a_placements_rating_page_names_the_one_rating_waiting_on_another_placement(
+        placed: PlacedClass) -> None:
+    placed.student("student-1")
+    clinic = _place(placed, "student-1", "Harlem Hospital")
+    hand_in(placed, "student-1")
+    again = _place(placed, "student-1", "Mount Sinai Clinic")
+    _supervisor_rates(placed.db, again)
+
+    placed.launch("Instructor", "teacher-1")
+    page = placed.view(f"/teacher/course/{placed.course_id}/placements/{clinic.id}/rating"
+                       ).get_data(as_text=True)
+    said = text(page)
+    assert (f"{again.supervisor.name}'s rating of this work is waiting for moderation."
+            in said)
+    assert "Scoring the rubric here replaces it." in said
+    assert f"/teacher/course/{placed.course_id}/placements/{again.id}/rating" in page
