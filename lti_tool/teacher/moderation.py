@@ -18,7 +18,7 @@ from competencies.partners.model import Placement
 from competencies.partners.placements import get_placement
 from competencies.scoring import moderation, ratings
 from competencies.scoring.finals import Work
-from competencies.scoring.model import RubricRating
+from competencies.scoring.model import FinalScore, RubricRating
 from competencies.scoring.moderation import Adjustment
 from competencies.scoring.ratings import ScoringError
 from competencies.scoring.vocabulary import RatingStatus
@@ -63,9 +63,10 @@ def _moderation_page(problem: str | None, course_id: int, placement_id: int) -> 
         return error_page(404, refusal_text(exc))
     pending, _, rubric = _pending(placement)
     student = session.get(User, placement.student_id)
+    final = moderation.final_score(session, placement)
     return render_template(
         "teacher/employers/moderate.html", course=course, placement=placement, student=student,
-        rubric=rubric, pending=pending, final=moderation.final_score(session, placement),
+        rubric=rubric, pending=pending, final=final, final_key=_key_of(final),
         waiting=moderation.waiting(session, Work.of_placement(session, placement)),
         policy=ratings.policy_for(session, placement.task_id),
         problems=[problem] if problem else [],
@@ -114,6 +115,9 @@ def moderate(course_id: int, placement_id: int) -> Page:
         elif action in ("accept", "send_back") and pending is None:
             raise ScoringError(N_("There is no employer rating waiting for moderation."))
         elif action == "accept" and pending is not None:
+            shown = request.form.get("replaces")
+            if shown is not None and shown != _key_of(moderation.final_score(session, placement)):
+                raise ScoringError(STALE_ACCEPT)
             moderation.accept(session, pending, rubric, actor, _adjustments(pending),
                               publisher=GradebookPublisher())
         elif action == "send_back" and pending is not None:
@@ -141,6 +145,16 @@ def audit(course_id: int) -> Page:
     return render_template("teacher/employers/audit.html", course=course,
                            events=event_lines(session, course_events(
                                session, context.registration_id, course.id)))
+
+
+STALE_ACCEPT = N_("The final score of this work was decided since this page was opened, so "
+                  "nothing was saved. Read it above, and accept this rating again if it should "
+                  "replace it.")
+
+
+def _key_of(final: FinalScore | None) -> str:
+    """Which decision the final score is: a later one replaces it in place, so by when."""
+    return final.decided_at.isoformat() if final is not None else ""
 
 
 def _adjustments(pending: RubricRating) -> dict[str, Adjustment]:
