@@ -31,6 +31,11 @@
   var status = document.getElementById("task-list-status");
   var busy = false;
 
+  function taskIds(root) {
+    return Array.prototype.map.call(root.querySelectorAll("input[name=task]"),
+                                    function (box) { return box.value; }).join(",");
+  }
+
   function refresh() {
     if (busy) { return; }
     busy = true;
@@ -47,7 +52,9 @@
       if (!html) { return; }
       var fresh = new DOMParser().parseFromString(html, "text/html")
         .querySelector("[data-task-list-refresh]");
-      if (!fresh) { return; }
+      // The same tasks as shown (the usual answer when the tab is merely shown again): the list
+      // stays as it is, so a box or button the teacher is about to press is not swapped away.
+      if (!fresh || taskIds(fresh) === taskIds(list)) { return; }
       var ticked = Array.prototype.map.call(list.querySelectorAll("input[name=task]:checked"),
                                             function (box) { return box.value; });
       var before = list.querySelectorAll("input[name=task]").length;

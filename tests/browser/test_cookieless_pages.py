@@ -93,6 +93,13 @@ def _sign_in(browser: Any, site: str, person: str) -> None:
     sign_in(browser, site, person)
 
 
+def _ticked(browser: Any, title: str) -> bool:
+    box = browser.find_element(By.XPATH, f"//label[contains(., '{title}')]//input")
+    if not box.is_selected():
+        box.click()
+    return bool(box.is_selected())
+
+
 def _status(url: str, headers: dict[str, str] | None = None) -> int:
     """A fresh client: another browser, with nothing but the address (and maybe a header)."""
     try:
@@ -208,8 +215,12 @@ def test_the_picker_search_and_a_students_task_work_without_cookies(browser: Any
     browser.switch_to.window(course_page)
     frame.enter()
     frame.cookie_jar_empty = False  # the frame still says "page": it never sent that cookie
-    browser.find_element(By.XPATH, f"//label[contains(., '{TITLES[1]}')]//input").click()
-    browser.find_element(By.XPATH, "//button[@value='add']").click()
+    # Back in its tab, the picker asks again for its list (static/task_list_sync.js), and it
+    # would swap the list in if another window had saved a task: find the box and the button
+    # afresh until the press takes (a wait ignores a stale element).
+    WebDriverWait(browser, 20).until(lambda b: _ticked(b, TITLES[1]))
+    WebDriverWait(browser, 20).until(lambda b: b.find_element(
+        By.XPATH, "//button[@value='add']").click() or True)
     WebDriverWait(browser, 20).until(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "Content added"))
     browser.switch_to.default_content()
 

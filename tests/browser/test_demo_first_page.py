@@ -84,3 +84,41 @@ def test_the_picker_lists_a_task_saved_in_its_other_window(browser: Any, live_se
         (By.CSS_SELECTOR, "[data-task-list-refresh]"), "Tour the print shop downtown"))
     assert "The list now includes the task you saved" in browser.find_element(
         By.ID, "task-list-status").text
+
+
+# Marks the list's first task, then records when the picker's own refresh has read its answer
+# (the swap, if any, happens in the same turn as that read, before a timer set then can fire).
+WATCH_THE_REFRESH = """
+document.querySelector('.picker-list li').dataset.kept = 'yes';
+var realFetch = window.fetch;
+window.fetch = function () {
+  return realFetch.apply(this, arguments).then(function (response) {
+    var read = response.text.bind(response);
+    response.text = function () {
+      return read().then(function (html) {
+        setTimeout(function () { window.worklinkRefreshed = true; }, 0);
+        return html;
+      });
+    };
+    return response;
+  });
+};
+"""
+
+
+def test_the_picker_leaves_its_list_alone_when_shown_again_with_the_same_tasks(
+        browser: Any, live_server: Any) -> None:
+    """A teacher back from a preview tab may be about to press a box or "Add to course": the
+    list is swapped only when it changed, never under their pointer for nothing."""
+    open_worklink_as(browser, live_server.url, "Lucia Rivera")
+    _demo_content(live_server.config.database_url)
+    sign_in(browser, live_server.url, "Lucia Rivera")
+    click(browser, By.XPATH, "//button[contains(., 'Add Worklink content')]")
+    WebDriverWait(browser, 15).until(EC.frame_to_be_available_and_switch_to_it(
+        (By.CSS_SELECTOR, "iframe.tool-frame")))
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, ".picker-list li")))
+    browser.execute_script(WATCH_THE_REFRESH)
+    browser.execute_script("document.dispatchEvent(new Event('visibilitychange'))")
+    WebDriverWait(browser, 20).until(lambda b: b.execute_script("return window.worklinkRefreshed"))
+    assert browser.execute_script("return document.querySelector('[data-kept]') !== null")
