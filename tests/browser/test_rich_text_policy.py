@@ -37,7 +37,10 @@ def write_in_bold(browser: Any, plain: str, bold: str) -> None:
         (By.CSS_SELECTOR, "trix-editor#description")))
     editor.click()
     editor.send_keys(plain)
-    browser.find_element(By.CSS_SELECTOR, "trix-toolbar button[data-trix-attribute='bold']").click()
+    button = browser.find_element(By.CSS_SELECTOR, "trix-toolbar button[data-trix-attribute='bold']")
+    button.click()
+    # Trix marks the button once bold is on; typing before that (a loaded machine) typed plain.
+    WebDriverWait(browser, 10).until(lambda _: "trix-active" in (button.get_attribute("class") or ""))
     editor.send_keys(bold)
 
 
@@ -73,4 +76,5 @@ def test_the_editor_keeps_its_styles_on_a_page_drawn_in_place_without_cookies(
     frame.wait_heading("New work-based learning task")
     assert browser.execute_script(TRIX_STYLES_APPLIED)
     write_in_bold(browser, "Shadow a vet for ", "a day")
-    assert "a day" in browser.find_element(By.CSS_SELECTOR, "trix-editor strong").text
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element(
+        (By.CSS_SELECTOR, "trix-editor strong"), "a day"))
