@@ -20,25 +20,14 @@ from competencies.scoring import moderation, ratings
 from competencies.scoring.finals import Work
 from competencies.scoring.ratings import Choice
 from lti_tool.db import make_engine
-from lti_tool.employer import issuing
 from tests.browser.console import console_errors
 from tests.browser.employer_flow import CRITERIA
-from tests.competencies.partners.factories import school
-from tests.lti_tool.employer.conftest import TEACHER
+from tests.browser.test_employer_visit import issue_for_a_spanish_supervisor
 
 pytestmark = pytest.mark.browser
 
 REFUSED = ("El docente ya decidió el puntaje final de este trabajo, así que ya no se puede "
            "enviar nada desde esta página; no se guardó nada.")
-
-
-def _issue_for_a_spanish_supervisor(live_server: Any) -> str:
-    engine = make_engine(live_server.config.database_url)
-    with Session(engine, expire_on_commit=False) as db:
-        placement = school(db, language="es").place(db)
-        url = issuing.issue_link(db, live_server.config, placement, TEACHER, send_mail=False).url
-    engine.dispose()
-    return url
 
 
 def _teacher_scores(live_server: Any) -> None:
@@ -61,7 +50,7 @@ def _choose(browser: Any, criterion: str, level: str) -> None:
 def test_an_open_page_says_the_teacher_decided_when_its_autosave_is_refused(
         browser: Any, live_server: Any) -> None:
     browser.set_window_size(390, 844)
-    browser.get(_issue_for_a_spanish_supervisor(live_server))
+    browser.get(issue_for_a_spanish_supervisor(live_server))
     wait = WebDriverWait(browser, 15)
     wait.until(EC.presence_of_element_located((By.ID, "rating")))
     status = browser.find_element(By.CSS_SELECTOR, "[data-saved]")

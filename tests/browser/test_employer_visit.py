@@ -26,7 +26,8 @@ from tests.lti_tool.employer.conftest import TEACHER
 pytestmark = pytest.mark.browser
 
 
-def _issue_for_a_spanish_supervisor(live_server: Any) -> str:
+def issue_for_a_spanish_supervisor(live_server: Any) -> str:
+    """A link for a placement whose supervisor reads Spanish (also the autosave test's)."""
     engine = make_engine(live_server.config.database_url)
     with Session(engine, expire_on_commit=False) as db:
         placement = school(db, language="es").place(db)
@@ -50,7 +51,7 @@ def _lang(browser: Any) -> str:
 
 def test_a_supervisor_who_switches_to_english_submits_and_reads_the_outcome_first(
         browser: Any, live_server: Any) -> None:
-    url = _issue_for_a_spanish_supervisor(live_server)
+    url = issue_for_a_spanish_supervisor(live_server)
     browser.set_window_size(390, 844)
     browser.get(url)
     wait = WebDriverWait(browser, 15)
